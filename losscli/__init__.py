@@ -1,0 +1,29 @@
+"""losscli: a command-line loss calculator for people who train neural networks.
+
+The Python API mirrors the CLI::
+
+    import losscli
+    result = losscli.compute("focal", pred=[[-0.1, 0.9]], target=[[0, 1]], gamma=2.0)
+    result.value, result.terms, result.grads, result.params
+
+Importing this package does not import torch; :func:`compute` does, on first call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from losscli.result import Result
+
+
+def compute(loss: str, **kwargs: Any) -> "Result":
+    """Compute a loss; see :func:`losscli.compute.compute` for the arguments."""
+    from losscli.compute import compute as _compute
+
+    return _compute(loss, **kwargs)
+
+
+__all__ = ["__version__", "compute"]

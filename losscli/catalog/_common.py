@@ -1,0 +1,43 @@
+"""Input and parameter declarations shared by several losses."""
+
+from losscli.registry import InputSpec, ParamSpec
+
+PRED_FLAGS = ("--input", "-p")
+TARGET_FLAGS = ("-t",)
+
+REGRESSION_PRED = InputSpec("pred", "predictions, any shape", flags=PRED_FLAGS, shape="(*)")
+REGRESSION_TARGET = InputSpec(
+    "target", "targets, the same shape as --pred", flags=TARGET_FLAGS, shape="(*), as pred"
+)
+
+CLASS_LOGITS = InputSpec(
+    "pred",
+    "raw class scores (logits), class dimension 1: (C), (N, C) or (N, C, d1, ...)",
+    flags=PRED_FLAGS,
+    shape="(C) | (N, C) | (N, C, d1, ...)",
+    expects="class_logits",
+)
+CLASS_INDEX_TARGET = InputSpec(
+    "target",
+    "class indices in [0, C): () for (C) input, (N) or (N, d1, ...)",
+    kind="index",
+    flags=TARGET_FLAGS,
+    shape="() | (N) | (N, d1, ...)",
+)
+
+
+def class_weight(help_extra: str = "") -> ParamSpec:
+    return ParamSpec(
+        "weight",
+        "tensor",
+        None,
+        "TENSOR of C per-class rescaling weights" + help_extra,
+    )
+
+
+IGNORE_INDEX = ParamSpec(
+    "ignore_index",
+    "int",
+    -100,
+    "target value that is ignored: contributes no term and is left out of the mean",
+)

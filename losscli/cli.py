@@ -1,0 +1,112 @@
+"""The Typer application: a callback, ``list``, and one command per registered loss.
+
+Loss names resolve case-insensitively through the registry's aliases
+(``CrossEntropyLoss``, ``cross_entropy``, ``ce``); an unknown name suggests the
+closest ones. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Literal
+
+import typer
+from typer.core import TyperGroup
+
+from losscli import __version__
+from losscli.commands import make_command
+from losscli.errors import ExitStatus, UsageError
+from losscli.registry import registry
+
+HELP = (
+    "Compute a neural-network loss on your numbers and see every term.\n\n"
+    "  losscli cross-entropy --pred '[[0.8,0.1,0.4]]' --target '[0]'\n\n"
+    "Run 'losscli list' for every loss and 'losscli LOSS --help' for its options."
+)
+
+
+class LossGroup(TyperGroup):
+    """Resolves loss aliases to their canonical command."""
+
+    def get_command(self, ctx, cmd_name: str):
+        command = super().get_command(ctx, cmd_name)
+        if command is None:
+            spec = registry().find(cmd_name)
+            if spec is not None:
+                command = super().get_command(ctx, spec.name)
+        return command
+
+    def resolve_command(self, ctx, args):
+        if args and self.get_command(ctx, args[0]) is None and not args[0].startswith("-"):
+            raise UsageError(
+                f"unknown loss or command {args[0]!r}{registry().suggest(args[0])}"
+            )
+        return super().resolve_command(ctx, args)
+
+    def list_commands(self, ctx):
+        return list(self.commands)
+
+
+app = typer.Typer(
+    cls=LossGroup,
+    name="losscli",
+    help=HELP,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"losscli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
+    """Compute a neural-network loss on your numbers and see every term."""
+
+
+@app.command("list", rich_help_panel="Catalogue")
+def list_losses(
+    fmt: Literal["table", "json"] = typer.Option("table", "--format", "-f", help="output format"),
+    json_: bool = typer.Option(False, "--json", help="same as --format json"),
+) -> None:
+    """List every loss with its family, aliases and summary."""
+    from losscli.catalog_view import print_catalogue
+
+    print_catalogue("json" if json_ else fmt)
+
+
+for _spec in registry():
+    app.command(
+        name=_spec.name,
+        short_help=_spec.summary,
+        rich_help_panel=f"Losses: {_spec.family}",
+    )(make_command(_spec))
+
+
+def run_app(argv: list[str] | None = None) -> int:
+    """Run the app without Click's own error printing; return the exit status."""
+    from typer._click import exceptions as click_exceptions
+    from typer.exceptions import Abort
+
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="losscli", standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError as error:
+        text = error.ctx.get_help()  # Typer's rich help prints itself and returns ""
+        if text:
+            print(text)
+        return int(ExitStatus.OK)
+    except click_exceptions.UsageError as error:
+        where = f"losscli {error.ctx.info_name}: " if error.ctx and error.ctx.parent else ""
+        raise UsageError(where + error.format_message()) from None
+    except Abort:
+        print("losscli: aborted", file=sys.stderr)
+        return int(ExitStatus.INTERRUPTED)
+    return rv if isinstance(rv, int) else int(ExitStatus.OK)

@@ -1,0 +1,192 @@
+"""Shape and range checks on the numpy inputs, before any loss code runs.
+
+Each loss's ``check`` (named in its spec) takes ``(arrays, params, warnings)``:
+``arrays`` maps input and tensor-parameter names to numpy arrays, ``params`` holds
+the effective scalar parameters, ``warnings`` is a :class:`losscli.validate.Warnings`.
+Messages name the argument and both shapes. numpy only: no torch here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from losscli.errors import InputError
+
+
+def shape_str(shape: tuple[int, ...]) -> str:
+    """``(2, 3)``; ``(3,)`` prints as ``(3)`` and a scalar as ``()``."""
+    return "(" + ", ".join(str(n) for n in shape) + ")"
+
+
+def same_shape(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """--target must have exactly the shape of --pred (no silent broadcasting)."""
+    pred, target = arrays["pred"], arrays["target"]
+    if pred.shape != target.shape:
+        raise InputError(
+            f"shape {shape_str(target.shape)} does not match --pred shape "
+            f"{shape_str(pred.shape)}; they must be equal",
+            argument="--target",
+        )
+
+
+def broadcastable(array: np.ndarray, to: tuple[int, ...], argument: str, what: str) -> None:
+    """``array`` must broadcast to the shape ``to`` without growing it."""
+    try:
+        ok = np.broadcast_shapes(array.shape, to) == tuple(to)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise InputError(
+            f"shape {shape_str(array.shape)} does not broadcast to {what} "
+            f"{shape_str(tuple(to))}",
+            argument=argument,
+        )
+
+
+def per_class(array: np.ndarray | None, classes: int, argument: str, pred_shape) -> None:
+    """A per-class tensor parameter must have shape (C)."""
+    if array is not None and array.shape != (classes,):
+        raise InputError(
+            f"expected {classes} values, one per class (shape ({classes})), got shape "
+            f"{shape_str(array.shape)} (pred has shape {shape_str(pred_shape)})",
+            argument=argument,
+        )
+
+
+def class_dim_pred(pred: np.ndarray, argument: str = "--pred") -> int:
+    """Number of classes C of a (C), (N, C) or (N, C, d1, ...) input."""
+    if pred.ndim == 0 or pred.size == 0 and pred.ndim == 1:
+        raise InputError(
+            "expected class scores of shape (C), (N, C) or (N, C, d1, ...), got shape "
+            f"{shape_str(pred.shape)}",
+            argument=argument,
+        )
+    return pred.shape[0] if pred.ndim == 1 else pred.shape[1]
+
+
+def index_target_shape(pred_shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of class-index targets for a pred with class dimension 1 (or 0 if 1-D)."""
+    return () if len(pred_shape) == 1 else (pred_shape[0], *pred_shape[2:])
+
+
+def class_indices(
+    target: np.ndarray,
+    pred_shape: tuple[int, ...],
+    ignore_index: int | None,
+    argument: str = "--target",
+) -> None:
+    """Shape and range of class-index targets for a (C)/(N, C)/(N, C, d...) pred."""
+    expected = index_target_shape(pred_shape)
+    if target.shape != expected:
+        raise InputError(
+            f"class indices of shape {shape_str(expected)} expected for pred of shape "
+            f"{shape_str(pred_shape)}, got shape {shape_str(target.shape)}",
+            argument=argument,
+        )
+    classes = pred_shape[0] if len(pred_shape) == 1 else pred_shape[1]
+    counted = target if ignore_index is None else target[target != ignore_index]
+    bad = counted[(counted < 0) | (counted >= classes)]
+    if bad.size:
+        raise InputError(
+            f"class index {int(bad.flat[0])} is out of range for {classes} classes "
+            f"(pred has shape {shape_str(pred_shape)})",
+            argument=argument,
+        )
+
+
+def all_ignored(target: np.ndarray, ignore_index: int, warnings) -> None:
+    """Warn when every target equals ignore_index: the mean is then 0/0 = NaN."""
+    if target.size and np.all(target == ignore_index):
+        warnings.warn(
+            f"every target equals ignore_index {ignore_index}, so no term is counted and "
+            "the mean is NaN; check --ignore-index or use --reduction sum",
+            argument="--target",
+        )
+
+
+def class_index_loss(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """nll / softmax-focal: class scores and class-index targets."""
+    pred, target = arrays["pred"], arrays["target"]
+    classes = class_dim_pred(pred)
+    ignore_index = params.get("ignore_index")
+    class_indices(target, pred.shape, ignore_index)
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+    alpha = arrays.get("alpha")
+    if alpha is not None and alpha.ndim:
+        per_class(alpha, classes, "--alpha", pred.shape)
+    if ignore_index is not None:
+        all_ignored(target, ignore_index, warnings)
+
+
+def cross_entropy(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """Index targets as for nll; probability targets of pred's shape whose rows sum to 1."""
+    pred, target = arrays["pred"], arrays["target"]
+    if np.issubdtype(target.dtype, np.integer):
+        class_index_loss(arrays, params, warnings)
+        return
+    classes = class_dim_pred(pred)
+    if target.shape != pred.shape:
+        raise InputError(
+            f"class probabilities must have the shape of --pred {shape_str(pred.shape)}, "
+            f"got {shape_str(target.shape)} (for class indices pass integers)",
+            argument="--target",
+        )
+    if np.any((target < 0) | (target > 1)):
+        raise InputError(
+            "class probabilities must lie in [0, 1] (for class indices pass integers)",
+            argument="--target",
+        )
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+    sums = target.sum(axis=0 if target.ndim == 1 else 1)
+    if not np.allclose(sums, 1.0, rtol=0, atol=1e-3):
+        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+        warnings.warn(
+            f"class probabilities do not sum to 1 over the class dimension (one sums to "
+            f"{worst:.6g}); normalise them, or pass integer class indices",
+            argument="--target",
+        )
+
+
+def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """bce / bce-with-logits: equal shapes; weights broadcast to pred."""
+    same_shape(arrays, params, warnings)
+    shape = arrays["pred"].shape
+    if arrays.get("weight") is not None:
+        broadcastable(arrays["weight"], shape, "--weight", "pred shape")
+    pos_weight = arrays.get("pos_weight")
+    if pos_weight is not None:
+        broadcastable(pos_weight, shape, "--pos-weight", "pred shape")
+
+
+def multi_margin(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """(C) or (N, C) scores with class-index targets."""
+    pred = arrays["pred"]
+    if pred.ndim not in (1, 2):
+        raise InputError(
+            f"expected scores of shape (C) or (N, C), got shape {shape_str(pred.shape)}",
+            argument="--pred",
+        )
+    classes = class_dim_pred(pred)
+    class_indices(arrays["target"], pred.shape, None)
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+
+
+def multilabel_margin(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """Targets: label indices in [0, C) padded with -1, the shape of pred."""
+    pred, target = arrays["pred"], arrays["target"]
+    if pred.ndim not in (1, 2):
+        raise InputError(
+            f"expected scores of shape (C) or (N, C), got shape {shape_str(pred.shape)}",
+            argument="--pred",
+        )
+    same_shape(arrays, params, warnings)
+    classes = pred.shape[-1]
+    bad = target[(target < -1) | (target >= classes)]
+    if bad.size:
+        raise InputError(
+            f"label index {int(bad.flat[0])} is out of range for {classes} classes "
+            "(use -1 to end the list of labels)",
+            argument="--target",
+        )

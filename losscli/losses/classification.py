@@ -1,0 +1,135 @@
+"""Cross-entropy family and focal losses."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from losscli.losses._terms import Terms, class_dim, index_weights
+
+_IGNORED = "target equals ignore_index"
+
+
+def cross_entropy(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None,
+    ignore_index: int,
+    label_smoothing: float,
+) -> Terms:
+    """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target (torch.nn.CrossEntropyLoss).
+
+    Index targets: the mean divides by Σ w[yᵢ] over non-ignored targets; probability
+    targets: by the number of terms.
+    """
+    values = F.cross_entropy(
+        pred,
+        target,
+        weight=weight,
+        ignore_index=ignore_index,
+        label_smoothing=label_smoothing,
+        reduction="none",
+    )
+    if target.is_floating_point():
+        return Terms(values)
+    log_p = F.log_softmax(pred, dim=class_dim(pred))
+    return _index_terms(values, log_p, target, weight, ignore_index)
+
+
+def nll(
+    *, pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None, ignore_index: int
+) -> Terms:
+    """ℓᵢ = −w[yᵢ]·xᵢ,yᵢ (torch.nn.NLLLoss); the mean divides by Σ w[yᵢ]."""
+    values = F.nll_loss(pred, target, weight=weight, ignore_index=ignore_index, reduction="none")
+    return _index_terms(values, pred, target, weight, ignore_index)
+
+
+def _index_terms(values, log_p, target, weight, ignore_index) -> Terms:
+    classes = log_p.shape[class_dim(log_p)]
+    weights, ignored = index_weights(target, classes, weight, ignore_index)
+    picked = log_p.gather(class_dim(log_p), target.masked_fill(ignored, 0).unsqueeze(class_dim(log_p)))
+    return Terms(
+        values,
+        weights=weights.to(values.dtype),
+        ignored=ignored,
+        weight_symbol="w[yᵢ]" if weight is not None else "1",
+        ignore_reason=f"target = ignore_index ({ignore_index})",
+        details={"log p[y]": picked.squeeze(class_dim(log_p))},
+    )
+
+
+def bce(*, pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None) -> Terms:
+    """ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)], logs clamped at −100 (torch.nn.BCELoss)."""
+    if weight is not None:
+        weight = weight.expand_as(pred)
+    return Terms(F.binary_cross_entropy(pred, target, weight=weight, reduction="none"))
+
+
+def bce_with_logits(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    weight: torch.Tensor | None,
+    pos_weight: torch.Tensor | None,
+) -> Terms:
+    """ℓᵢ = −wᵢ·[p·yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ))] (torch.nn.BCEWithLogitsLoss)."""
+    values = F.binary_cross_entropy_with_logits(
+        pred, target, weight=weight, pos_weight=pos_weight, reduction="none"
+    )
+    return Terms(values, details={"σ(x)": torch.sigmoid(pred)})
+
+
+def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float) -> Terms:
+    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p = σ(x) (torchvision.ops.sigmoid_focal_loss).
+
+    Follows torchvision/ops/focal_loss.py: −log p_t is computed as BCE with logits;
+    α_t = α·y + (1 − α)·(1 − y), skipped when α < 0.
+    """
+    p = torch.sigmoid(pred)
+    ce = F.binary_cross_entropy_with_logits(pred, target, reduction="none")
+    p_t = p * target + (1 - p) * (1 - target)
+    modulating = (1 - p_t) ** gamma
+    values = ce * modulating
+    details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating}
+    if alpha >= 0:
+        alpha_t = alpha * target + (1 - alpha) * (1 - target)
+        values = alpha_t * values
+        details["α_t"] = alpha_t
+    return Terms(values, details=details)
+
+
+def softmax_focal(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    alpha: float | torch.Tensor | None,
+    gamma: float,
+    ignore_index: int,
+) -> Terms:
+    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ] (Lin et al., 2017).
+
+    α_t is 1 without --alpha, the scalar α for every class, or alpha[yᵢ] per class.
+    Ignored targets give a zero term and are left out of the mean.
+    """
+    dim = class_dim(pred)
+    classes = pred.shape[dim]
+    _, ignored = index_weights(target, classes, None, ignore_index)
+    safe = target.masked_fill(ignored, 0)
+    log_pt = F.log_softmax(pred, dim=dim).gather(dim, safe.unsqueeze(dim)).squeeze(dim)
+    p_t = log_pt.exp()
+    modulating = (1 - p_t) ** gamma
+    values = -modulating * log_pt
+    details = {"p_t": p_t, "(1−p_t)^γ": modulating}
+    if alpha is not None:
+        alpha_t = alpha[safe] if isinstance(alpha, torch.Tensor) else torch.full_like(p_t, alpha)
+        values = alpha_t * values
+        details["α_t"] = alpha_t
+    values = values.masked_fill(ignored, 0.0)
+    return Terms(
+        values,
+        weights=(~ignored).to(values.dtype),
+        ignored=ignored,
+        ignore_reason=f"target = ignore_index ({ignore_index})",
+        details=details,
+    )

@@ -1,0 +1,34 @@
+"""Elementwise regression losses (PyTorch semantics)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from losscli.losses._terms import Terms
+
+
+def l1(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = |xᵢ − yᵢ| (torch.nn.L1Loss)."""
+    return Terms(F.l1_loss(pred, target, reduction="none"))
+
+
+def mse(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = (xᵢ − yᵢ)² (torch.nn.MSELoss)."""
+    return Terms(F.mse_loss(pred, target, reduction="none"))
+
+
+def smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+    """ℓᵢ = 0.5·d²/β if d < β else d − 0.5·β, d = |xᵢ − yᵢ| (torch.nn.SmoothL1Loss)."""
+    return Terms(
+        F.smooth_l1_loss(pred, target, reduction="none", beta=beta),
+        details={"|x−y|": (pred - target).abs()},
+    )
+
+
+def huber(*, pred: torch.Tensor, target: torch.Tensor, delta: float) -> Terms:
+    """ℓᵢ = 0.5·d² if d < δ else δ·(d − 0.5·δ), d = |xᵢ − yᵢ| (torch.nn.HuberLoss)."""
+    return Terms(
+        F.huber_loss(pred, target, reduction="none", delta=delta),
+        details={"|x−y|": (pred - target).abs()},
+    )

@@ -1,0 +1,234 @@
+"""The loss registry: every loss declared once, as plain data.
+
+A :class:`LossSpec` names a loss's inputs, parameters, formula, reduction rule,
+references and the dotted path of its implementation (imported only when the
+loss is computed). The CLI commands, their ``--help``, ``losscli list``, the
+JSON catalogue and the tests are generated from these declarations.
+
+This module must stay cheap to import: no torch, no numpy.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from losscli.errors import InputError, UsageError
+
+REDUCTIONS = ("mean", "sum", "none")
+FAMILIES = (
+    "regression",
+    "classification",
+    "margin/ranking",
+    "embedding",
+    "probabilistic",
+    "detection",
+    "segmentation",
+    "sequence",
+)
+
+#: Value domains an input may declare; checked before any loss code runs.
+DOMAINS = {
+    "real": "any real number",
+    "prob": "a probability in [0, 1]",
+    "logprob": "a log-probability (<= 0)",
+    "nonneg": "a non-negative number",
+    "positive": "a positive number",
+    "sign": "a label in {-1, 1}",
+    "binary": "a label in {0, 1}",
+}
+
+#: dtype kinds: float inputs become the compute dtype; index inputs must hold integers.
+KINDS = ("float", "index", "float_or_index")
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One tensor input of a loss (``--pred``, ``--target``, ...)."""
+
+    name: str
+    help: str
+    kind: str = "float"
+    domain: str = "real"
+    shape: str = "(*)"
+    flags: tuple[str, ...] = ()
+    required: bool = True
+    #: "logits" when raw scores are expected (warn when every value looks like a probability).
+    expects: str | None = None
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def option_names(self) -> tuple[str, ...]:
+        return (self.option, *self.flags)
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a loss, named and defaulted as PyTorch (or the reference) does.
+
+    ``type`` is one of ``float``, ``int``, ``bool``, ``choice``, ``tensor`` (a TENSOR
+    argument) or ``float_or_tensor`` (a number, or one value per class).
+    """
+
+    name: str
+    type: str
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: tuple[Any, ...] = ()
+
+    @property
+    def option(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def check(self, value: Any) -> Any:
+        """Validate a scalar value against the declared range/choices; return it."""
+        if value is None or self.type in ("tensor", "bool"):
+            return value
+        if self.type == "choice":
+            if value not in self.choices:
+                allowed = ", ".join(map(str, self.choices))
+                raise InputError(f"{value!r} is not one of {allowed}", argument=self.option)
+            return value
+        if self.type == "float_or_tensor" and not isinstance(value, (int, float)):
+            return value
+        value = int(value) if self.type == "int" else float(value)
+        if self.minimum is not None:
+            too_small = value <= self.minimum if self.exclusive_minimum else value < self.minimum
+            if too_small:
+                bound = ">" if self.exclusive_minimum else ">="
+                raise InputError(
+                    f"must be {bound} {self.minimum:g}, got {value:g}", argument=self.option
+                )
+        if self.maximum is not None and value > self.maximum:
+            raise InputError(f"must be <= {self.maximum:g}, got {value:g}", argument=self.option)
+        return value
+
+
+@dataclass(frozen=True)
+class LossSpec:
+    """The single declaration of a loss."""
+
+    name: str
+    summary: str
+    family: str
+    formula: str
+    inputs: tuple[InputSpec, ...]
+    impl: str
+    params: tuple[ParamSpec, ...] = ()
+    aliases: tuple[str, ...] = ()
+    reductions: tuple[str, ...] = REDUCTIONS
+    reduction_rule: str = "mean: average of the terms; sum: their sum; none: the terms"
+    references: tuple[str, ...] = ()
+    #: Loss-specific shape/domain checks on the numpy inputs: "module:function".
+    check: str | None = None
+    #: CLI arguments of a ready-to-run example, e.g. {"pred": "[[0.1, 0.9]]", "target": "[1]"}.
+    example: dict[str, str] = field(default_factory=dict)
+    differentiable: bool = True
+    notes: tuple[str, ...] = ()
+
+    def input(self, name: str) -> InputSpec:
+        return next(i for i in self.inputs if i.name == name)
+
+    def param(self, name: str) -> ParamSpec:
+        return next(p for p in self.params if p.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The machine-readable catalogue entry (``losscli list --format json``)."""
+        return {
+            "name": self.name,
+            "family": self.family,
+            "summary": self.summary,
+            "aliases": list(self.aliases),
+            "formula": self.formula,
+            "inputs": [
+                {"name": i.name, "option": i.option, "kind": i.kind, "domain": i.domain,
+                 "shape": i.shape, "required": i.required, "help": i.help}
+                for i in self.inputs
+            ],
+            "params": [
+                {"name": p.name, "option": p.option, "type": p.type, "default": p.default,
+                 "help": p.help}
+                for p in self.params
+            ],
+            "reductions": list(self.reductions),
+            "reduction_rule": self.reduction_rule,
+            "differentiable": self.differentiable,
+            "references": list(self.references),
+        }
+
+    def load(self, which: str = "impl") -> Callable[..., Any]:
+        """Import and return the implementation (or ``check``) function."""
+        target = getattr(self, which)
+        module, _, attr = target.partition(":")
+        return getattr(importlib.import_module(module), attr)
+
+
+def _catalog() -> tuple[LossSpec, ...]:
+    from losscli.catalog import ALL_SPECS
+
+    return ALL_SPECS
+
+
+def _normalise(name: str) -> str:
+    return name.lower().replace("_", "").replace("-", "")
+
+
+class Registry:
+    """Canonical names, alias resolution and lookup over the declared losses."""
+
+    def __init__(self, specs: tuple[LossSpec, ...]) -> None:
+        self.specs = {spec.name: spec for spec in specs}
+        self._aliases: dict[str, str] = {}
+        for spec in specs:
+            for alias in (spec.name, *spec.aliases):
+                key = _normalise(alias)
+                owner = self._aliases.setdefault(key, spec.name)
+                if owner != spec.name:
+                    raise ValueError(f"alias {alias!r} of {spec.name} already names {owner}")
+
+    def __iter__(self):
+        return iter(self.specs.values())
+
+    def __len__(self) -> int:
+        return len(self.specs)
+
+    def find(self, name: str) -> LossSpec | None:
+        """The spec a canonical name or alias (any case, - or _) resolves to."""
+        canonical = self._aliases.get(_normalise(name))
+        return self.specs[canonical] if canonical else None
+
+    def resolve(self, name: str) -> LossSpec:
+        """Like :meth:`find`, but an unknown name is a usage error with suggestions."""
+        spec = self.find(name)
+        if spec is None:
+            raise UsageError(f"unknown loss {name!r}{self.suggest(name)}")
+        return spec
+
+    def suggest(self, name: str) -> str:
+        """'; did you mean ...?' for the closest canonical names and aliases, or ''."""
+        names = [s.name for s in self] + [a for s in self for a in s.aliases]
+        lowered = {n.lower(): n for n in names}
+        close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
+        hits = list(dict.fromkeys(self.find(lowered[c]).name for c in close))
+        if not hits:
+            return " (run 'losscli list' to see every loss)"
+        return "; did you mean " + " or ".join(hits) + "?"
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """The process-wide registry, built on first use."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        _REGISTRY = Registry(_catalog())
+    return _REGISTRY

@@ -1,0 +1,29 @@
+"""Output of a :class:`~losscli.result.Result`: table (rich), json and plain.
+
+Machine formats (json, plain) are written with ``print`` and never pass through
+rich, so colour settings cannot corrupt them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+FORMATS = ("table", "json", "plain")
+
+
+def render(result, fmt: str, *, max_rows: int = 20) -> None:
+    """Write ``result`` to stdout in ``fmt``; warnings and notes go to stderr."""
+    for message in result.warnings:
+        print(f"losscli: warning: {message}", file=sys.stderr)
+    if fmt == "json":
+        from losscli.render.json import render_json
+
+        render_json(result)
+    elif fmt == "plain":
+        from losscli.render.plain import render_plain
+
+        render_plain(result)
+    else:
+        from losscli.render.table import render_table
+
+        render_table(result, max_rows=max_rows)

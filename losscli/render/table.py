@@ -1,0 +1,140 @@
+"""``--format table``: a rich table of the terms, the reduction rule and the value.
+
+One row per loss term: its index, the slice of every input that produced it
+(the logit row and the class for cross-entropy), intermediate quantities, the
+term, and with ``--grad`` the gradient slice. Long tensors are elided in the
+middle.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+Slicer = Callable[[tuple[int, ...]], np.ndarray]
+
+
+def render_table(result, *, max_rows: int = 20, console: Console | None = None) -> None:
+    console = console or Console(highlight=False)
+    console.print(build_table(result, max_rows=max_rows))
+    for line in summary_lines(result):
+        console.print(line)
+
+
+def build_table(result, *, max_rows: int = 20) -> Table:
+    """The per-term table, elided to about ``max_rows`` rows."""
+    terms = result.terms
+    shape = terms.shape
+    title = f"{result.loss} · reduction {result.reduction.name} · {result.dtype}"
+    table = Table(title=title, box=box.SIMPLE_HEAVY, title_style="bold")
+    columns: list[tuple[str, Slicer, str]] = [("#", lambda idx: idx, "dim")]
+    for name, array in result.inputs.items():
+        slicer = term_slicer(shape, array)
+        if slicer is not None:
+            columns.append((name, slicer, ""))
+    if result.term_weights is not None and result.reduction.rule.startswith("weighted"):
+        columns.append(("weight", term_slicer(shape, result.term_weights), "magenta"))
+    for name, array in result.details.items():
+        columns.append((name, term_slicer(shape, array), "cyan"))
+    columns.append(("term", lambda idx: terms[idx], "bold"))
+    for name, grad in result.grads.items():
+        slicer = term_slicer(shape, grad)
+        if slicer is not None:
+            columns.append((f"∂/∂{name}", slicer, "green"))
+    for header, _, style in columns:
+        table.add_column(Text(header), style=style or None, justify="right" if header != "#" else "left")
+    rows = elided_indices(shape, max_rows)
+    hidden = terms.size - len([r for r in rows if r is not None])
+    for idx in rows:
+        if idx is None:
+            table.add_row(f"⋮ {hidden} more", *["⋮"] * (len(columns) - 1), style="dim")
+            continue
+        ignored = result.ignored is not None and bool(result.ignored[idx])
+        cells = [
+            _index(idx) if header == "#" else
+            "ignored" if ignored and header == "term" else _cell(slicer(idx))
+            for header, slicer, _ in columns
+        ]
+        table.add_row(*map(Text, cells), style="dim" if ignored else None)
+    return table
+
+
+def summary_lines(result) -> list[Text]:
+    """The reduction rule with its numbers, masked elements, notes and the value."""
+    lines = [Text(result.reduction.describe(), style="italic")]
+    if result.reduction.ignored:
+        lines.append(
+            Text(
+                f"masked out: {result.reduction.ignored} term(s) where "
+                f"{result.reduction.ignore_reason}; they add nothing and are not counted",
+                style="yellow",
+            )
+        )
+    for note in result.notes:
+        lines.append(Text(f"note: {note}", style="yellow"))
+    value = result.value
+    if isinstance(value, np.ndarray):
+        lines.append(Text(f"value: the {value.size} terms above (shape {list(value.shape)})",
+                          style="bold"))
+    else:
+        lines.append(Text.assemble(("value = ", "bold"), (f"{value:.8g}", "bold green")))
+    if result.expect is not None:
+        style = "green" if result.expect.ok else "bold red"
+        lines.append(Text(("✓ " if result.expect.ok else "✗ ") + result.expect.describe(value),
+                          style=style))
+    return lines
+
+
+def term_slicer(term_shape: tuple[int, ...], array: np.ndarray) -> Slicer | None:
+    """How to pick the part of ``array`` that produced the term at an index, or None.
+
+    Same shape: the element. One more dimension: the row along the class dimension
+    (dim 1, or 0 for a single sample) or along the last dimension (boxes, embeddings).
+    """
+    if array.shape == term_shape:
+        return lambda idx: array[idx]
+    if array.ndim != len(term_shape) + 1:
+        return None
+    for axis in dict.fromkeys((min(1, len(term_shape)), array.ndim - 1)):
+        if array.shape[:axis] + array.shape[axis + 1:] == term_shape:
+            return lambda idx, axis=axis: array[idx[:axis] + (slice(None),) + idx[axis:]]
+    return None
+
+
+def elided_indices(shape: tuple[int, ...], max_rows: int) -> list[tuple[int, ...] | None]:
+    """Indices of the rows to show; None marks the elided middle."""
+    count = int(np.prod(shape)) if shape else 1
+    if count <= max_rows:
+        flat = list(range(count))
+    else:
+        head = max(1, max_rows // 2)
+        tail = max(1, max_rows - head)
+        flat = list(range(head)) + [-1] + list(range(count - tail, count))
+    return [None if i < 0 else tuple(int(j) for j in np.unravel_index(i, shape)) for i in flat]
+
+
+def _index(idx: tuple[int, ...]) -> str:
+    return ",".join(map(str, idx)) if idx else "·"
+
+
+def _cell(value) -> str:
+    array = np.asarray(value)
+    if array.ndim == 0:
+        return _number(array.item())
+    flat = array.reshape(-1)
+    items = [_number(v.item(), digits=4) for v in flat]
+    if len(items) > 6:
+        items = items[:3] + ["…"] + items[-2:]
+    return "[" + ", ".join(items) + "]"
+
+
+def _number(value, digits: int = 6) -> str:
+    if isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()
+                                                and abs(value) < 1e15):
+        return str(int(value))
+    return f"{value:.{digits}g}"

@@ -1,0 +1,147 @@
+"""The result of a computation as plain data (numpy arrays, floats, strings).
+
+Renderers and the Python API read a :class:`Result`; ``to_dict()`` is the JSON
+schema of INTERFACE.md.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Reduction:
+    """How the terms became the value, with the numbers used."""
+
+    name: str
+    rule: str
+    numerator: float | None = None
+    denominator: float | None = None
+    ignored: int = 0
+    ignore_reason: str = ""
+
+    def describe(self) -> str:
+        """E.g. ``weighted mean: Σ w[yᵢ]·ℓᵢ / Σ w[yᵢ] = 3.21 / 4``."""
+        if self.numerator is None:
+            return self.rule
+        if self.denominator is None:
+            return f"{self.rule} = {self.numerator:.6g}"
+        return f"{self.rule} = {self.numerator:.6g} / {self.denominator:.6g}"
+
+
+@dataclass
+class Expectation:
+    """The outcome of ``--expect``: |got − expected| <= atol + rtol·|expected|, elementwise."""
+
+    expected: float | list
+    rtol: float
+    atol: float
+    ok: bool
+    abs_error: float
+    rel_error: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"expected": self.expected, "rtol": self.rtol, "atol": self.atol, "ok": self.ok}
+
+    def describe(self, got: Any) -> str:
+        verdict = "matches" if self.ok else "differs from"
+        return (
+            f"value {_short(got)} {verdict} expected {_short(self.expected)} "
+            f"(abs error {self.abs_error:.3g}, rel error {self.rel_error:.3g}; "
+            f"rtol {self.rtol:g}, atol {self.atol:g})"
+        )
+
+
+@dataclass
+class Result:
+    """Everything one loss computation produced."""
+
+    loss: str
+    reduction: Reduction
+    dtype: str
+    params: dict[str, Any]
+    inputs: dict[str, np.ndarray]
+    value: float | np.ndarray
+    terms: np.ndarray
+    term_weights: np.ndarray | None = None
+    ignored: np.ndarray | None = None
+    details: dict[str, np.ndarray] = field(default_factory=dict)
+    grads: dict[str, np.ndarray] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    expect: Expectation | None = None
+    backend: str = "torch"
+
+    def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Expectation:
+        """Compare the value with ``expected`` (a number, or a nested list for 'none')."""
+        got = np.asarray(self.value, dtype=np.float64)
+        want = np.asarray(expected, dtype=np.float64)
+        try:
+            diff = np.abs(np.broadcast_to(got, np.broadcast_shapes(got.shape, want.shape)) - want)
+        except ValueError:
+            from losscli.errors import InputError
+
+            raise InputError(
+                f"expected shape {list(want.shape)} does not match the value's shape "
+                f"{list(got.shape)}",
+                argument="--expect",
+            ) from None
+        ok = bool(np.all((diff <= atol + rtol * np.abs(want)) | (got == want)))
+        abs_error = float(np.max(diff)) if diff.size else 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rel = np.where(want != 0, diff / np.abs(want), np.where(diff == 0, 0.0, np.inf))
+        rel_error = float(np.max(rel)) if rel.size else 0.0
+        plain = want.tolist()
+        self.expect = Expectation(plain, rtol, atol, ok, abs_error, rel_error)
+        return self.expect
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of INTERFACE.md ("Output", json)."""
+        out: dict[str, Any] = {
+            "loss": self.loss,
+            "reduction": self.reduction.name,
+            "dtype": self.dtype,
+            "backend": self.backend,
+            "params": self.params,
+            "inputs": {name: {"shape": list(a.shape)} for name, a in self.inputs.items()},
+            "value": _jsonable(self.value),
+            "terms": {"shape": list(self.terms.shape), "values": _jsonable(self.terms)},
+            "reduction_rule": self.reduction.describe(),
+        }
+        if self.ignored is not None and self.ignored.any():
+            out["ignored"] = {
+                "count": int(self.ignored.sum()),
+                "reason": self.reduction.ignore_reason,
+            }
+        if self.grads:
+            out["grad"] = {
+                name: {"shape": list(g.shape), "values": _jsonable(g)}
+                for name, g in self.grads.items()
+            }
+        if self.expect is not None:
+            out["expect"] = self.expect.to_dict()
+        out["notes"] = self.notes
+        out["warnings"] = self.warnings
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Floats and nested lists; NaN and ±inf become null (strict JSON has no such numbers)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim == 0:
+            return _jsonable(value.item())
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    return value
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, (float, int)):
+        return f"{value:.8g}"
+    text = np.array2string(np.asarray(value), precision=6, separator=", ")
+    return text if len(text) < 60 else text[:57] + "..."
