@@ -1,14 +1,27 @@
 """The declarations of every loss, one module per family (plain data, no torch).
 
 To add a loss: declare a :class:`~losscli.registry.LossSpec` in its family's
-module, write its terms function under :mod:`losscli.losses`, and add tests.
-Everything else (command, help, ``list``, JSON) is generated.
+module (each module exports ``SPECS``), write its terms function under
+:mod:`losscli.losses`, and add tests. Everything else (command, help, ``list``,
+JSON) is generated.
 """
 
-from losscli.catalog import classification, margin, regression
+from importlib import import_module
 
-ALL_SPECS = (
-    *regression.SPECS,
-    *classification.SPECS,
-    *margin.SPECS,
+FAMILY_MODULES = (
+    "regression",
+    "classification",
+    "margin",
+    "embedding",
+    "probabilistic",
+    "sequence",
+    "detection",
+    "segmentation",
+    "classical",
+)
+
+ALL_SPECS = tuple(
+    spec
+    for module in FAMILY_MODULES
+    for spec in import_module(f"losscli.catalog.{module}").SPECS
 )

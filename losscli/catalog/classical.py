@@ -1,0 +1,3 @@
+"""Classical losses (declarations)."""
+
+SPECS = ()

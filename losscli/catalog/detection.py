@@ -1,0 +1,3 @@
+"""Detection losses (declarations)."""
+
+SPECS = ()

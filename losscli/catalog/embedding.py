@@ -1,0 +1,3 @@
+"""Embedding losses (declarations)."""
+
+SPECS = ()

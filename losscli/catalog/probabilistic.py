@@ -1,0 +1,3 @@
+"""Probabilistic losses (declarations)."""
+
+SPECS = ()

@@ -1,0 +1,3 @@
+"""Segmentation losses (declarations)."""
+
+SPECS = ()

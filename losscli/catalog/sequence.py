@@ -1,0 +1,3 @@
+"""Sequence losses (declarations)."""
+
+SPECS = ()
