@@ -19,7 +19,7 @@ $(BIN)/losscli: pyproject.toml
 install: $(BIN)/losscli
 
 example: install
-	$(BIN)/losscli cross-entropy --pred @examples/cross_entropy.yaml:pred --target @examples/cross_entropy.yaml:target
+	$(BIN)/losscli cross-entropy --pred @examples/cross_entropy.loss.yaml:inputs.pred --target @examples/cross_entropy.loss.yaml:inputs.target --grad
 
 test: install
 	$(BIN)/ruff check losscli tests benchmarks
