@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
 
 def compute(loss: str, **kwargs: Any) -> "Result":
-    """Compute a loss; see :func:`losscli.compute.compute` for the arguments."""
-    from losscli.compute import compute as _compute
+    """Compute a loss; see :func:`losscli.engine.compute` for the arguments."""
+    from losscli.engine import compute as _compute
 
     return _compute(loss, **kwargs)
 

@@ -168,7 +168,7 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     if options["expect"] is not None:
         expected = load_tensor(options["expect"], argument="--expect")
 
-    from losscli.compute import compute
+    from losscli.engine import compute
     from losscli.render import render
 
     result = compute(

@@ -1,4 +1,4 @@
-"""The only door to torch: tensors, dtype, the loss terms, reduction and autograd.
+"""The compute engine, the only door to torch: tensors, dtype, the loss terms, reduction and autograd.
 
 >>> import losscli
 >>> r = losscli.compute("cross-entropy", pred=[[0.8, 0.1, 0.4]], target=[0])
