@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from losscli.result import Result
 
 
-def compute(loss: str, **kwargs: Any) -> "Result":
+def compute(loss: str, **kwargs: Any) -> Result:
     """Compute a loss; see :func:`losscli.engine.compute` for the arguments."""
     from losscli.engine import compute as _compute
 

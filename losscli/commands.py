@@ -8,7 +8,7 @@ the loss's parameters, the common options) so Typer generates the options and
 from __future__ import annotations
 
 import inspect
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 import typer
 
@@ -30,7 +30,7 @@ def input_options(spec: LossSpec) -> list[inspect.Parameter]:
     return [
         _option(
             i.name,
-            Optional[str],
+            str | None,
             typer.Option(
                 None,
                 *i.option_names,
@@ -53,7 +53,7 @@ def _param_annotation(param: ParamSpec) -> Any:
         return bool
     if param.type == "choice":
         return Literal[tuple(str(c) for c in param.choices)]
-    return Optional[str]
+    return str | None
 
 
 def param_options(spec: LossSpec) -> list[inspect.Parameter]:
@@ -89,19 +89,48 @@ def common_options(spec: LossSpec) -> list[inspect.Parameter]:
         return _option(name, annotation, typer.Option(default, *flags, rich_help_panel=panel, **kw))
 
     return [
-        opt("reduction", Literal[spec.reductions], "mean", "--reduction", "-r",
-            help="how the terms are reduced"),
-        opt("grad", bool, False, "--grad", help="also compute d(value)/d(input) for every "
-            "floating-point input (of the sum of the terms for 'none')"),
-        opt("dtype", Literal["float32", "float64", "float16", "bfloat16"], "float32", "--dtype",
-            help="compute precision"),
-        opt("fmt", Literal["table", "json", "plain"], "table", "--format", "-f",
-            help="output format"),
+        opt(
+            "reduction",
+            Literal[spec.reductions],
+            "mean",
+            "--reduction",
+            "-r",
+            help="how the terms are reduced",
+        ),
+        opt(
+            "grad",
+            bool,
+            False,
+            "--grad",
+            help="also compute d(value)/d(input) for every "
+            "floating-point input (of the sum of the terms for 'none')",
+        ),
+        opt(
+            "dtype",
+            Literal["float32", "float64", "float16", "bfloat16"],
+            "float32",
+            "--dtype",
+            help="compute precision",
+        ),
+        opt(
+            "fmt",
+            Literal["table", "json", "plain"],
+            "table",
+            "--format",
+            "-f",
+            help="output format",
+        ),
         opt("json_", bool, False, "--json", help="same as --format json"),
         opt("quiet", bool, False, "--quiet", "-q", help="same as --format plain"),
-        opt("expect", Optional[str], None, "--expect", metavar="X",
+        opt(
+            "expect",
+            str | None,
+            None,
+            "--expect",
+            metavar="X",
             help="compare the value with X (a number, or a TENSOR for 'none'); exit 1 when "
-            "it differs"),
+            "it differs",
+        ),
         opt("rtol", float, 1e-5, "--rtol", help="relative tolerance of --expect"),
         opt("atol", float, 1e-8, "--atol", help="absolute tolerance of --expect"),
         opt("strict", bool, False, "--strict", help="treat warnings as input errors (exit 2)"),

@@ -1,4 +1,4 @@
-"""The compute engine, the only door to torch: tensors, dtype, the loss terms, reduction and autograd.
+"""The compute engine, the only door to torch: tensors, dtype, terms, reduction, autograd.
 
 >>> import losscli
 >>> r = losscli.compute("cross-entropy", pred=[[0.8, 0.1, 0.4]], target=[0])
@@ -53,7 +53,9 @@ def run(prepared: Prepared, *, grad: bool = False) -> Result:
     spec = prepared.spec
     dtype = TORCH_DTYPES[prepared.dtype]
     want_grad = grad and spec.differentiable
-    tensors = {name: _tensor(spec, name, a, dtype, want_grad) for name, a in prepared.arrays.items()}
+    tensors = {
+        name: _tensor(spec, name, a, dtype, want_grad) for name, a in prepared.arrays.items()
+    }
     kwargs = {**prepared.params, **tensors}
     kwargs = {name: kwargs.get(name) for name in (*_input_names(spec), *_param_names(spec))}
     with torch.enable_grad():
@@ -93,10 +95,14 @@ def reduce(terms: Terms, reduction: str) -> tuple[torch.Tensor, Reduction]:
     if reduction == "batchmean":
         batch = values.shape[0] if values.dim() else 1
         rule = "batchmean: Σ ℓᵢ / N (N = batch size)"
-        return total / batch, Reduction("batchmean", rule, float(total.detach()), float(batch), **info)
+        return total / batch, Reduction(
+            "batchmean", rule, float(total.detach()), float(batch), **info
+        )
     if terms.weights is None:
         count = values.numel()
-        return total / count, Reduction("mean", "mean: Σ ℓᵢ / n", float(total.detach()), float(count))
+        return total / count, Reduction(
+            "mean", "mean: Σ ℓᵢ / n", float(total.detach()), float(count)
+        )
     denominator = terms.weights.sum()
     w = terms.weight_symbol
     if w == "1":
@@ -104,7 +110,9 @@ def reduce(terms: Terms, reduction: str) -> tuple[torch.Tensor, Reduction]:
     else:
         rule = f"weighted mean: Σ {w}·ℓᵢ / Σ {w}"
     value = total / denominator
-    return value, Reduction("mean", rule, float(total.detach()), float(denominator.detach()), **info)
+    return value, Reduction(
+        "mean", rule, float(total.detach()), float(denominator.detach()), **info
+    )
 
 
 def _tensor(spec: LossSpec, name: str, array: np.ndarray, dtype, requires_grad: bool):
@@ -112,11 +120,16 @@ def _tensor(spec: LossSpec, name: str, array: np.ndarray, dtype, requires_grad: 
     if array.dtype.kind in "iub":
         kind = spec.input(name).kind if is_input else "float"
         if kind in ("index", "float_or_index"):
-            return torch.as_tensor(np.ascontiguousarray(array), dtype=torch.int64)
-    tensor = torch.as_tensor(np.ascontiguousarray(array)).to(dtype)
+            return torch.as_tensor(_contiguous(array), dtype=torch.int64)
+    tensor = torch.as_tensor(_contiguous(array)).to(dtype)
     if requires_grad and is_input:
         tensor.requires_grad_(True)
     return tensor
+
+
+def _contiguous(array: np.ndarray) -> np.ndarray:
+    """A C-contiguous array of the same shape (np.ascontiguousarray would make 0-d 1-d)."""
+    return array if array.flags.c_contiguous else array.copy(order="C")
 
 
 def _gradients(value: torch.Tensor, tensors: dict, spec: LossSpec) -> dict[str, np.ndarray]:

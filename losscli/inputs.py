@@ -726,8 +726,10 @@ def _read_json(src: _Source) -> numpy.ndarray:
 
 def _read_yaml(src: _Source) -> numpy.ndarray:
     """Read a .yaml/.yml file (plain data only)."""
-    data = _select(_parse_yaml(src.read_text(), src.name, src.argument), src)
-    return _with_origin(data, _origin(src), src.argument)
+    data = _parse_yaml(src.read_text(), src.name, src.argument)
+    if data is None:
+        raise src.fail(f"{src.name} holds no data")
+    return _with_origin(_select(data, src), _origin(src), src.argument)
 
 
 def _split_row(content: str, commas_only: bool) -> list[str]:
@@ -849,7 +851,8 @@ def _read_torch(src: _Source) -> numpy.ndarray:
                        f"{_exception_summary(exc)}") from None
     value = _select(loaded, src)
     if not isinstance(value, torch.Tensor):
-        raise src.fail(f"{_origin(src)} is not a plain tensor (found {type(value).__name__}); "
+        where = f"entry {_quote(src.key, 40)} of {src.name}" if src.key else src.name
+        raise src.fail(f"{where} is not a plain tensor (found {type(value).__name__}); "
                        "only a tensor, or a dict of tensors with @PATH:KEY, is read")
     return _with_origin(value, _origin(src), src.argument)
 

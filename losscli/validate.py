@@ -55,11 +55,13 @@ def prepare(
     dtype: str = "float32",
     strict: bool = False,
 ) -> Prepared:
-    """Check everything the user gave for ``spec``; raise InputError/UsageError on the first fault."""
+    """Check everything given for ``spec``; raise InputError or UsageError on the first fault."""
     known = {i.name for i in spec.inputs} | {p.name for p in spec.params}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise UsageError(f"{spec.name} takes no argument {unknown[0]!r} (it takes {', '.join(sorted(known))})")
+        raise UsageError(
+            f"{spec.name} takes no argument {unknown[0]!r} (it takes {', '.join(sorted(known))})"
+        )
     if reduction not in spec.reductions:
         raise InputError(
             f"{reduction!r} is not one of {', '.join(spec.reductions)}", argument="--reduction"
@@ -152,7 +154,9 @@ def _check_domain(spec: InputSpec, array: np.ndarray) -> None:
     }.get(spec.domain)
     if outside is not None and outside.any():
         bad = float(finite[outside].flat[0])
-        hint = " (apply a sigmoid first, or use a *-with-logits loss)" if spec.name == "pred" else ""
+        hint = (
+            " (apply a sigmoid first, or use a *-with-logits loss)" if spec.name == "pred" else ""
+        )
         raise InputError(
             f"value {bad:g} is outside the domain: expected {DOMAINS[spec.domain]}{hint}",
             argument=spec.option,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -28,7 +29,10 @@ def run_cli(*args: str, input: str | None = None) -> Outcome:
     runner = CliRunner()
     with runner.isolation(input=input) as (stdout, stderr, _):
         code = main(list(args))
-    return Outcome(code, stdout.getvalue().decode(), stderr.getvalue().decode())
+        sys.stdout.flush()
+        sys.stderr.flush()
+        captured = Outcome(code, stdout.getvalue().decode(), stderr.getvalue().decode())
+    return captured
 
 
 @pytest.fixture

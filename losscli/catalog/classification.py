@@ -166,10 +166,11 @@ SPECS = (
         impl="losscli.losses.classification:bce_with_logits",
         check="losscli.losses._checks:bce",
         aliases=("BCEWithLogitsLoss", "binary_cross_entropy_with_logits", "sigmoid-bce"),
-        references=(
-            "https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html",
-        ),
-        example={"pred": "[[-1.2, 0.8, 2.0], [0.3, -0.5, 1.1]]", "target": "[[0, 1, 1], [0, 1, 0]]"},
+        references=("https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html",),
+        example={
+            "pred": "[[-1.2, 0.8, 2.0], [0.3, -0.5, 1.1]]",
+            "target": "[[0, 1, 1], [0, 1, 0]]",
+        },
     ),
     LossSpec(
         name="focal",
@@ -213,7 +214,10 @@ SPECS = (
             "torchvision's default reduction is 'none'; losscli defaults to 'mean' "
             "like every torch.nn loss.",
         ),
-        example={"pred": "[[-0.1, 0.9, 0.23], [-0.12, -0.34, 0.6]]", "target": "[[0, 1, 0], [0, 0, 1]]"},
+        example={
+            "pred": "[[-0.1, 0.9, 0.23], [-0.12, -0.34, 0.6]]",
+            "target": "[[0, 1, 0], [0, 0, 1]]",
+        },
     ),
     LossSpec(
         name="softmax-focal",

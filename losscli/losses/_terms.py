@@ -39,7 +39,9 @@ def index_weights(
     """(w[yᵢ] with 0 for ignored targets, the ignored mask) for class-index targets."""
     ignored = target == ignore_index
     safe = target.masked_fill(ignored, 0).clamp(0, classes - 1)
-    per_term = weight[safe] if weight is not None else torch.ones_like(safe, dtype=weight_dtype(weight))
+    per_term = (
+        weight[safe] if weight is not None else torch.ones_like(safe, dtype=weight_dtype(weight))
+    )
     return per_term.masked_fill(ignored, 0), ignored
 
 

@@ -48,7 +48,9 @@ def nll(
 def _index_terms(values, log_p, target, weight, ignore_index) -> Terms:
     classes = log_p.shape[class_dim(log_p)]
     weights, ignored = index_weights(target, classes, weight, ignore_index)
-    picked = log_p.gather(class_dim(log_p), target.masked_fill(ignored, 0).unsqueeze(class_dim(log_p)))
+    picked = log_p.gather(
+        class_dim(log_p), target.masked_fill(ignored, 0).unsqueeze(class_dim(log_p))
+    )
     return Terms(
         values,
         weights=weights.to(values.dtype),

@@ -8,7 +8,7 @@ middle.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from rich import box
@@ -47,7 +47,9 @@ def build_table(result, *, max_rows: int = 20) -> Table:
         if slicer is not None:
             columns.append((f"∂/∂{name}", slicer, "green"))
     for header, _, style in columns:
-        table.add_column(Text(header), style=style or None, justify="right" if header != "#" else "left")
+        table.add_column(
+            Text(header), style=style or None, justify="right" if header != "#" else "left"
+        )
     rows = elided_indices(shape, max_rows)
     hidden = terms.size - len([r for r in rows if r is not None])
     for idx in rows:
@@ -56,8 +58,11 @@ def build_table(result, *, max_rows: int = 20) -> Table:
             continue
         ignored = result.ignored is not None and bool(result.ignored[idx])
         cells = [
-            _index(idx) if header == "#" else
-            "ignored" if ignored and header == "term" else _cell(slicer(idx))
+            _index(idx)
+            if header == "#"
+            else "ignored"
+            if ignored and header == "term"
+            else _cell(slicer(idx))
             for header, slicer, _ in columns
         ]
         table.add_row(*map(Text, cells), style="dim" if ignored else None)
@@ -79,14 +84,16 @@ def summary_lines(result) -> list[Text]:
         lines.append(Text(f"note: {note}", style="yellow"))
     value = result.value
     if isinstance(value, np.ndarray):
-        lines.append(Text(f"value: the {value.size} terms above (shape {list(value.shape)})",
-                          style="bold"))
+        lines.append(
+            Text(f"value: the {value.size} terms above (shape {list(value.shape)})", style="bold")
+        )
     else:
         lines.append(Text.assemble(("value = ", "bold"), (f"{value:.8g}", "bold green")))
     if result.expect is not None:
         style = "green" if result.expect.ok else "bold red"
-        lines.append(Text(("✓ " if result.expect.ok else "✗ ") + result.expect.describe(value),
-                          style=style))
+        lines.append(
+            Text(("✓ " if result.expect.ok else "✗ ") + result.expect.describe(value), style=style)
+        )
     return lines
 
 
@@ -101,7 +108,7 @@ def term_slicer(term_shape: tuple[int, ...], array: np.ndarray) -> Slicer | None
     if array.ndim != len(term_shape) + 1:
         return None
     for axis in dict.fromkeys((min(1, len(term_shape)), array.ndim - 1)):
-        if array.shape[:axis] + array.shape[axis + 1:] == term_shape:
+        if array.shape[:axis] + array.shape[axis + 1 :] == term_shape:
             return lambda idx, axis=axis: array[idx[:axis] + (slice(None),) + idx[axis:]]
     return None
 
@@ -134,7 +141,8 @@ def _cell(value) -> str:
 
 
 def _number(value, digits: int = 6) -> str:
-    if isinstance(value, (int, np.integer)) or (isinstance(value, float) and value.is_integer()
-                                                and abs(value) < 1e15):
+    if isinstance(value, (int, np.integer)) or (
+        isinstance(value, float) and value.is_integer() and abs(value) < 1e15
+    ):
         return str(int(value))
     return f"{value:.{digits}g}"

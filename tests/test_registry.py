@@ -1,0 +1,53 @@
+"""Every declared loss is complete: it has help, a runnable example and JSON output."""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+
+import pytest
+
+from losscli.commands import example_command
+from losscli.registry import DOMAINS, FAMILIES, KINDS, REDUCTIONS, registry
+
+SPECS = list(registry())
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_declaration_is_complete(spec):
+    assert spec.family in FAMILIES
+    assert spec.summary and spec.formula and spec.references
+    assert spec.example, "every loss needs a ready-to-run example"
+    assert set(spec.reductions) >= set(REDUCTIONS)
+    for item in spec.inputs:
+        assert item.kind in KINDS and item.domain in DOMAINS and item.help
+    module, _, attr = spec.impl.partition(":")
+    assert module.startswith("losscli.losses.") and attr
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_example_runs_and_gives_a_finite_value(spec, cli):
+    args = shlex.split(example_command(spec))[1:]
+    out = cli(*args, "--json")
+    assert out.code == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["loss"] == spec.name
+    assert data["value"] is not None and math.isfinite(data["value"])
+    assert set(data["params"]) == {p.name for p in spec.params}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_help_lists_every_option(spec, cli):
+    out = cli(spec.name, "--help")
+    assert out.code == 0
+    for option in [i.option for i in spec.inputs] + [p.option for p in spec.params]:
+        assert option in out.stdout
+
+
+def test_aliases_are_unique_and_resolve():
+    reg = registry()
+    for spec in reg:
+        for alias in spec.aliases:
+            assert reg.find(alias) is spec
+            assert reg.find(alias.upper()) is spec
