@@ -197,20 +197,32 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     if options["expect"] is not None:
         expected = load_tensor(options["expect"], argument="--expect")
 
-    from losscli.engine import compute
-    from losscli.render import render
-
-    result = compute(
+    result = evaluate(
         spec,
+        values,
         reduction=options["reduction"],
         dtype=options["dtype"],
         grad=options["grad"],
         strict=options["strict"],
-        **values,
     )
     if expected is not None:
         result.compare(expected, rtol=options["rtol"], atol=options["atol"])
-    render(result, fmt, max_rows=options["max_rows"])
+    return report(result, fmt, max_rows=options["max_rows"])
+
+
+def evaluate(spec: LossSpec, values: dict[str, Any], *, reduction: str, dtype: str,
+             grad: bool, strict: bool):
+    """Compute ``spec`` on ``values``: the path shared by loss commands and case files."""
+    from losscli.engine import compute
+
+    return compute(spec, reduction=reduction, dtype=dtype, grad=grad, strict=strict, **values)
+
+
+def report(result, fmt: str, *, max_rows: int) -> ExitStatus:
+    """Render ``result``; a failed comparison adds a mismatch line on stderr (exit 1)."""
+    from losscli.render import render
+
+    render(result, fmt, max_rows=max_rows)
     if result.expect is not None and not result.expect.ok:
         import sys
 
