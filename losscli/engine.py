@@ -98,6 +98,10 @@ def reduce(terms: Terms, reduction: str) -> tuple[torch.Tensor, Reduction]:
         return total / batch, Reduction(
             "batchmean", rule, float(total.detach()), float(batch), **info
         )
+    if terms.mean_divisor is not None:
+        scaled, count = (values / terms.mean_divisor).sum(), values.numel()
+        rule = f"mean: Σ (ℓᵢ / {terms.divisor_symbol}) / N"
+        return scaled / count, Reduction("mean", rule, float(scaled.detach()), float(count))
     if terms.weights is None:
         count = values.numel()
         return total / count, Reduction(

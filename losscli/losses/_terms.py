@@ -18,6 +18,8 @@ class Terms:
     ``weight_symbol``: how the rule names the weights ("w[yᵢ]" or "1").
     ``details``: per-term intermediate quantities (same shape as ``values``), shown
     in the table and used by explanations, e.g. ``{"p_t": ...}``.
+    ``mean_divisor``: a per-term divisor dᵢ for a mean Σ (ℓᵢ / dᵢ) / n (CTC's target
+    lengths); ``divisor_symbol`` names it in the rule.
     """
 
     values: torch.Tensor
@@ -26,6 +28,8 @@ class Terms:
     weight_symbol: str = "1"
     ignore_reason: str = ""
     details: dict[str, torch.Tensor] = field(default_factory=dict)
+    mean_divisor: torch.Tensor | None = None
+    divisor_symbol: str = "dᵢ"
 
 
 def class_dim(pred: torch.Tensor) -> int:
