@@ -134,6 +134,8 @@ class LossSpec:
     example: dict[str, str] = field(default_factory=dict)
     differentiable: bool = True
     notes: tuple[str, ...] = ()
+    #: A warning given when a reduction is chosen, e.g. kl-div's {"mean": "... use batchmean"}.
+    reduction_warnings: dict[str, str] = field(default_factory=dict)
 
     def input(self, name: str) -> InputSpec:
         return next(i for i in self.inputs if i.name == name)

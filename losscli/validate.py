@@ -69,6 +69,8 @@ def prepare(
     if dtype not in DTYPES:
         raise InputError(f"{dtype!r} is not one of {', '.join(DTYPES)}", argument="--dtype")
     warnings = Warnings(strict)
+    if reduction in spec.reduction_warnings:
+        warnings.warn(spec.reduction_warnings[reduction], argument="--reduction")
     arrays = {i.name: _input_array(i, values.get(i.name), warnings) for i in spec.inputs}
     arrays = {name: array for name, array in arrays.items() if array is not None}
     params: dict[str, Any] = {}
