@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from losscli.errors import InputError
+
 
 @dataclass
 class Reduction:
@@ -83,8 +85,6 @@ class Result:
         try:
             diff = np.abs(np.broadcast_to(got, np.broadcast_shapes(got.shape, want.shape)) - want)
         except ValueError:
-            from losscli.errors import InputError
-
             raise InputError(
                 f"expected shape {list(want.shape)} does not match the value's shape "
                 f"{list(got.shape)}",
