@@ -14,6 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from losscli import __version__
+from losscli.cli_cases import register as register_case_commands
 from losscli.commands import make_command
 from losscli.errors import ExitStatus, UsageError
 from losscli.registry import registry
@@ -81,6 +82,8 @@ def list_losses(
 
     print_catalogue("json" if json_ else fmt)
 
+
+register_case_commands(app)
 
 for _spec in registry():
     app.command(
