@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from losscli.cases import read_document
-from losscli.result import _short
+from losscli.suite import short
 
 
 @dataclass
@@ -105,8 +105,8 @@ def update_file(path: pathlib.Path, changes: list[Change]) -> list[str]:
 def _describe(path: pathlib.Path, change: Change) -> str:
     field = ".".join(change.keys)
     if change.old is None and change.keys == ("expect",):
-        return f"{path}::{change.case}: added {field}: {_short(change.value)}"
-    return f"{path}::{change.case}: {field}: {_short(change.old)} -> {_short(change.value)}"
+        return f"{path}::{change.case}: added {field}: {short(change.value)}"
+    return f"{path}::{change.case}: {field}: {short(change.old)} -> {short(change.value)}"
 
 
 def _data(value: Any) -> Any:
@@ -229,18 +229,22 @@ def _replacement(found, new: str) -> tuple[int, int, str]:
     key_node, value_node = found
     if isinstance(value_node, yaml.ScalarNode) or value_node.flow_style:
         return value_node.start_mark.index, value_node.end_mark.index, new
-    # A block collection: replace everything from the end of the key, colon included.
+    if value_node.start_mark.column > key_node.start_mark.column:
+        # An indented block collection: the flow value takes its place (comments above stay).
+        return value_node.start_mark.index, _end(value_node), new
+    # An indentless block sequence: replace from the end of the key, colon included.
     return key_node.end_mark.index, _end(value_node), ": " + new
 
 
 def _insertion(text: str, mapping, key: str, new: str, as_json: bool) -> tuple[int, int, str]:
     name = json.dumps(key) if as_json else key
-    if mapping.flow_style:
+    if not mapping.value:
         close = text.rfind("}", 0, mapping.end_mark.index)
-        separator = ", " if mapping.value else ""
-        return close, close, f"{separator}{name}: {new}"
-    newline = "\r\n" if "\r\n" in text else "\n"
+        return close, close, f"{name}: {new}"
     last = _end(mapping.value[-1][1])
+    if mapping.flow_style:
+        return last, last, f", {name}: {new}"
+    newline = "\r\n" if "\r\n" in text else "\n"
     line_end = text.find(newline, last)
     line_end = len(text) if line_end < 0 else line_end
     indent = " " * mapping.start_mark.column

@@ -21,7 +21,7 @@ import numpy as np
 
 from losscli.cases import Case, CaseError, discover, load_file, selected
 from losscli.errors import ExitStatus, InputError, LossCliError
-from losscli.result import _jsonable, _short
+from losscli.result import _jsonable
 
 STATUSES = ("passed", "failed", "missing", "error", "updated")
 
@@ -37,6 +37,8 @@ class Check:
     abs_error: float
     rel_error: float
     message: str = ""
+    #: For an array that differs: the index of its worst element.
+    worst: tuple[int, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"check": self.name, "ok": self.ok, "expected": plain(self.expected),
@@ -112,10 +114,10 @@ class Report:
         return ExitStatus.OK
 
     def totals(self) -> str:
-        """E.g. ``9 cases: 8 passed, 1 failed in 0.41 s (0.3 ms per case)``."""
+        """E.g. ``9 cases: 8 passed, 1 failed in 0.05 s (5.6 ms per case)``."""
         done = len(self.outcomes)
         parts = [f"{self.count(s)} {s}" for s in STATUSES if self.count(s)]
-        per_case = f", {1000 * self.seconds / done:.2g} ms per case" if done else ""
+        per_case = f" ({1000 * self.seconds / done:.2g} ms per case)" if done else ""
         text = f"{done} case{'s' * (done != 1)}: {', '.join(parts) or 'none'} " \
                f"in {self.seconds:.2f} s{per_case}"
         if self.not_run:
@@ -221,6 +223,7 @@ def compare(result, name: str, want: np.ndarray, case: Case):
 
 
 def _mismatch(check: Check, case: Case) -> str:
+    """Why ``check`` failed, naming its worst element (also kept in ``check.worst``)."""
     got = np.asarray(check.got, dtype=np.float64)
     want = np.asarray(check.expected, dtype=np.float64)
     errors = (f"abs error {check.abs_error:.3g}, rel error {check.rel_error:.3g}; "
@@ -230,7 +233,8 @@ def _mismatch(check: Check, case: Case) -> str:
     got, want = np.broadcast_arrays(got, want)
     with np.errstate(invalid="ignore"):
         gap = np.where(np.isnan(got) != np.isnan(want), np.inf, np.abs(got - want))
-    where = np.unravel_index(int(np.nanargmax(gap)), gap.shape)
+    where = tuple(int(i) for i in np.unravel_index(int(np.nanargmax(gap)), gap.shape))
+    check.worst = where
     index = "".join(f"[{i}]" for i in where)
     return (f"{check.name}{index} = {got[where]:.8g} differs from expected {want[where]:.8g} "
             f"({errors}; worst of {got.size} elements)")
@@ -247,7 +251,7 @@ def run_case(case: Case) -> Outcome:
                       got=result.value, warnings=list(result.warnings), case=case)
     if case.expect is None:
         outcome.status = "missing"
-        outcome.message = (f"no expect; the computed value is {_short(result.value)} "
+        outcome.message = (f"no expect; the computed value is {short(result.value)} "
                            "('losscli check --update' records it)")
     elif not all(c.ok for c in checks):
         outcome.status = "failed"
@@ -299,3 +303,20 @@ def plain(value: Any) -> Any:
 
 def _finite(number: float) -> float | None:
     return _jsonable(float(number))
+
+
+def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
+    """A number at 8 digits, a short array, or an array's worst element: ``[1] 0.66573191``."""
+    if value is None:
+        return "—"
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim == 0:
+        return f"{array.item():.8g}"
+    if worst is not None:
+        element = np.broadcast_to(array, np.broadcast_shapes(array.shape, (1,) * len(worst)))
+        return "".join(f"[{i}]" for i in worst) + f" {element[worst]:.8g}"
+    flat = [f"{v:.8g}" for v in array.reshape(-1)]
+    if len(flat) > 4:
+        flat = flat[:2] + ["…"] + flat[-1:]
+    shape = f" (shape {list(array.shape)})" if array.ndim > 1 or len(flat) < array.size else ""
+    return f"[{', '.join(flat)}]{shape}"

@@ -1,19 +1,21 @@
 """Output of a ``losscli check`` report: a rich summary table, or one JSON object.
 
-The table has one row per case (case, file, loss, expected, got, abs/rel error,
-status); passing rows beyond ``max_rows`` are elided, failing ones never are. The
-reasons for failures follow the table, then what ``--update`` changed, then the totals.
+The table has one row per case (case, loss, expected, got, abs/rel error, status, and
+the file on terminals of 100 columns or more); passing rows beyond ``max_rows`` are
+elided, failing ones never are. The reasons for failures follow the table, then what
+``--update`` changed, then the totals.
 """
 
 from __future__ import annotations
 
 import sys
 
-import numpy as np
 from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from losscli.suite import short
 
 STATUS_STYLES = {
     "passed": ("✓ passed", "green"),
@@ -35,7 +37,7 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
         print(dumps(report.to_dict()))
         return
     console = Console(highlight=False)
-    console.print(build_table(report, max_rows=max_rows))
+    console.print(build_table(report, max_rows=max_rows, files=console.width >= 100))
     for outcome in report.outcomes:
         if outcome.status in ("failed", "missing"):
             style = STATUS_STYLES[outcome.status][1]
@@ -46,13 +48,17 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
     console.print(Text(report.totals(), style=style))
 
 
-def build_table(report, *, max_rows: int = 50) -> Table:
-    """The summary table, passing rows elided beyond ``max_rows``."""
+def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
+    """The summary table, passing rows elided beyond ``max_rows``; ``files``: a file column."""
     table = Table(title="losscli check", box=box.SIMPLE_HEAVY, title_style="bold")
-    for header in ("case", "file", "loss", "expected", "got", "abs error", "rel error"):
-        justify = "right" if header in ("expected", "got", "abs error", "rel error") else "left"
-        table.add_column(header, justify=justify, style="dim" if header == "file" else None)
-    table.add_column("status")
+    table.add_column("case", overflow="fold", min_width=12)
+    table.add_column("loss", overflow="fold", min_width=5)
+    table.add_column("expected", justify="right", no_wrap=True)
+    table.add_column("got", justify="right", no_wrap=True)
+    table.add_column("abs / rel error", justify="right", min_width=9)
+    table.add_column("status", no_wrap=True)
+    if files:
+        table.add_column("file", style="dim", overflow="fold", min_width=12)
     failing = sum(not o.ok for o in report.outcomes)
     room = max(max_rows - failing, 0)
     hidden = 0
@@ -62,7 +68,7 @@ def build_table(report, *, max_rows: int = 50) -> Table:
                 hidden += 1
                 continue
             room -= 1
-        table.add_row(*_row(outcome))
+        table.add_row(*_row(outcome)[: None if files else -1])
     if hidden:
         table.add_row(Text(f"⋮ {hidden} more passed (--max-rows to show them)", style="dim"))
     return table
@@ -70,38 +76,20 @@ def build_table(report, *, max_rows: int = 50) -> Table:
 
 def _row(outcome) -> list[Text]:
     label, style = STATUS_STYLES[outcome.status]
-    head = outcome.headline
+    status = Text(label, style=style)
     if outcome.status == "error":
-        detail = outcome.field or "invalid case"
-        cells = [outcome.name or "", outcome.path, outcome.loss, "", "", "", detail]
-    else:
-        abs_error = max((c.abs_error for c in outcome.checks), default=None)
-        rel_error = max((c.rel_error for c in outcome.checks), default=None)
-        cells = [
-            outcome.name,
-            outcome.path,
-            outcome.loss,
-            _value(head.expected) if head else "—",
-            _value(head.got if head else outcome.got),
-            _error(abs_error),
-            _error(rel_error),
-        ]
-    return [Text(str(c)) for c in cells] + [Text(label, style=style)]
-
-
-def _value(value) -> str:
-    if value is None:
-        return "—"
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim == 0:
-        return f"{array.item():.8g}"
-    flat = [f"{v:.4g}" for v in array.reshape(-1)]
-    if len(flat) > 4:
-        flat = flat[:2] + ["…"] + flat[-1:]
-    return f"[{', '.join(flat)}] {list(array.shape)}"
-
-
-def _error(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.2g}"
+        detail = Text(f"invalid {outcome.field or 'file'}", style=style)
+        return [Text(outcome.name or ""), Text(outcome.loss), Text(""), Text(""), detail,
+                status, Text(outcome.path)]
+    head = outcome.headline
+    abs_error = max((c.abs_error for c in outcome.checks), default=None)
+    rel_error = max((c.rel_error for c in outcome.checks), default=None)
+    errors = "—" if abs_error is None else f"{abs_error:.2g} / {rel_error:.2g}"
+    cells = [
+        outcome.name,
+        outcome.loss,
+        short(head.expected, head.worst) if head else "—",
+        short(head.got, head.worst) if head else short(outcome.got),
+        errors,
+    ]
+    return [Text(str(c)) for c in cells] + [status, Text(outcome.path)]
