@@ -117,8 +117,8 @@ def ciou(*, pred: torch.Tensor, target: torch.Tensor, box_format: str, eps: floa
     """ℓ = 1 − IoU + ρ²/c² + α·v (torchvision.ops.complete_box_iou_loss).
 
     v = 4/π²·(atan(w_g/h_g) − atan(w/h))² measures the aspect-ratio mismatch and
-    α = v / (1 − IoU + v + eps) is treated as a constant in the backward pass (computed
-    under no_grad, as torchvision and the paper do). Zheng et al., AAAI 2020.
+    α = v / (1 − IoU + v + eps) (0 where v = 0) is treated as a constant in the backward
+    pass (computed under no_grad, as torchvision and the paper do). Zheng et al., AAAI 2020.
     """
     pair = _Pair(to_xyxy(pred, box_format), to_xyxy(target, box_format), eps)
     centres, diagonal = pair.distance_penalty(eps)
@@ -127,7 +127,8 @@ def ciou(*, pred: torch.Tensor, target: torch.Tensor, box_format: str, eps: floa
     v = (4 / math.pi**2) * (
         torch.atan((x2g - x1g) / (y2g - y1g)) - torch.atan((x2 - x1) / (y2 - y1))
     ) ** 2
-    alpha = (v / (1 - pair.iou + v + eps)).detach()
+    # α·v → 0 as v → 0; spelled out so that identical boxes with eps = 0 give 0, not 0/0.
+    alpha = torch.where(v > 0, v / (1 - pair.iou + v + eps), torch.zeros_like(v)).detach()
     distance = centres / diagonal
     return Terms(
         1 - pair.iou + distance + alpha * v,
