@@ -1,6 +1,11 @@
-"""Margin and ranking losses."""
+"""Margin and ranking losses (and the multi-label soft-margin loss, a classification loss)."""
 
-from losscli.catalog._common import CLASS_INDEX_TARGET, PRED_FLAGS, TARGET_FLAGS
+from losscli.catalog._common import (
+    CLASS_INDEX_TARGET,
+    PRED_FLAGS,
+    REGRESSION_PRED,
+    TARGET_FLAGS,
+)
 from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _SCORES = InputSpec(
@@ -8,6 +13,15 @@ _SCORES = InputSpec(
     "class scores, (C) or (N, C)",
     flags=PRED_FLAGS,
     shape="(C) | (N, C)",
+)
+
+_CHECKS = "losscli.losses._checks_nn"
+_SIGN_TARGET = InputSpec(
+    "target",
+    "labels 1 or -1, the same shape as --pred",
+    kind="float_or_index",
+    flags=TARGET_FLAGS,
+    shape="(*), as pred",
 )
 
 SPECS = (
@@ -55,5 +69,103 @@ SPECS = (
             "https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelMarginLoss.html",
         ),
         example={"pred": "[[0.1, 0.2, 0.4, 0.8]]", "target": "[[3, 0, -1, 1]]"},
+    ),
+    LossSpec(
+        name="soft-margin",
+        summary="Two-class logistic loss on ±1 labels (SoftMarginLoss)",
+        family="margin/ranking",
+        formula="ℓᵢ = log(1 + exp(−yᵢ·xᵢ))",
+        inputs=(REGRESSION_PRED, _SIGN_TARGET),
+        impl="losscli.losses.margin:soft_margin",
+        check=f"{_CHECKS}:soft_margin",
+        aliases=("SoftMarginLoss", "soft_margin_loss"),
+        references=("https://pytorch.org/docs/stable/generated/torch.nn.SoftMarginLoss.html",),
+        notes=(
+            "Labels are 1 and -1 (a 0 label gives log 2 whatever the score): values other "
+            "than ±1 are computed as PyTorch does, with a warning.",
+        ),
+        example={"pred": "[0.8, -0.4, 1.5, -2.0]", "target": "[1, -1, -1, 1]"},
+    ),
+    LossSpec(
+        name="multilabel-soft-margin",
+        summary="Multi-label one-versus-all logistic loss, one term per sample "
+        "(MultiLabelSoftMarginLoss)",
+        family="classification",
+        formula="ℓᵢ = −Σ_c w_c·[yᵢ,c·log σ(xᵢ,c) + (1 − yᵢ,c)·log σ(−xᵢ,c)] / C",
+        inputs=(
+            InputSpec(
+                "pred",
+                "raw scores (logits), classes on the last dimension: (C) or (N, C)",
+                flags=PRED_FLAGS,
+                shape="(C) | (N, C)",
+                expects="logits",
+            ),
+            InputSpec(
+                "target",
+                "labels 0 or 1 per class (soft labels in [0, 1] allowed), the shape of --pred",
+                domain="prob",
+                flags=TARGET_FLAGS,
+                shape="as pred",
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "weight",
+                "tensor",
+                None,
+                "TENSOR of C per-class weights w_c (broadcast to --pred)",
+            ),
+        ),
+        impl="losscli.losses.margin:multilabel_soft_margin",
+        check=f"{_CHECKS}:multilabel_soft_margin",
+        aliases=("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss"),
+        reduction_rule="mean: Σ ℓᵢ / N over the N samples (each ℓᵢ already averages its C "
+        "classes)",
+        references=(
+            "https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelSoftMarginLoss.html",
+        ),
+        notes=(
+            "Equals bce-with-logits averaged over the classes of each sample: the mean "
+            "matches bce-with-logits' mean on the same (N, C) inputs.",
+        ),
+        example={
+            "pred": "[[0.9, -1.2, 0.3], [-0.5, 2.0, 0.1]]",
+            "target": "[[1, 0, 1], [0, 1, 0]]",
+        },
+    ),
+    LossSpec(
+        name="margin-ranking",
+        summary="Pairwise ranking hinge: input1 should rank above input2 when y = 1 "
+        "(MarginRankingLoss)",
+        family="margin/ranking",
+        formula="ℓᵢ = max(0, −yᵢ·(x1ᵢ − x2ᵢ) + margin)",
+        inputs=(
+            InputSpec("input1", "scores of the first items, (N) or ()", shape="(N) | ()"),
+            InputSpec("input2", "scores of the second items, the shape of --input1",
+                      shape="as input1"),
+            InputSpec(
+                "target",
+                "1 where input1 should rank higher, -1 where input2 should; the shape of "
+                "--input1",
+                kind="float_or_index",
+                flags=TARGET_FLAGS,
+                shape="as input1",
+            ),
+        ),
+        params=(
+            ParamSpec("margin", "float", 0.0, "required score gap between the two items"),
+        ),
+        impl="losscli.losses.margin:margin_ranking",
+        check=f"{_CHECKS}:margin_ranking",
+        aliases=("MarginRankingLoss", "margin_ranking_loss", "ranking"),
+        references=(
+            "https://pytorch.org/docs/stable/generated/torch.nn.MarginRankingLoss.html",
+        ),
+        example={
+            "input1": "[0.8, 0.3, 0.5]",
+            "input2": "[0.4, 0.6, 0.5]",
+            "target": "[1, 1, -1]",
+            "margin": "0.1",
+        },
     ),
 )

@@ -25,3 +25,34 @@ def multi_margin(
 def multilabel_margin(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """ℓᵢ = Σ_{j∈Y} Σ_{k∉Y} max(0, 1 − (x_j − x_k)) / C (torch.nn.MultiLabelMarginLoss)."""
     return Terms(F.multilabel_margin_loss(pred, target, reduction="none"))
+
+
+def soft_margin(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = log(1 + exp(−yᵢ·xᵢ)) (torch.nn.SoftMarginLoss).
+
+    Written as logaddexp(0, −y·x), stable for large margins and differentiable in a
+    floating-point y (F.soft_margin_loss refuses a y that requires grad).
+    """
+    margin = target.to(pred.dtype) * pred
+    return Terms(torch.logaddexp(torch.zeros_like(margin), -margin), details={"y·x": margin})
+
+
+def multilabel_soft_margin(
+    *, pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None
+) -> Terms:
+    """ℓᵢ = −Σ_c w_c·[yᵢ,c·log σ(xᵢ,c) + (1 − yᵢ,c)·log σ(−xᵢ,c)] / C.
+
+    One term per sample, classes on the last dimension (torch.nn.MultiLabelSoftMarginLoss).
+    """
+    return Terms(F.multilabel_soft_margin_loss(pred, target, weight=weight, reduction="none"))
+
+
+def margin_ranking(
+    *, input1: torch.Tensor, input2: torch.Tensor, target: torch.Tensor, margin: float
+) -> Terms:
+    """ℓᵢ = max(0, −yᵢ·(x1ᵢ − x2ᵢ) + margin) (torch.nn.MarginRankingLoss)."""
+    target = target.to(input1.dtype)
+    return Terms(
+        F.margin_ranking_loss(input1, input2, target, margin=margin, reduction="none"),
+        details={"x1 − x2": input1 - input2},
+    )

@@ -1,0 +1,75 @@
+"""Likelihood-based losses: KL divergence, Poisson and Gaussian NLL (PyTorch semantics)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from losscli.losses._terms import Terms
+from losscli.losses.classification import cross_entropy
+
+
+def kl_div(*, pred: torch.Tensor, target: torch.Tensor, log_target: bool) -> Terms:
+    """ℓᵢ = yᵢ·(log yᵢ − xᵢ), 0 where yᵢ = 0; with log_target ℓᵢ = exp(yᵢ)·(yᵢ − xᵢ).
+
+    x holds log-probabilities (torch.nn.KLDivLoss); Σ ℓᵢ over a distribution is KL(y ‖ exp x).
+    """
+    return Terms(F.kl_div(pred, target, reduction="none", log_target=log_target))
+
+
+def poisson_nll(
+    *, pred: torch.Tensor, target: torch.Tensor, log_input: bool, full: bool, eps: float
+) -> Terms:
+    """ℓᵢ = exp(xᵢ) − yᵢ·xᵢ (log_input), or xᵢ − yᵢ·log(xᵢ + ε).
+
+    With full, Stirling's term yᵢ·log yᵢ − yᵢ + ½·log(2π·yᵢ) is added where yᵢ > 1
+    (torch.nn.PoissonNLLLoss).
+    """
+    values = F.poisson_nll_loss(pred, target, log_input=log_input, eps=eps, reduction="none")
+    if full:
+        # Written with a safe y so that the gradient with respect to y is finite where y <= 1.
+        counted = target > 1
+        y = torch.where(counted, target, torch.full_like(target, 2.0))
+        stirling = y * y.log() - y + 0.5 * (2 * math.pi * y).log()
+        values = values + torch.where(counted, stirling, torch.zeros_like(stirling))
+    rate = pred.exp() if log_input else pred
+    return Terms(values, details={"λ": rate.detach()})
+
+
+def gaussian_nll(
+    *, pred: torch.Tensor, target: torch.Tensor, var: torch.Tensor, full: bool, eps: float
+) -> Terms:
+    """ℓᵢ = ½·(log max(σᵢ², ε) + (xᵢ − yᵢ)² / max(σᵢ², ε)) (+ ½·log 2π with full).
+
+    σ² is per element, per row or a single number (torch.nn.GaussianNLLLoss; the clamp at
+    ε is applied without gradient, as in PyTorch).
+    """
+    if var.dim() == 0:
+        var = var.expand_as(pred)
+    values = F.gaussian_nll_loss(pred, target, var, full=full, eps=eps, reduction="none")
+    return Terms(values, details={"(x−y)²": ((pred - target) ** 2).detach()})
+
+
+def linear_cross_entropy(
+    *,
+    pred: torch.Tensor,
+    linear_weight: torch.Tensor,
+    target: torch.Tensor,
+    linear_bias: torch.Tensor | None,
+    weight: torch.Tensor | None,
+    ignore_index: int,
+    label_smoothing: float,
+) -> Terms:
+    """Cross-entropy of the logits z = x·Wᵀ + b (torch.nn.LinearCrossEntropyLoss).
+
+    The terms and the weighted mean are those of cross-entropy on z.
+    """
+    return cross_entropy(
+        pred=F.linear(pred, linear_weight, linear_bias),
+        target=target,
+        weight=weight,
+        ignore_index=ignore_index,
+        label_smoothing=label_smoothing,
+    )
