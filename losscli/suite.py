@@ -306,7 +306,7 @@ def _finite(number: float) -> float | None:
 
 
 def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
-    """A number at 8 digits, a short array, or an array's worst element: ``[1] 0.66573191``."""
+    """A number (8 digits), a short array (6 digits), or an array's worst element."""
     if value is None:
         return "—"
     array = np.asarray(value, dtype=np.float64)
@@ -315,8 +315,8 @@ def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
     if worst is not None:
         element = np.broadcast_to(array, np.broadcast_shapes(array.shape, (1,) * len(worst)))
         return "".join(f"[{i}]" for i in worst) + f" {element[worst]:.8g}"
-    flat = [f"{v:.8g}" for v in array.reshape(-1)]
-    if len(flat) > 4:
+    flat = [f"{v:.6g}" for v in array.reshape(-1)]
+    if len(flat) > 3:
         flat = flat[:2] + ["…"] + flat[-1:]
-    shape = f" (shape {list(array.shape)})" if array.ndim > 1 or len(flat) < array.size else ""
+    shape = f" {list(array.shape)}" if array.ndim > 1 or len(flat) < array.size else ""
     return f"[{', '.join(flat)}]{shape}"

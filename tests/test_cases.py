@@ -235,7 +235,8 @@ def test_examples_validate_against_the_schema():
 
     validator = jsonschema.Draft202012Validator(SCHEMA)
     for path in sorted((ROOT / "examples").rglob("*.loss.*")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        document = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
         assert not list(validator.iter_errors(document)), path
     assert list(validator.iter_errors({"loss": "mse", "inputs": {}, "expected": 1}))
 

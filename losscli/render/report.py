@@ -41,11 +41,12 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
     for outcome in report.outcomes:
         if outcome.status in ("failed", "missing"):
             style = STATUS_STYLES[outcome.status][1]
-            console.print(Text(f"{outcome.status}: {outcome.id}: {outcome.message}", style=style))
+            console.print(Text(f"{outcome.status}: {outcome.id}: {outcome.message}", style=style),
+                          soft_wrap=True)
     for line in report.updates:
-        console.print(Text(f"updated: {line}", style="cyan"))
-    style = {0: "bold green", 1: "bold red"}.get(int(report.exit_status), "bold red")
-    console.print(Text(report.totals(), style=style))
+        console.print(Text(f"updated: {line}", style="cyan"), soft_wrap=True)
+    style = "bold green" if report.exit_status == 0 else "bold red"
+    console.print(Text(report.totals(), style=style), soft_wrap=True)
 
 
 def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
@@ -53,10 +54,10 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
     table = Table(title="losscli check", box=box.SIMPLE_HEAVY, title_style="bold")
     table.add_column("case", overflow="fold", min_width=12)
     table.add_column("loss", overflow="fold", min_width=5)
-    table.add_column("expected", justify="right", no_wrap=True)
-    table.add_column("got", justify="right", no_wrap=True)
+    table.add_column("expected", justify="right", min_width=10)
+    table.add_column("got", justify="right", min_width=10)
     table.add_column("abs / rel error", justify="right", min_width=9)
-    table.add_column("status", no_wrap=True)
+    table.add_column("status", no_wrap=True, min_width=9)
     if files:
         table.add_column("file", style="dim", overflow="fold", min_width=12)
     failing = sum(not o.ok for o in report.outcomes)
