@@ -38,8 +38,8 @@ _IGNORE = ParamSpec(
     "ignore_index",
     "int",
     None,
-    "target value whose pixels drop out of every sum (as in segmentation_models_pytorch; "
-    "MONAI has none); unset: none",
+    "pixels to drop from every sum (MONAI 1.6): where the class-index target equals it; "
+    "for one-hot targets, that class's pixels (or the all-zero pixels if it is no class)",
 )
 _SMOOTH = (
     ParamSpec(
@@ -54,7 +54,7 @@ _SMOOTH = (
         "smooth_dr",
         "float",
         1e-5,
-        "added to the denominator (MONAI's default); 0 makes an empty class 0/0 = NaN",
+        "added to the denominator (MONAI's default); with 0 an empty class divides by 0",
         minimum=0.0,
     ),
 )
@@ -72,8 +72,9 @@ _NOTES = (
     "A term is one (sample, class) pair: the overlap is summed over the spatial dimensions "
     "of each sample separately (MONAI batch=False).",
     "An empty class (absent from the target and predicted absent) scores "
-    "smooth_nr/smooth_dr = 1, a loss of 0; predicted present where the target has none, "
-    "its loss is close to 1. With --smooth-dr 0 an empty class gives NaN.",
+    "smooth_nr/smooth_dr (1 at the defaults: a loss of 0); predicted present where the "
+    "target has none, its loss is close to 1. With --smooth-dr 0 an empty class divides "
+    "by 0 (−inf, or NaN when --smooth-nr is 0 too).",
     "Ignored pixels (--ignore-index) drop out of every class's sums; with "
     "--no-include-background class 0's terms are shown but not counted.",
 )

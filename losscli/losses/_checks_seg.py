@@ -28,7 +28,7 @@ def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings
     classes = pred.shape[1]
     ignore_index = params.get("ignore_index")
     if classes > 1 and target.shape == pred.shape:
-        _one_hot_target(target, ignore_index)
+        _unit_interval(target, "one-hot targets (the shape of --pred)")
     else:
         _label_target(target, pred.shape, ignore_index, warnings)
     _activation(pred, params["from_logits"], warnings)
@@ -39,16 +39,6 @@ def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings
         )
     if params["smooth_dr"] == 0:
         _warn_empty_denominator(pred, target, params, warnings)
-
-
-def _one_hot_target(target: np.ndarray, ignore_index: int | None) -> None:
-    if ignore_index is not None:
-        raise InputError(
-            "applies to class-index targets only; with a one-hot target of pred's shape, "
-            "pass class indices instead to ignore pixels",
-            argument="--ignore-index",
-        )
-    _unit_interval(target, "one-hot targets (the shape of --pred)")
 
 
 def _label_target(target, pred_shape, ignore_index, warnings) -> None:
@@ -123,14 +113,18 @@ def _activation(pred: np.ndarray, from_logits: str, warnings) -> None:
 
 
 def _warn_empty_denominator(pred, target, params, warnings) -> None:
-    """With smooth_dr = 0, a class absent from both prediction and target gives 0/0."""
+    """With smooth_dr = 0, a class absent from both prediction and target divides by 0."""
     if params["from_logits"] != "none":
         return
     n, classes = pred.shape[:2]
     ignore_index = params.get("ignore_index")
     if classes > 1 and target.shape == pred.shape:
-        keep = np.ones((n, 1, pred[0, 0].size), dtype=bool)
         g = target.reshape(n, classes, -1)
+        keep = np.ones((n, 1, g.shape[-1]))
+        if ignore_index is not None:
+            keep = (1 - g[:, ignore_index : ignore_index + 1] if 0 <= ignore_index < classes
+                    else g.sum(axis=1, keepdims=True) > 0)
+        g = g * keep
     else:
         labels = target.reshape(n, 1, -1)
         keep = np.ones_like(labels, dtype=bool) if ignore_index is None else labels != ignore_index
@@ -145,6 +139,7 @@ def _warn_empty_denominator(pred, target, params, warnings) -> None:
         n, c = (int(i) for i in empty[0])
         warnings.warn(
             f"class {c} of sample {n} is empty in both prediction and target, so with "
-            "--smooth-dr 0 its term is 0/0 = NaN; keep a small --smooth-dr",
+            "--smooth-dr 0 its score divides by 0 (the term is −inf, or NaN with "
+            "--smooth-nr 0); keep a small --smooth-dr",
             argument="--smooth-dr",
         )

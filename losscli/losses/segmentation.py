@@ -12,9 +12,9 @@ spatial dimensions d1, ... of each sample n and class c, so there is one term pe
               TP = Σ p·g,  FP = Σ p·(1 − g),  FN = Σ (1 − p)·g
 
 p is the prediction after the optional sigmoid/softmax, g the one-hot target.
-Pixels whose class-index target equals ``ignore_index`` are removed from every
-sum (p and g set to 0 there, as segmentation_models_pytorch masks them; MONAI has
-no ignore_index).
+``ignore_index`` removes pixels from every sum (p and g set to 0 there), as MONAI
+1.6 does: pixels whose class-index target equals it; for one-hot targets, the
+pixels of class ``ignore_index`` if it is a class, else the pixels with no class.
 """
 
 from __future__ import annotations
@@ -40,7 +40,14 @@ def _flat_pair(
     n, classes = pred.shape[:2]
     p = _probabilities(pred, from_logits).reshape(n, classes, -1)
     if classes > 1 and target.shape == pred.shape:  # one-hot or class probabilities
-        return p, target.to(p.dtype).reshape(n, classes, -1)
+        g = target.to(p.dtype).reshape(n, classes, -1)
+        if ignore_index is None:
+            return p, g
+        if 0 <= ignore_index < classes:  # MONAI: drop the pixels of that class
+            keep = 1 - g[:, ignore_index : ignore_index + 1]
+        else:  # MONAI: drop the pixels whose one-hot row is all zero
+            keep = (g.sum(dim=1, keepdim=True) > 0).to(p.dtype)
+        return p * keep, g * keep
     labels = target.reshape(n, 1, -1)  # class indices, or a binary mask when C = 1
     keep = torch.ones_like(labels, dtype=torch.bool)
     if ignore_index is not None:
