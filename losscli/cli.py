@@ -15,6 +15,7 @@ from typer.core import TyperGroup
 
 from losscli import __version__
 from losscli.cli_cases import register as register_case_commands
+from losscli.cli_tools import register as register_tool_commands
 from losscli.commands import make_command
 from losscli.errors import ExitStatus, UsageError
 from losscli.registry import registry
@@ -84,6 +85,7 @@ def list_losses(
 
 
 register_case_commands(app)
+register_tool_commands(app)
 
 for _spec in registry():
     app.command(

@@ -135,6 +135,10 @@ def common_options(spec: LossSpec) -> list[inspect.Parameter]:
         opt("atol", float, 1e-8, "--atol", help="absolute tolerance of --expect"),
         opt("strict", bool, False, "--strict", help="treat warnings as input errors (exit 2)"),
         opt("max_rows", int, 20, "--max-rows", min=1, help="table rows shown before eliding"),
+        opt("explain", bool, False, "--explain", help="also work out the first terms and the "
+            "reduction step by step with your numbers (on stderr with --format json/plain)"),
+        opt("emit", Literal["python"] | None, None, "--emit", help="print a self-contained "
+            "PyTorch snippet that reproduces the value, instead of the result"),
     ]
 
 
@@ -207,7 +211,19 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     )
     if expected is not None:
         result.compare(expected, rtol=options["rtol"], atol=options["atol"])
-    return report(result, fmt, max_rows=options["max_rows"])
+    if options.get("emit"):
+        from losscli.emit import emit
+
+        print(emit(spec, result, options["emit"]))
+        return ExitStatus.OK
+    status = report(result, fmt, max_rows=options["max_rows"])
+    if options.get("explain"):
+        import sys
+
+        from losscli.explain.derive import print_derivation
+
+        print_derivation(result, stream=None if fmt == "table" else sys.stderr)
+    return status
 
 
 def evaluate(spec: LossSpec, values: dict[str, Any], *, reduction: str, dtype: str,

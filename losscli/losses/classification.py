@@ -31,10 +31,16 @@ def cross_entropy(
         label_smoothing=label_smoothing,
         reduction="none",
     )
+    dim = class_dim(pred)
+    log_p = F.log_softmax(pred, dim=dim)
+    details = {"log Σexp": torch.logsumexp(pred, dim=dim)}
+    if target.is_floating_point() or label_smoothing:
+        details["log p"] = log_p
     if target.is_floating_point():
-        return Terms(values)
-    log_p = F.log_softmax(pred, dim=class_dim(pred))
-    return _index_terms(values, log_p, target, weight, ignore_index)
+        return Terms(values, details=details)
+    terms = _index_terms(values, log_p, target, weight, ignore_index)
+    terms.details.update(details)
+    return terms
 
 
 def nll(
@@ -65,7 +71,9 @@ def bce(*, pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None
     """ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)], logs clamped at −100 (torch.nn.BCELoss)."""
     if weight is not None:
         weight = weight.expand_as(pred)
-    return Terms(F.binary_cross_entropy(pred, target, weight=weight, reduction="none"))
+    values = F.binary_cross_entropy(pred, target, weight=weight, reduction="none")
+    logs = {"log x": pred.log().clamp(min=-100), "log(1−x)": (1 - pred).log().clamp(min=-100)}
+    return Terms(values, details=logs)
 
 
 def bce_with_logits(
@@ -79,7 +87,8 @@ def bce_with_logits(
     values = F.binary_cross_entropy_with_logits(
         pred, target, weight=weight, pos_weight=pos_weight, reduction="none"
     )
-    return Terms(values, details={"σ(x)": torch.sigmoid(pred)})
+    logs = {"log σ(x)": F.logsigmoid(pred), "log(1−σ(x))": F.logsigmoid(-pred)}
+    return Terms(values, details={"σ(x)": torch.sigmoid(pred), **logs})
 
 
 def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float) -> Terms:
@@ -93,7 +102,7 @@ def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gam
     p_t = p * target + (1 - p) * (1 - target)
     modulating = (1 - p_t) ** gamma
     values = ce * modulating
-    details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating}
+    details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": ce}
     if alpha >= 0:
         alpha_t = alpha * target + (1 - alpha) * (1 - target)
         values = alpha_t * values
@@ -122,7 +131,7 @@ def softmax_focal(
     p_t = log_pt.exp()
     modulating = (1 - p_t) ** gamma
     values = -modulating * log_pt
-    details = {"p_t": p_t, "(1−p_t)^γ": modulating}
+    details = {"p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": -log_pt}
     if alpha is not None:
         alpha_t = alpha[safe] if isinstance(alpha, torch.Tensor) else torch.full_like(p_t, alpha)
         values = alpha_t * values

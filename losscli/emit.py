@@ -1,0 +1,169 @@
+"""``--emit python``: a self-contained PyTorch snippet that reproduces a computation.
+
+The snippet holds the inputs as ``torch.tensor`` literals in the computed dtype, the
+parameters, and one call: the ``torch.nn`` loss class when the loss has one (its class
+name is an alias), else the ``torch.nn.functional`` function, else written-out code
+for losses PyTorch lacks (focal losses, as torchvision and Lin et al. define them),
+else ``torchvision.ops``. It prints the value as ``--format plain`` does, so the two
+outputs can be compared line by line.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import numpy as np
+
+from losscli.errors import UsageError
+from losscli.registry import LossSpec
+
+#: torchvision.ops loss functions, called as name(*inputs, **params, reduction=...).
+TORCHVISION_OPS = (
+    "generalized_box_iou_loss",
+    "distance_box_iou_loss",
+    "complete_box_iou_loss",
+)
+
+_SIGMOID_FOCAL = '''
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
+    """torchvision.ops.sigmoid_focal_loss (torchvision/ops/focal_loss.py)."""
+    p = torch.sigmoid(inputs)
+    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce_loss * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
+        loss = alpha_t * loss
+    if reduction == "mean":
+        loss = loss.mean()
+    elif reduction == "sum":
+        loss = loss.sum()
+    return loss
+'''
+
+_SOFTMAX_FOCAL = '''
+def softmax_focal_loss(logits, target, alpha=None, gamma=2.0, ignore_index=-100,
+                       reduction="mean"):
+    """Multi-class focal loss (Lin et al., 2017): -alpha_t * (1 - p_t)**gamma * log(p_t)."""
+    dim = 0 if logits.dim() == 1 else 1
+    ignored = target == ignore_index
+    safe = target.masked_fill(ignored, 0)
+    log_pt = F.log_softmax(logits, dim=dim).gather(dim, safe.unsqueeze(dim)).squeeze(dim)
+    loss = -((1 - log_pt.exp()) ** gamma) * log_pt
+    if alpha is not None:
+        alpha_t = alpha[safe] if isinstance(alpha, torch.Tensor) else alpha
+        loss = alpha_t * loss
+    loss = loss.masked_fill(ignored, 0.0)
+    if reduction == "mean":
+        return loss.sum() / (~ignored).sum()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+'''
+
+_PRINT = 'print("\\n".join(repr(v) for v in loss.detach().flatten().tolist()))'
+
+
+def _literal(array: np.ndarray, dtype: str) -> str:
+    return f"torch.tensor({np.asarray(array).tolist()!r}, dtype=torch.{dtype})"
+
+
+def _input_dtype(spec: LossSpec, name: str, array: np.ndarray, float_dtype: str) -> str:
+    kind = spec.input(name).kind
+    if kind == "index" or (kind == "float_or_index" and array.dtype.kind in "iu"):
+        return "long"
+    return float_dtype
+
+
+def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dict[str, str]]:
+    """Assignments of the inputs and tensor parameters; the keyword text of every parameter."""
+    lines = [f"{name} = {_literal(a, _input_dtype(spec, name, a, float_dtype))}"
+             for name, a in result.inputs.items()]
+    keywords = {}
+    for param in spec.params:
+        value = result.params.get(param.name)
+        if isinstance(value, list):
+            lines.append(f"{param.name} = {_literal(np.asarray(value), float_dtype)}")
+            keywords[param.name] = param.name
+        else:
+            keywords[param.name] = repr(value)
+    return lines, keywords
+
+
+def _call(name: str, inputs: list[str], keywords: dict[str, str]) -> str:
+    return f"{name}({', '.join(inputs + [f'{k}={v}' for k, v in keywords.items()])})"
+
+
+def _torch_call(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
+                reduction: str) -> tuple[str, list[str]] | None:
+    """``loss = ...`` through a torch.nn class or functional named by an alias, if any fits."""
+    import torch
+    import torch.nn.functional as F
+
+    for alias in spec.aliases:
+        cls = getattr(torch.nn, alias, None)
+        if inspect.isclass(cls) and alias.endswith("Loss") and _accepts(cls, keywords):
+            args = {**keywords, "reduction": repr(reduction)}
+            return f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", []
+    for alias in spec.aliases:
+        function = getattr(F, alias, None)
+        if callable(function) and _accepts(function, keywords):
+            args = {**keywords, "reduction": repr(reduction)}
+            return f"loss = {_call(f'F.{alias}', inputs, args)}", []
+    return None
+
+
+def _accepts(function: Callable, keywords: dict[str, str]) -> bool:
+    try:
+        accepted = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+    return "reduction" in accepted and all(k in accepted for k in keywords)
+
+
+def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
+                 reduction: str) -> tuple[str, list[str]] | None:
+    """Code for losses PyTorch lacks: the function's source, then its call."""
+    sources = {"focal": ("sigmoid_focal_loss", _SIGMOID_FOCAL),
+               "softmax-focal": ("softmax_focal_loss", _SOFTMAX_FOCAL)}
+    if spec.name in sources:
+        name, source = sources[spec.name]
+        call = _call(name, inputs, {**keywords, "reduction": repr(reduction)})
+        extra = []
+        if spec.name == "focal":
+            extra = [f"# with torchvision installed, torchvision.ops.{call} gives the same"]
+        return f"loss = {call}", [source.strip("\n"), "", "", *extra]
+    for alias in spec.aliases:
+        if alias in TORCHVISION_OPS:
+            call = _call(alias, inputs, {**keywords, "reduction": repr(reduction)})
+            return f"loss = {call}", [f"from torchvision.ops import {alias}  # needs torchvision"]
+    return None
+
+
+def emit(spec: LossSpec, result, language: str = "python") -> str:
+    """The snippet reproducing ``result`` (computed for ``spec``)."""
+    if language != "python":
+        raise UsageError(f"--emit: unknown language {language!r} (only python)")
+    float_dtype = result.dtype
+    assignments, keywords = _arguments(spec, result, float_dtype)
+    inputs = list(result.inputs)
+    reduction = result.reduction.name
+    found = _written_out(spec, inputs, keywords, reduction) or _torch_call(
+        spec, inputs, keywords, reduction
+    )
+    header = [f"# losscli {spec.name}, reproduced with PyTorch ({reduction}, {float_dtype})"]
+    if found is None:
+        header.append(f"# PyTorch has no {spec.name}: this uses losscli's own implementation")
+        args = ", ".join([repr(spec.name)] + [f"{k}={k}" for k in inputs] +
+                         [f"{k}={v}" for k, v in keywords.items()])
+        call = f"loss = losscli.compute({args}, reduction={reduction!r}, dtype={float_dtype!r})"
+        body = ["import losscli", "import torch", "", *assignments, "",
+                call, "loss = torch.as_tensor(loss.value)"]
+    else:
+        call, preamble = found
+        body = ["import torch", "import torch.nn.functional as F", "", *preamble,
+                *assignments, "", call]
+    value = np.asarray(result.value, dtype=np.float64).reshape(-1)
+    shown = ", ".join(repr(float(v)) for v in value[:6]) + (", ..." if value.size > 6 else "")
+    return "\n".join([*header, *body, _PRINT, f"# losscli computed: {shown}"])

@@ -1,0 +1,42 @@
+"""Worked derivations of the multi-class margin losses (multi-margin, multilabel-margin)."""
+
+from __future__ import annotations
+
+from losscli.explain._base import TermView, derivation, joined, num, par, vector
+
+
+@derivation("multi-margin")
+def multi_margin(view: TermView) -> list[str]:
+    """ℓ = Σ_{c ≠ y} w[y]·max(0, margin − x_y + x_c)^p / C."""
+    x = view.input("pred")
+    y = int(view.input("target"))
+    margin, power = view.param("margin"), int(view.param("p"))
+    exponent = "" if power == 1 else f"^{power}"
+    weight = view.tensor_param("weight")
+    w = "" if weight is None else f"{num(weight[y])} × "
+    hinges = [
+        f"{w}max(0, {num(margin)} − {par(x[y])} + {par(x[c])}){exponent}"
+        for c in range(len(x))
+        if c != y
+    ]
+    rule = ("w[y]·" if weight is not None else "") + f"max(0, margin − x_y + x_c){exponent}"
+    return [
+        f"scores x = {vector(x)}, target class y = {y}, x_y = {num(x[y])}, C = {len(x)}",
+        f"ℓ = Σ_(c ≠ y) {rule} / C = ({joined(hinges)}) / {len(x)} = {num(view.term)}",
+    ]
+
+
+@derivation("multilabel-margin")
+def multilabel_margin(view: TermView) -> list[str]:
+    """ℓ = Σ_{j ∈ Y} Σ_{k ∉ Y} max(0, 1 − (x_j − x_k)) / C, Y = labels before the first −1."""
+    x = view.input("pred")
+    target = [int(t) for t in view.input("target")]
+    labels = target[: target.index(-1)] if -1 in target else target
+    others = [k for k in range(len(x)) if k not in labels]
+    pairs = [f"max(0, 1 − ({num(x[j])} − {par(x[k])}))" for j in labels for k in others]
+    return [
+        f"scores x = {vector(x)}, labels Y = {{{', '.join(map(str, labels))}}} (before the "
+        f"first −1), others = {{{', '.join(map(str, others))}}}, C = {len(x)}",
+        f"ℓ = Σ_(j ∈ Y) Σ_(k ∉ Y) max(0, 1 − (x_j − x_k)) / C = "
+        f"({joined(pairs) or '0'}) / {len(x)} = {num(view.term)}",
+    ]
