@@ -57,9 +57,13 @@ def _malformed(boxes: np.ndarray, box_format: str) -> np.ndarray:
 
 
 def _box_name(boxes: np.ndarray, index: tuple[int, ...]) -> str:
-    where = ", ".join(map(str, index)) if len(index) != 1 else str(index[0])
+    """``box 3 [x1, y1, x2, y2]``; ``box (0, 2) [...]`` for (*, 4) boxes, ``box [...]`` for one."""
+    if len(index) > 1:
+        where = f"({', '.join(map(str, index))}) "
+    else:
+        where = "".join(f"{i} " for i in index)
     values = ", ".join(f"{v:g}" for v in boxes[index])
-    return f"box {where} [{values}]"
+    return f"box {where}[{values}]"
 
 
 def _fault(box: np.ndarray, box_format: str) -> str:
