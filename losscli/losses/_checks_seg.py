@@ -3,7 +3,9 @@
 ``--pred`` is (N, C, d1, ...). ``--target`` is either
 - class indices, (N, d1, ...) or (N, 1, d1, ...), integers in [0, C) (or ignore_index);
   with one channel (C = 1) a binary mask in [0, 1] of either shape, or
-- one-hot (or class probabilities) in [0, 1], the shape of ``--pred`` (C > 1).
+- one-hot (or class probabilities) in [0, 1], the shape of ``--pred`` (C > 1); there
+  ``--ignore-index`` names a class whose pixels are dropped (or, if it is no class, the
+  pixels with an all-zero row), as MONAI does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from losscli.losses._checks import all_ignored, shape_str
 
 
 def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """dice / jaccard / tversky: shapes, target values, and the activation's plausibility."""
     pred, target = arrays["pred"], arrays["target"]
     if pred.ndim < 3:
         raise InputError(
