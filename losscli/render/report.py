@@ -1,7 +1,7 @@
 """Output of a ``losscli check`` report: a rich summary table, or one JSON object.
 
 The table has one row per case (case, loss, expected, got, abs/rel error, status, and
-the file on terminals of 100 columns or more); passing rows beyond ``max_rows`` are
+the file on terminals of 140 columns or more); passing rows beyond ``max_rows`` are
 elided, failing ones never are. The reasons for failures follow the table, then what
 ``--update`` changed, then the totals.
 """
@@ -37,7 +37,7 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
         print(dumps(report.to_dict()))
         return
     console = Console(highlight=False)
-    console.print(build_table(report, max_rows=max_rows, files=console.width >= 100))
+    console.print(build_table(report, max_rows=max_rows, files=console.width >= 140))
     for outcome in report.outcomes:
         if outcome.status in ("failed", "missing"):
             style = STATUS_STYLES[outcome.status][1]
@@ -56,7 +56,7 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
     table.add_column("loss", overflow="fold", min_width=5)
     table.add_column("expected", justify="right", min_width=10)
     table.add_column("got", justify="right", min_width=10)
-    table.add_column("abs / rel error", justify="right", min_width=9)
+    table.add_column("abs / rel error", justify="right", min_width=9, overflow="fold")
     table.add_column("status", no_wrap=True, min_width=9)
     if files:
         table.add_column("file", style="dim", overflow="fold", min_width=12)
