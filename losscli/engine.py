@@ -71,6 +71,7 @@ def run(prepared: Prepared, *, grad: bool = False) -> Result:
         dtype=prepared.dtype,
         params=prepared.params,
         inputs={i.name: prepared.arrays[i.name] for i in spec.inputs if i.name in prepared.arrays},
+        shown_inputs=terms.shown_inputs,
         value=_numpy(value).item() if value.dim() == 0 else _numpy(value),
         terms=_numpy(terms.values),
         term_weights=None if terms.weights is None else _numpy(terms.weights),

@@ -69,6 +69,7 @@ class Result:
     inputs: dict[str, np.ndarray]
     value: float | np.ndarray
     terms: np.ndarray
+    shown_inputs: tuple[str, ...] | None = None  # None: the table matches shapes
     term_weights: np.ndarray | None = None
     ignored: np.ndarray | None = None
     details: dict[str, np.ndarray] = field(default_factory=dict)

@@ -18,6 +18,9 @@ class Terms:
     ``weight_symbol``: how the rule names the weights ("w[yᵢ]" or "1").
     ``details``: per-term intermediate quantities (same shape as ``values``), shown
     in the table and used by explanations, e.g. ``{"p_t": ...}``.
+    ``shown_inputs``: the inputs whose slice per term the table may show; ``None`` lets
+    the table match shapes (element, or a row along the class or last dimension). Losses
+    whose terms aggregate whole regions (Dice per sample and class) pass ``()``.
     ``mean_divisor``: a per-term divisor dᵢ for a mean Σ (ℓᵢ / dᵢ) / n (CTC's target
     lengths); ``divisor_symbol`` names it in the rule.
     """
@@ -28,6 +31,7 @@ class Terms:
     weight_symbol: str = "1"
     ignore_reason: str = ""
     details: dict[str, torch.Tensor] = field(default_factory=dict)
+    shown_inputs: tuple[str, ...] | None = None
     mean_divisor: torch.Tensor | None = None
     divisor_symbol: str = "dᵢ"
 

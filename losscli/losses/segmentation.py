@@ -144,4 +144,5 @@ def _terms(values: torch.Tensor, include_background: bool, details: dict) -> Ter
     extra = _background(values, include_background)
     if extra:
         values = values.masked_fill(extra["ignored"], 0.0)
-    return Terms(values, details=details, **extra)
+    # A term aggregates a whole (sample, class) map: no single input slice explains it.
+    return Terms(values, details=details, shown_inputs=(), **extra)

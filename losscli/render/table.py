@@ -34,6 +34,8 @@ def build_table(result, *, max_rows: int = 20) -> Table:
     table = Table(title=title, box=box.SIMPLE_HEAVY, title_style="bold")
     columns: list[tuple[str, Slicer, str]] = [("#", lambda idx: idx, "dim")]
     for name, array in result.inputs.items():
+        if result.shown_inputs is not None and name not in result.shown_inputs:
+            continue
         slicer = term_slicer(shape, array)
         if slicer is not None:
             columns.append((name, slicer, ""))
