@@ -161,16 +161,17 @@ def _is_glob(text: str) -> bool:
     return any(char in text for char in "*?[")
 
 
-def selected(case: Case, patterns: Iterable[str]) -> bool:
-    """True when ``case``'s name matches one of ``patterns`` (``-k``), or there are none.
+def selected(name: str | None, patterns: Iterable[str]) -> bool:
+    """True when a case ``name`` matches one of ``patterns`` (``-k``), or there are none.
 
     A pattern with ``*``, ``?`` or ``[`` is a glob over the whole name; any other
-    pattern matches a part of the name. Both ignore case.
+    pattern matches a part of the name. Both ignore case. A nameless entry (a file
+    that could not be read) is always selected.
     """
     patterns = list(patterns)
-    if not patterns:
+    if not patterns or name is None:
         return True
-    name = case.name.lower()
+    name = name.lower()
     for pattern in (p.lower() for p in patterns):
         if fnmatch.fnmatchcase(name, pattern) if _is_glob(pattern) else pattern in name:
             return True

@@ -53,7 +53,7 @@ def _testcase(suite: ET.Element, outcome) -> None:
         failure = ET.SubElement(case, "failure", message=outcome.message, type=kind)
         failure.text = "\n".join(
             [f"loss: {outcome.loss}"]
-            + [f"{c.name}: {'ok' if c.ok else c.message}" for c in outcome.checks]
+            + [f"{c.name}: ok" if c.ok else c.message for c in outcome.checks]
             + ([outcome.message] if outcome.status == "missing" else [])
         )
     elif outcome.status == "updated":

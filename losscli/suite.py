@@ -159,7 +159,8 @@ def collect(paths: Iterable[str], patterns: Iterable[str] = ()) -> tuple[list, l
             found = [error]
         if not found:
             skipped.append(str(path))
-        entries += [e for e in found if isinstance(e, CaseError) or selected(e, patterns)]
+        entries += [e for e in found
+                    if selected(e.case if isinstance(e, CaseError) else e.name, patterns)]
     if not entries:
         where = ", ".join(map(repr, paths))
         only = f" matching -k {' or '.join(map(repr, patterns))}" if patterns else ""

@@ -164,6 +164,10 @@ def test_fail_fast_stops_at_the_first_failure(cli, suite):
 def test_k_selects_by_substring_or_glob(cli, suite):
     report = json.loads(cli("check", ".", "-k", "MSE", "-k", "l1 f*", "--json").stdout)
     assert [c["case"] for c in report["cases"]] == ["mse passes", "l1 fails"]
+    write(suite / "bad.json", INVALID)
+    report = json.loads(cli("check", ".", "-k", "passes", "--json").stdout)
+    assert [c["case"] for c in report["cases"]] == ["mse passes", "l1 passes"], \
+        "an invalid case is selected by its name too"
     out = cli("check", ".", "-k", "nothing-like-this")
     assert out.code == 2 and "no cases matching -k 'nothing-like-this' found" in out.stderr
 
