@@ -108,18 +108,25 @@ def _torch_call(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
             return f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", []
     for alias in spec.aliases:
         function = getattr(F, alias, None)
-        if callable(function) and _accepts(function, keywords):
+        if callable(function) and _accepts(function, keywords, len(inputs)):
             args = {**keywords, "reduction": repr(reduction)}
             return f"loss = {_call(f'F.{alias}', inputs, args)}", []
     return None
 
 
-def _accepts(function: Callable, keywords: dict[str, str]) -> bool:
+def _accepts(function: Callable, keywords: dict[str, str], positional: int = 0) -> bool:
+    """Whether ``function`` takes ``keywords`` and ``reduction``, and needs nothing else."""
     try:
         accepted = inspect.signature(function).parameters
     except (TypeError, ValueError):
         return False
-    return "reduction" in accepted and all(k in accepted for k in keywords)
+    required = [
+        name for name, p in accepted.items()
+        if p.default is p.empty and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)
+        and name not in keywords
+    ]
+    return ("reduction" in accepted and all(k in accepted for k in keywords)
+            and len(required) <= positional)
 
 
 def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
@@ -136,8 +143,13 @@ def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
         return f"loss = {call}", [source.strip("\n"), "", "", *extra]
     for alias in spec.aliases:
         if alias in TORCHVISION_OPS:
-            call = _call(alias, inputs, {**keywords, "reduction": repr(reduction)})
-            return f"loss = {call}", [f"from torchvision.ops import {alias}  # needs torchvision"]
+            args = {k: v for k, v in keywords.items() if k == "eps"}
+            call = _call(alias, inputs, {**args, "reduction": repr(reduction)})
+            box_format = keywords.get("box_format", "'xyxy'").strip("'")
+            preamble = [f"from torchvision.ops import box_convert, {alias}  # needs torchvision"]
+            convert = [f"{name} = box_convert({name}, in_fmt={box_format!r}, out_fmt='xyxy')"
+                       for name in inputs] if box_format != "xyxy" else []
+            return "\n".join([*convert, f"loss = {call}"]), preamble
     return None
 
 
@@ -147,7 +159,9 @@ def emit(spec: LossSpec, result, language: str = "python") -> str:
         raise UsageError(f"--emit: unknown language {language!r} (only python)")
     float_dtype = result.dtype
     assignments, keywords = _arguments(spec, result, float_dtype)
-    inputs = list(result.inputs)
+    inputs = [i.name for i in spec.inputs if i.required and i.name in result.inputs]
+    optional = {i.name: i.name for i in spec.inputs if not i.required and i.name in result.inputs}
+    keywords = {**optional, **keywords}
     reduction = result.reduction.name
     found = _written_out(spec, inputs, keywords, reduction) or _torch_call(
         spec, inputs, keywords, reduction

@@ -8,6 +8,7 @@ Each term's block ends with the term's value; the last line is the reduced value
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from losscli.explain._base import (
     par,
     vector,
 )
+from losscli.registry import registry
 
 #: How many terms ``--explain`` works out by default.
 DEFAULT_TERMS = 3
@@ -41,6 +43,7 @@ class Block:
 @dataclass
 class Derivation:
     loss: str
+    formula: str
     blocks: list[Block]
     total_terms: int
     reduction: list[str]
@@ -49,7 +52,8 @@ class Derivation:
         shown = len(self.blocks)
         counted = f"the first {shown} of {self.total_terms} terms" if shown < self.total_terms \
             else ("the term" if shown == 1 else f"all {shown} terms")
-        out = [f"Worked derivation of {self.loss}: {counted}, with your numbers", ""]
+        out = [f"Worked derivation of {self.loss}: {counted}, with your numbers"]
+        out += [f"formula: {self.formula}", ""] if self.formula else [""]
         for block in self.blocks:
             out.append(block.heading)
             out += [f"  {step}" for step in block.steps]
@@ -73,7 +77,9 @@ def derive(result, *, limit: int = DEFAULT_TERMS) -> Derivation:
         except MissingDetail:  # the loss reports other intermediates: list those
             steps = generic(view)
         blocks.append(Block(index, heading(view), steps, view.term))
-    return Derivation(result.loss, blocks, terms.size, reduction_lines(result))
+    spec = registry().find(result.loss)
+    formula = spec.formula if spec else ""
+    return Derivation(result.loss, formula, blocks, terms.size, reduction_lines(result))
 
 
 def heading(view: TermView) -> str:
@@ -121,7 +127,11 @@ def reduction_lines(result) -> list[str]:
     else:
         expanded = f"({total}) / {num(red.denominator)}"
     lines = [f"reduction {red.rule}"]
-    if counted.size > 1:
+    # the terms add up to the numerator unless the rule divides each term first (CTC)
+    plain_sum = red.numerator is not None and math.isclose(
+        float(counted.sum()), red.numerator, rel_tol=1e-5, abs_tol=1e-9
+    )
+    if counted.size > 1 and plain_sum:
         lines.append(f"  = {expanded}")
     lines.append(
         f"  = {num(red.numerator)} / {num(red.denominator)} = {num(result.value)}{skipped}"

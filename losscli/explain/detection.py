@@ -12,7 +12,8 @@ from losscli.explain._base import TermView, derivation, num
 
 def _iou(view: TermView) -> tuple[float, list[str]]:
     iou = float(view.detail("IoU"))
-    lines = [f"boxes as corners (x1, y1, x2, y2), read as {view.param('box_format', 'xyxy')}"]
+    given = view.param("box_format", "xyxy")
+    lines = [f"boxes given as {given}, taken as corners (x1, y1, x2, y2)"]
     union = float(view.detail("U"))
     if "I" in view.result.details:
         inter = float(view.detail("I"))
