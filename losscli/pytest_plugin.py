@@ -105,16 +105,13 @@ class InvalidCaseItem(pytest.Item):
 
 
 def failure_text(outcome) -> str:
-    """A readable account of a case that did not pass."""
+    """A readable account of a case that did not pass: the reason first, then the case."""
     case = outcome.case
-    lines = [f"{outcome.id}: {outcome.status}",
+    lines = [outcome.message,
+             f"  case {case.name!r} in {case.path}",
              f"  loss {case.spec.name}, reduction {case.reduction}, dtype {case.dtype}, "
              f"rtol {case.rtol:g}, atol {case.atol:g}"]
-    if outcome.status == "error":
-        lines.append(f"  {outcome.message}")
-    for check in outcome.checks:
-        lines.append(f"  {check.name}: ok" if check.ok else f"  {check.message}")
-    if outcome.status == "missing":
-        lines.append(f"  {outcome.message}")
+    if len(outcome.checks) > 1:
+        lines += [f"  {c.name}: ok" if c.ok else f"  {c.message}" for c in outcome.checks]
     lines += [f"  warning: {w}" for w in outcome.warnings]
     return "\n".join(lines)
