@@ -346,7 +346,9 @@ def torch_functional(name, t, params, reduction):
             t["pred"], t["target"], weight=weight, reduction=reduction
         )
     if name == "margin-ranking":
-        return F.margin_ranking_loss(t["input1"], t["input2"], t["target"], reduction=reduction, **p)
+        return F.margin_ranking_loss(
+            t["input1"], t["input2"], t["target"], reduction=reduction, **p
+        )
     if name == "hinge-embedding":
         return F.hinge_embedding_loss(t["pred"], t["target"], reduction=reduction, **p)
     if name == "cosine-embedding":

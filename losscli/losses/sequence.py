@@ -76,36 +76,36 @@ def log_likelihood(
 
     Extended sequence l′ = (blank, y₁, blank, y₂, …, blank) of length 2S + 1; α starts in
     a virtual state before frame 0 and moves, at each of the first input_lengthₙ frames,
-    from s, s − 1, or s − 2 when l′ₛ is a label different from l′ₛ₋₂.
+    from s, s − 1, or s − 2 when l′ₛ is a label different from l′ₛ₋₂. Impossible states
+    hold the finite stand-in ``_NEVER`` for log 0 (so no gradient is NaN) and become −inf
+    at the end. Half-precision inputs run in float32.
     """
+    dtype = log_probs.dtype
+    if dtype in (torch.float16, torch.bfloat16):
+        log_probs = log_probs.float()
     steps, count, _ = log_probs.shape
     states = 2 * labels.shape[1] + 1
     extended = torch.full((count, states), blank, dtype=torch.long)
     extended[:, 1::2] = labels
     emit = log_probs.gather(2, extended.unsqueeze(0).expand(steps, count, states))
-    skip = torch.zeros((count, states), dtype=torch.bool)
-    skip[:, 3::2] = labels[:, 1:] != labels[:, :-1]
-    never = torch.tensor(float("-inf"), dtype=log_probs.dtype)
-    alpha = torch.full((count, states), float("-inf"), dtype=log_probs.dtype)
+    emit = emit.clamp(min=_NEVER)
+    no_skip = torch.full((count, states), _NEVER, dtype=log_probs.dtype)
+    no_skip[:, 3::2] = torch.where(labels[:, 1:] != labels[:, :-1], 0.0, _NEVER)
+    active = (torch.arange(steps).unsqueeze(1) < input_lengths.unsqueeze(0)).unsqueeze(2)
+    alpha = torch.full((count, states), _NEVER, dtype=log_probs.dtype)
     alpha[:, 0] = 0.0
-    for t in range(steps):
-        stay = alpha
-        step = F.pad(alpha, (1, 0), value=float("-inf"))[:, :states]
-        jump = torch.where(skip, F.pad(alpha, (2, 0), value=float("-inf"))[:, :states], never)
-        moved = _logsumexp(torch.stack((stay, step, jump))) + emit[t]
-        alpha = torch.where((t < input_lengths).unsqueeze(1), moved, alpha)
+    for frame, used in zip(emit.unbind(0), active.unbind(0)):
+        step = F.pad(alpha, (1, 0), value=_NEVER)[:, :states]
+        jump = F.pad(alpha, (2, 0), value=_NEVER)[:, :states] + no_skip
+        moved = torch.logaddexp(torch.logaddexp(alpha, step), jump) + frame
+        alpha = torch.where(used, moved, alpha)
     end = (2 * target_lengths).unsqueeze(1)
     last_blank = alpha.gather(1, end).squeeze(1)
     last_label = alpha.gather(1, (end - 1).clamp(min=0)).squeeze(1)
-    last_label = torch.where(target_lengths > 0, last_label, never)
-    return _logsumexp(torch.stack((last_blank, last_label)))
+    last_label = torch.where(target_lengths > 0, last_label, _NEVER)
+    total = torch.logaddexp(last_blank, last_label)
+    return torch.where(total > _NEVER / 2, total, float("-inf")).to(dtype)
 
 
-def _logsumexp(stacked: torch.Tensor) -> torch.Tensor:
-    """log Σ exp over dim 0, −inf where every entry is −inf, with no NaN in the gradient."""
-    peak = stacked.amax(0)
-    reachable = torch.isfinite(peak)
-    shift = torch.where(reachable, peak, torch.zeros_like(peak)).detach()
-    inner = torch.where(reachable.unsqueeze(0), stacked, torch.zeros_like(stacked))
-    total = (inner - shift).exp().sum(0)
-    return torch.where(reachable, shift + total.log(), peak.detach())
+#: log 0 during the recursion: finite, far below any sum of log-probabilities.
+_NEVER = -1e30
