@@ -11,9 +11,11 @@ from losscli.catalog._common import (
     TARGET_FLAGS,
     class_weight,
 )
+from losscli.catalog.classification import SPECS as CLASSIFICATION
 from losscli.registry import REDUCTIONS, InputSpec, LossSpec, ParamSpec
 
 _CHECKS = "losscli.losses._checks_nn"
+_CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
     "'mean' divides the sum by every element (batch size × support size), which is not the "
     "KL divergence; use --reduction batchmean, which divides by the batch size only"
@@ -213,25 +215,11 @@ SPECS = (
             ),
             InputSpec("linear_bias", "bias b, (C)", shape="(C)", required=False),
         ),
-        params=(
-            class_weight(),
-            IGNORE_INDEX,
-            ParamSpec(
-                "label_smoothing",
-                "float",
-                0.0,
-                "ε in [0, 1]: the target becomes (1 − ε)·target + ε/C",
-                minimum=0.0,
-                maximum=1.0,
-            ),
-        ),
+        params=(class_weight(), IGNORE_INDEX, _CROSS_ENTROPY.param("label_smoothing")),
         impl="losscli.losses.probabilistic:linear_cross_entropy",
         check=f"{_CHECKS}:linear_cross_entropy",
         aliases=("LinearCrossEntropyLoss", "linear_cross_entropy"),
-        reduction_rule=(
-            "mean: Σ w[yᵢ]·ℓᵢ / Σ w[yᵢ] over non-ignored targets (w = 1 without --weight); "
-            "with probability targets, Σ ℓᵢ / N"
-        ),
+        reduction_rule=_CROSS_ENTROPY.reduction_rule,
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.LinearCrossEntropyLoss.html",
         ),

@@ -7,12 +7,13 @@ and the shapes involved, and warns about valid but suspicious inputs. numpy only
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
 
 from losscli.errors import InputError
-from losscli.losses._checks import broadcastable, same_shape, shape_str
+from losscli.losses._checks import broadcastable, cross_entropy, same_shape, shape_str
 
 Arrays = dict[str, np.ndarray]
 
@@ -295,7 +296,8 @@ def _warn_not_log_probs(pred: np.ndarray, warnings) -> None:
 
 
 def linear_cross_entropy(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """Features (F) or (N, F), a (C, F) projection, optional (C) bias, CE targets."""
+    """Features (F) or (N, F), a (C, F) projection, optional (C) bias; the targets, weights
+    and ignore_index are checked as cross-entropy's against the logits x·Wᵀ + b."""
     pred, linear_weight = arrays["pred"], arrays["linear_weight"]
     _ndim(pred, (1, 2), "--pred", "features of shape (F) or (N, F)")
     _ndim(linear_weight, (2,), "--linear-weight", "a weight matrix of shape (C, F)")
@@ -312,53 +314,9 @@ def linear_cross_entropy(arrays: Arrays, params: dict[str, Any], warnings) -> No
             f"expected one bias per class, shape ({classes}), got {shape_str(bias.shape)}",
             argument="--linear-bias",
         )
-    if arrays.get("weight") is not None and arrays["weight"].shape != (classes,):
-        raise InputError(
-            f"expected {classes} per-class weights, shape ({classes}), got "
-            f"{shape_str(arrays['weight'].shape)}",
-            argument="--weight",
-        )
-    _class_targets(arrays["target"], pred.shape[:-1], classes, params, warnings)
-
-
-def _class_targets(target, rows: tuple[int, ...], classes: int, params, warnings) -> None:
-    """Class indices of shape ``rows`` in [0, C), or probabilities of shape rows + (C)."""
-    if target.dtype.kind in "iu":
-        if target.shape != rows:
-            raise InputError(
-                f"class indices of shape {shape_str(rows)} expected, got shape "
-                f"{shape_str(target.shape)}",
-                argument="--target",
-            )
-        counted = target[target != params["ignore_index"]]
-        bad = counted[(counted < 0) | (counted >= classes)]
-        if bad.size:
-            raise InputError(
-                f"class index {int(bad.flat[0])} is out of range for {classes} classes "
-                "(--linear-weight has one row per class)",
-                argument="--target",
-            )
-        if target.size and counted.size == 0:
-            warnings.warn(
-                f"every target equals ignore_index {params['ignore_index']}, so the mean is "
-                "NaN; check --ignore-index or use --reduction sum",
-                argument="--target",
-            )
-        return
-    if target.shape != (*rows, classes):
-        raise InputError(
-            f"class probabilities of shape {shape_str((*rows, classes))} expected, got shape "
-            f"{shape_str(target.shape)} (for class indices pass integers)",
-            argument="--target",
-        )
-    if np.any((target < 0) | (target > 1)):
-        raise InputError(
-            "class probabilities must lie in [0, 1] (for class indices pass integers)",
-            argument="--target",
-        )
-    if not np.allclose(target.sum(axis=-1), 1.0, rtol=0, atol=1e-3):
-        warnings.warn(
-            "class probabilities do not sum to 1 over the classes; normalise them, or pass "
-            "integer class indices",
-            argument="--target",
-        )
+    logits = {**arrays, "pred": np.zeros((*pred.shape[:-1], classes))}
+    try:
+        cross_entropy(logits, params, warnings)
+    except InputError as error:
+        message = re.sub(r"(--)?pred\b", "the logits x·Wᵀ", error.message)
+        raise InputError(message, argument=error.argument) from None
