@@ -51,12 +51,13 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
 
 def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
     """The summary table, passing rows elided beyond ``max_rows``; ``files``: a file column."""
-    table = Table(title="losscli check", box=box.SIMPLE_HEAVY, title_style="bold")
+    table = Table(title="losscli check", box=box.SIMPLE_HEAVY, title_style="bold",
+                  collapse_padding=True, pad_edge=False)
     table.add_column("case", overflow="fold", min_width=12)
     table.add_column("loss", overflow="fold", min_width=5)
     table.add_column("expected", justify="right", min_width=10)
     table.add_column("got", justify="right", min_width=10)
-    table.add_column("abs / rel error", justify="right", min_width=9, overflow="fold")
+    table.add_column("abs / rel error", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True, min_width=9)
     if files:
         table.add_column("file", style="dim", overflow="fold", min_width=12)
@@ -79,7 +80,7 @@ def _row(outcome) -> list[Text]:
     label, style = STATUS_STYLES[outcome.status]
     status = Text(label, style=style)
     if outcome.status == "error":
-        detail = Text(f"invalid {outcome.field or 'file'}", style=style)
+        detail = Text("invalid", style=style)
         return [Text(outcome.name or ""), Text(outcome.loss), Text(""), Text(""), detail,
                 status, Text(outcome.path)]
     head = outcome.headline
