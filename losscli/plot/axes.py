@@ -116,6 +116,23 @@ def _prob_axis(name: str = "p") -> PlotAxis:
     )
 
 
+def _box_shift() -> PlotAxis:
+    """A unit box slid sideways past a unit target box: the overlap, then none."""
+
+    def build(x: np.ndarray) -> dict[str, np.ndarray]:
+        zeros, ones = np.zeros_like(x), np.ones_like(x)
+        return {
+            "pred": np.stack([x, zeros, x + 1, ones], axis=1),
+            "target": np.tile(np.array([[0.0, 0.0, 1.0, 1.0]]), (len(x), 1)),
+        }
+
+    return PlotAxis(
+        "shift", "horizontal shift of a unit box from its unit target box", -3.0, 3.0, build,
+        grad_label="∂ℓ/∂x1 of the predicted box", grad_pick=_true_class,
+        defaults={"box_format": "xyxy"},
+    )
+
+
 #: Hand-chosen axes; the first is the default ``--x``.
 AXES: dict[str, tuple[PlotAxis, ...]] = {
     # As in figure 1 of the focal loss paper: no α weighting unless --alpha is given.
@@ -139,6 +156,10 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
             grad_pick=_true_class,
         ),
     ),
+    "iou": (_box_shift(),),
+    "giou": (_box_shift(),),
+    "diou": (_box_shift(),),
+    "ciou": (_box_shift(),),
     "multi-margin": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
     "multilabel-margin": (
         _margin_gap(lambda n: np.tile(np.array([[0, -1]], dtype=np.int64), (n, 1))),
@@ -152,7 +173,8 @@ def _inferred(spec: LossSpec) -> tuple[PlotAxis, ...]:
     if [i.name for i in required] != ["pred", "target"]:
         return ()
     pred, target = required
-    if "as" not in target.shape.split() or pred.kind != "float" or target.kind != "float":
+    elementwise = pred.shape.startswith("(*)") and "as" in target.shape.split()
+    if not elementwise or pred.kind != "float" or target.kind != "float":
         return ()
     if pred.expects == "logits" and target.domain in ("prob", "binary"):
         return (_binary_p_t(), _binary_logit())
