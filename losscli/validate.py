@@ -115,7 +115,7 @@ def _input_array(spec: InputSpec, value: Any, warnings: Warnings) -> np.ndarray 
             raise UsageError(f"missing input {spec.option} ({spec.help})")
         return None
     array = to_array(value, argument=spec.option)
-    _check_kind(spec, array)
+    array = _check_kind(spec, array)
     if array.dtype.kind == "f":
         _check_finite(array, spec.option, warnings)
     _check_domain(spec, array)
@@ -123,7 +123,10 @@ def _input_array(spec: InputSpec, value: Any, warnings: Warnings) -> np.ndarray 
     return array
 
 
-def _check_kind(spec: InputSpec, array: np.ndarray) -> None:
+def _check_kind(spec: InputSpec, array: np.ndarray) -> np.ndarray:
+    """Index inputs must hold integers (an empty list counts as integers); return the array."""
+    if spec.kind == "index" and array.size == 0:
+        return array.astype(np.int64)
     if spec.kind == "index" and array.dtype.kind not in "iub":
         bad = array[array != np.round(array)] if array.size else array
         detail = f" ({float(bad.flat[0])!r} is not)" if bad.size else ""
@@ -134,6 +137,7 @@ def _check_kind(spec: InputSpec, array: np.ndarray) -> None:
         )
     if array.dtype.kind == "b":
         raise InputError("expected numbers, got booleans", argument=spec.option)
+    return array
 
 
 def _check_finite(array: np.ndarray, option: str, warnings: Warnings) -> None:
