@@ -1,0 +1,211 @@
+"""``losscli compare``: a user's implementation against the reference.
+
+The wrong multi-class focal loss below is the bug of the one quoted in seed 004: it
+takes p_t = onehot·log_softmax (a log-probability, never a probability) and raises
+(1 − that) to γ. compare must flag it and write a case that reproduces the mismatch;
+the correct one must pass.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pytest
+import torch
+
+import losscli
+from losscli.cases import load_case
+from losscli.compare import Tolerance, Trial, _yaml_number, compare, load_impl, run_trial, shrink
+from losscli.random_inputs import problems, valid
+from losscli.registry import registry
+
+IMPLS = textwrap.dedent(
+    '''
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+
+    class WrongFocal(nn.Module):
+        """p_t from onehot * log_softmax, raised as (1 - p_t) ** gamma (seed 004's bug)."""
+
+        def __init__(self, gamma=2.0):
+            super().__init__()
+            self.gamma = gamma
+
+        def forward(self, logits, labels):
+            log_p = F.log_softmax(logits, dim=1)
+            onehot = F.one_hot(labels, logits.shape[1]).to(logits.dtype)
+            pt = onehot * log_p
+            return (-((1 - pt) ** self.gamma) * onehot * log_p).sum(dim=1).mean()
+
+
+    class RightFocal(nn.Module):
+        def __init__(self, gamma=2.0):
+            super().__init__()
+            self.gamma = gamma
+
+        def forward(self, logits, labels):
+            log_pt = F.log_softmax(logits, dim=1).gather(1, labels[:, None]).squeeze(1)
+            return (-((1 - log_pt.exp()) ** self.gamma) * log_pt).mean()
+
+
+    def detached_focal(logits, labels, gamma=2.0):
+        """The right value, but the modulating factor is cut from the graph."""
+        log_pt = F.log_softmax(logits, dim=1).gather(1, labels[:, None]).squeeze(1)
+        return (-((1 - log_pt.exp().detach()) ** gamma) * log_pt).mean()
+
+
+    def mse(pred, target):
+        return ((pred - target) ** 2).mean()
+
+
+    def mse_sum(pred, target):
+        return ((pred - target) ** 2).sum()
+
+
+    def broken(pred, target):
+        raise ValueError("not implemented")
+    '''
+)
+
+
+@pytest.fixture
+def impls(tmp_path, monkeypatch):
+    (tmp_path / "my_losses.py").write_text(IMPLS)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_catches_the_wrong_focal_loss_and_writes_a_reproducing_case(cli, impls):
+    out = cli("compare", "softmax-focal", "--impl", "my_losses.py:WrongFocal",
+              "--impl-kwargs", '{"gamma": 2}', "--gamma", "2")
+    assert out.code == 1, out.stderr
+    assert "trials differ" in out.stdout and "✗ value" in out.stdout
+    case_file = impls / "softmax-focal-mismatch.loss.yaml"
+    assert f"written to {case_file.name}" in out.stdout
+    case = load_case(str(case_file))
+    assert case.spec.name == "softmax-focal" and case.reduction == "mean"
+    # the smallest failing input: one sample of the smallest trial
+    assert case.values["pred"].shape == (1, 2)
+    # the case's expectation is the reference, independently: −(1 − p_t)^γ·log p_t
+    logits, label = case.values["pred"][0], int(case.values["target"][0])
+    p_t = np.exp(logits[label]) / np.exp(logits).sum()
+    assert float(case.expect.value) == pytest.approx(-((1 - p_t) ** 2) * np.log(p_t), rel=1e-12)
+    # and the wrong implementation still disagrees with it
+    wrong = load_impl("my_losses.py:WrongFocal", {"gamma": 2})
+    got = wrong(torch.tensor(case.values["pred"]), torch.tensor(case.values["target"]))
+    assert abs(float(got) - float(case.expect.value)) > 0.1
+    assert cli("check", str(case_file)).code == 0  # losscli agrees with the case it wrote
+
+
+def test_passes_the_correct_focal_loss(cli, impls):
+    out = cli("compare", "softmax-focal", "--impl", "my_losses.py:RightFocal",
+              "--pred", "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2]]", "--target", "[0, 1]")
+    assert out.code == 0, out.stdout + out.stderr
+    assert "✓ all 9 trials agree (values, and gradients w.r.t. pred)" in out.stdout
+    assert not (impls / "softmax-focal-mismatch.loss.yaml").exists()
+
+
+def test_gradients_are_compared(cli, impls):
+    out = cli("compare", "softmax-focal", "--impl", "my_losses.py:detached_focal")
+    assert out.code == 1
+    assert "✗ ∂pred" in out.stdout and "✗ value" not in out.stdout
+    assert cli("compare", "softmax-focal", "--impl", "my_losses.py:detached_focal",
+               "--no-grad").code == 0
+
+
+def test_module_by_name_function_reduction_and_errors(cli, impls):
+    assert cli("compare", "mse", "--impl", "my_losses:mse", "--seed", "3").code == 0
+    assert cli("compare", "mse", "--impl", "my_losses:mse_sum", "-r", "sum").code == 0
+    out = cli("compare", "mse", "--impl", "my_losses:mse_sum", "--trials", "3")
+    assert out.code == 1 and "✗ value" in out.stdout
+    out = cli("compare", "mse", "--impl", "my_losses:broken", "--trials", "2")
+    assert out.code == 1 and "raised ValueError: not implemented" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--impl", "my_losses.py"), "expected MODULE_OR_FILE:ATTR"),
+        (("--impl", "nothere.py:f"), "no file 'nothere.py'"),
+        (("--impl", "no_such_module_xyz:f"), "importing no_such_module_xyz failed"),
+        (("--impl", "my_losses.py:nope"), "has no attribute 'nope'"),
+        (("--impl", "my_losses.py:RightFocal", "--impl-kwargs", "{gamma"), "not valid JSON"),
+        (("--impl", "my_losses.py:RightFocal", "--impl-kwargs", '{"beta": 1}'), "failed"),
+        (("--impl", "my_losses.py:RightFocal", "--gama", "2"), "has no option '--gama'"),
+        (("--impl", "my_losses.py:RightFocal", "--pred", "[[1, 2]]", "--target", "[5]"),
+         "--target: class index 5 is out of range"),
+        (("--impl", "my_losses.py:RightFocal", "-r", "batchmean"), "--reduction"),
+    ],
+)
+def test_usage_errors(cli, impls, args, message):
+    out = cli("compare", "softmax-focal", *args)
+    assert out.code == 2
+    assert message in out.stderr
+    assert out.stderr.count("\n") == 1
+
+
+def test_help_says_it_runs_user_code(cli):
+    out = cli("compare", "--help")
+    assert "RUNS YOUR CODE" in " ".join(out.stdout.split())
+
+
+def test_shrink_finds_the_failing_sample(impls):
+    spec = registry().resolve("mse")
+
+    def wrong_on_big_errors(pred, target):
+        d = pred - target
+        return torch.where(d.abs() > 5, d.abs(), d**2).mean()
+
+    values = {"pred": np.array([0.5, 1.0, 9.0, -1.0]), "target": np.zeros(4)}
+    tol = Tolerance()
+    trial = run_trial(spec, wrong_on_big_errors, "x", values, {}, "mean", tol, True)
+    assert not trial.ok
+    smaller = shrink(spec, wrong_on_big_errors, trial, {}, "mean", tol, True)
+    assert not smaller.ok
+    np.testing.assert_array_equal(smaller.values["pred"], [9.0])
+    passing = Trial("y", {"pred": np.ones((1,)), "target": np.ones((1,))})
+    assert shrink(spec, wrong_on_big_errors, passing, {}, "mean", tol, True) is passing
+
+
+def test_report_api():
+    spec = registry().resolve("l1")
+    report = compare(spec, lambda p, t: (p - t).abs().mean(), impl_name="lambda", params={},
+                     trials=5, seed=1)
+    assert report.ok and len(report.trials) == 5 and report.grads_compared == ["pred"]
+    assert report.smallest is None
+
+
+@pytest.mark.parametrize("name", [spec.name for spec in registry()])
+def test_random_inputs_are_valid_and_reproducible(name):
+    spec = registry().resolve(name)
+    first = problems(spec, seed=7, count=3)
+    again = problems(spec, seed=7, count=3)
+    assert len(first) == len(again)
+    for a, b in zip(first, again):
+        assert a.label == b.label
+        for key in a.values:
+            np.testing.assert_array_equal(a.values[key], b.values[key])
+        assert valid(spec, a.values)
+        losscli.compute(spec, **a.values)  # computes without an input error
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["l1", "mse", "cross-entropy", "nll", "bce", "bce-with-logits", "focal", "softmax-focal",
+     "multi-margin", "multilabel-margin", "giou"],
+)
+def test_random_inputs_cover_the_losses_compare_is_for(name):
+    found = problems(registry().resolve(name), seed=0, count=8)
+    assert len(found) == 8
+    assert any(p.edge for p in found) and len({p.label for p in found}) >= 5
+
+
+def test_case_numbers_read_back_as_floats():
+    import yaml
+
+    for value in (1e-05, 0.1, 2.0, -3.5e20, float("inf"), 7):
+        text = _yaml_number(value)
+        assert yaml.safe_load(f"x: {text}")["x"] == value
