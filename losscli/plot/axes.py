@@ -6,9 +6,9 @@ per value, computed with ``reduction="none"``. ``--grad`` shows the derivative o
 term with respect to the input ``wrt`` (picked by ``grad_pick`` when that input has a
 class dimension).
 
-Losses listed in :data:`AXES` have hand-chosen axes; any other loss taking ``pred``
-and a ``target`` of the same shape gets one from its declared domains (an ``error``
-axis for real values, ``p`` for probabilities, ``logit`` for logits).
+Losses listed in :data:`AXES` have hand-chosen axes; any other elementwise loss taking
+``pred`` and a ``target`` of the same shape gets one from its declaration (``error`` for
+a regression loss, ``p`` for probabilities, ``p_t`` and ``logit`` for logits).
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ def _inferred(spec: LossSpec) -> tuple[PlotAxis, ...]:
         return (_binary_p_t(), _binary_logit())
     if pred.domain == "prob" and target.domain in ("prob", "binary"):
         return (_prob_axis(),)
-    if pred.domain == "real" and target.domain == "real" and pred.expects is None:
+    if spec.family == "regression" and pred.domain == target.domain == "real":
         return (_error(),)
     return ()
 
