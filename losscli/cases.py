@@ -275,21 +275,21 @@ def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str) -> Ca
     values = _inputs(spec, raw.get("inputs"), base, fail)
     values.update(_params(spec, raw.get("params"), base, fail))
     expect = _expect(spec, raw.get("expect"), base, fail)
-    grad = _bool(raw, "grad", fail, default=bool(expect and expect.grad))
+    grad = _field(raw, "grad", fail, bool(expect and expect.grad), bool, "true or false")
     case = Case(
         path=path,
         index=index,
         name=name,
         spec=spec,
         values=values,
-        reduction=_text(raw, "reduction", fail, "mean"),
-        dtype=_text(raw, "dtype", fail, "float32"),
+        reduction=_field(raw, "reduction", fail, "mean", str, "text"),
+        dtype=_field(raw, "dtype", fail, "float32", str, "text"),
         grad=grad,
-        strict=_bool(raw, "strict", fail, default=False),
+        strict=_field(raw, "strict", fail, False, bool, "true or false"),
         expect=expect,
         rtol=_tolerance(raw, "rtol", fail, DEFAULT_RTOL),
         atol=_tolerance(raw, "atol", fail, DEFAULT_ATOL),
-        description=_text(raw, "description", fail, ""),
+        description=_field(raw, "description", fail, "", str, "text"),
     )
     if expect and expect.grad and not grad:
         raise fail("expect.grad is given but grad is false", "grad")
@@ -409,21 +409,13 @@ def _scalar(value: Any) -> bool:
     return isinstance(value, str) and not value.strip().startswith(("[", "@"))
 
 
-def _text(raw: Mapping, key: str, fail, default: str) -> str:
+def _field(raw: Mapping, key: str, fail, default: Any, kind: type, wanted: str) -> Any:
+    """A scalar field of type ``kind`` (``wanted`` describes it), or ``default``."""
     value = raw.get(key, default)
     if value is None:
         return default
-    if not isinstance(value, str):
-        raise fail(f"expected text, got {_kind(value)}", key)
-    return value
-
-
-def _bool(raw: Mapping, key: str, fail, *, default: bool) -> bool:
-    value = raw.get(key, default)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise fail(f"expected true or false, got {_kind(value)}", key)
+    if not isinstance(value, kind):
+        raise fail(f"expected {wanted}, got {_kind(value)}", key)
     return value
 
 
