@@ -176,7 +176,8 @@ def emit(spec: LossSpec, result, language: str = "python") -> str:
                 call, "loss = torch.as_tensor(loss.value)"]
     else:
         call, preamble = found
-        body = ["import torch", "import torch.nn.functional as F", "", *preamble,
+        gap = [""] if preamble and preamble[0].startswith("def ") else []
+        body = ["import torch", "import torch.nn.functional as F", "", *gap, *preamble,
                 *assignments, "", call]
     value = np.asarray(result.value, dtype=np.float64).reshape(-1)
     shown = ", ".join(repr(float(v)) for v in value[:6]) + (", ..." if value.size > 6 else "")

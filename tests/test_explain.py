@@ -267,3 +267,13 @@ def test_missing_intermediate_falls_back_to_generic(monkeypatch):
     steps = derive(result).blocks[0].steps
     assert steps[-1] == f"ℓ = {_base.num(result.terms[0])}"
     assert any(s.startswith("p_t = ") for s in steps)
+
+
+def test_readme_derivation_is_current():
+    """The README shows real output: its cross-entropy derivation is today's."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("Worked derivation of cross-entropy")
+    shown = readme[start:readme.index("```", start)].rstrip("\n").splitlines()
+    result = losscli.compute("cross-entropy", pred=[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2],
+                                                    [0.5, 0.4, 0.6]], target=[0, 1, 2])
+    assert shown == derive(result).lines()
