@@ -72,7 +72,7 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
             room -= 1
         table.add_row(*_row(outcome)[: None if files else -1])
     if hidden:
-        table.add_row(Text(f"⋮ {hidden} more passed (--max-rows to show them)", style="dim"))
+        table.caption = f"⋮ {hidden} more passed (--max-rows to show them)"
     return table
 
 
