@@ -1,13 +1,15 @@
 """``losscli compare``: a user's implementation against the reference.
 
-The wrong multi-class focal loss below is the bug of the one quoted in seed 004: it
-takes p_t = onehot·log_softmax (a log-probability, never a probability) and raises
-(1 − that) to γ. compare must flag it and write a case that reproduces the mismatch;
-the correct one must pass.
+The wrong multi-class focal loss (``SeedFocalLoss`` in docs/compare/my_focal.py, the
+README's example) has the bug of the one quoted in seed 004: it takes
+p_t = onehot·log_softmax (a log-probability, never a probability) and raises (1 − that)
+to γ. compare must flag it and write a case that reproduces the mismatch; the correct
+``FocalLoss`` beside it must pass.
 """
 
 from __future__ import annotations
 
+import pathlib
 import textwrap
 
 import numpy as np
@@ -20,35 +22,14 @@ from losscli.compare import Tolerance, Trial, _yaml_number, compare, load_impl, 
 from losscli.random_inputs import problems, valid
 from losscli.registry import registry
 
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+#: The README's example: SeedFocalLoss has the bug, FocalLoss is right.
+FOCALS = ROOT / "docs" / "compare" / "my_focal.py"
+WRONG, RIGHT = f"{FOCALS}:SeedFocalLoss", f"{FOCALS}:FocalLoss"
+
 IMPLS = textwrap.dedent(
     '''
-    import torch
-    import torch.nn as nn
     import torch.nn.functional as F
-
-
-    class WrongFocal(nn.Module):
-        """p_t from onehot * log_softmax, raised as (1 - p_t) ** gamma (seed 004's bug)."""
-
-        def __init__(self, gamma=2.0):
-            super().__init__()
-            self.gamma = gamma
-
-        def forward(self, logits, labels):
-            log_p = F.log_softmax(logits, dim=1)
-            onehot = F.one_hot(labels, logits.shape[1]).to(logits.dtype)
-            pt = onehot * log_p
-            return (-((1 - pt) ** self.gamma) * onehot * log_p).sum(dim=1).mean()
-
-
-    class RightFocal(nn.Module):
-        def __init__(self, gamma=2.0):
-            super().__init__()
-            self.gamma = gamma
-
-        def forward(self, logits, labels):
-            log_pt = F.log_softmax(logits, dim=1).gather(1, labels[:, None]).squeeze(1)
-            return (-((1 - log_pt.exp()) ** self.gamma) * log_pt).mean()
 
 
     def detached_focal(logits, labels, gamma=2.0):
@@ -79,7 +60,7 @@ def impls(tmp_path, monkeypatch):
 
 
 def test_catches_the_wrong_focal_loss_and_writes_a_reproducing_case(cli, impls):
-    out = cli("compare", "softmax-focal", "--impl", "my_losses.py:WrongFocal",
+    out = cli("compare", "softmax-focal", "--impl", WRONG,
               "--impl-kwargs", '{"gamma": 2}', "--gamma", "2")
     assert out.code == 1, out.stderr
     assert "trials differ" in out.stdout and "✗ value" in out.stdout
@@ -94,14 +75,14 @@ def test_catches_the_wrong_focal_loss_and_writes_a_reproducing_case(cli, impls):
     p_t = np.exp(logits[label]) / np.exp(logits).sum()
     assert float(case.expect.value) == pytest.approx(-((1 - p_t) ** 2) * np.log(p_t), rel=1e-12)
     # and the wrong implementation still disagrees with it
-    wrong = load_impl("my_losses.py:WrongFocal", {"gamma": 2})
+    wrong = load_impl(WRONG, {"gamma": 2})
     got = wrong(torch.tensor(case.values["pred"]), torch.tensor(case.values["target"]))
     assert abs(float(got) - float(case.expect.value)) > 0.1
     assert cli("check", str(case_file)).code == 0  # losscli agrees with the case it wrote
 
 
 def test_passes_the_correct_focal_loss(cli, impls):
-    out = cli("compare", "softmax-focal", "--impl", "my_losses.py:RightFocal",
+    out = cli("compare", "softmax-focal", "--impl", RIGHT,
               "--pred", "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2]]", "--target", "[0, 1]")
     assert out.code == 0, out.stdout + out.stderr
     assert "✓ all 9 trials agree (values, and gradients w.r.t. pred)" in out.stdout
@@ -132,12 +113,12 @@ def test_module_by_name_function_reduction_and_errors(cli, impls):
         (("--impl", "nothere.py:f"), "no file 'nothere.py'"),
         (("--impl", "no_such_module_xyz:f"), "importing no_such_module_xyz failed"),
         (("--impl", "my_losses.py:nope"), "has no attribute 'nope'"),
-        (("--impl", "my_losses.py:RightFocal", "--impl-kwargs", "{gamma"), "not valid JSON"),
-        (("--impl", "my_losses.py:RightFocal", "--impl-kwargs", '{"beta": 1}'), "failed"),
-        (("--impl", "my_losses.py:RightFocal", "--gama", "2"), "has no option '--gama'"),
-        (("--impl", "my_losses.py:RightFocal", "--pred", "[[1, 2]]", "--target", "[5]"),
+        (("--impl", RIGHT, "--impl-kwargs", "{gamma"), "not valid JSON"),
+        (("--impl", RIGHT, "--impl-kwargs", '{"beta": 1}'), "failed"),
+        (("--impl", RIGHT, "--gama", "2"), "has no option '--gama'"),
+        (("--impl", RIGHT, "--pred", "[[1, 2]]", "--target", "[5]"),
          "--target: class index 5 is out of range"),
-        (("--impl", "my_losses.py:RightFocal", "-r", "batchmean"), "--reduction"),
+        (("--impl", RIGHT, "-r", "batchmean"), "--reduction"),
     ],
 )
 def test_usage_errors(cli, impls, args, message):

@@ -12,14 +12,9 @@ import numpy as np
 from losscli.explain._base import TermView, derivation, joined, num, par, vector
 
 
-def _ignored(view: TermView) -> list[str] | None:
-    if not view.ignored:
-        return None
-    return [
-        f"target = ignore_index ({view.param('ignore_index')}): no term, and the mean "
-        "does not count it",
-        f"ℓ = {num(view.term)}",
-    ]
+def _scores_and_class(view: TermView) -> tuple[np.ndarray, int]:
+    """The row of class scores behind a term and its target class."""
+    return view.input("pred"), int(view.input("target"))
 
 
 def _class_weight(view: TermView, target: int) -> float | None:
@@ -34,9 +29,6 @@ def cross_entropy(view: TermView) -> list[str]:
     target = view.input("target")
     if target.dtype.kind == "f" or view.param("label_smoothing"):
         return _cross_entropy_soft(view, x, target)
-    skip = _ignored(view)
-    if skip:
-        return skip
     y = int(target)
     lse = float(view.detail("log Σexp"))
     exps = joined([f"exp({num(v)})" for v in x])
@@ -81,9 +73,6 @@ def _cross_entropy_soft(view: TermView, x: np.ndarray, target: np.ndarray) -> li
         rule = "ℓ = −Σ_c w_c·q_c·log p_c" if eps else "ℓ = −Σ_c w_c·y_c·log p_c"
         lines.append(f"{rule} = −({joined(parts)}) = {num(view.term)}")
         return lines
-    skip = _ignored(view)
-    if skip:
-        return skip
     y = int(target)
     smooth = joined([f"{wtxt(c)}{par(log_p[c])}" for c in range(classes)])
     lines.append(
@@ -100,11 +89,7 @@ def _cross_entropy_soft(view: TermView, x: np.ndarray, target: np.ndarray) -> li
 @derivation("nll")
 def nll(view: TermView) -> list[str]:
     """ℓ = −w[y]·x_y: the log-probability of the target class, negated."""
-    skip = _ignored(view)
-    if skip:
-        return skip
-    x = view.input("pred")
-    y = int(view.input("target"))
+    x, y = _scores_and_class(view)
     lines = [f"picked log-probability: x_y = x[{y}] = {num(x[y])}"]
     w = _class_weight(view, y)
     if w is None:
@@ -186,11 +171,7 @@ def sigmoid_focal(view: TermView) -> list[str]:
 @derivation("softmax-focal")
 def softmax_focal(view: TermView) -> list[str]:
     """p_t = softmax(x)[y], (1 − p_t)^γ, −log p_t, α_t, ℓ = α_t·(1 − p_t)^γ·(−log p_t)."""
-    skip = _ignored(view)
-    if skip:
-        return skip
-    x = view.input("pred")
-    y = int(view.input("target"))
+    x, y = _scores_and_class(view)
     p_t = float(view.detail("p_t"))
     modulating, nlog = float(view.detail("(1−p_t)^γ")), float(view.detail("−log p_t"))
     exps = joined([f"exp({num(v)})" for v in x])

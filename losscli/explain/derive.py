@@ -73,7 +73,7 @@ def derive(result, *, limit: int = DEFAULT_TERMS) -> Derivation:
     for index in indices[:limit]:
         view = TermView(result, index)
         try:
-            steps = function(view)
+            steps = ignored(view) if view.ignored else function(view)
         except MissingDetail:  # the loss reports other intermediates: list those
             steps = generic(view)
         blocks.append(Block(index, heading(view), steps, view.term))
@@ -91,14 +91,18 @@ def heading(view: TermView) -> str:
     return f"{location(view.index)}: " + ", ".join(parts)
 
 
+def ignored(view: TermView) -> list[str]:
+    """A masked-out term (e.g. target = ignore_index): it adds nothing and is not counted."""
+    reason = view.result.reduction.ignore_reason or "masked out"
+    return [f"{reason}: no term, and the mean does not count it", f"ℓ = {num(view.term)}"]
+
+
 def generic(view: TermView) -> list[str]:
     """Any loss: its intermediate quantities (``details``) for this term, then the term."""
     lines = [f"{name} = {_value(view.detail(name))}" for name in view.result.details]
     weight = view.weight
-    if weight is not None and weight != 1 and not view.ignored:
+    if weight is not None and weight != 1:
         lines.append(f"weight in the mean: {num(weight)}")
-    if view.ignored:
-        lines.append(f"ignored ({view.result.reduction.ignore_reason}): it adds nothing")
     lines.append(f"ℓ = {num(view.term)}")
     return lines
 

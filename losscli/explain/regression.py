@@ -21,37 +21,32 @@ def mse(view: TermView) -> list[str]:
     return [f"ℓ = (x − y)² = ({_difference(view)})² = {num(view.term)}"]
 
 
-def _distance(view: TermView) -> tuple[float, list[str]]:
+def _piecewise(view: TermView, symbol: str, threshold: float, quadratic: tuple[str, str],
+               linear: tuple[str, str]) -> list[str]:
+    """d = |x − y|, which side of the threshold it falls, then that side's (rule, numbers)."""
     d = float(view.detail("|x−y|"))
-    return d, [f"d = |x − y| = |{_difference(view)}| = {num(d)}"]
+    lines = [f"d = |x − y| = |{_difference(view)}| = {num(d)}"]
+    if d < threshold:
+        lines.append(f"d < {symbol} ({num(d)} < {num(threshold)}): the quadratic part")
+        rule, numbers = quadratic
+    else:
+        lines.append(f"d ≥ {symbol} ({num(d)} ≥ {num(threshold)}): the linear part")
+        rule, numbers = linear
+    return lines + [f"ℓ = {rule} = {numbers.format(d=num(d))} = {num(view.term)}"]
 
 
 @derivation("smooth-l1")
 def smooth_l1(view: TermView) -> list[str]:
     """ℓ = 0.5·d²/β if d < β, else d − 0.5·β (d = |x − y|)."""
-    d, lines = _distance(view)
-    beta = float(view.param("beta"))
-    if d < beta:
-        lines.append(f"d < β ({num(d)} < {num(beta)}): the quadratic part")
-        lines.append(f"ℓ = 0.5·d²/β = 0.5 × {num(d)}² / {num(beta)} = {num(view.term)}")
-    else:
-        lines.append(f"d ≥ β ({num(d)} ≥ {num(beta)}): the linear part")
-        lines.append(f"ℓ = d − 0.5·β = {num(d)} − 0.5 × {num(beta)} = {num(view.term)}")
-    return lines
+    beta = num(view.param("beta"))
+    return _piecewise(view, "β", float(view.param("beta")),
+                      ("0.5·d²/β", f"0.5 × {{d}}² / {beta}"),
+                      ("d − 0.5·β", f"{{d}} − 0.5 × {beta}"))
 
 
 @derivation("huber")
 def huber(view: TermView) -> list[str]:
     """ℓ = 0.5·d² if d < δ, else δ·(d − 0.5·δ) (d = |x − y|)."""
-    d, lines = _distance(view)
-    delta = float(view.param("delta"))
-    if d < delta:
-        lines.append(f"d < δ ({num(d)} < {num(delta)}): the quadratic part")
-        lines.append(f"ℓ = 0.5·d² = 0.5 × {num(d)}² = {num(view.term)}")
-    else:
-        lines.append(f"d ≥ δ ({num(d)} ≥ {num(delta)}): the linear part")
-        lines.append(
-            f"ℓ = δ·(d − 0.5·δ) = {num(delta)} × ({num(d)} − 0.5 × {num(delta)}) "
-            f"= {num(view.term)}"
-        )
-    return lines
+    delta = num(view.param("delta"))
+    return _piecewise(view, "δ", float(view.param("delta")), ("0.5·d²", "0.5 × {d}²"),
+                      ("δ·(d − 0.5·δ)", f"{delta} × ({{d}} − 0.5 × {delta})"))
