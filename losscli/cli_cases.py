@@ -54,7 +54,7 @@ def run_case(
 
 def check(
     paths: list[str] = typer.Argument(
-        ..., metavar="PATH...",
+        ..., metavar="PATH",
         help="case files, directories (searched recursively for *.yaml, *.yml, *.json) "
              "or globs"),
     keyword: list[str] | None = typer.Option(
