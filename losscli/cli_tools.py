@@ -99,7 +99,8 @@ def _floats(text: str, option: str, count: int) -> list[float]:
 
 
 def explain_command(
-    loss: str = typer.Argument(..., help="a loss name or alias (see 'losscli list')"),
+    loss: str = typer.Argument(..., metavar="LOSS",
+                               help="a loss name or alias (see 'losscli list')"),
     json_: bool = typer.Option(False, "--json", help="print the explanation as JSON"),
 ) -> None:
     """Explain a loss: formula, inputs, parameters, reductions, pitfalls, references, example.
@@ -122,7 +123,7 @@ def explain_command(
 
 def plot_command(
     ctx: typer.Context,
-    loss: str = typer.Argument(..., help="a loss name or alias"),
+    loss: str = typer.Argument(..., metavar="LOSS", help="a loss name or alias"),
     x: str | None = typer.Option(None, "--x", help="the quantity on the x axis (default: the "
                                  "loss's first axis, e.g. p_t for focal, error for mse)"),
     with_: str | None = typer.Option(None, "--with", metavar="LOSS,...",
@@ -178,7 +179,7 @@ def plot_command(
 
 def compare_command(
     ctx: typer.Context,
-    loss: str = typer.Argument(..., help="the reference loss (a name or alias)"),
+    loss: str = typer.Argument(..., metavar="LOSS", help="the reference loss (a name or alias)"),
     impl: str = typer.Option(..., "--impl", metavar="MODULE_OR_FILE:ATTR",
                              help="your implementation: a function or an nn.Module class, e.g. "
                              "my_losses.py:FocalLoss or mypkg.losses:focal. This IMPORTS AND "
