@@ -230,6 +230,9 @@ def compare_command(
     report = compare(spec, function, impl_name=impl, params=params, user_values=values or None,
                      seed=seed, trials=trials, reduction=reduction,
                      tol=Tolerance(rtol, atol), grad=not no_grad)
+    if not report.trials:
+        raise UsageError(f"nothing to compare: no random input passed {spec.name}'s checks and "
+                         "no inputs were given; pass --pred/--target (or raise --trials)")
     path = None
     if report.smallest is not None:
         path = write_case(report, pathlib.Path(case_out or f"{spec.name}-mismatch.loss.yaml"))

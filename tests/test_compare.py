@@ -119,6 +119,7 @@ def test_module_by_name_function_reduction_and_errors(cli, impls):
         (("--impl", RIGHT, "--pred", "[[1, 2]]", "--target", "[5]"),
          "--target: class index 5 is out of range"),
         (("--impl", RIGHT, "-r", "batchmean"), "--reduction"),
+        (("--impl", RIGHT, "--trials", "0"), "nothing to compare"),
     ],
 )
 def test_usage_errors(cli, impls, args, message):

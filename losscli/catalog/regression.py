@@ -54,6 +54,10 @@ SPECS = (
             "https://pytorch.org/docs/stable/generated/torch.nn.SmoothL1Loss.html",
             "Girshick, Fast R-CNN, ICCV 2015",
         ),
+        notes=(
+            "Detection code often writes smooth L1 with σ (Faster R-CNN's RPN uses σ = 3): "
+            "that is --beta 1/σ² (0.111 for σ = 3), not --beta 3.",
+        ),
         example={"pred": "[0.8, 0.1]", "target": "[1, 1]"},
     ),
     LossSpec(
