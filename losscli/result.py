@@ -78,6 +78,8 @@ class Result:
     notes: list[str] = field(default_factory=list)
     expect: Expectation | None = None
     backend: str = "torch"
+    #: The other library's convention used (--convention), as Convention.to_dict().
+    convention: dict[str, Any] | None = None
 
     def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Expectation:
         """Compare the value with ``expected`` (a number, or a nested list for 'none')."""
@@ -91,7 +93,8 @@ class Result:
                 f"{list(got.shape)}",
                 argument="--expect",
             ) from None
-        ok = bool(np.all((diff <= atol + rtol * np.abs(want)) | (got == want)))
+        both_nan = np.isnan(got) & np.isnan(want)  # NaN expected and NaN got: a match
+        ok = bool(np.all((diff <= atol + rtol * np.abs(want)) | (got == want) | both_nan))
         abs_error = float(np.max(diff)) if diff.size else 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(want != 0, diff / np.abs(want), np.where(diff == 0, 0.0, np.inf))
@@ -104,6 +107,7 @@ class Result:
         """The JSON object of INTERFACE.md ("Output", json)."""
         out: dict[str, Any] = {
             "loss": self.loss,
+            **({"convention": self.convention} if self.convention else {}),
             "reduction": self.reduction.name,
             "dtype": self.dtype,
             "backend": self.backend,

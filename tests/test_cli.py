@@ -216,3 +216,9 @@ def test_help_and_list(cli):
     names = [entry["name"] for entry in listing["losses"]]
     assert {"cross-entropy", "focal", "softmax-focal", "multilabel-margin"} <= set(names)
     assert "CrossEntropyLoss" in cli("list").stdout
+
+
+def test_expect_nan_matches_a_nan_value(cli):
+    args = ("ce", "-p", "[[1, 2]]", "-t", "[-100]", "-q")
+    assert cli(*args, "--expect", "NaN").code == 0
+    assert cli(*args, "--expect", "0.5").code == 1
