@@ -51,6 +51,8 @@ def loss_options(spec: LossSpec, args: list[str], *, inputs: bool, lists: bool
                 known[flag] = ("input", i)
     for p in spec.params:
         known[p.option] = ("param", p)
+        if p.type == "bool":
+            known["--no-" + p.option[2:]] = ("param", p)
     values: dict[str, Any] = {}
     params: dict[str, Any] = {}
     rest = list(args)
@@ -60,10 +62,16 @@ def loss_options(spec: LossSpec, args: list[str], *, inputs: bool, lists: bool
         if flag not in known:
             options = ", ".join(sorted({k for k in known if k.startswith("--")})) or "none"
             raise UsageError(f"{spec.name} has no option {token!r} here (its options: {options})")
+        role, item = known[flag]
+        if role == "param" and item.type == "bool" and not eq and (
+            not rest or rest[0].startswith("-")
+        ):  # a switch: --full or --no-full
+            value = not flag.startswith("--no-")
+            params[item.name] = [value] if lists else value
+            continue
         if not eq and not rest:
             raise UsageError(f"{flag} needs a value")
         text = inline if eq else rest.pop(0)
-        role, item = known[flag]
         if role == "input":
             values[item.name] = load_tensor(text, argument=item.option)
         elif item.type in ("tensor", "float_or_tensor") and not _is_number(text):

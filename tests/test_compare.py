@@ -191,3 +191,28 @@ def test_case_numbers_read_back_as_floats():
     for value in (1e-05, 0.1, 2.0, -3.5e20, float("inf"), 7):
         text = _yaml_number(value)
         assert yaml.safe_load(f"x: {text}")["x"] == value
+
+
+@pytest.mark.parametrize(
+    "loss, impl, extra",
+    [
+        ("cross-entropy", "torch.nn.functional:cross_entropy", ()),
+        ("nll", "torch.nn:NLLLoss", ()),
+        ("bce-with-logits", "torch.nn.functional:binary_cross_entropy_with_logits", ()),
+        ("smooth-l1", "torch.nn:SmoothL1Loss", ("--impl-kwargs", '{"beta": 0.5}', "--beta", "0.5")),
+        ("gaussian-nll", "torch.nn.functional:gaussian_nll_loss",
+         ("--impl-kwargs", '{"full": true}', "--full")),
+        ("multilabel-margin", "torch.nn.functional:multilabel_margin_loss", ()),
+    ],
+)
+def test_pytorch_itself_agrees_with_the_reference(cli, loss, impl, extra):
+    out = cli("compare", loss, "--impl", impl, "--trials", "5", *extra)
+    assert out.code == 0, out.stdout + out.stderr
+    assert "✓ all 5 trials agree" in out.stdout
+
+
+def test_switch_parameters(cli):
+    """--full / --no-full switch the reference, so a mismatched flag is caught."""
+    out = cli("compare", "gaussian-nll", "--impl", "torch.nn.functional:gaussian_nll_loss",
+              "--impl-kwargs", '{"full": true}', "--no-full", "--trials", "2")
+    assert out.code == 1 and "full=false" in out.stdout
