@@ -205,14 +205,17 @@ def test_case_numbers_read_back_as_floats():
         ("multilabel-margin", "torch.nn.functional:multilabel_margin_loss", ()),
     ],
 )
-def test_pytorch_itself_agrees_with_the_reference(cli, loss, impl, extra):
+def test_pytorch_itself_agrees_with_the_reference(cli, loss, impl, extra, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a failing case would be written
     out = cli("compare", loss, "--impl", impl, "--trials", "5", *extra)
     assert out.code == 0, out.stdout + out.stderr
     assert "✓ all 5 trials agree" in out.stdout
 
 
-def test_switch_parameters(cli):
+def test_switch_parameters(cli, tmp_path, monkeypatch):
     """--full / --no-full switch the reference, so a mismatched flag is caught."""
+    monkeypatch.chdir(tmp_path)
     out = cli("compare", "gaussian-nll", "--impl", "torch.nn.functional:gaussian_nll_loss",
               "--impl-kwargs", '{"full": true}', "--no-full", "--trials", "2")
     assert out.code == 1 and "full=false" in out.stdout
+    assert (tmp_path / "gaussian-nll-mismatch.loss.yaml").is_file()
