@@ -93,6 +93,9 @@ def derived(spec: LossSpec) -> list[str]:
 def pitfalls(spec: LossSpec) -> list[str]:
     """The loss's notes, then the derived pitfalls, then its family's (no repeats)."""
     found = [*spec.notes, *derived(spec)]
+    for reduction, warning in getattr(spec, "reduction_warnings", {}).items():
+        if not _mentions(spec.notes, f"reduction '{reduction}'"):
+            found.append(f"--reduction {reduction}: {warning}")
     family = FAMILY_PITFALLS.get(spec.family)
     if family:
         found.append(family)
