@@ -163,7 +163,10 @@ def example_command(spec: LossSpec) -> str:
 
 def make_command(spec: LossSpec):
     """The Typer command function of ``spec`` (its signature is synthesised)."""
-    parameters = input_options(spec) + param_options(spec) + common_options(spec)
+    from losscli.cli_conventions import convention_options
+
+    parameters = (input_options(spec) + param_options(spec) + common_options(spec)
+                  + convention_options(spec))
 
     def command(**options: Any) -> None:
         status = run_loss(spec, options)
@@ -200,6 +203,10 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     expected = None
     if options["expect"] is not None:
         expected = load_tensor(options["expect"], argument="--expect")
+    if options.get("convention"):
+        from losscli.cli_conventions import run_convention
+
+        return run_convention(spec, options, values, expected, fmt)
 
     result = evaluate(
         spec,

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from losscli.losses._terms import Terms
-from losscli.registry import LossSpec, registry
+from losscli.registry import Convention, LossSpec, registry
 from losscli.result import Reduction, Result
 from losscli.validate import Prepared, prepare
 
@@ -33,6 +33,7 @@ def compute(
     dtype: str = "float32",
     grad: bool = False,
     strict: bool = False,
+    convention: str | None = None,
     **values: Any,
 ) -> Result:
     """Compute ``loss`` on the given inputs and parameters.
@@ -42,13 +43,20 @@ def compute(
     (``gamma=2.0``, ``weight=[1, 2, 1]``). Raises :class:`losscli.errors.LossCliError`
     on invalid input. With ``grad``, the result holds d(value)/d(input) for every
     floating-point input (of the sum of the terms for ``reduction="none"``).
+    ``convention`` names another library's version of the loss (``"keras"``; see
+    :mod:`losscli.conventions`).
     """
     spec = registry().resolve(loss) if isinstance(loss, str) else loss
+    library = None
+    if convention is not None:
+        from losscli.conventions import apply
+
+        spec, library, values = apply(spec, convention, values)
     prepared = prepare(spec, values, reduction=reduction, dtype=dtype, strict=strict)
-    return run(prepared, grad=grad)
+    return run(prepared, grad=grad, convention=library)
 
 
-def run(prepared: Prepared, *, grad: bool = False) -> Result:
+def run(prepared: Prepared, *, grad: bool = False, convention: Convention | None = None) -> Result:
     """Compute a validated problem with the torch backend."""
     spec = prepared.spec
     dtype = TORCH_DTYPES[prepared.dtype]
@@ -58,13 +66,18 @@ def run(prepared: Prepared, *, grad: bool = False) -> Result:
     }
     kwargs = {**prepared.params, **tensors}
     kwargs = {name: kwargs.get(name) for name in (*_input_names(spec), *_param_names(spec))}
+    if convention is not None:
+        kwargs.update(convention.constants)
     with torch.enable_grad():
         terms: Terms = spec.load()(**kwargs)
-        value, rule = reduce(terms, prepared.reduction)
+        library_rule = convention.rules.get(prepared.reduction) if convention else None
+        value, rule = reduce(terms, prepared.reduction, library_rule)
         grads = _gradients(value, tensors, spec) if want_grad else {}
     notes = []
     if grad and not spec.differentiable:
         notes.append(f"{spec.name} is not differentiable: no gradients are computed")
+    if convention is not None:
+        notes.append(f"convention {convention.name} ({convention.library}): {convention.reason}")
     return Result(
         loss=spec.name,
         reduction=rule,
@@ -80,11 +93,19 @@ def run(prepared: Prepared, *, grad: bool = False) -> Result:
         grads=grads,
         warnings=list(prepared.warnings),
         notes=notes,
+        convention=None if convention is None else convention.to_dict(),
     )
 
 
-def reduce(terms: Terms, reduction: str) -> tuple[torch.Tensor, Reduction]:
-    """Reduce the terms as the loss's rule says; describe the rule with its numbers."""
+def reduce(terms: Terms, reduction: str, rule: str | None = None) -> tuple[torch.Tensor, Reduction]:
+    """Reduce the terms as the loss's rule says; describe the rule with its numbers.
+
+    ``rule`` names another library's rule instead (losscli.losses.convention_rules.RULES).
+    """
+    if rule is not None:
+        from losscli.losses.convention_rules import RULES
+
+        return RULES[rule](terms)
     values = terms.values
     ignored = 0 if terms.ignored is None else int(terms.ignored.sum())
     info = dict(ignored=ignored, ignore_reason=terms.ignore_reason if ignored else "")

@@ -114,6 +114,41 @@ class ParamSpec:
 
 
 @dataclass(frozen=True)
+class Convention:
+    """Another library's version of a loss, as plain data (``--convention NAME``).
+
+    ``params``: the library's defaults for the loss's own parameters (an option given
+    explicitly still wins). ``impl``: "module:function" computing the library's unreduced
+    terms from the loss's inputs and parameters, or None for the loss's own function;
+    ``constants``: keyword arguments of ``impl`` the library fixes (clip epsilons).
+    ``rules``: the library's reduction rule for a reduction, by name (``{"mean":
+    "sum_over_batch_size"}``; see losscli.losses.convention_rules). ``warnings``: replaces
+    the loss's reduction warnings when given. ``call``: how the library is called (its
+    argument order); ``source``: the file and version read; ``reason``: one line on how
+    the numbers differ from losscli's default; ``clamp``: its clamps and clips.
+    """
+
+    name: str
+    library: str
+    call: str
+    source: str
+    reason: str
+    params: dict[str, Any] = field(default_factory=dict)
+    impl: str | None = None
+    constants: dict[str, Any] = field(default_factory=dict)
+    rules: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] | None = None
+    clamp: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name, "library": self.library, "call": self.call,
+            "source": self.source, "reason": self.reason, "params": dict(self.params),
+            "reduction_rules": dict(self.rules), "clamp": self.clamp,
+        }
+
+
+@dataclass(frozen=True)
 class LossSpec:
     """The single declaration of a loss."""
 
@@ -136,6 +171,8 @@ class LossSpec:
     notes: tuple[str, ...] = ()
     #: A warning given when a reduction is chosen, e.g. kl-div's {"mean": "... use batchmean"}.
     reduction_warnings: dict[str, str] = field(default_factory=dict)
+    #: Other libraries' versions of this loss (``--convention NAME``); the first is the default.
+    conventions: tuple[Convention, ...] = ()
 
     def input(self, name: str) -> InputSpec:
         return next(i for i in self.inputs if i.name == name)

@@ -1,6 +1,7 @@
 """Classical losses with scikit-learn's semantics: zero-one, hinge and log loss."""
 
 from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
+from losscli.catalog.conventions import LOG_LOSS_CONVENTIONS
 from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _SAMPLE_WEIGHT = ParamSpec(
@@ -130,6 +131,7 @@ SPECS = (
             ),
         ),
         params=(_SAMPLE_WEIGHT,),
+        conventions=LOG_LOSS_CONVENTIONS,
         impl=_IMPL + "log_loss",
         check=_CHECKS + "log_loss",
         aliases=("log_loss", "sklearn-log-loss"),

@@ -8,6 +8,12 @@ from losscli.catalog._common import (
     TARGET_FLAGS,
     class_weight,
 )
+from losscli.catalog.conventions import (
+    BCE_CONVENTIONS,
+    CROSS_ENTROPY_CONVENTIONS,
+    FOCAL_CONVENTIONS,
+    SOFTMAX_FOCAL_CONVENTIONS,
+)
 from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _SEED_LOGITS = "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]"
@@ -65,6 +71,7 @@ SPECS = (
                 maximum=1.0,
             ),
         ),
+        conventions=CROSS_ENTROPY_CONVENTIONS,
         impl="losscli.losses.classification:cross_entropy",
         check="losscli.losses._checks:cross_entropy",
         aliases=("CrossEntropyLoss", "ce", "softmax-cross-entropy"),
@@ -129,6 +136,7 @@ SPECS = (
                 "TENSOR of rescaling weights, broadcastable to --pred",
             ),
         ),
+        conventions=BCE_CONVENTIONS,
         impl="losscli.losses.classification:bce",
         check="losscli.losses._checks:bce",
         aliases=("BCELoss", "binary_cross_entropy"),
@@ -201,6 +209,7 @@ SPECS = (
             ),
             _GAMMA,
         ),
+        conventions=FOCAL_CONVENTIONS,
         impl="losscli.losses.classification:sigmoid_focal",
         check="losscli.losses._checks:same_shape",
         aliases=("sigmoid-focal", "sigmoid_focal_loss", "focal-loss"),
@@ -236,6 +245,7 @@ SPECS = (
             _GAMMA,
             IGNORE_INDEX,
         ),
+        conventions=SOFTMAX_FOCAL_CONVENTIONS,
         impl="losscli.losses.classification:softmax_focal",
         check="losscli.losses._checks:class_index_loss",
         aliases=("multiclass-focal", "softmax_focal_loss"),

@@ -1,6 +1,7 @@
 """Detection losses: bounding-box regression by overlap (torchvision.ops semantics)."""
 
 from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
+from losscli.catalog.conventions import IOU_CONVENTIONS
 from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _BOXES = (
@@ -65,6 +66,7 @@ SPECS = (
             ),
             *_PARAMS,
         ),
+        conventions=IOU_CONVENTIONS,
         impl="losscli.losses.detection:iou",
         check=_CHECK,
         aliases=("iou-loss", "IoULoss"),

@@ -12,6 +12,7 @@ from losscli.catalog._common import (
     class_weight,
 )
 from losscli.catalog.classification import SPECS as CLASSIFICATION
+from losscli.catalog.conventions import KL_DIV_CONVENTIONS
 from losscli.registry import REDUCTIONS, InputSpec, LossSpec, ParamSpec
 
 _CHECKS = "losscli.losses._checks_nn"
@@ -54,6 +55,7 @@ SPECS = (
                 "the target holds log-probabilities (numerically safer)",
             ),
         ),
+        conventions=KL_DIV_CONVENTIONS,
         impl="losscli.losses.probabilistic:kl_div",
         check=f"{_CHECKS}:kl_div",
         aliases=("KLDivLoss", "kl_div", "kl", "kl-divergence"),

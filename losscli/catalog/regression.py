@@ -1,6 +1,7 @@
 """Regression losses: elementwise distances between prediction and target."""
 
 from losscli.catalog._common import REGRESSION_PRED, REGRESSION_TARGET
+from losscli.catalog.conventions import SMOOTH_L1_CONVENTIONS
 from losscli.registry import LossSpec, ParamSpec
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
@@ -47,6 +48,7 @@ SPECS = (
                 minimum=0.0,
             ),
         ),
+        conventions=SMOOTH_L1_CONVENTIONS,
         impl="losscli.losses.regression:smooth_l1",
         check=_CHECK,
         aliases=("SmoothL1Loss", "smooth_l1_loss"),

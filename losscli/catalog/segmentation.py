@@ -1,6 +1,7 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
 from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
+from losscli.catalog.conventions import DICE_CONVENTIONS, JACCARD_CONVENTIONS, TVERSKY_CONVENTIONS
 from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _INPUTS = (
@@ -92,6 +93,7 @@ SPECS = (
         formula=f"ℓ(n, c) = 1 − (2·Σ p·g + smooth_nr) / (Σ p + Σ g + smooth_dr); {_SUMS}",
         inputs=_INPUTS,
         params=_PARAMS,
+        conventions=DICE_CONVENTIONS,
         impl="losscli.losses.segmentation:dice",
         check=_CHECK,
         aliases=("DiceLoss", "soft-dice", "dice-loss"),
@@ -119,6 +121,7 @@ SPECS = (
         ),
         inputs=_INPUTS,
         params=_PARAMS,
+        conventions=JACCARD_CONVENTIONS,
         impl="losscli.losses.segmentation:jaccard",
         check=_CHECK,
         aliases=("JaccardLoss", "soft-jaccard", "soft-iou", "jaccard-loss"),
@@ -150,6 +153,7 @@ SPECS = (
             ParamSpec("beta", "float", 0.5, "β, the weight of false negatives", minimum=0.0),
             *_PARAMS,
         ),
+        conventions=TVERSKY_CONVENTIONS,
         impl="losscli.losses.segmentation:tversky",
         check=_CHECK,
         aliases=("TverskyLoss", "tversky-loss"),

@@ -1,0 +1,213 @@
+"""Focal losses as other libraries compute them (``--convention`` on focal and softmax-focal).
+
+Each function returns the library's unreduced terms (what it gives with
+``reduction="none"``); the library's own reduction rule is named in the convention
+(:mod:`losscli.losses.convention_rules`). A negative ``alpha`` means no α weighting
+(the libraries' ``alpha=None``). Lin et al., Focal Loss for Dense Object Detection, 2017.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from losscli.errors import InputError
+from losscli.losses._terms import Terms, class_dim
+from losscli.losses.classification import sigmoid_focal
+
+
+def _alpha_t(target: torch.Tensor, alpha: float) -> torch.Tensor:
+    return alpha * target + (1 - alpha) * (1 - target)
+
+
+def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
+                        gamma: float) -> Terms:
+    """kornia.losses.binary_focal_loss_with_logits (kornia 0.9.0, kornia/losses/focal.py).
+
+    ℓ = α·t·(1 − p)^γ·(−log p) + (1 − α)·(1 − t)·p^γ·(−log(1 − p)), p = σ(x): a soft
+    target t weights the two terms (torchvision mixes it into p_t instead).
+    """
+    log_p, log_q = F.logsigmoid(pred), F.logsigmoid(-pred)
+    positive = -(gamma * log_q).exp() * target * log_p
+    negative = -(gamma * log_p).exp() * (1 - target) * log_q
+    if alpha >= 0:
+        positive, negative = alpha * positive, (1 - alpha) * negative
+    return Terms(positive + negative,
+                 details={"p": log_p.exp(), "positive part": positive, "negative part": negative})
+
+
+def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
+                        gamma: float) -> Terms:
+    """monai.losses.FocalLoss(use_softmax=False) (MONAI 1.6.1, monai/losses/focal_loss.py).
+
+    ℓ = exp(γ·log σ(−x·(2t − 1)))·BCE(x, t): the modulating factor is (1 − p_t)^γ for 0/1
+    targets; α_t = α·t + (1 − α)·(1 − t) only when α is given.
+    """
+    bce = pred - pred * target - F.logsigmoid(pred)
+    modulating = (gamma * F.logsigmoid(-pred * (2 * target - 1))).exp()
+    values = modulating * bce
+    details = {"p": torch.sigmoid(pred), "modulating": modulating, "BCE": bce}
+    if alpha >= 0:
+        details["α_t"] = _alpha_t(target, alpha)
+        values = details["α_t"] * values
+    return Terms(values, details=details)
+
+
+def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
+                     gamma: float) -> Terms:
+    """segmentation_models_pytorch focal_loss_with_logits (losses/_functional.py).
+
+    logpt = BCE(x, t), pt = exp(−logpt), ℓ = (1 − pt)^γ·logpt: pt is p_t for 0/1 targets;
+    α_t only when α is given.
+    """
+    logpt = F.binary_cross_entropy_with_logits(pred, target, reduction="none")
+    modulating = (1 - torch.exp(-logpt)) ** gamma
+    values = modulating * logpt
+    details = {"pt = exp(−BCE)": torch.exp(-logpt), "(1−pt)^γ": modulating}
+    if alpha >= 0:
+        details["α_t"] = _alpha_t(target, alpha)
+        values = values * details["α_t"]
+    return Terms(values, details=details)
+
+
+def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float,
+                       eps: float, apply_class_balancing: bool) -> Terms:
+    """keras.losses.BinaryFocalCrossentropy(from_logits=True) (Keras 3.15.1, losses.py).
+
+    p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)], c = clip(p, eps, 1 − eps);
+    ℓ = (1 − p_t)^γ·bce (times α_t only with apply_class_balancing), then the mean over the
+    last axis: one term per sample.
+    """
+    p = torch.sigmoid(pred)
+    clipped = p.clamp(eps, 1 - eps)
+    bce = -(target * torch.log(clipped) + (1 - target) * torch.log(1 - clipped))
+    p_t = target * p + (1 - target) * (1 - p)
+    values = (1 - p_t) ** gamma * bce
+    if apply_class_balancing:
+        values = _alpha_t(target, alpha) * values
+    return Terms(values.mean(dim=-1) if values.dim() else values)
+
+
+def _one_hot(target: torch.Tensor, classes: int, dim: int, dtype) -> torch.Tensor:
+    return F.one_hot(target, classes).movedim(-1, dim).to(dtype)
+
+
+def _class_factor(alpha, classes: int, dim: int, like: torch.Tensor, *,
+                  background: bool) -> torch.Tensor | None:
+    """α per class along ``dim``: a TENSOR as given, a number as [1 − α, α, …] (background)."""
+    if alpha is None:
+        return None
+    if isinstance(alpha, torch.Tensor):
+        factor = alpha.to(like.dtype)
+    elif background:
+        factor = torch.full((classes,), float(alpha), dtype=like.dtype)
+        factor[0] = 1 - alpha
+    else:
+        factor = torch.full((classes,), float(alpha), dtype=like.dtype)
+    return factor.view([-1] + [1] * (like.dim() - dim - 1))
+
+
+def _scalar_alpha(alpha, library: str) -> None:
+    if isinstance(alpha, torch.Tensor):
+        raise InputError(f"{library} takes one number for alpha, not one per class",
+                         argument="--alpha")
+
+
+def _class_map(pred, target, ignore_index):
+    """(dim, C, log p, one-hot with ignored positions zeroed, ignored mask of the map)."""
+    dim = class_dim(pred)
+    classes = pred.shape[dim]
+    ignored = target == ignore_index
+    onehot = _one_hot(target.masked_fill(ignored, 0), classes, dim, pred.dtype)
+    onehot = onehot * (~ignored).unsqueeze(dim).to(pred.dtype)
+    log_p = F.log_softmax(pred, dim=dim)
+    return dim, classes, log_p, onehot, ignored.unsqueeze(dim).expand_as(log_p)
+
+
+def _softmax_focal_map(pred, target, alpha, gamma, ignore_index) -> Terms:
+    """−α_c·(1 − p_c)^γ·log p_c·g_c per (sample, class), 0 off the true class (kornia, MONAI)."""
+    dim, classes, log_p, onehot, ignored = _class_map(pred, target, ignore_index)
+    log_p_true = log_p.masked_fill(onehot == 0, 0.0)
+    values = -((1 - log_p.exp()) ** gamma) * log_p_true * onehot
+    factor = _class_factor(alpha, classes, dim, values, background=True)
+    if factor is not None:
+        values = factor * values
+    return Terms(values, ignored=ignored, ignore_reason=f"target = ignore_index ({ignore_index})",
+                 details={"p": log_p.exp(), "one-hot": onehot})
+
+
+def kornia_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+    """kornia.losses.focal_loss (kornia 0.9.0, kornia/losses/focal.py).
+
+    The unreduced loss is the (N, C, …) map −α_c·(1 − p_c)^γ·log p_c·g_c, zero off the true
+    class; α_c = 1 − α for class 0 and α for the others. Ignored positions are 0 and still
+    counted by the mean.
+    """
+    _scalar_alpha(alpha, "kornia's focal_loss")
+    return _softmax_focal_map(pred, target, alpha, gamma, ignore_index)
+
+
+def monai_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+    """monai.losses.FocalLoss(use_softmax=True, to_onehot_y=True) (MONAI 1.6.1).
+
+    softmax_focal_loss: the (N, C, …) map as kornia's; a number α gives [1 − α, α, …], a
+    TENSOR one α per class.
+    """
+    return _softmax_focal_map(pred, target, alpha, gamma, ignore_index)
+
+
+def smp_multiclass_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+    """segmentation_models_pytorch FocalLoss(mode="multiclass") (losses/focal.py).
+
+    One binary focal loss per class: logits x[:, c] against 1[y = c] (a sigmoid per class,
+    not a softmax), ℓ = (1 − pt)^γ·BCE with pt = exp(−BCE); ignored positions are dropped.
+    """
+    _scalar_alpha(alpha, "segmentation_models_pytorch's FocalLoss")
+    dim, classes, _, onehot, ignored = _class_map(pred, target, ignore_index)
+    terms = smp_binary_focal(pred=pred, target=onehot, alpha=-1 if alpha is None else alpha,
+                             gamma=gamma)
+    terms.values = terms.values.masked_fill(ignored, 0.0)
+    terms.ignored = ignored
+    terms.ignore_reason = f"target = ignore_index ({ignore_index})"
+    return terms
+
+
+def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+    """mmdetection FocalLoss(use_sigmoid=True) on class indices (mmdet/models/losses/focal_loss.py).
+
+    The indices become one-hot targets (index C would be background) and every (sample, class)
+    gets torchvision's sigmoid focal term with α on positives: no softmax.
+    """
+    _scalar_alpha(alpha, "mmdetection's FocalLoss")
+    if pred.dim() != 2:
+        raise InputError(f"mmdetection's FocalLoss takes (N, C) scores, got {pred.dim()} "
+                         "dimension(s)", argument="--pred")
+    if bool((target == ignore_index).any()):
+        raise InputError("mmdetection's FocalLoss has no ignore_index (background is class C)",
+                         argument="--target")
+    onehot = _one_hot(target, pred.shape[1], 1, pred.dtype)
+    return sigmoid_focal(pred=pred, target=onehot, alpha=-1 if alpha is None else alpha,
+                         gamma=gamma)
+
+
+def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
+                            eps: float) -> Terms:
+    """keras.losses.CategoricalFocalCrossentropy(from_logits=True) (Keras 3.15.1).
+
+    p = softmax(x) (renormalised), c = clip(p, eps, 1 − eps), ℓ = Σ_c α_c·(1 − c_c)^γ·
+    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR.
+    """
+    if bool((target == ignore_index).any()):
+        raise InputError("Keras's CategoricalFocalCrossentropy has no ignore_index",
+                         argument="--target")
+    dim = class_dim(pred)
+    classes = pred.shape[dim]
+    p = torch.softmax(pred, dim=dim)
+    clipped = (p / p.sum(dim=dim, keepdim=True)).clamp(eps, 1 - eps)
+    onehot = _one_hot(target, classes, dim, pred.dtype)
+    values = (1 - clipped) ** gamma * (-onehot * torch.log(clipped))
+    factor = _class_factor(alpha, classes, dim, values, background=False)
+    if factor is not None:
+        values = factor * values
+    per_sample = values.sum(dim=dim)
+    return Terms(per_sample, details={"p_t": (onehot * p).sum(dim=dim)})

@@ -1,0 +1,149 @@
+"""Dice, Jaccard and Tversky losses as other libraries compute them (``--convention``).
+
+p is the prediction after the loss's ``--from-logits`` activation and g the one-hot
+target, both (N, C, S) with the ignored pixels zeroed, as for losscli's MONAI-style
+losses (:mod:`losscli.losses.segmentation`). The libraries differ in what they sum over
+(per sample and class, per class over the whole batch, per sample over every class, or
+everything at once), where the smoothing goes, and which classes count:
+
+- segmentation_models_pytorch (losses/dice.py, jaccard.py, tversky.py, _functional.py): per
+  class over the batch, smooth 0, denominator clamped at eps = 1e-7, classes absent from the
+  target score 0; the mean over the classes.
+- kornia 0.9.0 (kornia/losses/dice.py, tversky.py): Dice per sample over every class
+  ('micro'), Tversky per sample and class averaged over the classes present; eps = 1e-8 in the
+  denominator only; the mean over the batch.
+- Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``, axis=None): one ratio over
+  every element, 1e-7 in the denominator only.
+- optax 0.2.8 (optax/losses/_segmentation.py ``dice_loss``): per sample and class,
+  (I + smooth)/(I + α·FP + β·FN + smooth) with smooth = 1.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from losscli.errors import InputError
+from losscli.losses._terms import Terms
+from losscli.losses.segmentation import _flat_pair
+
+
+def _pair(pred, target, from_logits, ignore_index, library: str | None = None):
+    if library and ignore_index is not None:
+        raise InputError(f"{library} has no ignore_index", argument="--ignore-index")
+    return _flat_pair(pred, target, from_logits, ignore_index)
+
+
+def _all_classes(include_background: bool, library: str) -> None:
+    if not include_background:
+        raise InputError(f"{library} has no option to leave out the background class",
+                         argument="--include-background")
+
+
+def _terms(values, details, include_background: bool) -> Terms:
+    """Per-class terms (C) or (N, C), class 0 dropped as the library's class selection does."""
+    if not include_background and values.shape[-1] > 1:
+        values = values[..., 1:]
+        details = {k: v[..., 1:] for k, v in details.items()}
+    return Terms(values, details=details, shown_inputs=())
+
+
+def _smp(score, g_sum, details, include_background) -> Terms:
+    loss = (1 - score) * (g_sum > 0).to(score.dtype)  # classes absent from the target: 0
+    return _terms(loss, {**details, "score": score}, include_background)
+
+
+def smp_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
+             smooth_dr, eps: float) -> Terms:
+    """smp DiceLoss: per class c over the batch, 1 − (2·I + s)/max(P + G + s, eps)."""
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    inter, card = (p * g).sum((0, 2)), (p + g).sum((0, 2))
+    score = (2 * inter + smooth_nr) / (card + smooth_dr).clamp(min=eps)
+    return _smp(score, g.sum((0, 2)), {"Σp·g": inter, "Σp+Σg": card}, include_background)
+
+
+def smp_jaccard(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
+                smooth_dr, eps: float) -> Terms:
+    """smp JaccardLoss: per class c over the batch, 1 − (I + s)/max(U + s, eps), U = P + G − I."""
+    p, g = _pair(pred, target, from_logits, ignore_index, "segmentation_models_pytorch's "
+                 "JaccardLoss")
+    inter, card = (p * g).sum((0, 2)), (p + g).sum((0, 2))
+    score = (inter + smooth_nr) / (card - inter + smooth_dr).clamp(min=eps)
+    return _smp(score, g.sum((0, 2)), {"Σp·g": inter, "U": card - inter}, include_background)
+
+
+def smp_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
+                smooth_nr, smooth_dr, eps: float) -> Terms:
+    """smp TverskyLoss: per class over the batch, 1 − (TP + s)/max(TP + α·FP + β·FN + s, eps)."""
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    tp, fp, fn = (p * g).sum((0, 2)), (p * (1 - g)).sum((0, 2)), ((1 - p) * g).sum((0, 2))
+    score = (tp + smooth_nr) / (tp + alpha * fp + beta * fn + smooth_dr).clamp(min=eps)
+    return _smp(score, g.sum((0, 2)), {"TP": tp, "FP": fp, "FN": fn}, include_background)
+
+
+def kornia_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
+                smooth_dr, eps: float) -> Terms:
+    """kornia.losses.dice_loss(average="micro"): per sample, 1 − 2·Σ_c I / (Σ_c (P + G) + eps)."""
+    _all_classes(include_background, "kornia's dice_loss")
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    inter, card = (p * g).sum((1, 2)), (p + g).sum((1, 2))
+    score = torch.where(card > 0, 2 * inter / (card + eps), torch.zeros_like(card))
+    return Terms(1 - score, details={"Σp·g": inter, "Σp+Σg": card, "Dice": score},
+                 shown_inputs=())
+
+
+def kornia_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
+                   smooth_nr, smooth_dr, eps: float) -> Terms:
+    """kornia.losses.tversky_loss: per sample, 1 − the mean over the present classes of
+    TP/(TP + α·FP + β·FN + eps)."""
+    _all_classes(include_background, "kornia's tversky_loss")
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    tp, fp, fn = (p * g).sum(2), (p * (1 - g)).sum(2), ((1 - p) * g).sum(2)
+    present = g.sum(2) > 0
+    ratio = tp / (tp + alpha * fp + beta * fn + eps).masked_fill(~present, 1.0)
+    score = ratio.masked_fill(~present, 0.0).sum(1) / present.sum(1).clamp(min=1)
+    return Terms(1 - score, details={"mean Tversky index": score}, shown_inputs=())
+
+
+def keras_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
+               smooth_dr, eps: float) -> Terms:
+    """keras.losses.Dice(axis=None): 1 − 2·Σ g·p / (Σ g + Σ p + eps) over every element."""
+    _all_classes(include_background, "Keras's Dice")
+    p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Dice")
+    inter = (p * g).sum()
+    return Terms(1 - 2 * inter / (g.sum() + p.sum() + eps), shown_inputs=())
+
+
+def keras_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
+                  smooth_nr, smooth_dr, eps: float) -> Terms:
+    """keras.losses.Tversky(axis=None): 1 − TP/(TP + α·Σ g·(1 − p) + β·Σ p·(1 − g) + eps).
+
+    Keras's α multiplies Σ g·(1 − p), the missed target mass (the false negatives), and β
+    the false positives: the reverse of MONAI's α (FP) and β (FN).
+    """
+    _all_classes(include_background, "Keras's Tversky")
+    p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Tversky")
+    tp, missed, extra = (p * g).sum(), (g * (1 - p)).sum(), (p * (1 - g)).sum()
+    return Terms(1 - tp / (tp + alpha * missed + beta * extra + eps), shown_inputs=())
+
+
+def optax_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
+                  smooth_nr, smooth_dr) -> Terms:
+    """optax.losses.dice_loss: per sample and class, 1 − (I + s)/(I + α·(P − I) + β·(G − I) + s).
+
+    P − I is the false-positive mass and G − I the false negatives; optax's one ``smooth``
+    goes to both sides (smooth_nr and smooth_dr here).
+    """
+    p, g = _pair(pred, target, from_logits, ignore_index, "optax's dice_loss")
+    inter, p_sum, g_sum = (p * g).sum(2), p.sum(2), g.sum(2)
+    score = (inter + smooth_nr) / (
+        inter + alpha * (p_sum - inter) + beta * (g_sum - inter) + smooth_dr
+    )
+    return _terms(1 - score, {"Σp·g": inter, "Σp": p_sum, "Σg": g_sum}, include_background)
+
+
+def optax_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
+               smooth_dr) -> Terms:
+    """optax.losses.dice_loss with its α = β = 0.5: (I + s)/((P + G)/2 + s) per sample and class."""
+    return optax_tversky(pred=pred, target=target, from_logits=from_logits,
+                         include_background=include_background, ignore_index=ignore_index,
+                         alpha=0.5, beta=0.5, smooth_nr=smooth_nr, smooth_dr=smooth_dr)

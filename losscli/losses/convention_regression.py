@@ -1,0 +1,46 @@
+"""Smooth L1 as other libraries compute it (``--convention`` on smooth-l1).
+
+PyTorch's ℓ = 0.5·d²/β for d = |x − y| < β, else d − 0.5·β. Detection code often writes
+it with Faster R-CNN's σ, β = 1/σ² (maskrcnn-benchmark's default β = 1/9 is σ = 3).
+Keras and optax have no Smooth L1: their Huber loss with δ = β is β × smooth-l1.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from losscli.errors import InputError
+from losscli.losses._terms import Terms
+from losscli.losses.regression import smooth_l1
+
+
+def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+    """fvcore.nn.smooth_l1_loss (fvcore/nn/smooth_l1_loss.py): β < 1e-5 gives exactly L1."""
+    if beta < 1e-5:
+        return Terms((pred - target).abs(), details={"|x−y|": (pred - target).abs()})
+    return smooth_l1(pred=pred, target=target, beta=beta)
+
+
+def mmdet_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+    """mmdet smooth_l1_loss (mmdet/models/losses/smooth_l1_loss.py): PyTorch's formula, β > 0."""
+    if beta <= 0:
+        raise InputError("mmdetection's smooth_l1_loss asserts beta > 0", argument="--beta")
+    return smooth_l1(pred=pred, target=target, beta=beta)
+
+
+def _huber(pred: torch.Tensor, target: torch.Tensor, delta: float) -> torch.Tensor:
+    error = (pred - target).abs()
+    quadratic = torch.minimum(error, torch.full_like(error, delta))
+    return 0.5 * quadratic**2 + delta * (error - quadratic)
+
+
+def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+    """keras.losses.Huber(delta=β) (Keras 3.15.1): 0.5·d² for d ≤ δ, else δ·d − 0.5·δ², then the
+    mean over the last axis (one term per sample)."""
+    values = _huber(pred, target, beta)
+    return Terms(values.mean(dim=-1) if values.dim() else values)
+
+
+def optax_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+    """optax.huber_loss(pred, target, delta=β) (optax 0.2.8, losses/_regression.py): elementwise."""
+    return Terms(_huber(pred, target, beta), details={"|x−y|": (pred - target).abs()})

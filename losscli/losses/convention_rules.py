@@ -1,0 +1,114 @@
+"""Reduction rules of other libraries, by name (``Convention.rules``, losscli.registry).
+
+Each rule turns a library's unreduced terms into its value and says how, with the
+numbers, as :func:`losscli.engine.reduce` does for losscli's own rules:
+
+- ``sum_over_batch_size`` (Keras ``Loss(reduction="sum_over_batch_size")``, keras/src/losses/
+  loss.py ``reduce_values``): the terms are Keras's per-sample losses ℓ_b and the value is
+  Σ ℓ_b / B, B their number. Sample weights multiply the terms and do not enter B.
+- ``mean_over_classes`` (kornia ``focal_loss``, mmdetection ``FocalLoss``): the terms are the
+  (N, C, …) map with one entry per sample and class, and the mean divides by all of them, C
+  included.
+- ``sum_over_classes`` (segmentation_models_pytorch ``FocalLoss(mode="multiclass")``): one
+  binary focal loss per class, each averaged over the kept positions, summed over the classes:
+  Σ ℓ / (number of kept positions).
+- ``monai_mean`` / ``monai_sum`` (MONAI ``FocalLoss``, monai/losses/focal_loss.py): the mean over
+  every element, or Σ ℓ / (kept pixels) when pixels are ignored; the sum first averages each
+  (sample, class) over its spatial positions.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from losscli.losses._terms import Terms, class_dim
+from losscli.result import Reduction
+
+
+def _kept(terms: Terms) -> torch.Tensor:
+    values = terms.values
+    if terms.ignored is None:
+        return torch.ones_like(values, dtype=torch.bool)
+    return ~terms.ignored
+
+
+def _ignored_info(terms: Terms) -> dict:
+    ignored = 0 if terms.ignored is None else int(terms.ignored.sum())
+    return dict(ignored=ignored, ignore_reason=terms.ignore_reason if ignored else "")
+
+
+def sum_over_batch_size(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    total = terms.values.sum()
+    batch = max(terms.values.numel(), 1)
+    rule = "sum_over_batch_size (Keras): Σ ℓ_b / B over the B per-sample losses"
+    return total / batch, Reduction(
+        "mean", rule, float(total.detach()), float(batch), **_ignored_info(terms)
+    )
+
+
+def mean_over_classes(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    total = terms.values.sum()
+    count = terms.values.numel()
+    rule = "mean over every (sample, class) element, C included: Σ ℓ / (N·C·…)"
+    return total / count, Reduction(
+        "mean", rule, float(total.detach()), float(count), **_ignored_info(terms)
+    )
+
+
+def sum_over_classes(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    values = terms.values
+    classes = values.shape[class_dim(values)] if values.dim() else 1
+    positions = _kept(terms).sum() / classes
+    total = values.sum()
+    rule = "Σ over the classes of each class's mean: Σ ℓ / (kept positions)"
+    return total / positions, Reduction(
+        "mean", rule, float(total.detach()), float(positions), **_ignored_info(terms)
+    )
+
+
+def monai_mean(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    values = terms.values
+    total = values.sum()
+    if terms.ignored is None or not bool(terms.ignored.any()):
+        return total / values.numel(), Reduction(
+            "mean", "mean over every element: Σ ℓ / n", float(total.detach()),
+            float(values.numel()),
+        )
+    classes = values.shape[class_dim(values)] if values.dim() else 1
+    pixels = _kept(terms).sum() / classes
+    rule = "mean (MONAI with ignored pixels): Σ ℓ / (kept pixels), C not included"
+    return total / pixels, Reduction(
+        "mean", rule, float(total.detach()), float(pixels), **_ignored_info(terms)
+    )
+
+
+def monai_sum(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    """MONAI's sum: each (sample, class) averaged over its spatial positions, then summed.
+
+    With no spatial dimension MONAI's ``mean(dim=[])`` reduces every dimension, so its
+    'sum' is then the mean (over the kept positions when some are ignored).
+    """
+    values = terms.values
+    kept = _kept(terms).to(values.dtype)
+    if values.dim() > 2:
+        spatial = tuple(range(2, values.dim()))
+        counts = kept.sum(dim=spatial).clamp(min=torch.finfo(values.dtype).eps)
+        value = (values.sum(dim=spatial) / counts).sum()
+        rule = "sum (MONAI): Σ over (sample, class) of the mean over the spatial positions"
+        return value, Reduction("sum", rule, float(value.detach()), **_ignored_info(terms))
+    classes = values.shape[class_dim(values)] if values.dim() == 2 else 1
+    total = values.sum()
+    count = kept.sum() / classes if terms.ignored is not None else values.numel()
+    rule = "sum (MONAI, no spatial dimension): its mean over an empty dimension list, Σ ℓ / n"
+    return total / count, Reduction(
+        "sum", rule, float(total.detach()), float(count), **_ignored_info(terms)
+    )
+
+
+RULES = {
+    "sum_over_batch_size": sum_over_batch_size,
+    "mean_over_classes": mean_over_classes,
+    "sum_over_classes": sum_over_classes,
+    "monai_mean": monai_mean,
+    "monai_sum": monai_sum,
+}
