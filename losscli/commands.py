@@ -8,6 +8,7 @@ the loss's parameters, the common options) so Typer generates the options and
 from __future__ import annotations
 
 import inspect
+import re
 from typing import Any, Literal
 
 import typer
@@ -139,6 +140,15 @@ def common_options(spec: LossSpec) -> list[inspect.Parameter]:
             "reduction step by step with your numbers (on stderr with --format json/plain)"),
         opt("emit", Literal["python"] | None, None, "--emit", help="print a self-contained "
             "PyTorch snippet that reproduces the value, instead of the result"),
+        opt("backend", Literal["auto", "torch", "numpy"], "auto", "--backend",
+            help="torch: the reference (gradients, devices); numpy: no torch import, inputs "
+            "of any size in chunks, no gradients; auto: numpy where it can serve"),
+        opt("device", Literal["cpu", "cuda", "mps", "auto"] | None, None, "--device",
+            help="the torch device (uses the torch backend); auto: cuda, else mps, else cpu"),
+        opt("top", int | None, None, "--top", min=0, metavar="K", help="list the K largest "
+            "terms with their indices (by default a few, when the terms are summarised)"),
+        opt("max_elements", int, 100_000, "--max-elements", min=1, metavar="N",
+            help="json: give terms and gradients of more than N elements as a summary"),
     ]
 
 
@@ -223,7 +233,8 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
 
         print(emit(spec, result, options["emit"]))
         return ExitStatus.OK
-    status = report(result, fmt, max_rows=options["max_rows"])
+    status = report(result, fmt, max_rows=options["max_rows"], top=options["top"],
+                    max_elements=options["max_elements"])
     if options.get("explain"):
         import sys
 
@@ -234,18 +245,33 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
 
 
 def evaluate(spec: LossSpec, values: dict[str, Any], *, reduction: str, dtype: str,
-             grad: bool, strict: bool):
-    """Compute ``spec`` on ``values``: the path shared by loss commands and case files."""
+             grad: bool, strict: bool, **backend: Any):
+    """Compute ``spec`` on ``values``: the path shared by loss commands and case files.
+
+    ``backend``: the engine's backend options (backend, device, torch_inputs, top).
+    """
     from losscli.engine import compute
 
-    return compute(spec, reduction=reduction, dtype=dtype, grad=grad, strict=strict, **values)
+    return compute(spec, reduction=reduction, dtype=dtype, grad=grad, strict=strict,
+                   **backend, **values)
 
 
-def report(result, fmt: str, *, max_rows: int) -> ExitStatus:
+_TORCH_FILE = re.compile(r"^@.*\.(pt|pth)(:[^/\\]*)?$", re.IGNORECASE)
+
+
+def _torch_files(spec: LossSpec, options: dict[str, Any]) -> bool:
+    """Whether an input or tensor parameter is read from a .pt/.pth file (torch is loaded)."""
+    names = [i.name for i in spec.inputs] + [p.name for p in spec.params]
+    return any(isinstance(options.get(n), str) and _TORCH_FILE.match(options[n].strip())
+               for n in names)
+
+
+def report(result, fmt: str, *, max_rows: int, top: int | None = None,
+           max_elements: int | None = None) -> ExitStatus:
     """Render ``result``; a failed comparison adds a mismatch line on stderr (exit 1)."""
     from losscli.render import render
 
-    render(result, fmt, max_rows=max_rows)
+    render(result, fmt, max_rows=max_rows, top=top, max_elements=max_elements)
     if result.expect is not None and not result.expect.ok:
         import sys
 

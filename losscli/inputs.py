@@ -15,7 +15,8 @@ Files are read by extension (case-insensitive):
 
     .json           JSON
     .yaml .yml      YAML, plain data only (safe loader; ``!!python/...`` tags are refused)
-    .npy .npz       NumPy, never unpickling (``allow_pickle=False``)
+    .npy .npz       NumPy, never unpickling (``allow_pickle=False``); .npy files are
+                    memory-mapped, so their data is read as it is used
     .csv            comma-separated numeric rows; ``#`` comments and blank lines are skipped
     .txt            whitespace- or comma-separated numeric rows; ``#`` comments allowed
     .pt .pth        PyTorch, ``torch.load(weights_only=True)``: a tensor, or a dict of
@@ -820,9 +821,9 @@ def _pick_npz(archive: typing.Any, src: _Source) -> numpy.ndarray:
 
 
 def _read_numpy(src: _Source) -> numpy.ndarray:
-    """Read a .npy or .npz file without ever unpickling."""
+    """Read a .npy (memory-mapped) or .npz file without ever unpickling."""
     try:
-        loaded = numpy.load(src.path, allow_pickle=False)
+        loaded = _load_numpy(src.path)
     except ValueError as exc:
         if "pickle" in str(exc):
             _refuse_pickle(src)
@@ -832,6 +833,18 @@ def _read_numpy(src: _Source) -> numpy.ndarray:
             return _pick_npz(loaded, src)
     _single_only(src)
     return _with_origin(loaded, src.name, src.argument)
+
+
+def _load_numpy(path: pathlib.Path) -> typing.Any:
+    """A .npy file memory-mapped read-only (its data is read as it is used, so inputs of
+    any size fit), an .npz archive opened; object arrays fall through to the refusal."""
+    if path.suffix.lower() == ".npy":
+        try:
+            return numpy.load(path, mmap_mode="r", allow_pickle=False)
+        except ValueError as exc:
+            if "Python objects" not in str(exc):
+                raise
+    return numpy.load(path, allow_pickle=False)
 
 
 def _read_torch(src: _Source) -> numpy.ndarray:

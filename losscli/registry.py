@@ -44,6 +44,13 @@ DOMAINS = {
 #: dtype kinds: float inputs become the compute dtype; index inputs must hold integers.
 KINDS = ("float", "index", "float_or_index")
 
+#: How a loss's terms may be computed in pieces (``LossSpec.chunks``).
+CHUNKS = {
+    "elements": "each term depends on one element of each input (elementwise)",
+    "rows": "each term depends on one slice of each input along the first dimension "
+    "(row-wise; inputs with at least two dimensions)",
+}
+
 
 @dataclass(frozen=True)
 class InputSpec:
@@ -165,6 +172,11 @@ class LossSpec:
     references: tuple[str, ...] = ()
     #: Loss-specific shape/domain checks on the numpy inputs: "module:function".
     check: str | None = None
+    #: The numpy backend's terms function, "losscli.losses_np.<module>:<function>" (beside
+    #: ``impl``, the torch one); None: the loss runs on torch only.
+    numpy_impl: str | None = None
+    #: How the numpy backend may cut large inputs into pieces (a key of CHUNKS), or None.
+    chunks: str | None = None
     #: CLI arguments of a ready-to-run example, e.g. {"pred": "[[0.1, 0.9]]", "target": "[1]"}.
     example: dict[str, str] = field(default_factory=dict)
     differentiable: bool = True
@@ -201,11 +213,18 @@ class LossSpec:
             "reductions": list(self.reductions),
             "reduction_rule": self.reduction_rule,
             "differentiable": self.differentiable,
+            "backends": list(self.backends),
+            "chunks": self.chunks,
             "references": list(self.references),
         }
 
+    @property
+    def backends(self) -> tuple[str, ...]:
+        """The backends that compute this loss: torch always, numpy where declared."""
+        return ("torch", "numpy") if self.numpy_impl else ("torch",)
+
     def load(self, which: str = "impl") -> Callable[..., Any]:
-        """Import and return the implementation (or ``check``) function."""
+        """Import and return the implementation (``impl``, ``numpy_impl`` or ``check``)."""
         target = getattr(self, which)
         module, _, attr = target.partition(":")
         return getattr(importlib.import_module(module), attr)

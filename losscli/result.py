@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from losscli.errors import InputError
+from losscli.summary import DEFAULT_TOP, TermStats, summarize
 
 
 @dataclass
@@ -68,7 +69,9 @@ class Result:
     params: dict[str, Any]
     inputs: dict[str, np.ndarray]
     value: float | np.ndarray
-    terms: np.ndarray
+    #: The unreduced terms; None when the inputs were computed in chunks and only
+    #: their summary (``stats``) was kept.
+    terms: np.ndarray | None
     shown_inputs: tuple[str, ...] | None = None  # None: the table matches shapes
     term_weights: np.ndarray | None = None
     ignored: np.ndarray | None = None
@@ -80,6 +83,20 @@ class Result:
     backend: str = "torch"
     #: The other library's convention used (--convention), as Convention.to_dict().
     convention: dict[str, Any] | None = None
+    #: The torch device that computed the terms ("cpu", "cuda:0"); None for numpy.
+    device: str | None = None
+    #: Summary statistics of terms computed in chunks (see ``summary()`` otherwise).
+    stats: TermStats | None = None
+
+    @property
+    def term_shape(self) -> tuple[int, ...]:
+        return self.stats.shape if self.terms is None else tuple(self.terms.shape)
+
+    def summary(self, top: int = DEFAULT_TOP) -> TermStats:
+        """Statistics of the terms and the ``top`` largest (exact when the terms are kept)."""
+        if self.terms is None or (self.stats is not None and top <= len(self.stats.top)):
+            return self.stats
+        return summarize(self.terms, self.ignored, top=top)
 
     def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Expectation:
         """Compare the value with ``expected`` (a number, or a nested list for 'none')."""
@@ -103,18 +120,27 @@ class Result:
         self.expect = Expectation(plain, rtol, atol, ok, abs_error, rel_error)
         return self.expect
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON object of INTERFACE.md ("Output", json)."""
+    def to_dict(self, max_elements: int | None = None, top: int = DEFAULT_TOP) -> dict[str, Any]:
+        """The JSON object of INTERFACE.md ("Output", json).
+
+        Terms (and gradients) with more than ``max_elements`` elements, or not kept, are
+        given as summary statistics and the ``top`` largest terms instead of every value.
+        """
+        summarised = self.terms is None or (
+            max_elements is not None and self.terms.size > max_elements
+        )
         out: dict[str, Any] = {
             "loss": self.loss,
             **({"convention": self.convention} if self.convention else {}),
             "reduction": self.reduction.name,
             "dtype": self.dtype,
             "backend": self.backend,
+            **({"device": self.device} if self.device else {}),
             "params": self.params,
             "inputs": {name: {"shape": list(a.shape)} for name, a in self.inputs.items()},
-            "value": _jsonable(self.value),
-            "terms": {"shape": list(self.terms.shape), "values": _jsonable(self.terms)},
+            "value": None if summarised and isinstance(self.value, np.ndarray)
+            else _jsonable(self.value),
+            "terms": self._terms_dict(summarised, top),
             "reduction_rule": self.reduction.describe(),
         }
         if self.ignored is not None and self.ignored.any():
@@ -124,7 +150,9 @@ class Result:
             }
         if self.grads:
             out["grad"] = {
-                name: {"shape": list(g.shape), "values": _jsonable(g)}
+                name: {"shape": list(g.shape), "summary": summarize(g, top=0).to_dict()}
+                if max_elements is not None and g.size > max_elements
+                else {"shape": list(g.shape), "values": _jsonable(g)}
                 for name, g in self.grads.items()
             }
         if self.expect is not None:
@@ -132,6 +160,14 @@ class Result:
         out["notes"] = self.notes
         out["warnings"] = self.warnings
         return out
+
+
+    def _terms_dict(self, summarised: bool, top: int) -> dict[str, Any]:
+        if not summarised:
+            return {"shape": list(self.terms.shape), "values": _jsonable(self.terms)}
+        stats = self.summary(top)
+        return {"shape": list(stats.shape), "summary": stats.to_dict(),
+                "top": stats.top_dict()[:top]}
 
 
 def _jsonable(value: Any) -> Any:

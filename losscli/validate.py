@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from losscli import streaming
 from losscli.errors import InputError, StrictWarningError, UsageError
 from losscli.inputs import to_array
 from losscli.losses._checks import shape_str
@@ -116,10 +117,10 @@ def _input_array(spec: InputSpec, value: Any, warnings: Warnings) -> np.ndarray 
         return None
     array = to_array(value, argument=spec.option)
     array = _check_kind(spec, array)
-    if array.dtype.kind == "f":
-        _check_finite(array, spec.option, warnings)
-    _check_domain(spec, array)
-    _check_expected_scale(spec, array, warnings)
+    lo, hi = streaming.extent(array)  # one pass; the checks below rescan only on faults
+    _check_finite(array, spec.option, warnings, (lo, hi))
+    _check_domain(spec, array, (lo, hi))
+    _check_expected_scale(spec, array, warnings, (lo, hi))
     return array
 
 
@@ -128,8 +129,8 @@ def _check_kind(spec: InputSpec, array: np.ndarray) -> np.ndarray:
     if spec.kind == "index" and array.size == 0:
         return array.astype(np.int64)
     if spec.kind == "index" and array.dtype.kind not in "iub":
-        bad = array[array != np.round(array)] if array.size else array
-        detail = f" ({float(bad.flat[0])!r} is not)" if bad.size else ""
+        bad = streaming.first(array, lambda block: block != np.round(block))
+        detail = f" ({float(bad)!r} is not)" if bad is not None else ""
         raise InputError(
             f"class indices must be integers{detail}; write them without a decimal point, "
             f"e.g. [0, 2, 1] (got {array.dtype} values)",
@@ -140,55 +141,88 @@ def _check_kind(spec: InputSpec, array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _check_finite(array: np.ndarray, option: str, warnings: Warnings) -> None:
-    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-        nans, infs = int(np.isnan(array).sum()), int(np.isinf(array).sum())
+def _check_finite(
+    array: np.ndarray, option: str, warnings: Warnings, extent: tuple[float, float] | None = None
+) -> None:
+    if array.dtype.kind != "f" or not array.size:
+        return
+    lo, hi = extent or streaming.extent(array)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        nans, infs = streaming.count(array, np.isnan), streaming.count(array, np.isinf)
         warnings.warn(
             f"contains {nans} NaN and {infs} infinite value(s); the loss will not be finite",
             argument=option,
         )
 
 
-def _check_domain(spec: InputSpec, array: np.ndarray) -> None:
-    finite = array[np.isfinite(array)] if array.dtype.kind == "f" else array
-    outside = {
-        "prob": (finite < 0) | (finite > 1),
-        "nonneg": finite < 0,
-        "positive": finite <= 0,
-        "sign": (finite != -1) & (finite != 1),
-        "binary": (finite != 0) & (finite != 1),
-    }.get(spec.domain)
-    if outside is not None and outside.any():
-        bad = float(finite[outside].flat[0])
+#: The values outside each domain (NaN and ±inf are the finite check's business).
+_OUTSIDE = {
+    "prob": lambda b: (b < 0) | (b > 1),
+    "nonneg": lambda b: b < 0,
+    "positive": lambda b: b <= 0,
+    "sign": lambda b: (b != -1) & (b != 1),
+    "binary": lambda b: (b != 0) & (b != 1),
+}
+#: Domains decided by the minimum and maximum alone: (lowest allowed, its bound is strict, highest)
+_BOUNDS = {"prob": (0, False, 1), "nonneg": (0, False, np.inf), "positive": (0, True, np.inf)}
+
+
+def _check_domain(spec: InputSpec, array: np.ndarray, extent: tuple[float, float]) -> None:
+    outside = _OUTSIDE.get(spec.domain)
+    if outside is None or not array.size:
+        return
+    lo, hi = extent
+    if spec.domain in _BOUNDS and np.isfinite(lo) and np.isfinite(hi):
+        low, strict, high = _BOUNDS[spec.domain]
+        if (lo > low or (lo == low and not strict)) and hi <= high:
+            return
+    if array.dtype.kind == "f":
+        bad = streaming.first(array, lambda b: np.isfinite(b) & outside(b))
+    else:
+        bad = streaming.first(array, outside)
+    if bad is not None:
         hint = (
             " (apply a sigmoid first, or use a *-with-logits loss)" if spec.name == "pred" else ""
         )
         raise InputError(
-            f"value {bad:g} is outside the domain: expected {DOMAINS[spec.domain]}{hint}",
+            f"value {float(bad):g} is outside the domain: expected {DOMAINS[spec.domain]}{hint}",
             argument=spec.option,
         )
 
 
-def _check_expected_scale(spec: InputSpec, array: np.ndarray, warnings: Warnings) -> None:
+def _check_expected_scale(
+    spec: InputSpec, array: np.ndarray, warnings: Warnings, extent: tuple[float, float]
+) -> None:
     """Warn on probabilities where logits are expected and positives where log-probs are."""
-    if array.size < 2 or array.dtype.kind != "f" or not np.all(np.isfinite(array)):
+    lo, hi = extent
+    if array.size < 2 or array.dtype.kind != "f" or not (np.isfinite(lo) and np.isfinite(hi)):
         return
-    in_unit_interval = array.min() >= 0 and array.max() <= 1
+    in_unit_interval = lo >= 0 and hi <= 1
     if spec.expects == "class_logits" and in_unit_interval:
         # Class scores in [0, 1] are plausible logits unless each row sums to 1 (a softmax).
-        in_unit_interval = np.allclose(array.sum(axis=min(1, array.ndim - 1)), 1.0, atol=1e-3)
+        in_unit_interval = _rows_sum_to_one(array, atol=1e-3)
     if spec.expects in ("logits", "class_logits") and in_unit_interval:
         warnings.warn(
             "every value is in [0, 1], which looks like probabilities; this loss expects "
             "raw logits and applies the sigmoid/softmax itself",
             argument=spec.option,
         )
-    if spec.expects == "logprob" and array.max() > 0:
+    if spec.expects == "logprob" and hi > 0:
         warnings.warn(
-            f"has positive values (max {array.max():g}) but log-probabilities are <= 0; "
+            f"has positive values (max {hi:g}) but log-probabilities are <= 0; "
             "apply log_softmax first, or use cross-entropy on logits",
             argument=spec.option,
         )
+
+
+def _rows_sum_to_one(array: np.ndarray, atol: float) -> bool:
+    """Whether the sums over the class dimension (1, or 0 for 1-D) are all within atol of 1."""
+    if array.ndim == 1:
+        total = sum(float(block.sum(dtype=np.float64)) for block in streaming.blocks(array))
+        return abs(total - 1.0) <= atol
+    return all(
+        np.allclose(block.sum(axis=1), 1.0, atol=atol) for block in streaming.blocks(array)
+    )
 
 
 __all__ = ["DTYPES", "Prepared", "Warnings", "prepare", "shape_str"]

@@ -16,6 +16,7 @@ _RULE = (
 )
 _CHECKS = "losscli.losses._checks_classical:"
 _IMPL = "losscli.losses.classical:"
+_NUMPY_IMPL = "losscli.losses_np.classical:"
 _SKLEARN = "https://scikit-learn.org/stable/modules/generated/sklearn.metrics."
 SPECS = (
     LossSpec(
@@ -42,6 +43,7 @@ SPECS = (
         ),
         params=(_SAMPLE_WEIGHT,),
         impl=_IMPL + "zero_one",
+        numpy_impl=_NUMPY_IMPL + "zero_one", chunks="rows",
         check=_CHECKS + "zero_one",
         aliases=("zero_one_loss", "0-1", "misclassification"),
         reduction_rule=_RULE,
@@ -85,6 +87,7 @@ SPECS = (
         ),
         params=(_SAMPLE_WEIGHT,),
         impl=_IMPL + "hinge",
+        numpy_impl=_NUMPY_IMPL + "hinge", chunks="rows",
         check=_CHECKS + "hinge",
         aliases=("hinge_loss", "svm-hinge", "crammer-singer"),
         reduction_rule=_RULE,
@@ -133,6 +136,7 @@ SPECS = (
         params=(_SAMPLE_WEIGHT,),
         conventions=LOG_LOSS_CONVENTIONS,
         impl=_IMPL + "log_loss",
+        numpy_impl=_NUMPY_IMPL + "log_loss", chunks="rows",
         check=_CHECKS + "log_loss",
         aliases=("log_loss", "sklearn-log-loss"),
         reduction_rule=_RULE,

@@ -69,6 +69,7 @@ SPECS = (
         ),
         params=(ParamSpec("margin", "float", 1.0, "distance dissimilar pairs must exceed"),),
         impl="losscli.losses.embedding:hinge_embedding",
+        numpy_impl="losscli.losses_np.embedding:hinge_embedding", chunks="elements",
         check=f"{_CHECKS}:hinge_embedding",
         aliases=("HingeEmbeddingLoss", "hinge_embedding_loss"),
         references=(
@@ -113,6 +114,7 @@ SPECS = (
             ),
         ),
         impl="losscli.losses.embedding:cosine_embedding",
+        numpy_impl="losscli.losses_np.embedding:cosine_embedding", chunks="rows",
         check=f"{_CHECKS}:cosine_embedding",
         aliases=("CosineEmbeddingLoss", "cosine_embedding_loss"),
         references=(
@@ -147,6 +149,7 @@ SPECS = (
             _SWAP,
         ),
         impl="losscli.losses.embedding:triplet_margin",
+        numpy_impl="losscli.losses_np.embedding:triplet_margin", chunks="rows",
         check=f"{_CHECKS}:triplet",
         aliases=("TripletMarginLoss", "triplet_margin_loss", "triplet"),
         references=(
@@ -178,6 +181,7 @@ SPECS = (
             _SWAP,
         ),
         impl="losscli.losses.embedding:triplet_margin_with_distance",
+        numpy_impl="losscli.losses_np.embedding:triplet_margin_with_distance", chunks="rows",
         check=f"{_CHECKS}:triplet",
         aliases=("TripletMarginWithDistanceLoss", "triplet_margin_with_distance_loss"),
         references=(

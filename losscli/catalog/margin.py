@@ -37,6 +37,7 @@ SPECS = (
             ParamSpec("weight", "tensor", None, "TENSOR of C per-class weights, w[yᵢ]"),
         ),
         impl="losscli.losses.margin:multi_margin",
+        numpy_impl="losscli.losses_np.margin:multi_margin", chunks="rows",
         check="losscli.losses._checks:multi_margin",
         aliases=("MultiMarginLoss", "multi_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N (weights scale the terms but not the denominator)",
@@ -63,6 +64,7 @@ SPECS = (
             ),
         ),
         impl="losscli.losses.margin:multilabel_margin",
+        numpy_impl="losscli.losses_np.margin:multilabel_margin", chunks="rows",
         check="losscli.losses._checks:multilabel_margin",
         aliases=("MultiLabelMarginLoss", "multilabel_margin_loss"),
         references=(
@@ -77,6 +79,7 @@ SPECS = (
         formula="ℓᵢ = log(1 + exp(−yᵢ·xᵢ))",
         inputs=(REGRESSION_PRED, _SIGN_TARGET),
         impl="losscli.losses.margin:soft_margin",
+        numpy_impl="losscli.losses_np.margin:soft_margin", chunks="elements",
         check=f"{_CHECKS}:soft_margin",
         aliases=("SoftMarginLoss", "soft_margin_loss"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.SoftMarginLoss.html",),
@@ -117,6 +120,7 @@ SPECS = (
             ),
         ),
         impl="losscli.losses.margin:multilabel_soft_margin",
+        numpy_impl="losscli.losses_np.margin:multilabel_soft_margin", chunks="rows",
         check=f"{_CHECKS}:multilabel_soft_margin",
         aliases=("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N over the N samples (each ℓᵢ already averages its C "
@@ -156,6 +160,7 @@ SPECS = (
             ParamSpec("margin", "float", 0.0, "required score gap between the two items"),
         ),
         impl="losscli.losses.margin:margin_ranking",
+        numpy_impl="losscli.losses_np.margin:margin_ranking", chunks="elements",
         check=f"{_CHECKS}:margin_ranking",
         aliases=("MarginRankingLoss", "margin_ranking_loss", "ranking"),
         references=(

@@ -16,6 +16,7 @@ SPECS = (
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
         impl="losscli.losses.regression:l1",
+        numpy_impl="losscli.losses_np.regression:l1", chunks="elements",
         check=_CHECK,
         aliases=("L1Loss", "l1_loss", "mae"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.L1Loss.html",),
@@ -28,6 +29,7 @@ SPECS = (
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
         impl="losscli.losses.regression:mse",
+        numpy_impl="losscli.losses_np.regression:mse", chunks="elements",
         check=_CHECK,
         aliases=("MSELoss", "mse_loss", "l2"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html",),
@@ -50,6 +52,7 @@ SPECS = (
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
         impl="losscli.losses.regression:smooth_l1",
+        numpy_impl="losscli.losses_np.regression:smooth_l1", chunks="elements",
         check=_CHECK,
         aliases=("SmoothL1Loss", "smooth_l1_loss"),
         references=(
@@ -79,6 +82,7 @@ SPECS = (
             ),
         ),
         impl="losscli.losses.regression:huber",
+        numpy_impl="losscli.losses_np.regression:huber", chunks="elements",
         check=_CHECK,
         aliases=("HuberLoss", "huber_loss"),
         references=(

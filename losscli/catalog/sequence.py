@@ -68,6 +68,7 @@ SPECS = (
             ),
         ),
         impl="losscli.losses.sequence:ctc",
+        numpy_impl="losscli.losses_np.sequence:ctc",
         check="losscli.losses._checks_nn:ctc",
         aliases=("CTCLoss", "ctc_loss", "connectionist-temporal-classification"),
         reduction_rule=(

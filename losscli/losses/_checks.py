@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from losscli import streaming
 from losscli.errors import InputError
 
 
@@ -86,11 +87,15 @@ def class_indices(
             argument=argument,
         )
     classes = pred_shape[0] if len(pred_shape) == 1 else pred_shape[1]
-    counted = target if ignore_index is None else target[target != ignore_index]
-    bad = counted[(counted < 0) | (counted >= classes)]
-    if bad.size:
+
+    def out_of_range(t: np.ndarray) -> np.ndarray:
+        outside = (t < 0) | (t >= classes)
+        return outside if ignore_index is None else outside & (t != ignore_index)
+
+    bad = streaming.first(target, out_of_range)
+    if bad is not None:
         raise InputError(
-            f"class index {int(bad.flat[0])} is out of range for {classes} classes "
+            f"class index {int(bad)} is out of range for {classes} classes "
             f"(pred has shape {shape_str(pred_shape)})",
             argument=argument,
         )
@@ -98,7 +103,7 @@ def class_indices(
 
 def all_ignored(target: np.ndarray, ignore_index: int, warnings) -> None:
     """Warn when every target equals ignore_index: the mean is then 0/0 = NaN."""
-    if target.size and np.all(target == ignore_index):
+    if target.size and not streaming.count(target, lambda t: t != ignore_index):
         warnings.warn(
             f"every target equals ignore_index {ignore_index}, so no term is counted and "
             "the mean is NaN; check --ignore-index or use --reduction sum",
@@ -133,20 +138,32 @@ def cross_entropy(arrays: dict[str, np.ndarray], params: dict[str, Any], warning
             f"got {shape_str(target.shape)} (for class indices pass integers)",
             argument="--target",
         )
-    if np.any((target < 0) | (target > 1)):
+    lo, hi = streaming.extent(target)
+    if lo < 0 or hi > 1:
         raise InputError(
             "class probabilities must lie in [0, 1] (for class indices pass integers)",
             argument="--target",
         )
     per_class(arrays.get("weight"), classes, "--weight", pred.shape)
-    sums = target.sum(axis=0 if target.ndim == 1 else 1)
-    if not np.allclose(sums, 1.0, rtol=0, atol=1e-3):
-        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+    worst = _worst_row_sum(target)
+    if abs(worst - 1.0) > 1e-3:
         warnings.warn(
             f"class probabilities do not sum to 1 over the class dimension (one sums to "
             f"{worst:.6g}); normalise them, or pass integer class indices",
             argument="--target",
         )
+
+
+def _worst_row_sum(target: np.ndarray) -> float:
+    """The sum over the class dimension (1, or 0 for 1-D) farthest from 1, blockwise."""
+    if target.ndim == 1:
+        return sum(float(block.sum(dtype=np.float64)) for block in streaming.blocks(target))
+    worst = 1.0
+    for block in streaming.blocks(target):
+        sums = block.sum(axis=1, dtype=np.float64)
+        far = float(sums.flat[np.argmax(np.abs(sums - 1.0))]) if sums.size else 1.0
+        worst = far if abs(far - 1.0) > abs(worst - 1.0) else worst
+    return worst
 
 
 def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:

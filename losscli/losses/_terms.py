@@ -1,39 +1,12 @@
-"""The unreduced result of a loss function."""
+"""Torch helpers of the loss functions; :class:`Terms` is shared by both backends."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
+from losscli.terms import Terms
 
-@dataclass
-class Terms:
-    """Per-element loss terms, and what the mean must divide by.
-
-    ``values``: the terms ℓᵢ, already multiplied by any per-term weight.
-    ``weights``: the per-term denominator weights of the mean (class weights w[yᵢ],
-    0 for ignored targets); ``None`` means the plain mean over every term.
-    ``ignored``: a boolean mask of terms left out (ignored targets), if any.
-    ``weight_symbol``: how the rule names the weights ("w[yᵢ]" or "1").
-    ``details``: per-term intermediate quantities (same shape as ``values``), shown
-    in the table and used by explanations, e.g. ``{"p_t": ...}``.
-    ``shown_inputs``: the inputs whose slice per term the table may show; ``None`` lets
-    the table match shapes (element, or a row along the class or last dimension). Losses
-    whose terms aggregate whole regions (Dice per sample and class) pass ``()``.
-    ``mean_divisor``: a per-term divisor dᵢ for a mean Σ (ℓᵢ / dᵢ) / n (CTC's target
-    lengths); ``divisor_symbol`` names it in the rule.
-    """
-
-    values: torch.Tensor
-    weights: torch.Tensor | None = None
-    ignored: torch.Tensor | None = None
-    weight_symbol: str = "1"
-    ignore_reason: str = ""
-    details: dict[str, torch.Tensor] = field(default_factory=dict)
-    shown_inputs: tuple[str, ...] | None = None
-    mean_divisor: torch.Tensor | None = None
-    divisor_symbol: str = "dᵢ"
+__all__ = ["Terms", "class_dim", "index_weights", "weight_dtype"]
 
 
 def class_dim(pred: torch.Tensor) -> int:

@@ -11,14 +11,19 @@ import sys
 FORMATS = ("table", "json", "plain")
 
 
-def render(result, fmt: str, *, max_rows: int = 20) -> None:
-    """Write ``result`` to stdout in ``fmt``; warnings and notes go to stderr."""
+def render(result, fmt: str, *, max_rows: int = 20, top: int | None = None,
+           max_elements: int | None = None) -> None:
+    """Write ``result`` to stdout in ``fmt``; warnings and notes go to stderr.
+
+    ``top``: how many largest terms to list (table; JSON when summarised);
+    ``max_elements``: JSON gives a summary instead of terms with more elements.
+    """
     for message in result.warnings:
         print(f"losscli: warning: {message}", file=sys.stderr)
     if fmt == "json":
         from losscli.render.json import render_json
 
-        render_json(result)
+        render_json(result, max_elements=max_elements, top=top)
     elif fmt == "plain":
         from losscli.render.plain import render_plain
 
@@ -26,4 +31,4 @@ def render(result, fmt: str, *, max_rows: int = 20) -> None:
     else:
         from losscli.render.table import render_table
 
-        render_table(result, max_rows=max_rows)
+        render_table(result, max_rows=max_rows, top=top)

@@ -17,5 +17,8 @@ def _compact(value) -> str:
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
 
 
-def render_json(result) -> None:
-    print(dumps(result.to_dict()))
+def render_json(result, *, max_elements: int | None = None, top: int | None = None) -> None:
+    """The result; terms beyond ``max_elements`` as a summary with the ``top`` largest."""
+    from losscli.summary import DEFAULT_TOP
+
+    print(dumps(result.to_dict(max_elements, DEFAULT_TOP if top is None else top)))

@@ -3,7 +3,10 @@
 One row per loss term: its index, the slice of every input that produced it
 (the logit row and the class for cross-entropy), intermediate quantities, the
 term, and with ``--grad`` the gradient slice. Long tensors are elided in the
-middle.
+middle; when the terms are more than the rows shown, summary statistics (count,
+NaN/Inf, min, quantiles, max, mean, std) and the largest terms with their indices
+and inputs follow: which elements dominate the loss. Terms computed in chunks
+(not kept in memory) get the summary alone.
 """
 
 from __future__ import annotations
@@ -16,14 +19,88 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from losscli.summary import DEFAULT_TOP, quantile_label
+
 Slicer = Callable[[tuple[int, ...]], np.ndarray]
 
 
-def render_table(result, *, max_rows: int = 20, console: Console | None = None) -> None:
+def render_table(result, *, max_rows: int = 20, top: int | None = None,
+                 console: Console | None = None) -> None:
+    """The terms table (or their summary), then the reduction and the value.
+
+    ``top``: list the k largest terms (default: DEFAULT_TOP when the terms are more than
+    ``max_rows``, none otherwise; 0: none).
+    """
     console = console or Console(highlight=False)
-    console.print(build_table(result, max_rows=max_rows))
-    for line in summary_lines(result):
+    many = result.terms is None or result.terms.size > max_rows
+    if result.terms is not None:
+        console.print(build_table(result, max_rows=max_rows))
+    k = (DEFAULT_TOP if many else 0) if top is None else top
+    if many or k:
+        stats = result.summary(max(k, 1))
+        if many:
+            for line in stats_lines(stats):
+                console.print(line)
+        if k:
+            console.print(top_table(result, stats, k))
+    for line in summary_lines(result, max_rows):
         console.print(line)
+
+
+def stats_lines(stats) -> list[Text]:
+    """Summary statistics of the counted terms, three lines."""
+    def joined(pairs):
+        return " · ".join(f"{label} {_stat(number)}" for label, number in pairs)
+
+    head = [("NaN", stats.nan), ("Inf", stats.inf)]
+    if stats.ignored:
+        head.insert(0, ("ignored", stats.ignored))
+    middle = [("min", stats.minimum), ("max", stats.maximum), ("mean", stats.mean),
+              ("std", stats.std)]
+    quantiles = [(quantile_label(q), v) for q, v in stats.quantiles.items()]
+    sampled = "" if stats.sampled is None else f" (from a sample of {stats.sampled:,})"
+    return [
+        Text(f"summary of {stats.count:,} terms{_shape_text(stats.shape)} · {joined(head)}",
+             style="bold"),
+        Text("  " + joined(middle)),
+        Text("  quantiles " + joined(quantiles) + sampled),
+    ]
+
+
+def _stat(number) -> str:
+    return f"{number:,}" if isinstance(number, int) else _number(number, digits=4)
+
+
+def top_table(result, stats, k: int) -> Table:
+    """The k largest terms: rank, index, the inputs behind each, the term, its share of Σ."""
+    shape = stats.shape
+    total = stats.mean * (stats.count - stats.nan - stats.inf) if stats.count else 0.0
+    table = Table(title=f"largest {min(k, len(stats.top))} terms", box=box.SIMPLE_HEAVY,
+                  title_style="bold")
+    columns: list[tuple[str, Slicer]] = []
+    for name, array in result.inputs.items():
+        if result.shown_inputs is not None and name not in result.shown_inputs:
+            continue
+        slicer = term_slicer(shape, array)
+        if slicer is not None:
+            columns.append((name, slicer))
+    table.add_column("rank", style="dim")
+    table.add_column("#", style="dim")
+    for name, _ in columns:
+        table.add_column(Text(name), justify="right")
+    table.add_column("term", style="bold", justify="right")
+    table.add_column("share of Σ", justify="right", style="magenta")
+    for rank, (flat, value) in enumerate(stats.top[:k], start=1):
+        idx = stats.index(flat)
+        share = f"{value / total:.2%}" if total and value >= 0 and total > 0 else "—"
+        cells = [str(rank), _index(idx), *(_cell(s(idx)) for _, s in columns), _number(value)]
+        table.add_row(*map(Text, cells + [share]))
+    return table
+
+
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return f" (shape {list(shape)})" if len(shape) > 1 else ""
+
 
 
 def build_table(result, *, max_rows: int = 20) -> Table:
@@ -71,7 +148,7 @@ def build_table(result, *, max_rows: int = 20) -> Table:
     return table
 
 
-def summary_lines(result) -> list[Text]:
+def summary_lines(result, max_rows: int = 20) -> list[Text]:
     """The reduction rule with its numbers, masked elements, notes and the value."""
     lines = [Text(result.reduction.describe(), style="italic")]
     if result.reduction.ignored:
@@ -86,8 +163,10 @@ def summary_lines(result) -> list[Text]:
         lines.append(Text(f"note: {note}", style="yellow"))
     value = result.value
     if isinstance(value, np.ndarray):
+        where = "above" if value.size <= max_rows else "summarised above"
         lines.append(
-            Text(f"value: the {value.size} terms above (shape {list(value.shape)})", style="bold")
+            Text(f"value: the {value.size:,} terms {where} (shape {list(value.shape)})",
+                 style="bold")
         )
     else:
         lines.append(Text.assemble(("value = ", "bold"), (f"{value:.8g}", "bold green")))

@@ -1,0 +1,187 @@
+"""The numpy backend: forward terms and value without torch, in chunks for large inputs.
+
+Runs a loss's ``numpy_impl`` (:mod:`losscli.losses_np`) on validated inputs. Inputs too
+large to hold several copies of (more than :data:`~losscli.streaming.STREAM_ELEMENTS`
+elements, typically memory-mapped ``.npy`` files) are computed in pieces when the loss
+declares its terms chunkable (``LossSpec.chunks``): slices along the first dimension
+(or of the flattened arrays, for elementwise losses on equal shapes), each reduced into
+running totals and summary statistics, so memory stays bounded whatever the input
+size. The terms of a chunked computation are kept only for ``reduction="none"``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from losscli import streaming
+from losscli.registry import LossSpec
+from losscli.result import Result
+from losscli.summary import DEFAULT_TOP, StatsAccumulator
+from losscli.terms import Terms, Totals, reduce
+from losscli.validate import Prepared
+
+#: Compute dtypes of the numpy backend (float16/bfloat16 run on torch).
+DTYPES = ("float32", "float64")
+
+
+def run(prepared: Prepared, *, chunk_elements: int | None = None, top: int = DEFAULT_TOP
+        ) -> Result:
+    """Compute a validated problem with numpy.
+
+    ``chunk_elements``: None computes inputs above STREAM_ELEMENTS elements in blocks of
+    BLOCK_ELEMENTS; a positive number computes inputs above it in blocks of that many;
+    0 never chunks. ``top``: how many largest terms a chunked computation keeps.
+    """
+    spec = prepared.spec
+    dtype = np.dtype(prepared.dtype)
+    impl = spec.load("numpy_impl")
+    plan = _plan(spec, prepared.arrays, chunk_elements)
+    with np.errstate(all="ignore"):
+        if plan is not None:
+            return _chunked(prepared, impl, dtype, plan, top)
+        arrays = {name: _compute_array(spec, name, a, dtype) for name, a in prepared.arrays.items()}
+        terms: Terms = impl(**_kwargs(spec, prepared.params, arrays))
+        value, rule = reduce(terms, prepared.reduction)
+    return Result(
+        loss=spec.name,
+        reduction=rule,
+        dtype=prepared.dtype,
+        params=prepared.params,
+        inputs=_inputs(prepared),
+        shown_inputs=terms.shown_inputs,
+        value=float(value) if np.ndim(value) == 0 else _float64(value),
+        terms=_float64(terms.values),
+        term_weights=None if terms.weights is None else _float64(terms.weights),
+        ignored=None if terms.ignored is None else np.asarray(terms.ignored, dtype=bool),
+        details={k: _float64(v) for k, v in terms.details.items()},
+        warnings=list(prepared.warnings),
+        backend="numpy",
+    )
+
+
+@dataclass
+class _Plan:
+    """How to cut the inputs: ``sliced`` arrays along dim 0 (flattened first if ``flat``)."""
+
+    sliced: tuple[str, ...]
+    flat: bool
+    length: int
+    row_elements: int
+    block: int
+
+
+def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | None
+          ) -> _Plan | None:
+    """The chunking of this problem, or None to compute it whole."""
+    threshold = streaming.STREAM_ELEMENTS if chunk_elements is None else chunk_elements
+    block = streaming.BLOCK_ELEMENTS if chunk_elements is None else chunk_elements
+    if spec.chunks is None or not threshold or not arrays:
+        return None
+    if max(a.size for a in arrays.values()) <= threshold:
+        return None
+    inputs = [arrays[i.name] for i in spec.inputs if i.name in arrays]
+    first = inputs[0]
+    if any(a.ndim == 0 or a.shape[0] != first.shape[0] for a in inputs):
+        return None
+    if spec.chunks == "rows" and first.ndim < 2:
+        return None
+    names = {i.name for i in spec.inputs}
+    sliced = tuple(
+        name for name, a in arrays.items()
+        if name in names or (a.ndim == first.ndim and a.shape[0] == first.shape[0])
+    )
+    flat = (
+        spec.chunks == "elements"
+        and len(sliced) == len(arrays)
+        and all(arrays[n].shape == first.shape and arrays[n].flags.c_contiguous for n in sliced)
+    )
+    if flat:
+        return _Plan(sliced, True, first.size, 1, block)
+    return _Plan(sliced, False, first.shape[0], first.size // max(1, first.shape[0]), block)
+
+
+def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -> Result:
+    spec = prepared.spec
+    views = {
+        name: (a.reshape(-1) if plan.flat and name in plan.sliced else a)
+        for name, a in prepared.arrays.items()
+    }
+    whole = {
+        name: _compute_array(spec, name, a, dtype)
+        for name, a in views.items() if name not in plan.sliced
+    }
+    totals = Totals()
+    stats = out = shape = None
+    done = 0
+    with streaming.meter(f"computing {spec.name}", plan.length) as progress:
+        for start, stop in streaming.spans(plan.length, plan.row_elements, plan.block):
+            pieces = {name: views[name][start:stop] for name in plan.sliced}
+            arrays = {name: _compute_array(spec, name, np.asarray(p), dtype)
+                      for name, p in pieces.items()}
+            terms: Terms = impl(**_kwargs(spec, prepared.params, {**whole, **arrays}))
+            values = np.asarray(terms.values)
+            if shape is None:
+                shape = _terms_shape(plan, prepared.arrays[plan.sliced[0]], values)
+                stats = StatsAccumulator(shape, top=top)
+                if prepared.reduction == "none":
+                    out = np.empty(shape, dtype=values.dtype)
+            totals.add(terms)
+            stats.add(values, done, terms.ignored)
+            if out is not None:
+                out.reshape(-1)[done : done + values.size] = values.reshape(-1)
+            done += values.size
+            for piece in pieces.values():
+                streaming.release(piece)
+            progress.advance(stop - start)
+    value, rule = totals.finish(prepared.reduction, dtype, shape)
+    return Result(
+        loss=spec.name,
+        reduction=rule,
+        dtype=prepared.dtype,
+        params=prepared.params,
+        inputs=_inputs(prepared),
+        shown_inputs=totals.first.shown_inputs,
+        value=out if value is None else value,
+        terms=out,
+        warnings=list(prepared.warnings),
+        backend="numpy",
+        stats=stats.finish(),
+        notes=[f"computed in chunks of {plan.block:,} elements; summary quantiles are "
+               "estimated from a sample of the terms" if stats.stride > 1 else
+               f"computed in chunks of {plan.block:,} elements"],
+    )
+
+
+def _terms_shape(plan: _Plan, first: np.ndarray, piece: np.ndarray) -> tuple[int, ...]:
+    """The shape of all the terms, from the first input and the first piece's terms."""
+    if plan.flat:
+        return first.shape
+    return (plan.length, *piece.shape[1:])
+
+
+def _compute_array(spec: LossSpec, name: str, array: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """Class indices as int64, everything else in the compute dtype (as the torch backend)."""
+    if array.dtype.kind in "iub":
+        names = {i.name: i for i in spec.inputs}
+        kind = names[name].kind if name in names else "float"
+        if kind in ("index", "float_or_index"):
+            return array.astype(np.int64, copy=False)
+    return array.astype(dtype, copy=False)
+
+
+def _kwargs(spec: LossSpec, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict:
+    merged = {**params, **arrays}
+    names = (*(i.name for i in spec.inputs), *(p.name for p in spec.params))
+    return {name: merged.get(name) for name in names}
+
+
+def _inputs(prepared: Prepared) -> dict[str, np.ndarray]:
+    spec = prepared.spec
+    return {i.name: prepared.arrays[i.name] for i in spec.inputs if i.name in prepared.arrays}
+
+
+def _float64(array: Any) -> np.ndarray:
+    return np.asarray(array, dtype=np.float64)

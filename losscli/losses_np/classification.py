@@ -1,0 +1,151 @@
+"""Cross-entropy family and focal losses (numpy twins of :mod:`losscli.losses.classification`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from losscli.losses_np._common import (
+    class_dim,
+    index_weights,
+    log_sigmoid,
+    log_softmax,
+    log_softmax_lse,
+    sigmoid,
+    take_class,
+)
+from losscli.terms import Terms
+
+
+def cross_entropy(
+    *,
+    pred: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None,
+    ignore_index: int,
+    label_smoothing: float,
+) -> Terms:
+    """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target.
+
+    Index targets: (1 − ε)·(−w[yᵢ]·log p[yᵢ]) + ε/C·(−Σ_c w_c·log p_c), 0 where ignored;
+    probability targets: q = (1 − ε)·y + ε/C.
+    """
+    dim = class_dim(pred)
+    classes = pred.shape[dim]
+    log_p, lse = log_softmax_lse(pred, dim)
+    details = {"log Σexp": lse}
+    if target.dtype.kind == "f" or label_smoothing:
+        details["log p"] = log_p
+    w = None if weight is None else _along(weight, dim, pred.ndim)
+    if target.dtype.kind == "f":
+        q = target if not label_smoothing else target * (1 - label_smoothing) + (
+            label_smoothing / classes
+        )
+        weighted = log_p * q if w is None else log_p * q * w
+        return Terms(-weighted.sum(axis=dim), details=details)
+    terms = _index_terms(log_p, target, weight, ignore_index, pred.dtype)
+    if label_smoothing:
+        smooth = -(log_p if w is None else log_p * w).sum(axis=dim)
+        mixed = (1 - label_smoothing) * terms.values + smooth * (label_smoothing / classes)
+        terms.values = np.where(terms.ignored, 0, mixed).astype(pred.dtype, copy=False)
+    terms.details.update(details)
+    return terms
+
+
+def _along(weight: np.ndarray, dim: int, ndim: int) -> np.ndarray:
+    """Per-class weights shaped to broadcast along the class dimension."""
+    return weight.reshape((-1,) + (1,) * (ndim - dim - 1))
+
+
+def nll(
+    *, pred: np.ndarray, target: np.ndarray, weight: np.ndarray | None, ignore_index: int
+) -> Terms:
+    """ℓᵢ = −w[yᵢ]·xᵢ,yᵢ; the mean divides by Σ w[yᵢ]."""
+    return _index_terms(pred, target, weight, ignore_index, pred.dtype)
+
+
+def _index_terms(log_p, target, weight, ignore_index, dtype) -> Terms:
+    dim = class_dim(log_p)
+    weights, ignored, safe = index_weights(target, log_p.shape[dim], weight, ignore_index, dtype)
+    picked = take_class(log_p, safe, dim)
+    values = np.where(ignored, 0, -picked * weights).astype(dtype, copy=False)
+    return Terms(
+        values,
+        weights=weights,
+        ignored=ignored,
+        weight_symbol="w[yᵢ]" if weight is not None else "1",
+        ignore_reason=f"target = ignore_index ({ignore_index})",
+        details={"log p[y]": picked},
+    )
+
+
+def bce(*, pred: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> Terms:
+    """ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)], logs clamped at −100."""
+    log_x = np.maximum(np.log(pred), -100)
+    log_1mx = np.maximum(np.log(1 - pred), -100)
+    values = (target - 1) * np.maximum(np.log1p(-pred), -100) - target * log_x
+    if weight is not None:
+        values = values * weight
+    return Terms(values, details={"log x": log_x, "log(1−x)": log_1mx})
+
+
+def bce_with_logits(
+    *,
+    pred: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None,
+    pos_weight: np.ndarray | None,
+) -> Terms:
+    """ℓᵢ = (1 − yᵢ)·xᵢ − lᵢ·log σ(xᵢ), lᵢ = (p − 1)·yᵢ + 1, times wᵢ (PyTorch's form)."""
+    log_sig = log_sigmoid(pred)
+    scaled = log_sig if pos_weight is None else log_sig * ((pos_weight - 1) * target + 1)
+    values = (1 - target) * pred - scaled
+    if weight is not None:
+        values = values * weight
+    details = {"σ(x)": sigmoid(pred), "log σ(x)": log_sig, "log(1−σ(x))": log_sigmoid(-pred)}
+    return Terms(values, details=details)
+
+
+def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: float) -> Terms:
+    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p = σ(x), −log p_t as BCE with logits."""
+    p = sigmoid(pred)
+    ce = (1 - target) * pred - log_sigmoid(pred)
+    p_t = p * target + (1 - p) * (1 - target)
+    modulating = (1 - p_t) ** gamma
+    values = ce * modulating
+    details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": ce}
+    if alpha >= 0:
+        alpha_t = alpha * target + (1 - alpha) * (1 - target)
+        values = alpha_t * values
+        details["α_t"] = alpha_t
+    return Terms(values, details=details)
+
+
+def softmax_focal(
+    *,
+    pred: np.ndarray,
+    target: np.ndarray,
+    alpha: float | np.ndarray | None,
+    gamma: float,
+    ignore_index: int,
+) -> Terms:
+    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ]; 0 where ignored."""
+    dim = class_dim(pred)
+    ignored = target == ignore_index
+    safe = np.where(ignored, 0, target)
+    log_pt = take_class(log_softmax(pred, dim), safe, dim)
+    p_t = np.exp(log_pt)
+    modulating = (1 - p_t) ** gamma
+    values = -modulating * log_pt
+    details = {"p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": -log_pt}
+    if alpha is not None:
+        alpha_t = alpha[safe] if isinstance(alpha, np.ndarray) else np.full_like(p_t, alpha)
+        values = alpha_t * values
+        details["α_t"] = alpha_t
+    values = np.where(ignored, 0, values).astype(pred.dtype, copy=False)
+    return Terms(
+        values,
+        weights=(~ignored).astype(pred.dtype),
+        ignored=ignored,
+        ignore_reason=f"target = ignore_index ({ignore_index})",
+        details=details,
+    )

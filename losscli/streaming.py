@@ -1,0 +1,175 @@
+"""Arrays of any size in bounded memory: blocks of rows, released pages, a progress bar.
+
+Large inputs arrive as memory-mapped ``.npy`` files (:mod:`losscli.inputs`). Reading
+one maps its pages into the process, where they count as resident memory, so a scan
+of a 2 GB file would grow the process by 2 GB. :func:`blocks` hands out consecutive
+slices along the first dimension (or of the flattened array) of about
+:data:`BLOCK_ELEMENTS` elements and, once the caller has moved on, drops the
+finished block's pages from the process (``madvise(MADV_DONTNEED)``; the data stays in
+the operating system's file cache): a whole scan keeps a few megabytes resident.
+
+Inside ``with progress():`` (the CLI), work that lasts more than a second shows a rich
+progress bar on stderr when stderr is a terminal. numpy only.
+"""
+
+from __future__ import annotations
+
+import mmap
+import sys
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import numpy as np
+
+#: Elements per block of a scan or of a chunked computation (per input).
+BLOCK_ELEMENTS = 1 << 20
+
+#: Inputs with more elements than this are computed in chunks by the numpy backend.
+STREAM_ELEMENTS = 1 << 24
+
+_MAPPING_ADDRESS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def spans(length: int, row_elements: int, elements: int) -> Iterator[tuple[int, int]]:
+    """(start, stop) ranges over ``length`` rows of ``row_elements`` elements each."""
+    step = max(1, elements // max(1, row_elements))
+    for start in range(0, length, step):
+        yield start, min(start + step, length)
+
+
+def blocks(array: np.ndarray, *, elements: int | None = None, flat: bool = False,
+           label: str = "") -> Iterator[np.ndarray]:
+    """Consecutive pieces of ``array``: slices along dimension 0, or of the flattened
+    array with ``flat`` (C order either way). A 0-d or small array comes whole.
+
+    Each piece's memory-mapped pages are released once the next one is requested.
+    """
+    elements = elements or BLOCK_ELEMENTS
+    if array.ndim == 0 or array.size <= elements:
+        yield array
+        return
+    view = array.reshape(-1) if flat and array.flags.c_contiguous else array
+    row = 1 if view.ndim == 1 else int(np.prod(view.shape[1:]))
+    with meter(label, view.shape[0]) as progress_meter:
+        for start, stop in spans(view.shape[0], row, elements):
+            piece = view[start:stop]
+            yield piece
+            release(piece)
+            progress_meter.advance(stop - start)
+
+
+def release(piece: np.ndarray) -> None:
+    """Drop the pages of a memory-mapped piece from this process (a no-op otherwise)."""
+    mapping = getattr(piece, "_mmap", None)
+    if mapping is None or not hasattr(mmap, "MADV_DONTNEED") or not piece.flags.c_contiguous:
+        return
+    try:
+        base = _MAPPING_ADDRESS.get(mapping)
+        if base is None:
+            buffer = np.frombuffer(mapping, dtype=np.uint8)
+            base = _MAPPING_ADDRESS[mapping] = buffer.ctypes.data
+            del buffer
+        start = piece.ctypes.data - base
+        aligned = start - start % mmap.PAGESIZE
+        length = min(start + piece.nbytes, len(mapping)) - aligned
+        if length > 0:
+            mapping.madvise(mmap.MADV_DONTNEED, aligned, length)
+    except (OSError, ValueError, TypeError):
+        return  # releasing is an optimisation; a mapping that refuses it is still correct
+
+
+# --------------------------------------------------------------------------- progress
+
+_PROGRESS = {"enabled": False, "display": None, "started": 0.0}
+
+#: Work shorter than this shows no progress bar.
+PROGRESS_DELAY_S = 1.0
+
+
+@contextmanager
+def progress() -> Iterator[None]:
+    """Let long scans and computations inside show a progress bar on stderr."""
+    _PROGRESS.update(enabled=sys.stderr.isatty(), started=time.monotonic())
+    try:
+        yield
+    finally:
+        display = _PROGRESS["display"]
+        _PROGRESS.update(enabled=False, display=None)
+        if display is not None:
+            display.stop()
+
+
+class _Meter:
+    """Progress of one scan; shows itself once the work has lasted a second."""
+
+    def __init__(self, label: str, total: int) -> None:
+        self.label, self.total, self.done, self.task = label, total, 0, None
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if not _PROGRESS["enabled"]:
+            return
+        if self.task is None:
+            if time.monotonic() - _PROGRESS["started"] < PROGRESS_DELAY_S:
+                return
+            self.task = _display().add_task(self.label or "working", total=self.total)
+        _PROGRESS["display"].update(self.task, completed=self.done)
+
+    def __enter__(self) -> _Meter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.task is not None and _PROGRESS["display"] is not None:
+            _PROGRESS["display"].remove_task(self.task)
+
+
+def meter(label: str, total: int) -> _Meter:
+    """A progress meter over ``total`` units of work (rows, or chunks)."""
+    return _Meter(label, total)
+
+
+def _display():
+    if _PROGRESS["display"] is None:
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        display = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        display.start()
+        _PROGRESS["display"] = display
+    return _PROGRESS["display"]
+
+
+# --------------------------------------------------------------------------- scans
+
+
+def extent(array: np.ndarray) -> tuple[float, float]:
+    """(min, max) of ``array`` in one blockwise pass; NaN if it holds a NaN."""
+    if array.size == 0:
+        return np.inf, -np.inf
+    lo, hi = np.inf, -np.inf
+    for block in blocks(array):
+        lo, hi = np.minimum(lo, block.min()), np.maximum(hi, block.max())
+    return float(lo), float(hi)
+
+
+def first(array: np.ndarray, outside) -> float | None:
+    """The first element (C order) for which ``outside(block)`` is True, or None."""
+    for block in blocks(array):
+        mask = outside(block)
+        if mask.any():
+            return block[mask].flat[0].item()
+    return None
+
+
+def count(array: np.ndarray, predicate) -> int:
+    """How many elements satisfy ``predicate(block)``."""
+    return sum(int(np.count_nonzero(predicate(block))) for block in blocks(array))
