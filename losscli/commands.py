@@ -218,14 +218,25 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
 
         return run_convention(spec, options, values, expected, fmt)
 
-    result = evaluate(
-        spec,
-        values,
-        reduction=options["reduction"],
-        dtype=options["dtype"],
-        grad=options["grad"],
-        strict=options["strict"],
-    )
+    from losscli import streaming
+
+    with streaming.progress():
+        result = evaluate(
+            spec,
+            values,
+            reduction=options["reduction"],
+            dtype=options["dtype"],
+            grad=options["grad"],
+            strict=options["strict"],
+            backend=options["backend"],
+            device=options["device"],
+            torch_inputs=_torch_files(spec, options),
+            top=options["top"],
+        )
+    for flag in ("emit", "explain"):
+        if options.get(flag) and result.terms is None:
+            raise UsageError(f"--{flag} needs the terms in memory, but these inputs were "
+                             "computed in chunks; use it on a slice of them")
     if expected is not None:
         result.compare(expected, rtol=options["rtol"], atol=options["atol"])
     if options.get("emit"):
