@@ -105,7 +105,7 @@ def torch_log_loss(*, pred, target, sample_weight) -> Terms:
                          "weights", argument="--sample-weight")
     if pred.dim() == 1:
         return Terms(F.binary_cross_entropy(pred, target.to(pred.dtype), reduction="none"))
-    return Terms(-(_indicator(target, pred) * torch.log(pred)).sum(dim=1))
+    return Terms(-torch.xlogy(_indicator(target, pred), pred).sum(dim=1))
 
 
 def _no_ignored(target, ignore_index, library: str) -> None:

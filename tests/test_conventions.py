@@ -1,0 +1,711 @@
+"""``--convention``: each library's version of a loss against that library's published formula.
+
+Every convention of every loss has at least one case here whose expected value is
+computed independently in float64 numpy from the library's own formula (its source file
+is cited in the convention's ``source``), not by calling losscli again. The real
+libraries, where they install here, are checked in test_conventions_libraries.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+import torch
+
+import losscli
+from losscli.errors import InputError, UsageError
+from losscli.registry import registry
+
+EPS64 = np.finfo(np.float64).eps
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def log_sigmoid(x):
+    return -np.logaddexp(0, -x)
+
+
+def bce_logits(x, t):
+    return -(t * log_sigmoid(x) + (1 - t) * log_sigmoid(-x))
+
+
+def softmax(x, axis=1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def per_sample_mean(values):
+    """Keras: the loss function's mean over the last axis, then sum_over_batch_size."""
+    per_sample = values.mean(axis=-1)
+    return per_sample.sum() / per_sample.size
+
+
+# ----------------------------------------------------------------------------- focal (sigmoid)
+
+FOCAL_X = np.array([[-0.1, 0.9, 0.23], [-0.12, -0.34, 0.6]])
+FOCAL_T = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+FOCAL_SOFT = np.array([[0.2, 1.0, 0.0], [0.5, 0.1, 1.0]])
+SATURATED_X = np.array([[20.0, -3.0], [0.5, 2.0]])  # a confident wrong logit (20, target 0)
+SATURATED_T = np.array([[0.0, 0.0], [1.0, 1.0]])
+
+
+def torchvision_focal(x, t, alpha=0.25, gamma=2.0):
+    """torchvision/ops/focal_loss.py: alpha_t·(1 − p_t)^γ·BCE, p_t = p·t + (1 − p)·(1 − t)."""
+    p = sigmoid(x)
+    p_t = p * t + (1 - p) * (1 - t)
+    loss = bce_logits(x, t) * (1 - p_t) ** gamma
+    if alpha >= 0:
+        loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+    return loss
+
+
+def kornia_binary_focal(x, t, alpha=0.25, gamma=2.0):
+    """kornia binary_focal_loss_with_logits.
+
+    α·t·(1 − p)^γ·(−log p) + (1 − α)·(1 − t)·p^γ·(−log(1 − p)).
+    """
+    p = sigmoid(x)
+    return (-alpha * (1 - p) ** gamma * t * np.log(p)
+            - (1 - alpha) * p**gamma * (1 - t) * np.log(1 - p))
+
+
+def monai_sigmoid_focal(x, t, gamma=2.0):
+    """MONAI sigmoid_focal_loss: (x − x·t − log σ(x))·exp(γ·log σ(−x·(2t − 1)))."""
+    loss = x - x * t - log_sigmoid(x)
+    return np.exp(gamma * log_sigmoid(-x * (t * 2 - 1))) * loss
+
+
+def smp_focal(x, t, gamma=2.0, alpha=None):
+    """smp focal_loss_with_logits: logpt = BCE, pt = exp(−logpt), (1 − pt)^γ·logpt."""
+    logpt = bce_logits(x, t)
+    loss = (1 - np.exp(-logpt)) ** gamma * logpt
+    return loss if alpha is None else loss * (alpha * t + (1 - alpha) * (1 - t))
+
+
+def mmdet_focal(x, t, alpha=0.25, gamma=2.0):
+    """mmdet py_sigmoid_focal_loss: pt = (1 − p)·t + p·(1 − t), weight (α·t + (1 − α)·(1 − t))·pt^γ.
+    """
+    p = sigmoid(x)
+    pt = (1 - p) * t + p * (1 - t)
+    return bce_logits(x, t) * (alpha * t + (1 - alpha) * (1 - t)) * pt**gamma
+
+
+def keras_binary_focal(x, t, gamma=2.0, eps=1e-7):
+    """Keras binary_focal_crossentropy(from_logits=True), per-element before the axis mean."""
+    p = sigmoid(x)
+    c = np.clip(p, eps, 1 - eps)
+    bce = -(t * np.log(c) + (1 - t) * np.log(1 - c))
+    p_t = t * p + (1 - t) * (1 - p)
+    return (1 - p_t) ** gamma * bce
+
+
+def optax_focal(x, t, gamma=2.0):
+    """optax sigmoid_focal_loss: ce·exp(γ·log(1 − p_t)), log(1 − p_t) by a weighted logsumexp."""
+    log_one_minus_pt = np.log((1 - t) * np.exp(log_sigmoid(x)) + t * np.exp(log_sigmoid(-x)))
+    return bce_logits(x, t) * np.exp(gamma * log_one_minus_pt)
+
+
+# ----------------------------------------------------------------------------- softmax focal
+
+LOGITS = np.array([[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6], [1.5, -0.3, 0.2]])
+LABELS = np.array([0, 1, 2, 1])
+IGNORED = np.array([0, -100, 2, 1])
+SPATIAL_LOGITS = np.array([[[0.3, -1.2, 0.8, 0.1], [1.1, 0.4, -0.5, 0.0], [-0.2, 0.9, 0.6, 1.3]],
+                           [[0.5, 0.5, -0.7, 2.0], [0.1, -0.3, 1.2, 0.4], [0.8, 0.2, 0.3, -1.0]]])
+SPATIAL_LABELS = np.array([[0, 2, 1, 2], [2, 0, 1, 0]])
+
+
+def softmax_focal_map(x, y, alpha=None, gamma=2.0, ignore_index=-100, background=True):
+    """−α_c·(1 − p_c)^γ·log p_c at the true class, 0 elsewhere: kornia and MONAI's (N, C, …)."""
+    p = softmax(x)
+    kept = y != ignore_index
+    onehot = np.moveaxis(np.eye(x.shape[1])[np.where(kept, y, 0)], -1, 1) * kept[:, None]
+    values = -((1 - p) ** gamma) * np.log(p) * onehot
+    if alpha is not None:
+        factor = np.full(x.shape[1], alpha)
+        if background:
+            factor[0] = 1 - alpha
+        values = factor.reshape([-1] + [1] * (x.ndim - 2)) * values
+    return values, kept
+
+
+def losscli_softmax_focal(x, y, gamma=2.0):
+    p_y = softmax(x)[np.arange(len(y)), y]
+    return np.mean(-((1 - p_y) ** gamma) * np.log(p_y))
+
+
+def smp_multiclass_focal(x, y, gamma=2.0, ignore_index=-100):
+    """smp FocalLoss(mode='multiclass'): Σ over classes of the mean binary focal of x[:, c]."""
+    kept = y != ignore_index
+    return sum(smp_focal(x[:, c][kept], (y[kept] == c).astype(float), gamma).mean()
+               for c in range(x.shape[1]))
+
+
+def keras_categorical_focal(x, y, alpha=0.25, gamma=2.0, eps=1e-7):
+    """Keras categorical_focal_crossentropy(from_logits=True): Σ_c α·(1 − c)^γ·(−y·log c)."""
+    c = np.clip(softmax(x), eps, 1 - eps)
+    onehot = np.eye(x.shape[1])[y]
+    return (alpha * (1 - c) ** gamma * (-onehot * np.log(c))).sum(axis=1)
+
+
+# ----------------------------------------------------------------------------- segmentation
+
+_RNG = np.random.default_rng(7)
+SEG_PRED = softmax(_RNG.normal(size=(2, 3, 4)))  # probabilities over 3 classes
+SEG_TARGET = np.array([[0, 1, 1, 0], [1, 1, 0, 0]])  # class 2 absent from the whole batch
+SEG_G = np.moveaxis(np.eye(3)[SEG_TARGET], -1, 1)
+MASK_PRED = np.array([[[0.9, 0.6, 0.3, 0.2]], [[0.7, 0.2, 0.8, 0.1]]])  # (N, 1, S) binary
+MASK_TARGET = np.array([[[1.0, 1.0, 0.0, 0.0]], [[1.0, 0.0, 0.0, 0.0]]])
+
+
+def overlap(p, g, axes):
+    return (p * g).sum(axes), p.sum(axes), g.sum(axes)
+
+
+def monai_dice(p, g, smooth=1e-5):
+    i, ps, gs = overlap(p, g, 2)
+    return np.mean(1 - (2 * i + smooth) / (ps + gs + smooth))
+
+
+def smp_dice(p, g, eps=1e-7):
+    i, ps, gs = overlap(p, g, (0, 2))
+    return np.mean((1 - 2 * i / np.maximum(ps + gs, eps)) * (gs > 0))
+
+
+def kornia_dice(p, g, eps=1e-8):
+    i, ps, gs = overlap(p, g, (1, 2))
+    return np.mean(1 - 2 * i / (ps + gs + eps))
+
+
+def keras_dice(p, g, eps=1e-7):
+    return 1 - 2 * (p * g).sum() / (g.sum() + p.sum() + eps)
+
+
+def optax_tversky(p, g, alpha=0.5, beta=0.5, smooth=1.0):
+    i, ps, gs = overlap(p, g, 2)
+    return np.mean(1 - (i + smooth) / (i + alpha * (ps - i) + beta * (gs - i) + smooth))
+
+
+def monai_jaccard(p, g, smooth=1e-5):
+    i, ps, gs = overlap(p, g, 2)
+    return np.mean(1 - (2 * i + smooth) / (2 * (ps + gs - i) + smooth))
+
+
+def smp_jaccard(p, g, eps=1e-7):
+    i, ps, gs = overlap(p, g, (0, 2))
+    return np.mean((1 - i / np.maximum(ps + gs - i, eps)) * (gs > 0))
+
+
+def tversky_parts(p, g, axes):
+    return (p * g).sum(axes), (p * (1 - g)).sum(axes), ((1 - p) * g).sum(axes)
+
+
+def monai_tversky(p, g, a, b, smooth=1e-5):
+    tp, fp, fn = tversky_parts(p, g, 2)
+    return np.mean(1 - (tp + smooth) / (tp + a * fp + b * fn + smooth))
+
+
+def smp_tversky(p, g, a, b, eps=1e-7):
+    tp, fp, fn = tversky_parts(p, g, (0, 2))
+    return np.mean((1 - tp / np.maximum(tp + a * fp + b * fn, eps)) * (g.sum((0, 2)) > 0))
+
+
+def kornia_tversky(p, g, a, b, eps=1e-8):
+    tp, fp, fn = tversky_parts(p, g, 2)
+    present = g.sum(2) > 0
+    ratio = np.where(present, tp / (tp + a * fp + b * fn + eps), 0.0)
+    return np.mean(1 - ratio.sum(1) / present.sum(1))
+
+
+def keras_tversky(p, g, a, b, eps=1e-7):
+    """Keras tversky: its 'fp' is Σ (1 − y_pred)·y_true, weighted by alpha."""
+    tp = (g * p).sum()
+    return 1 - tp / (tp + a * ((1 - p) * g).sum() + b * (p * (1 - g)).sum() + eps)
+
+
+# ----------------------------------------------------------------------------- cross-entropies
+
+BCE_P = np.array([[0.1, 0.9, 0.8], [0.0, 1.0, 1.0]])  # last: probability 1, target 0
+BCE_T = np.array([[0.0, 1.0, 1.0], [0.0, 1.0, 0.0]])
+BCE_W = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 0.5]])
+
+
+def torch_bce(p, t):
+    with np.errstate(divide="ignore"):
+        return -(t * np.maximum(np.log(p), -100) + (1 - t) * np.maximum(np.log(1 - p), -100))
+
+
+def clipped_bce(p, t, eps):
+    c = np.clip(p, eps, 1 - eps)
+    return -(t * np.log(c) + (1 - t) * np.log(1 - c))
+
+
+LL_P = np.array([[0.0, 0.6, 0.3], [0.5, 0.3, 0.1], [0.2, 0.7, 0.1]])  # rows sum to 0.9, 0.9, 1
+LL_Y = np.array([0, 0, 1])
+LL_W = np.array([1.0, 2.0, 0.5])
+LL_BINARY = np.array([0.0, 1.0, 0.3])
+LL_BINARY_Y = np.array([1, 0, 1])
+
+
+def log_loss_rows(p, y, eps, renormalise):
+    c = np.clip(p, eps, 1 - eps)
+    if renormalise:
+        c = c / c.sum(axis=1, keepdims=True)
+    return -np.log(c[np.arange(len(y)), y])
+
+
+def keras_log_loss(p, y, eps=1e-7):
+    c = np.clip(p / p.sum(axis=1, keepdims=True), eps, 1 - eps)
+    return -np.log(c[np.arange(len(y)), y])
+
+
+CE_Y = np.array([0, 1, 2, 1])
+CE_W = np.array([1.0, 2.0, 0.5])
+
+
+def torch_smoothed_ce(x, y, eps):
+    log_p = np.log(softmax(x))
+    return (1 - eps) * -log_p[np.arange(len(y)), y] + eps / x.shape[1] * -log_p.sum(axis=1)
+
+
+def fairseq_ce(x, y, eps, ignore_index=-100):
+    log_p = np.log(softmax(x))
+    kept = y != ignore_index
+    nll = -log_p[np.arange(len(y)), np.where(kept, y, 0)]
+    eps_i = eps / (x.shape[1] - 1)
+    loss = (1 - eps - eps_i) * nll + eps_i * -log_p.sum(axis=1)
+    return loss[kept].sum() / kept.sum()
+
+
+KL_Q = np.array([[0.2, 0.5, 0.3], [0.1, 0.1, 0.8]])
+KL_P = np.array([[0.0, 0.7, 0.3], [0.4, 0.4, 0.2]])
+
+
+def kl_terms(log_q, p):
+    return np.where(p > 0, p * (np.log(np.where(p > 0, p, 1)) - log_q), 0.0)
+
+
+def keras_kl(q, p, eps=1e-7):
+    y, y_hat = np.clip(p, eps, 1), np.clip(q, eps, 1)
+    return (y * np.log(y / y_hat)).sum(axis=-1).mean()
+
+
+# ----------------------------------------------------------------------------- regression, boxes
+
+SL1_X = np.array([[0.8, 0.1, 3.0], [1.05, 2.0, -1.0]])
+SL1_Y = np.ones((2, 3))
+
+
+def torch_smooth_l1(x, y, beta):
+    d = np.abs(x - y)
+    return np.where(d < beta, 0.5 * d**2 / beta, d - 0.5 * beta)
+
+
+def huber(x, y, delta):
+    d = np.abs(x - y)
+    return np.where(d <= delta, 0.5 * d**2, delta * d - 0.5 * delta**2)
+
+
+BOX_P = np.array([[0.0, 0.0, 2.0, 2.0], [1.0, 1.0, 3.0, 4.0], [0.0, 0.0, 1.0, 1.0]])
+# the last pair is disjoint
+BOX_T = np.array([[1.0, 1.0, 3.0, 3.0], [1.0, 1.0, 3.0, 3.0], [2.0, 2.0, 3.0, 3.0]])
+
+
+def inter_union(p, t):
+    wh = np.clip(np.minimum(p[:, 2:], t[:, 2:]) - np.maximum(p[:, :2], t[:, :2]), 0, None)
+    inter = wh[:, 0] * wh[:, 1]
+    area = lambda b: (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])  # noqa: E731
+    return inter, area(p) + area(t) - inter
+
+
+def torchvision_iou(p, t):
+    inter, union = inter_union(p, t)
+    return np.mean(1 - inter / (union + 1e-7))
+
+
+def mmdet_log_iou(p, t, eps=1e-6):
+    inter, union = inter_union(p, t)
+    return np.mean(-np.log(np.maximum(inter / np.maximum(union, 1e-6), eps)))
+
+
+# ----------------------------------------------------------------------------- the cases
+
+
+@dataclass
+class Case:
+    loss: str
+    convention: str
+    values: dict
+    expected: float
+    reduction: str = "mean"
+    id: str = ""
+    options: dict = field(default_factory=dict)
+
+
+def _seg(p=SEG_PRED, t=SEG_TARGET, **extra):
+    return {"pred": p, "target": t, **extra}
+
+
+M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
+MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
+MA, _ = softmax_focal_map(LOGITS, LABELS, alpha=0.25)
+_FOCAL = {"pred": FOCAL_X, "target": FOCAL_T}
+_SOFT = {"pred": FOCAL_X, "target": FOCAL_SOFT}
+_SAT = {"pred": SATURATED_X, "target": SATURATED_T}
+_X3 = np.stack([FOCAL_X, FOCAL_X[::-1] * 2])  # (2, 2, 3): spatial dimension for MONAI's sum
+_T3 = np.stack([FOCAL_T, FOCAL_SOFT])
+_SM = {"pred": LOGITS, "target": LABELS}
+
+CASES = [
+    Case("focal", "torchvision", _FOCAL, torchvision_focal(FOCAL_X, FOCAL_T).mean()),
+    Case("focal", "torchvision", _SOFT, torchvision_focal(FOCAL_X, FOCAL_SOFT).sum(), "sum"),
+    Case("focal", "fvcore", _FOCAL, torchvision_focal(FOCAL_X, FOCAL_T, alpha=-1).mean()),
+    Case("focal", "kornia", _FOCAL, kornia_binary_focal(FOCAL_X, FOCAL_T).mean()),
+    Case("focal", "kornia", _SOFT, kornia_binary_focal(FOCAL_X, FOCAL_SOFT).mean(), id="soft"),
+    Case("focal", "monai", _SOFT, monai_sigmoid_focal(FOCAL_X, FOCAL_SOFT).mean()),
+    Case("focal", "monai", {"pred": _X3, "target": _T3},
+         monai_sigmoid_focal(_X3, _T3).mean(axis=2).sum(), "sum"),
+    Case("focal", "monai", _FOCAL, monai_sigmoid_focal(FOCAL_X, FOCAL_T).mean(), "sum",
+         id="2d-sum-is-mean"),
+    Case("focal", "smp", _SOFT, smp_focal(FOCAL_X, FOCAL_SOFT).mean()),
+    Case("focal", "mmdet", _SOFT, mmdet_focal(FOCAL_X, FOCAL_SOFT).mean()),
+    Case("focal", "keras", _FOCAL, per_sample_mean(keras_binary_focal(FOCAL_X, FOCAL_T))),
+    Case("focal", "keras", _SAT, per_sample_mean(keras_binary_focal(SATURATED_X, SATURATED_T)),
+         id="clipped"),
+    Case("focal", "optax", _SOFT, optax_focal(FOCAL_X, FOCAL_SOFT).mean()),
+    Case("softmax-focal", "losscli", _SM, losscli_softmax_focal(LOGITS, LABELS)),
+    Case("softmax-focal", "kornia", {**_SM, "alpha": 0.25}, MA.mean()),
+    Case("softmax-focal", "kornia", {"pred": LOGITS, "target": IGNORED, "alpha": 0.25},
+         MI.sum() / MI.size, id="ignored-still-counted"),
+    Case("softmax-focal", "monai", {"pred": SPATIAL_LOGITS, "target": SPATIAL_LABELS},
+         M3.mean()),
+    Case("softmax-focal", "monai", {"pred": SPATIAL_LOGITS, "target": SPATIAL_LABELS},
+         M3.mean(axis=2).sum(), "sum"),
+    Case("softmax-focal", "monai", {"pred": LOGITS, "target": IGNORED, "alpha": 0.25},
+         MI.sum() / KEPT.sum(), id="ignored"),
+    Case("softmax-focal", "smp", _SM, smp_multiclass_focal(LOGITS, LABELS)),
+    Case("softmax-focal", "smp", {"pred": LOGITS, "target": IGNORED},
+         smp_multiclass_focal(LOGITS, IGNORED), id="ignored"),
+    Case("softmax-focal", "mmdet", _SM, mmdet_focal(LOGITS, np.eye(3)[LABELS]).mean()),
+    Case("softmax-focal", "keras", _SM, keras_categorical_focal(LOGITS, LABELS).mean()),
+    Case("dice", "monai", _seg(), monai_dice(SEG_PRED, SEG_G)),
+    Case("dice", "smp", _seg(), smp_dice(SEG_PRED, SEG_G)),
+    Case("dice", "kornia", _seg(), kornia_dice(SEG_PRED, SEG_G)),
+    Case("dice", "keras", _seg(), keras_dice(SEG_PRED, SEG_G)),
+    Case("dice", "optax", _seg(), optax_tversky(SEG_PRED, SEG_G)),
+    Case("jaccard", "monai", _seg(), monai_jaccard(SEG_PRED, SEG_G)),
+    Case("jaccard", "smp", _seg(), smp_jaccard(SEG_PRED, SEG_G)),
+    Case("tversky", "monai", _seg(alpha=0.3, beta=0.7), monai_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
+    Case("tversky", "smp", _seg(alpha=0.3, beta=0.7), smp_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
+    Case("tversky", "kornia", _seg(alpha=0.3, beta=0.7),
+         kornia_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
+    Case("tversky", "keras", _seg(MASK_PRED, MASK_TARGET, alpha=0.3, beta=0.7),
+         keras_tversky(MASK_PRED, MASK_TARGET, 0.3, 0.7), id="alpha-on-false-negatives"),
+    Case("tversky", "optax", _seg(alpha=0.3, beta=0.7),
+         optax_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
+    Case("bce", "torch", {"pred": BCE_P, "target": BCE_T}, torch_bce(BCE_P, BCE_T).mean()),
+    Case("bce", "keras", {"pred": BCE_P, "target": BCE_T},
+         per_sample_mean(clipped_bce(BCE_P, BCE_T, 1e-7))),
+    Case("bce", "sklearn", {"pred": BCE_P, "target": BCE_T},
+         clipped_bce(BCE_P, BCE_T, EPS64).mean()),
+    Case("bce", "sklearn", {"pred": BCE_P, "target": BCE_T, "weight": BCE_W},
+         np.average(clipped_bce(BCE_P, BCE_T, EPS64), weights=BCE_W), id="weighted"),
+    Case("log-loss", "sklearn", {"pred": LL_P, "target": LL_Y},
+         log_loss_rows(LL_P, LL_Y, EPS64, renormalise=False).mean()),
+    Case("log-loss", "sklearn", {"pred": LL_P, "target": LL_Y, "sample_weight": LL_W},
+         np.average(log_loss_rows(LL_P, LL_Y, EPS64, False), weights=LL_W), id="weighted"),
+    Case("log-loss", "sklearn-1.4", {"pred": LL_P, "target": LL_Y},
+         log_loss_rows(LL_P, LL_Y, EPS64, renormalise=True).mean()),
+    Case("log-loss", "sklearn-1.1", {"pred": LL_P, "target": LL_Y},
+         log_loss_rows(LL_P, LL_Y, 1e-15, renormalise=True).mean()),
+    Case("log-loss", "keras", {"pred": LL_P, "target": LL_Y}, keras_log_loss(LL_P, LL_Y).mean()),
+    Case("log-loss", "keras", {"pred": LL_P, "target": LL_Y, "sample_weight": LL_W},
+         (keras_log_loss(LL_P, LL_Y) * LL_W).sum() / 3, id="weighted-divides-by-n"),
+    Case("log-loss", "keras", {"pred": LL_BINARY, "target": LL_BINARY_Y},
+         clipped_bce(LL_BINARY, LL_BINARY_Y, 1e-7).mean(), id="binary"),
+    Case("log-loss", "torch", {"pred": LL_P, "target": np.array([1, 0, 1])},
+         -np.log(LL_P[[0, 1, 2], [1, 0, 1]]).mean()),
+    Case("log-loss", "torch", {"pred": LL_P, "target": LL_Y}, np.inf, id="zero-probability"),
+    Case("log-loss", "torch", {"pred": LL_BINARY, "target": LL_BINARY_Y},
+         torch_bce(LL_BINARY, LL_BINARY_Y).mean(), id="binary-clamped"),
+    Case("smooth-l1", "torch", {"pred": SL1_X, "target": SL1_Y},
+         torch_smooth_l1(SL1_X, SL1_Y, 1.0).mean()),
+    Case("smooth-l1", "fvcore", {"pred": SL1_X, "target": SL1_Y, "beta": 5e-6},
+         np.abs(SL1_X - SL1_Y).mean(), id="tiny-beta-is-l1"),
+    Case("smooth-l1", "mmdet", {"pred": SL1_X, "target": SL1_Y, "beta": 0.5},
+         torch_smooth_l1(SL1_X, SL1_Y, 0.5).mean()),
+    Case("smooth-l1", "maskrcnn-benchmark", {"pred": SL1_X, "target": SL1_Y},
+         torch_smooth_l1(SL1_X, SL1_Y, 1 / 9).mean()),
+    Case("smooth-l1", "keras", {"pred": SL1_X, "target": SL1_Y, "beta": 2.0},
+         per_sample_mean(huber(SL1_X, SL1_Y, 2.0))),
+    Case("smooth-l1", "optax", {"pred": SL1_X, "target": SL1_Y, "beta": 2.0},
+         huber(SL1_X, SL1_Y, 2.0).mean()),
+    Case("kl-div", "torch", {"pred": np.log(KL_Q), "target": KL_P},
+         kl_terms(np.log(KL_Q), KL_P).mean()),
+    Case("kl-div", "keras", {"pred": np.log(KL_Q), "target": KL_P}, keras_kl(KL_Q, KL_P)),
+    Case("kl-div", "optax", {"pred": np.log(KL_Q), "target": KL_P},
+         kl_terms(np.log(KL_Q), KL_P).sum(axis=1).mean()),
+    Case("kl-div", "optax", {"pred": np.log(KL_Q), "target": np.log(KL_P + 0.1),
+                             "log_target": True},
+         ((KL_P + 0.1) * (np.log(KL_P + 0.1) - np.log(KL_Q))).sum(axis=1).mean(), id="log"),
+    Case("cross-entropy", "torch", {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
+         torch_smoothed_ce(LOGITS, CE_Y, 0.1).mean()),
+    Case("cross-entropy", "keras", {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
+         torch_smoothed_ce(LOGITS, CE_Y, 0.1).mean()),
+    Case("cross-entropy", "keras", {"pred": LOGITS, "target": CE_Y, "weight": CE_W,
+                                    "label_smoothing": 0.1},
+         (CE_W[CE_Y] * torch_smoothed_ce(LOGITS, CE_Y, 0.1)).sum() / 4, id="weighted"),
+    Case("cross-entropy", "optax", {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
+         torch_smoothed_ce(LOGITS, CE_Y, 0.1).mean()),
+    Case("cross-entropy", "fairseq", {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
+         fairseq_ce(LOGITS, CE_Y, 0.1)),
+    Case("cross-entropy", "fairseq", {"pred": LOGITS, "target": IGNORED, "label_smoothing": 0.1},
+         fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
+    Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
+    Case("iou", "mmdet", {"pred": BOX_P, "target": BOX_T}, mmdet_log_iou(BOX_P, BOX_T)),
+]
+
+
+def _id(case: Case) -> str:
+    return f"{case.loss}-{case.convention}-{case.reduction}" + (f"-{case.id}" if case.id else "")
+
+
+@pytest.mark.parametrize("case", CASES, ids=_id)
+def test_convention_matches_the_library_formula(case: Case):
+    result = losscli.compute(case.loss, convention=case.convention, reduction=case.reduction,
+                             dtype="float64", **case.values)
+    assert result.convention["name"] == case.convention
+    if np.isinf(case.expected):
+        assert result.value == case.expected
+    else:
+        assert result.value == pytest.approx(case.expected, rel=1e-10, abs=1e-12)
+
+
+def test_every_convention_has_an_independent_case():
+    declared = {(spec.name, c.name) for spec in registry() for c in spec.conventions}
+    assert declared == {(case.loss, case.convention) for case in CASES}
+
+
+def test_the_required_losses_declare_conventions():
+    required = ("focal", "softmax-focal", "dice", "tversky", "jaccard", "bce", "log-loss",
+                "smooth-l1", "kl-div", "cross-entropy", "iou")
+    for name in required:
+        assert len(registry().resolve(name).conventions) >= 2, name
+
+
+def test_every_convention_cites_a_source_and_a_reason():
+    for spec in registry():
+        for c in spec.conventions:
+            assert c.source and c.reason and c.call and c.library, (spec.name, c.name)
+            assert c.name == c.name.lower() and " " not in c.name
+            assert set(c.params) <= {p.name for p in spec.params}, (spec.name, c.name)
+
+
+def test_the_first_convention_is_losscli_default():
+    for spec in registry():
+        if spec.conventions:
+            first = spec.conventions[0]
+            assert (first.impl, first.params, first.rules) == (None, {}, {}), spec.name
+
+
+# ----------------------------------------------------------------------------- semantics
+
+
+def test_keras_clip_and_torch_clamp_differ_on_a_confident_wrong_probability():
+    values = {"pred": [[1.0]], "target": [[0.0]]}
+    torch_value = losscli.compute("bce", convention="torch", dtype="float64", **values).value
+    keras_value = losscli.compute("bce", convention="keras", dtype="float64", **values).value
+    assert torch_value == 100.0  # log(1 − 1) clamped at −100
+    assert keras_value == pytest.approx(-np.log(1e-7), rel=1e-9)  # p clipped to 1 − 1e-7
+
+
+def test_an_explicit_option_overrides_the_library_default():
+    fvcore = losscli.compute("focal", convention="fvcore", alpha=0.25, pred=FOCAL_X,
+                             target=FOCAL_T)
+    torchvision = losscli.compute("focal", pred=FOCAL_X, target=FOCAL_T)
+    assert fvcore.value == pytest.approx(torchvision.value, rel=1e-6)
+    assert fvcore.params["alpha"] == 0.25
+
+
+def test_library_reduction_rules_are_stated():
+    keras = losscli.compute("focal", convention="keras", **_FOCAL)
+    assert keras.reduction.rule.startswith("sum_over_batch_size")
+    assert keras.terms.shape == (2,)  # Keras's per-sample losses
+    kornia = losscli.compute("softmax-focal", convention="kornia", **_SM)
+    assert "C included" in kornia.reduction.rule
+    assert kornia.terms.shape == (4, 3)  # kornia's (N, C) map
+
+
+def test_kl_div_mean_warns_only_where_mean_is_not_the_kl_divergence():
+    values = {"pred": np.log(KL_Q), "target": KL_P}
+    assert losscli.compute("kl-div", convention="torch", **values).warnings
+    assert not losscli.compute("kl-div", convention="optax", **values).warnings
+
+
+def test_an_option_the_library_lacks_is_an_input_error():
+    with pytest.raises(InputError, match="kornia's focal_loss takes one number"):
+        losscli.compute("softmax-focal", convention="kornia", alpha=[0.2, 0.3, 0.5], **_SM)
+    with pytest.raises(InputError, match="beta > 0"):
+        losscli.compute("smooth-l1", convention="mmdet", beta=0.0, pred=[1.0], target=[0.0])
+
+
+def test_unknown_convention_names_the_valid_ones():
+    with pytest.raises(UsageError, match="valid: torchvision, fvcore, kornia, monai, smp, "
+                                         "mmdet, keras, optax"):
+        losscli.compute("focal", convention="tensorflow", **_FOCAL)
+    with pytest.raises(UsageError, match="no library conventions"):
+        losscli.compute("mse", convention="keras", pred=[1.0], target=[0.0])
+
+
+VARIANTS = sorted({(spec.name, c.name) for spec in registry() for c in spec.conventions
+                   if c.impl})
+_SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences apply
+    "focal": _SOFT,
+    "softmax-focal": _SM,
+    "dice": _seg(),
+    "jaccard": _seg(),
+    "tversky": _seg(alpha=0.3, beta=0.7),
+    "bce": {"pred": np.array([[0.1, 0.9, 0.8], [0.3, 0.6, 0.5]]), "target": BCE_T},
+    "log-loss": {"pred": np.array([[0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]),
+                 "target": np.array([1, 0, 1])},
+    "smooth-l1": {"pred": SL1_X, "target": SL1_Y},
+    "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
+    "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
+    "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
+}
+
+
+@pytest.mark.parametrize(("loss", "name"), VARIANTS, ids=[f"{a}-{b}" for a, b in VARIANTS])
+def test_variant_gradients_match_finite_differences(loss, name):
+    """gradcheck (float64) of each library variant with respect to --pred."""
+    spec = registry().resolve(loss)
+    convention = next(c for c in spec.conventions if c.name == name)
+    values = _SMOOTH_INPUTS[loss]
+    params = losscli.compute(loss, convention=name, dtype="float64", **values).params
+    kwargs = {k: _tensor(v) if isinstance(v, list) else v for k, v in params.items()}
+    inputs = {i.name: _tensor(values[i.name]) for i in spec.inputs if i.name in values}
+    impl = _load(convention.impl)
+
+    def total(pred):
+        return impl(**{**inputs, "pred": pred}, **kwargs, **convention.constants).values.sum()
+
+    pred = inputs["pred"].clone().requires_grad_(True)
+    assert torch.autograd.gradcheck(total, (pred,), eps=1e-6, atol=1e-6)
+
+
+def _load(target: str):
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _tensor(value):
+    array = np.asarray(value)
+    if array.dtype.kind in "iu":
+        return torch.as_tensor(array, dtype=torch.int64)
+    return torch.as_tensor(array, dtype=torch.float64)
+
+
+# ----------------------------------------------------------------------------- the CLI
+
+FOCAL_ARGS = ("focal", "--pred", json.dumps(FOCAL_X.tolist()), "--target",
+              json.dumps(FOCAL_T.tolist()))
+
+
+def test_focal_all_shows_every_library_with_reasons(cli):
+    out = cli(*FOCAL_ARGS, "--convention", "all")
+    assert out.code == 0, out.stderr
+    for name in ("torchvision", "fvcore", "kornia", "monai", "smp", "mmdet", "keras", "optax"):
+        assert name in out.stdout
+    assert "no α weighting" in out.stdout and "clipped at 1e-7" in out.stdout
+    assert "sum_over_batch_size" in out.stdout
+
+
+def test_focal_all_json_figures_are_the_library_formulas(cli):
+    out = cli(*FOCAL_ARGS, "--convention", "all", "--json")
+    rows = json.loads(out.stdout)
+    expected = {
+        "torchvision": torchvision_focal(FOCAL_X, FOCAL_T).mean(),
+        "fvcore": torchvision_focal(FOCAL_X, FOCAL_T, alpha=-1).mean(),
+        "kornia": kornia_binary_focal(FOCAL_X, FOCAL_T).mean(),
+        "monai": monai_sigmoid_focal(FOCAL_X, FOCAL_T).mean(),
+        "smp": smp_focal(FOCAL_X, FOCAL_T).mean(),
+        "mmdet": mmdet_focal(FOCAL_X, FOCAL_T).mean(),
+        "keras": per_sample_mean(keras_binary_focal(FOCAL_X, FOCAL_T)),
+        "optax": optax_focal(FOCAL_X, FOCAL_T).mean(),
+    }
+    assert [row["convention"] for row in rows] == list(expected)
+    for row in rows:
+        want = expected[row["convention"]]
+        assert row["value"] == pytest.approx(want, rel=1e-6)  # float32
+        assert row["difference"] == pytest.approx(want - expected["torchvision"], abs=1e-6)
+        assert row["reason"] and row["source"] and row["reduction_rule"]
+    assert rows[1]["params"]["alpha"] == -1.0
+
+
+def test_single_convention_json_names_it(cli):
+    out = cli(*FOCAL_ARGS, "--convention", "keras", "--json")
+    data = json.loads(out.stdout)
+    assert data["convention"]["name"] == "keras"
+    assert data["convention"]["reduction_rules"] == {"mean": "sum_over_batch_size"}
+    assert data["value"] == pytest.approx(per_sample_mean(keras_binary_focal(FOCAL_X, FOCAL_T)),
+                                          rel=1e-6)
+
+
+def test_unknown_convention_exits_2_listing_the_valid_ones(cli):
+    out = cli(*FOCAL_ARGS, "--convention", "tensorflow")
+    assert out.code == 2
+    assert "--convention" in out.stderr
+    assert "valid: torchvision, fvcore, kornia, monai, smp, mmdet, keras, optax" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_losses_without_conventions_have_no_option(cli):
+    out = cli("mse", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
+    assert out.code == 2
+    assert "--convention" in out.stderr
+
+
+def test_all_needs_a_single_value_reduction(cli):
+    out = cli(*FOCAL_ARGS, "--convention", "all", "--reduction", "none")
+    assert out.code == 2 and "--reduction" in out.stderr
+    out = cli(*FOCAL_ARGS, "--convention", "all", "--expect", "0.1")
+    assert out.code == 2 and "--expect" in out.stderr
+
+
+def test_a_library_that_cannot_take_the_inputs_shows_why(cli):
+    out = cli("softmax-focal", "--pred", json.dumps(LOGITS.tolist()), "--target",
+              json.dumps(LABELS.tolist()), "--alpha", "[0.2, 0.3, 0.5]", "--convention", "all",
+              "--json")
+    rows = {row["convention"]: row for row in json.loads(out.stdout)}
+    assert rows["kornia"]["value"] is None
+    assert "one number for alpha" in rows["kornia"]["error"]
+    assert rows["monai"]["value"] is not None
+
+
+def test_plain_prints_one_line_per_convention(cli):
+    out = cli(*FOCAL_ARGS, "--convention", "all", "-q")
+    names = [line.split("\t")[0] for line in out.stdout.splitlines()]
+    assert names == ["torchvision", "fvcore", "kornia", "monai", "smp", "mmdet", "keras", "optax"]
+
+
+def test_convention_with_expect_and_emit(cli):
+    value = float(per_sample_mean(keras_binary_focal(FOCAL_X, FOCAL_T)))
+    assert cli(*FOCAL_ARGS, "--convention", "keras", "--expect", repr(value)).code == 0
+    out = cli(*FOCAL_ARGS, "--convention", "keras", "--emit", "python")
+    assert out.code == 2 and "--emit" in out.stderr
+
+
+def test_explain_lists_the_conventions(cli):
+    out = cli("explain", "focal")
+    assert out.code == 0
+    assert "Conventions" in out.stdout
+    for name in ("fvcore", "keras", "optax"):
+        assert name in out.stdout
+    data = json.loads(cli("explain", "focal", "--json").stdout)
+    assert [c["name"] for c in data["conventions"]][:2] == ["torchvision", "fvcore"]
