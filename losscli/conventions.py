@@ -154,3 +154,21 @@ def compare(
 
 def _finite(value: float | None) -> float | None:
     return value if value is not None and math.isfinite(value) else None
+
+
+def explain_lines(spec: LossSpec) -> list[str]:
+    """``losscli explain``'s lines on the conventions: each reason, call, defaults and source."""
+    lines = []
+    for convention in spec.conventions:
+        facts = [convention.call]
+        if convention.params:
+            facts.append("defaults " + ", ".join(f"{k}={v!r}" for k, v in
+                                                 convention.params.items()))
+        if convention.rules:
+            facts.append("reduction " + ", ".join(f"{k}: {v}" for k, v in
+                                                  convention.rules.items()))
+        if convention.clamp:
+            facts.append(convention.clamp)
+        lines += [f"{convention.name}\t{convention.reason}", "    " + " · ".join(facts),
+                  f"    source: {convention.source}"]
+    return lines + [f"compare them on your inputs: losscli {spec.name} ... --convention {ALL}"]

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 
 from losscli.commands import example_command
+from losscli.conventions import explain_lines
 from losscli.explain.pitfalls import pitfalls
 from losscli.registry import DOMAINS, REDUCTIONS, InputSpec, LossSpec, ParamSpec
 
@@ -52,6 +53,8 @@ def explanation(spec: LossSpec) -> list[Section]:
         Section("Pitfalls", [f"• {text}" for text in pitfalls(spec)]),
         Section("References", [f"• {ref}" for ref in references(spec)] or ["none recorded"]),
         Section("Example", example(spec)),
+        *([Section("Conventions (--convention NAME)", explain_lines(spec))] if spec.conventions
+          else []),
     ]
 
 
@@ -191,4 +194,5 @@ def explanation_dict(spec: LossSpec) -> dict:
         "pitfalls": pitfalls(spec),
         "references": references(spec),
         "example": example(spec)[0],
+        "conventions": [c.to_dict() for c in spec.conventions],
     }
