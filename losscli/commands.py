@@ -171,12 +171,17 @@ def example_command(spec: LossSpec) -> str:
     return f"losscli {spec.name} {args}"
 
 
-def make_command(spec: LossSpec):
-    """The Typer command function of ``spec`` (its signature is synthesised)."""
+def command_parameters(spec: LossSpec) -> list[inspect.Parameter]:
+    """Every option of the loss command of ``spec`` (also read by :mod:`losscli.quick`)."""
     from losscli.cli_conventions import convention_options
 
-    parameters = (input_options(spec) + param_options(spec) + common_options(spec)
-                  + convention_options(spec))
+    return (input_options(spec) + param_options(spec) + common_options(spec)
+            + convention_options(spec))
+
+
+def make_command(spec: LossSpec):
+    """The Typer command function of ``spec`` (its signature is synthesised)."""
+    parameters = command_parameters(spec)
 
     def command(**options: Any) -> None:
         status = run_loss(spec, options)

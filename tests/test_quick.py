@@ -1,0 +1,77 @@
+"""The quick path of a loss call gives run_loss exactly the options the Typer command does."""
+
+from __future__ import annotations
+
+import pytest
+
+import losscli.commands
+from losscli.cli import app, run_app
+from losscli.commands import command_parameters
+from losscli.quick import parse, run_quick
+from losscli.registry import registry
+
+SEED = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")
+
+CALLS = [
+    ("cross-entropy", *SEED),
+    ("ce", *SEED, "-q"),
+    ("CrossEntropyLoss", *SEED, "--json", "--label-smoothing", "0.1", "--weight", "[1,2,1]"),
+    ("cross-entropy", "-p", "[[1,2]]", "-t", "[1]", "--ignore-index=-1", "--reduction", "sum"),
+    ("focal", "--pred", "[0.5]", "--target", "[1]", "--gamma", "1e-1", "--alpha", "-1",
+     "--dtype", "float64", "--grad", "--format", "plain", "--top", "3", "--max-rows", "4"),
+    ("poisson-nll", "-p", "[1]", "-t", "[2]", "--no-log-input", "--full", "--eps", "2",
+     "--expect", "0.5", "--rtol", "1e-3", "--atol", "0", "--strict", "--explain"),
+    ("kl-div", "-p", "[-1]", "-t", "[0.5]", "--reduction", "batchmean", "--log-target",
+     "--backend", "torch", "--device", "cpu", "--max-elements", "7", "--emit", "python"),
+    ("iou", "-p", "[0,0,1,1]", "-t", "[0,0,1,1]", "--mode", "log", "--box-format", "xywh"),
+    ("mse", "--input", "[1]", "-t", "[2]", "--backend=numpy", "-f", "json", "--top", "0"),
+]
+
+
+def _typer_options(argv, monkeypatch):
+    seen = {}
+
+    def record(spec, options):
+        seen.update(options)
+        return 0
+
+    monkeypatch.setattr(losscli.commands, "run_loss", record)
+    assert run_app(list(argv)) == 0
+    seen.pop("ctx", None)
+    return seen
+
+
+@pytest.mark.parametrize("argv", CALLS, ids=lambda a: " ".join(a[:1]))
+def test_quick_parse_equals_typer(argv, monkeypatch):
+    spec = registry().resolve(argv[0])
+    quick = parse(command_parameters(spec), list(argv[1:]))
+    assert quick is not None
+    quick.pop("ctx", None)
+    assert quick == _typer_options(argv, monkeypatch)
+
+
+@pytest.mark.parametrize("argv", [
+    ["list"], ["--help"], ["ce", "--help"], ["ce", "-h"], ["nosuchloss"], [],
+    ["ce", "--no-such-option", "1"], ["ce", "--pred"], ["ce", "--max-rows", "0"],
+    ["ce", "--dtype", "float128"], ["ce", "--label-smoothing", "abc"], ["ce", "--grad=1"],
+    ["ce", "-qp", "[1]"], ["ce", "extra"], ["focal", "--convention", "fvcore"],
+])
+def test_anything_unusual_goes_to_the_full_cli(argv, monkeypatch):
+    spec = registry().find(argv[0]) if argv else None
+    if spec is not None and argv[0] != "focal":
+        assert parse(command_parameters(spec), argv[1:]) is None
+    monkeypatch.setattr(losscli.commands, "run_loss", lambda spec, options: 0)
+    assert run_quick(argv) is None
+
+
+def test_no_loss_name_shadows_a_command():
+    commands = {c.name for c in app.registered_commands} - {s.name for s in registry()}
+    names = {n.lower() for s in registry() for n in (s.name, *s.aliases)}
+    assert commands and not commands & names
+
+
+def test_quick_path_errors_match_the_full_cli(cli):
+    out = cli("ce", "-p", "[1,", "-t", "[0]")
+    assert out.code == 2 and out.stderr.startswith("losscli: error: --pred:")
+    out = cli("ce", *SEED, "--expect", "0.9")
+    assert out.code == 1 and "mismatch" in out.stderr
