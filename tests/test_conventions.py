@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
+import shlex
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -709,3 +712,20 @@ def test_explain_lists_the_conventions(cli):
         assert name in out.stdout
     data = json.loads(cli("explain", "focal", "--json").stdout)
     assert [c["name"] for c in data["conventions"]][:2] == ["torchvision", "fvcore"]
+
+
+def test_readme_convention_examples_are_current(cli):
+    """The README's outputs are real: plain outputs verbatim, the table's values per row."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Why does my loss differ"):readme.index("## Performance")]
+    runs = re.findall(r"^\$ losscli (.+)\n((?:(?!\$ |```).*\n)*)", section, re.M)
+    assert len(runs) == 4
+    row = re.compile(r"^  (\S+) +(\d\S*) ", re.M)
+    for command, shown in runs:
+        out = cli(*shlex.split(command))
+        assert out.code == 0, out.stderr
+        if "-q" in command:
+            assert out.stdout == shown
+        else:
+            assert row.findall(out.stdout) == row.findall(shown)
+            assert len(row.findall(shown)) == 8
