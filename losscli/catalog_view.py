@@ -1,4 +1,7 @@
-"""``losscli list``: the catalogue grouped by family, as a table or JSON."""
+"""``losscli list``: the catalogue grouped by family, as a table or JSON.
+
+Each loss shows the backends that compute it: torch always, numpy where declared.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ def print_catalogue(fmt: str) -> None:
     table.add_column("family", style="magenta")
     table.add_column("loss", style="bold cyan", no_wrap=True)
     table.add_column("aliases", style="dim")
+    table.add_column("backends", style="green")
     table.add_column("summary")
     previous = None
     for spec in specs:
@@ -26,5 +30,6 @@ def print_catalogue(fmt: str) -> None:
         if family and previous is not None:
             table.add_section()
         previous = spec.family
-        table.add_row(family, spec.name, ", ".join(spec.aliases), spec.summary)
+        table.add_row(family, spec.name, ", ".join(spec.aliases), " ".join(spec.backends),
+                      spec.summary)
     Console(highlight=False).print(table)

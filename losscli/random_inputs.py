@@ -11,7 +11,8 @@ its shape rule:
 - anything else, e.g. ``(N, 4)``            -> its symbols read as N, C or numbers
 
 Losses whose inputs carry constraints a rule cannot express (label lists padded with
--1, boxes whose corners are ordered) have an entry in :data:`OVERRIDES`. Every
+-1, boxes whose corners are ordered, distributions, segmentation maps, CTC label
+sequences and lengths) have an entry in :data:`OVERRIDES`. Every
 generated problem is checked with :func:`losscli.validate.prepare`; a draw the
 loss's own checks reject is drawn again.
 """
@@ -165,6 +166,57 @@ def _boxes(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
     return {"pred": pred, "target": target}
 
 
+def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    return np.exp(_log_softmax(x, axis))
+
+
+def _distributions(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """kl-div: log-probabilities (N, C) and target distributions (some zeros on edge trials)."""
+    target = _softmax(_real(rng, (dims.n, dims.c), False), axis=1)
+    if dims.edge:
+        target = np.where(rng.random(target.shape) < 0.3, 0.0, target)
+        target[:, 0] += target.sum(axis=1) == 0
+        target /= target.sum(axis=1, keepdims=True)
+    return {"pred": _log_softmax(_real(rng, (dims.n, dims.c), dims.edge), axis=1),
+            "target": target}
+
+
+def _pairs(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """cosine-embedding: pairs of (N, D) vectors and ±1 labels."""
+    shape = (dims.n, dims.c)
+    return {"input1": _real(rng, shape, dims.edge), "input2": _real(rng, shape, dims.edge),
+            "target": rng.choice([-1, 1], dims.n).astype(np.int64)}
+
+
+def _projection(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """linear-cross-entropy: features (N, F), a projection (C, F), class indices (N)."""
+    features = dims.c + 1
+    return {"pred": _real(rng, (dims.n, features), dims.edge),
+            "linear_weight": _real(rng, (dims.c, features), False),
+            "target": rng.integers(0, dims.c, dims.n).astype(np.int64)}
+
+
+def _segmentation(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """dice/jaccard/tversky: probabilities (N, C, H, W) and class-index maps (N, H, W)."""
+    classes, spatial = max(2, dims.c), (3, 2, *dims.extra)
+    pred = _softmax(_real(rng, (dims.n, classes, *spatial), dims.edge), axis=1)
+    return {"pred": pred, "target": rng.integers(0, classes, (dims.n, *spatial)).astype(np.int64)}
+
+
+def _sequences(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """ctc: log-probabilities (T, N, C), padded labels without the blank 0, and lengths."""
+    classes, longest = max(2, dims.c), 1 + dims.n % 3
+    steps = 2 * longest + 2
+    lengths = rng.integers(0, longest + 1, dims.n)
+    target = rng.integers(1, classes, (dims.n, longest))
+    return {"pred": _log_softmax(_real(rng, (steps, dims.n, classes), dims.edge), axis=2),
+            "target": target.astype(np.int64),
+            # Edge trials may be too short for a target with repeats (an infinite term).
+            "input_lengths": rng.integers(lengths if dims.edge else 2 * lengths + 1,
+                                          steps + 1).astype(np.int64),
+            "target_lengths": lengths.astype(np.int64)}
+
+
 #: Per-loss generators for inputs whose constraints the shape rules cannot express.
 OVERRIDES: dict[str, Generator] = {
     "multilabel-margin": _multilabel_targets,
@@ -172,6 +224,13 @@ OVERRIDES: dict[str, Generator] = {
     "giou": _boxes,
     "diou": _boxes,
     "ciou": _boxes,
+    "kl-div": _distributions,
+    "cosine-embedding": _pairs,
+    "linear-cross-entropy": _projection,
+    "dice": _segmentation,
+    "jaccard": _segmentation,
+    "tversky": _segmentation,
+    "ctc": _sequences,
 }
 
 
