@@ -259,11 +259,12 @@ SPECS = (
         "not a normaliser",
         references=(
             "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017",
-            "kornia.losses.focal_loss (scalar α applied to every class)",
         ),
         notes=(
             "p_t is the softmax probability of the true class; with γ = 0 and no α this "
             "is cross-entropy.",
+            "A scalar α multiplies every class's term. kornia instead weights class 0 by "
+            "1 − α and the other classes by α: see --convention kornia.",
         ),
         example={"pred": _SEED_LOGITS, "target": "[0, 1, 2]", "gamma": "2"},
     ),
