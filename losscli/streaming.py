@@ -27,7 +27,7 @@ import numpy as np
 BLOCK_ELEMENTS = 1 << 20
 
 #: Inputs with more elements than this are computed in chunks by the numpy backend.
-STREAM_ELEMENTS = 1 << 24
+STREAM_ELEMENTS = 1 << 22
 
 _MAPPING_ADDRESS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

@@ -19,7 +19,7 @@ import numpy as np
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 #: Terms kept for quantile estimates when the terms are computed in pieces.
-SAMPLE_SIZE = 1 << 20
+SAMPLE_SIZE = 1 << 18
 
 #: Largest terms listed when the terms are summarised and --top is not given.
 DEFAULT_TOP = 5
@@ -119,6 +119,8 @@ class StatsAccumulator:
     def add(self, values: np.ndarray, offset: int, ignored: np.ndarray | None = None) -> None:
         """Add the flat terms ``values`` found at flat positions ``offset`` onwards."""
         values = np.asarray(values).reshape(-1)
+        if values.dtype.kind != "f":
+            values = values.astype(np.float64)
         positions = None
         if ignored is not None and ignored.any():
             keep = ~np.asarray(ignored).reshape(-1)
@@ -126,37 +128,49 @@ class StatsAccumulator:
             positions = np.flatnonzero(keep) + offset
             values = values[keep]
         self.count += values.size
-        finite = np.isfinite(values)
-        if not finite.all():
+        if not values.size:
+            return
+        lo, hi = values.min(), values.max()  # NaN and ±inf show in these
+        has_nan = bool(np.isnan(lo))
+        if np.isfinite(lo) and np.isfinite(hi):
+            self._moments(values, float(lo), float(hi))
+        else:
             self.nan += int(np.count_nonzero(np.isnan(values)))
             self.inf += int(np.count_nonzero(np.isinf(values)))
-        self._moments(values if finite.all() else values[finite])
-        self._top(values, offset, positions)
+            finite = values[np.isfinite(values)]
+            if finite.size:
+                self._moments(finite, float(finite.min()), float(finite.max()))
+        self._top(values, offset, positions, has_nan)
         picked = values[(-offset) % self.stride :: self.stride]
         self.samples.append(picked[np.isfinite(picked)].astype(np.float64))
 
-    def _moments(self, finite: np.ndarray) -> None:
-        if not finite.size:
-            return
-        chunk = finite.astype(np.float64, copy=False)
-        n = chunk.size
-        mean = float(chunk.mean())
-        m2 = float(np.square(chunk - mean).sum())
+    def _moments(self, finite: np.ndarray, lo: float, hi: float) -> None:
+        """Merge a piece's count, mean and sum of squared deviations (Chan et al.)."""
+        n = finite.size
+        mean = float(finite.mean(dtype=np.float64))
+        centred = finite - finite.dtype.type(mean)
+        m2 = float(np.dot(centred, centred))
         total = self.n + n
         delta = mean - self.mean
         self.mean += delta * n / total
         self.m2 += m2 + delta * delta * self.n * n / total
         self.n = total
-        self.minimum = min(self.minimum, float(chunk.min()))
-        self.maximum = max(self.maximum, float(chunk.max()))
+        self.minimum = min(self.minimum, lo)
+        self.maximum = max(self.maximum, hi)
 
-    def _top(self, values: np.ndarray, offset: int, positions: np.ndarray | None) -> None:
-        if not self.k or not values.size:
+    def _top(self, values: np.ndarray, offset: int, positions: np.ndarray | None,
+             has_nan: bool) -> None:
+        """Merge the piece's largest terms (NaN left out) into the running top k."""
+        if not self.k:
             return
         if self.top_values.size >= self.k:
             candidates = np.flatnonzero(values > self.top_values[-1])  # NaN compares False
         else:
-            candidates = np.flatnonzero(~np.isnan(values))
+            ranked = values[~np.isnan(values)] if has_nan else values
+            if not ranked.size:
+                return
+            cut = max(ranked.size - self.k, 0)
+            candidates = np.flatnonzero(values >= np.partition(ranked, cut)[cut])
         if not candidates.size:
             return
         if candidates.size > self.k:

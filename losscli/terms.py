@@ -149,9 +149,8 @@ class Totals:
         terms = self.first if self.first is not None else Terms(values=None)
         if reduction == "none":
             return None, _rule(terms, "none", self.ignored)
-        rule = _rule(terms, reduction, self.ignored, self.total)
         if reduction == "sum":
-            return float(dtype.type(self.total)), rule
+            return float(dtype.type(self.total)), _rule(terms, reduction, self.ignored, self.total)
         numerator, denominator = self.total, self.count
         if reduction == "batchmean":
             denominator = shape[0] if shape else 1
