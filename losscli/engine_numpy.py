@@ -45,6 +45,7 @@ def run(prepared: Prepared, *, chunk_elements: int | None = None, top: int = DEF
         arrays = {name: _compute_array(spec, name, a, dtype) for name, a in prepared.arrays.items()}
         terms: Terms = impl(**_kwargs(spec, prepared.params, arrays))
         value, rule = reduce(terms, prepared.reduction)
+        details = {k: _float64(v() if callable(v) else v) for k, v in terms.details.items()}
     return Result(
         loss=spec.name,
         reduction=rule,
@@ -56,7 +57,7 @@ def run(prepared: Prepared, *, chunk_elements: int | None = None, top: int = DEF
         terms=_float64(terms.values),
         term_weights=None if terms.weights is None else _float64(terms.weights),
         ignored=None if terms.ignored is None else np.asarray(terms.ignored, dtype=bool),
-        details={k: _float64(v) for k, v in terms.details.items()},
+        details=details,
         warnings=list(prepared.warnings),
         backend="numpy",
     )
@@ -104,6 +105,7 @@ def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | N
 
 
 def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -> Result:
+    """Compute piece by piece (in parallel threads where there are cores), merge in order."""
     spec = prepared.spec
     views = {
         name: (a.reshape(-1) if plan.flat and name in plan.sliced else a)
@@ -113,30 +115,44 @@ def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -
         name: _compute_array(spec, name, a, dtype)
         for name, a in views.items() if name not in plan.sliced
     }
-    totals = Totals()
-    stats = out = shape = None
-    done = 0
-    with streaming.meter(f"computing {spec.name}", plan.length) as progress:
-        for start, stop in streaming.spans(plan.length, plan.row_elements, plan.block):
+    spans = list(streaming.spans(plan.length, plan.row_elements, plan.block))
+    state: dict[str, Any] = {}
+
+    def piece(start: int, stop: int):
+        """(totals, statistics) of one piece; writes its terms into ``out`` for 'none'."""
+        with np.errstate(all="ignore"):
             pieces = {name: views[name][start:stop] for name in plan.sliced}
             arrays = {name: _compute_array(spec, name, np.asarray(p), dtype)
                       for name, p in pieces.items()}
             terms: Terms = impl(**_kwargs(spec, prepared.params, {**whole, **arrays}))
             values = np.asarray(terms.values)
-            if shape is None:
+            if not state:  # the first piece fixes the shape of all the terms
                 shape = _terms_shape(plan, prepared.arrays[plan.sliced[0]], values)
-                stats = StatsAccumulator(shape, top=top)
-                if prepared.reduction == "none":
-                    out = np.empty(shape, dtype=values.dtype)
-            totals.add(terms)
-            stats.add(values, done, terms.ignored)
-            if out is not None:
-                out.reshape(-1)[done : done + values.size] = values.reshape(-1)
-            done += values.size
-            for piece in pieces.values():
-                streaming.release(piece)
+                state["per_row"] = values.size // (stop - start)
+                state["stats"] = StatsAccumulator(shape, top=top)
+                state["out"] = (np.empty(shape, dtype=values.dtype)
+                                if prepared.reduction == "none" else None)
+            offset = start * state["per_row"]
+            if state["out"] is not None:
+                state["out"].reshape(-1)[offset : offset + values.size] = values.reshape(-1)
+            stats = state["stats"]
+            summary = stats.piece(values, offset, terms.ignored, stats.threshold())
+            for p in pieces.values():
+                streaming.release(p)
+            return Totals.of(terms), summary
+
+    totals = Totals()
+    with streaming.meter(f"computing {spec.name}", plan.length) as progress:
+        for (start, stop), (sums, summary) in _in_order(piece, spans, state):
+            totals.merge(sums)
+            state["stats"].merge(summary)
             progress.advance(stop - start)
-    value, rule = totals.finish(prepared.reduction, dtype, shape)
+    stats = state["stats"]
+    value, rule = totals.finish(prepared.reduction, dtype, stats.shape)
+    out = state["out"]
+    note = f"computed in chunks of {plan.block:,} elements"
+    if stats.stride > 1:
+        note += "; summary quantiles are estimated from a sample of the terms"
     return Result(
         loss=spec.name,
         reduction=rule,
@@ -149,10 +165,17 @@ def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -
         warnings=list(prepared.warnings),
         backend="numpy",
         stats=stats.finish(),
-        notes=[f"computed in chunks of {plan.block:,} elements; summary quantiles are "
-               "estimated from a sample of the terms" if stats.stride > 1 else
-               f"computed in chunks of {plan.block:,} elements"],
+        notes=[note],
     )
+
+
+def _in_order(piece, spans: list[tuple[int, int]], state: dict):
+    """(span, piece(span)) in order: the first alone (it sets up ``state``), the rest on
+    worker threads (streaming.ordered)."""
+    if not spans:
+        return
+    yield spans[0], piece(*spans[0])
+    yield from zip(spans[1:], streaming.ordered(lambda span: piece(*span), spans[1:]))
 
 
 def _terms_shape(plan: _Plan, first: np.ndarray, piece: np.ndarray) -> tuple[int, ...]:

@@ -15,21 +15,26 @@ progress bar on stderr when stderr is a terminal. numpy only.
 from __future__ import annotations
 
 import mmap
+import os
 import sys
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import numpy as np
 
 #: Elements per block of a scan or of a chunked computation (per input).
-BLOCK_ELEMENTS = 1 << 20
+BLOCK_ELEMENTS = 1 << 18
 
 #: Inputs with more elements than this are computed in chunks by the numpy backend.
 STREAM_ELEMENTS = 1 << 22
 
 _MAPPING_ADDRESS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def spans(length: int, row_elements: int, elements: int) -> Iterator[tuple[int, int]]:
@@ -60,6 +65,30 @@ def blocks(array: np.ndarray, *, elements: int | None = None, flat: bool = False
             progress_meter.advance(stop - start)
 
 
+def map_blocks(function: Callable[[np.ndarray], R], array: np.ndarray, *,
+               elements: int | None = None, label: str = "") -> Iterator[R]:
+    """``function(block)`` for each block of :func:`blocks`, in order, on worker threads;
+    each block's pages are released once it is done."""
+    elements = elements or BLOCK_ELEMENTS
+    if array.ndim == 0 or array.size <= elements:
+        yield function(array)
+        return
+    row = int(np.prod(array.shape[1:]))
+
+    def work(span: tuple[int, int]) -> R:
+        piece = array[span[0] : span[1]]
+        try:
+            return function(piece)
+        finally:
+            release(piece)
+
+    with meter(label, array.shape[0]) as progress_meter:
+        for span, result in zip(spans(array.shape[0], row, elements),
+                                ordered(work, spans(array.shape[0], row, elements))):
+            yield result
+            progress_meter.advance(span[1] - span[0])
+
+
 def release(piece: np.ndarray) -> None:
     """Drop the pages of a memory-mapped piece from this process (a no-op otherwise)."""
     mapping = getattr(piece, "_mmap", None)
@@ -78,6 +107,35 @@ def release(piece: np.ndarray) -> None:
             mapping.madvise(mmap.MADV_DONTNEED, aligned, length)
     except (OSError, ValueError, TypeError):
         return  # releasing is an optimisation; a mapping that refuses it is still correct
+
+
+def workers() -> int:
+    """Threads for blockwise work: the usable cores, at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def ordered(function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    """``function(item)`` for each item, in order, computed on :func:`workers` threads
+    (numpy releases the GIL while it computes) with a few items in flight at a time."""
+    threads = workers()
+    if threads == 1:
+        yield from map(function, items)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    pending: deque = deque()
+    with ThreadPoolExecutor(threads) as pool:
+        for item in items:
+            pending.append(pool.submit(function, item))
+            if len(pending) >= 2 * threads:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 # --------------------------------------------------------------------------- progress
@@ -151,14 +209,51 @@ def _display():
 # --------------------------------------------------------------------------- scans
 
 
+_EXTENTS: dict | None = None  # extents already scanned, while remembering() is active
+
+
+@contextmanager
+def remembering() -> Iterator[None]:
+    """Within it, :func:`extent` scans each array once (the checks of one problem)."""
+    global _EXTENTS
+    outer, _EXTENTS = _EXTENTS, {} if _EXTENTS is None else _EXTENTS
+    try:
+        yield
+    finally:
+        _EXTENTS = outer
+
+
 def extent(array: np.ndarray) -> tuple[float, float]:
-    """(min, max) of ``array`` in one blockwise pass; NaN if it holds a NaN."""
-    if array.size == 0:
-        return np.inf, -np.inf
+    """(min, max) of ``array`` in one blockwise pass (threaded); NaN if it holds a NaN."""
+    key = (id(array), array.__array_interface__["data"][0], array.shape, array.strides,
+           array.dtype.str)
+    if _EXTENTS is not None and key in _EXTENTS:
+        return _EXTENTS[key]
     lo, hi = np.inf, -np.inf
-    for block in blocks(array):
-        lo, hi = np.minimum(lo, block.min()), np.maximum(hi, block.max())
-    return float(lo), float(hi)
+    for low, high in map_blocks(lambda block: (block.min(), block.max()), array):
+        lo, hi = np.minimum(lo, low), np.maximum(hi, high)
+    found = (float(lo), float(hi)) if array.size else (np.inf, -np.inf)
+    if _EXTENTS is not None:
+        _EXTENTS[key] = found
+    return found
+
+
+def along(ufunc: np.ufunc, x: np.ndarray, axis: int, keepdims: bool = False) -> np.ndarray:
+    """``ufunc.reduce`` along ``axis`` (np.maximum: max, np.add: sum).
+
+    numpy reduces a short axis (a few classes per row) slowly; there, the slices along the
+    axis are combined elementwise instead, ten times faster on (N, 8) inputs.
+    """
+    count = x.shape[axis]
+    if not 1 < count <= 32 or x.size < 1024:
+        return ufunc.reduce(x, axis=axis, keepdims=keepdims)
+    index = [slice(None)] * x.ndim
+    index[axis] = 0
+    out = x[tuple(index)].copy()
+    for c in range(1, count):
+        index[axis] = c
+        ufunc(out, x[tuple(index)], out=out)
+    return np.expand_dims(out, axis) if keepdims else out
 
 
 def first(array: np.ndarray, outside) -> float | None:

@@ -4,7 +4,8 @@ When the terms are too many to list, the table and the JSON output show a
 :class:`TermStats` instead: which values occur, and which elements dominate the loss
 (the k largest terms with their indices). :func:`summarize` computes it from terms in
 memory (exact quantiles); :class:`StatsAccumulator` from terms that arrive in pieces
-(inputs computed in chunks), with quantiles estimated from an evenly spaced sample.
+(inputs computed in chunks, possibly in parallel threads), with quantiles estimated
+from an evenly spaced sample.
 Statistics run over the counted terms (ignored ones left out) that are finite. numpy only.
 """
 
@@ -95,9 +96,29 @@ def summarize(terms: np.ndarray, ignored: np.ndarray | None = None, top: int = D
     return accumulator.finish()
 
 
-class StatsAccumulator:
-    """:class:`TermStats` over pieces of the flattened terms, added in order.
+@dataclass
+class Piece:
+    """The statistics of one piece of the terms, ready to merge (see StatsAccumulator)."""
 
+    count: int = 0
+    ignored: int = 0
+    nan: int = 0
+    inf: int = 0
+    n: int = 0  # finite counted terms
+    mean: float = 0.0
+    m2: float = 0.0  # sum of squared deviations from the mean
+    minimum: float = math.inf
+    maximum: float = -math.inf
+    top_values: np.ndarray = field(default_factory=lambda: np.empty(0))
+    top_index: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    sample: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+
+class StatsAccumulator:
+    """:class:`TermStats` over pieces of the flattened terms.
+
+    ``piece`` summarises one piece (it only reads the accumulator, so pieces may be
+    summarised in parallel threads); ``merge`` adds pieces in order; ``add`` does both.
     ``sample``: keep every k-th finite term (about ``sample`` in all) for the quantiles;
     ``None`` keeps every term (exact quantiles).
     """
@@ -108,97 +129,109 @@ class StatsAccumulator:
         self.size = math.prod(self.shape)
         self.k = max(0, top)
         self.stride = 1 if sample is None else max(1, self.size // max(1, sample))
-        self.count = self.ignored = self.nan = self.inf = 0
-        self.n = 0  # finite counted terms
-        self.mean = self.m2 = 0.0
-        self.minimum, self.maximum = math.inf, -math.inf
+        self.total = Piece()
         self.samples: list[np.ndarray] = []
-        self.top_values = np.empty(0)
-        self.top_index = np.empty(0, dtype=np.int64)
 
     def add(self, values: np.ndarray, offset: int, ignored: np.ndarray | None = None) -> None:
         """Add the flat terms ``values`` found at flat positions ``offset`` onwards."""
+        self.merge(self.piece(values, offset, ignored, self.threshold()))
+
+    def threshold(self) -> float | None:
+        """The smallest of the current top k: a piece's larger terms are its candidates."""
+        full = self.k and self.total.top_values.size >= self.k
+        return float(self.total.top_values[-1]) if full else None
+
+    def piece(self, values: np.ndarray, offset: int, ignored: np.ndarray | None = None,
+              threshold: float | None = None) -> Piece:
+        """The statistics of the flat terms ``values`` at flat positions ``offset`` onwards."""
         values = np.asarray(values).reshape(-1)
         if values.dtype.kind != "f":
             values = values.astype(np.float64)
+        out = Piece()
         positions = None
         if ignored is not None and ignored.any():
             keep = ~np.asarray(ignored).reshape(-1)
-            self.ignored += int(values.size - np.count_nonzero(keep))
+            out.ignored = int(values.size - np.count_nonzero(keep))
             positions = np.flatnonzero(keep) + offset
             values = values[keep]
-        self.count += values.size
+        out.count = values.size
         if not values.size:
-            return
+            return out
         lo, hi = values.min(), values.max()  # NaN and ±inf show in these
-        has_nan = bool(np.isnan(lo))
-        if np.isfinite(lo) and np.isfinite(hi):
-            self._moments(values, float(lo), float(hi))
-        else:
-            self.nan += int(np.count_nonzero(np.isnan(values)))
-            self.inf += int(np.count_nonzero(np.isinf(values)))
+        finite = values
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            out.nan = int(np.count_nonzero(np.isnan(values)))
+            out.inf = int(np.count_nonzero(np.isinf(values)))
             finite = values[np.isfinite(values)]
-            if finite.size:
-                self._moments(finite, float(finite.min()), float(finite.max()))
-        self._top(values, offset, positions, has_nan)
+            lo, hi = (finite.min(), finite.max()) if finite.size else (lo, hi)
+        if finite.size:
+            out.n, out.minimum, out.maximum = finite.size, float(lo), float(hi)
+            out.mean = float(finite.mean(dtype=np.float64))
+            centred = finite - finite.dtype.type(out.mean)
+            out.m2 = float(np.dot(centred, centred))
+        self._top(out, values, offset, positions, threshold)
         picked = values[(-offset) % self.stride :: self.stride]
-        self.samples.append(picked[np.isfinite(picked)].astype(np.float64))
+        out.sample = picked[np.isfinite(picked)].astype(np.float64)
+        return out
 
-    def _moments(self, finite: np.ndarray, lo: float, hi: float) -> None:
-        """Merge a piece's count, mean and sum of squared deviations (Chan et al.)."""
-        n = finite.size
-        mean = float(finite.mean(dtype=np.float64))
-        centred = finite - finite.dtype.type(mean)
-        m2 = float(np.dot(centred, centred))
-        total = self.n + n
-        delta = mean - self.mean
-        self.mean += delta * n / total
-        self.m2 += m2 + delta * delta * self.n * n / total
-        self.n = total
-        self.minimum = min(self.minimum, lo)
-        self.maximum = max(self.maximum, hi)
-
-    def _top(self, values: np.ndarray, offset: int, positions: np.ndarray | None,
-             has_nan: bool) -> None:
-        """Merge the piece's largest terms (NaN left out) into the running top k."""
+    def _top(self, out: Piece, values: np.ndarray, offset: int, positions, threshold) -> None:
+        """The piece's k largest terms (NaN left out), with their flat indices."""
         if not self.k:
             return
-        if self.top_values.size >= self.k:
-            candidates = np.flatnonzero(values > self.top_values[-1])  # NaN compares False
+        if threshold is not None:
+            candidates = np.flatnonzero(values > threshold)  # NaN compares False
         else:
-            ranked = values[~np.isnan(values)] if has_nan else values
+            ranked = values[~np.isnan(values)] if out.nan else values
             if not ranked.size:
                 return
             cut = max(ranked.size - self.k, 0)
             candidates = np.flatnonzero(values >= np.partition(ranked, cut)[cut])
-        if not candidates.size:
-            return
         if candidates.size > self.k:
             best = np.argpartition(-values[candidates], self.k - 1)[: self.k]
             candidates = candidates[best]
-        where = candidates + offset if positions is None else positions[candidates]
-        merged_values = np.concatenate([self.top_values, values[candidates].astype(np.float64)])
-        merged_index = np.concatenate([self.top_index, where])
-        order = np.lexsort((merged_index, -merged_values))[: self.k]
-        self.top_values, self.top_index = merged_values[order], merged_index[order]
+        out.top_values = values[candidates].astype(np.float64)
+        out.top_index = candidates + offset if positions is None else positions[candidates]
+
+    def merge(self, piece: Piece) -> None:
+        """Add a piece's statistics (Chan et al.'s merge of means and squared deviations)."""
+        total = self.total
+        total.count += piece.count
+        total.ignored += piece.ignored
+        total.nan += piece.nan
+        total.inf += piece.inf
+        if piece.n:
+            n = total.n + piece.n
+            delta = piece.mean - total.mean
+            total.mean += delta * piece.n / n
+            total.m2 += piece.m2 + delta * delta * total.n * piece.n / n
+            total.n = n
+            total.minimum = min(total.minimum, piece.minimum)
+            total.maximum = max(total.maximum, piece.maximum)
+        if piece.top_values.size:
+            values = np.concatenate([total.top_values, piece.top_values])
+            index = np.concatenate([total.top_index, piece.top_index])
+            order = np.lexsort((index, -values))[: self.k]
+            total.top_values, total.top_index = values[order], index[order]
+        self.samples.append(piece.sample)
 
     def finish(self) -> TermStats:
+        total = self.total
         sample = np.concatenate(self.samples) if self.samples else np.empty(0)
         quantiles = {}
         if sample.size:
             quantiles = dict(zip(QUANTILES, (float(v) for v in np.quantile(sample, QUANTILES))))
-        std = math.sqrt(self.m2 / self.n) if self.n else math.nan
+        found = total.n > 0
         return TermStats(
             shape=self.shape,
-            count=self.count,
-            ignored=self.ignored,
-            nan=self.nan,
-            inf=self.inf,
-            minimum=self.minimum if self.n else math.nan,
-            maximum=self.maximum if self.n else math.nan,
-            mean=self.mean if self.n else math.nan,
-            std=std,
+            count=total.count,
+            ignored=total.ignored,
+            nan=total.nan,
+            inf=total.inf,
+            minimum=total.minimum if found else math.nan,
+            maximum=total.maximum if found else math.nan,
+            mean=total.mean if found else math.nan,
+            std=math.sqrt(total.m2 / total.n) if found else math.nan,
             quantiles=quantiles,
-            top=[(int(i), float(v)) for i, v in zip(self.top_index, self.top_values)],
+            top=[(int(i), float(v)) for i, v in zip(total.top_index, total.top_values)],
             sampled=None if self.stride == 1 else int(sample.size),
         )

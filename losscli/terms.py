@@ -11,7 +11,7 @@ computed in chunks).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from losscli.result import Reduction
@@ -27,7 +27,9 @@ class Terms:
     ``ignored``: a boolean mask of terms left out (ignored targets), if any.
     ``weight_symbol``: how the rule names the weights ("w[yᵢ]" or "1").
     ``details``: per-term intermediate quantities (same shape as ``values``), shown
-    in the table and used by explanations, e.g. ``{"p_t": ...}``.
+    in the table and used by explanations, e.g. ``{"p_t": ...}``; a numpy function may
+    give a function that computes one, called only when the details are kept (not for
+    inputs computed in chunks).
     ``shown_inputs``: the inputs whose slice per term the table may show; ``None`` lets
     the table match shapes (element, or a row along the class or last dimension). Losses
     whose terms aggregate whole regions (Dice per sample and class) pass ``()``.
@@ -116,8 +118,9 @@ def _rule(
 class Totals:
     """The reduction of terms that arrive in pieces (numpy), summed in float64.
 
-    ``add`` each piece's :class:`Terms` in order; ``finish`` gives the value (rounded to
-    the compute dtype) and its :class:`Reduction`, as :func:`reduce` would on the whole.
+    ``merge`` the ``Totals.of`` each piece's :class:`Terms` in order; ``finish`` gives the
+    value (rounded to the compute dtype) and its :class:`Reduction`, as :func:`reduce`
+    would on the whole.
     """
 
     total: float = 0.0
@@ -127,20 +130,37 @@ class Totals:
     ignored: int = 0
     first: Terms | None = None
 
-    def add(self, piece: Terms) -> None:
+    @classmethod
+    def of(cls, piece: Terms) -> Totals:
+        """The sums of one piece of the terms."""
         import numpy as np
 
         values = piece.values
-        if self.first is None:
-            self.first = piece
-        self.total += float(np.sum(values, dtype=np.float64))
-        self.count += values.size
+        empty = np.empty(0)
+        rule = replace(  # what the rule depends on, without the piece's arrays
+            piece, values=empty, details={},
+            weights=None if piece.weights is None else empty,
+            ignored=None if piece.ignored is None else empty,
+            mean_divisor=None if piece.mean_divisor is None else empty,
+        )
+        out = cls(total=float(np.sum(values, dtype=np.float64)), count=values.size, first=rule)
         if piece.ignored is not None:
-            self.ignored += int(np.count_nonzero(piece.ignored))
+            out.ignored = int(np.count_nonzero(piece.ignored))
         if piece.weights is not None:
-            self.denominator += float(np.sum(piece.weights, dtype=np.float64))
+            out.denominator = float(np.sum(piece.weights, dtype=np.float64))
         if piece.mean_divisor is not None:
-            self.scaled += float(np.sum(values / piece.mean_divisor, dtype=np.float64))
+            out.scaled = float(np.sum(values / piece.mean_divisor, dtype=np.float64))
+        return out
+
+    def merge(self, other: Totals) -> None:
+        """Add the sums of the next piece."""
+        self.total += other.total
+        self.denominator += other.denominator
+        self.scaled += other.scaled
+        self.count += other.count
+        self.ignored += other.ignored
+        if self.first is None:
+            self.first = other.first
 
     def finish(
         self, reduction: str, dtype: Any, shape: tuple[int, ...]

@@ -69,6 +69,13 @@ def prepare(
         )
     if dtype not in DTYPES:
         raise InputError(f"{dtype!r} is not one of {', '.join(DTYPES)}", argument="--dtype")
+    with streaming.remembering():  # each input is scanned once, whichever checks ask
+        return _prepare(spec, values, reduction, dtype, strict)
+
+
+def _prepare(
+    spec: LossSpec, values: dict[str, Any], reduction: str, dtype: str, strict: bool
+) -> Prepared:
     warnings = Warnings(strict)
     if reduction in spec.reduction_warnings:
         warnings.warn(spec.reduction_warnings[reduction], argument="--reduction")

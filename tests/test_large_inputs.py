@@ -116,15 +116,17 @@ def _peak_bytes(function) -> int:
         tracemalloc.stop()
 
 
-def test_validation_and_computation_stay_bounded(big_files):
+@pytest.mark.parametrize("threads", [1, 2])
+def test_validation_and_computation_stay_bounded(big_files, threads, monkeypatch):
+    monkeypatch.setattr(streaming, "workers", lambda: threads)
     a = load_tensor(f"@{big_files}/a.npy", argument="--pred")
     b = load_tensor(f"@{big_files}/b.npy", argument="--target")
     spec = registry().resolve("mse")
-    size = a.nbytes
+    size = a.nbytes  # 64 MB each; a block is 4 MB
     assert _peak_bytes(lambda: prepare(spec, {"pred": a, "target": b})) < size / 8
     results = []
     peak = _peak_bytes(lambda: results.append(losscli.compute("mse", pred=a, target=b)))
-    assert peak < size / 4, peak
+    assert peak < size / 4 * threads, peak
     expected = np.mean((np.asarray(a, np.float64) - np.asarray(b, np.float64)) ** 2)
     assert results[0].value == pytest.approx(expected, rel=1e-6)
     assert results[0].terms is None and results[0].stats.count == a.size

@@ -158,10 +158,13 @@ def _worst_row_sum(target: np.ndarray) -> float:
     """The sum over the class dimension (1, or 0 for 1-D) farthest from 1, blockwise."""
     if target.ndim == 1:
         return sum(float(block.sum(dtype=np.float64)) for block in streaming.blocks(target))
+
+    def farthest(block: np.ndarray) -> float:
+        sums = streaming.along(np.add, block, 1)
+        return float(sums.flat[np.argmax(np.abs(sums - 1.0))]) if sums.size else 1.0
+
     worst = 1.0
-    for block in streaming.blocks(target):
-        sums = block.sum(axis=1, dtype=np.float64)
-        far = float(sums.flat[np.argmax(np.abs(sums - 1.0))]) if sums.size else 1.0
+    for far in streaming.map_blocks(farthest, target):
         worst = far if abs(far - 1.0) > abs(worst - 1.0) else worst
     return worst
 

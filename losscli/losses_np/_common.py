@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from losscli.streaming import along
+
 
 def class_dim(pred: np.ndarray) -> int:
     """The class dimension of a (C), (N, C) or (N, C, d1, ...) input."""
@@ -12,16 +14,16 @@ def class_dim(pred: np.ndarray) -> int:
 
 def logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
     """log Σ exp along ``axis``, shifted by the maximum (0 where it is infinite, as torch)."""
-    peak = np.max(x, axis=axis, keepdims=True)
+    peak = along(np.maximum, x, axis, keepdims=True)
     peak = np.where(np.isinf(peak), 0, peak)
-    return (np.log(np.sum(np.exp(x - peak), axis=axis, keepdims=True)) + peak).squeeze(axis)
+    return (np.log(along(np.add, np.exp(x - peak), axis, keepdims=True)) + peak).squeeze(axis)
 
 
 def log_softmax_lse(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
     """(log_softmax(x), logsumexp(x)) along ``axis`` from one shift by the maximum."""
-    peak = np.max(x, axis=axis, keepdims=True)
+    peak = along(np.maximum, x, axis, keepdims=True)
     shifted = x - peak
-    log_total = np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    log_total = np.log(along(np.add, np.exp(shifted), axis, keepdims=True))
     if np.isinf(peak).any():
         return shifted - log_total, logsumexp(x, axis)
     return shifted - log_total, (log_total + peak).squeeze(axis)
@@ -29,8 +31,8 @@ def log_softmax_lse(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
 
 def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """x − max − log Σ exp(x − max) along ``axis`` (torch.log_softmax)."""
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted = x - along(np.maximum, x, axis, keepdims=True)
+    return shifted - np.log(along(np.add, np.exp(shifted), axis, keepdims=True))
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from losscli.losses_np._common import (
+    along,
     class_dim,
     index_weights,
     log_sigmoid,
@@ -41,7 +42,7 @@ def cross_entropy(
             label_smoothing / classes
         )
         weighted = log_p * q if w is None else log_p * q * w
-        return Terms(-weighted.sum(axis=dim), details=details)
+        return Terms(-along(np.add, weighted, dim), details=details)
     terms = _index_terms(log_p, target, weight, ignore_index, pred.dtype)
     if label_smoothing:
         smooth = -(log_p if w is None else log_p * w).sum(axis=dim)
@@ -81,11 +82,11 @@ def _index_terms(log_p, target, weight, ignore_index, dtype) -> Terms:
 def bce(*, pred: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> Terms:
     """ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)], logs clamped at −100."""
     log_x = np.maximum(np.log(pred), -100)
-    log_1mx = np.maximum(np.log(1 - pred), -100)
     values = (target - 1) * np.maximum(np.log1p(-pred), -100) - target * log_x
     if weight is not None:
         values = values * weight
-    return Terms(values, details={"log x": log_x, "log(1−x)": log_1mx})
+    return Terms(values, details={"log x": log_x,
+                                  "log(1−x)": lambda: np.maximum(np.log(1 - pred), -100)})
 
 
 def bce_with_logits(
@@ -101,7 +102,8 @@ def bce_with_logits(
     values = (1 - target) * pred - scaled
     if weight is not None:
         values = values * weight
-    details = {"σ(x)": sigmoid(pred), "log σ(x)": log_sig, "log(1−σ(x))": log_sigmoid(-pred)}
+    details = {"σ(x)": lambda: sigmoid(pred), "log σ(x)": log_sig,
+               "log(1−σ(x))": lambda: log_sigmoid(-pred)}
     return Terms(values, details=details)
 
 

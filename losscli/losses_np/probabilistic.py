@@ -31,7 +31,7 @@ def poisson_nll(
         y = np.where(counted, target, 2.0).astype(pred.dtype, copy=False)
         stirling = y * np.log(y) - y + 0.5 * np.log(2 * math.pi * y)
         values = values + np.where(counted, stirling, 0)
-    return Terms(values, details={"λ": np.exp(pred) if log_input else pred})
+    return Terms(values, details={"λ": (lambda: np.exp(pred)) if log_input else pred})
 
 
 def gaussian_nll(
