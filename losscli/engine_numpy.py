@@ -46,20 +46,15 @@ def run(prepared: Prepared, *, chunk_elements: int | None = None, top: int = DEF
         terms: Terms = impl(**_kwargs(spec, prepared.params, arrays))
         value, rule = reduce(terms, prepared.reduction)
         details = {k: _float64(v() if callable(v) else v) for k, v in terms.details.items()}
-    return Result(
-        loss=spec.name,
-        reduction=rule,
-        dtype=prepared.dtype,
-        params=prepared.params,
-        inputs=_inputs(prepared),
+    return _result(
+        prepared,
+        rule,
         shown_inputs=terms.shown_inputs,
         value=float(value) if np.ndim(value) == 0 else _float64(value),
         terms=_float64(terms.values),
         term_weights=None if terms.weights is None else _float64(terms.weights),
         ignored=None if terms.ignored is None else np.asarray(terms.ignored, dtype=bool),
         details=details,
-        warnings=list(prepared.warnings),
-        backend="numpy",
     )
 
 
@@ -153,20 +148,9 @@ def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -
     note = f"computed in chunks of {plan.block:,} elements"
     if stats.stride > 1:
         note += "; summary quantiles are estimated from a sample of the terms"
-    return Result(
-        loss=spec.name,
-        reduction=rule,
-        dtype=prepared.dtype,
-        params=prepared.params,
-        inputs=_inputs(prepared),
-        shown_inputs=totals.first.shown_inputs,
-        value=out if value is None else value,
-        terms=out,
-        warnings=list(prepared.warnings),
-        backend="numpy",
-        stats=stats.finish(),
-        notes=[note],
-    )
+    return _result(prepared, rule, shown_inputs=totals.first.shown_inputs,
+                   value=out if value is None else value, terms=out, stats=stats.finish(),
+                   notes=[note])
 
 
 def _in_order(piece, spans: list[tuple[int, int]], state: dict):
@@ -201,9 +185,11 @@ def _kwargs(spec: LossSpec, params: dict[str, Any], arrays: dict[str, np.ndarray
     return {name: merged.get(name) for name in names}
 
 
-def _inputs(prepared: Prepared) -> dict[str, np.ndarray]:
+def _result(prepared: Prepared, rule, **fields: Any) -> Result:
     spec = prepared.spec
-    return {i.name: prepared.arrays[i.name] for i in spec.inputs if i.name in prepared.arrays}
+    inputs = {i.name: prepared.arrays[i.name] for i in spec.inputs if i.name in prepared.arrays}
+    return Result(loss=spec.name, reduction=rule, dtype=prepared.dtype, params=prepared.params,
+                  inputs=inputs, warnings=list(prepared.warnings), backend="numpy", **fields)
 
 
 def _float64(array: Any) -> np.ndarray:

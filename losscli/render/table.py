@@ -92,7 +92,7 @@ def top_table(result, stats, k: int) -> Table:
     table.add_column("share of Σ", justify="right", style="magenta")
     for rank, (flat, value) in enumerate(stats.top[:k], start=1):
         idx = stats.index(flat)
-        share = f"{value / total:.2%}" if total and value >= 0 and total > 0 else "—"
+        share = f"{100 * value / total:.3g}%" if value >= 0 and total > 0 else "—"
         cells = [str(rank), _index(idx), *(_cell(s(idx)) for _, s in columns), _number(value)]
         table.add_row(*map(Text, cells + [share]))
     return table
