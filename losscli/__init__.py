@@ -6,7 +6,8 @@ The Python API mirrors the CLI::
     result = losscli.compute("focal", pred=[[-0.1, 0.9]], target=[[0, 1]], gamma=2.0)
     result.value, result.terms, result.grads, result.params
 
-Importing this package does not import torch; :func:`compute` does, on first call.
+Importing this package does not import torch; :func:`compute` does only when the torch
+backend computes (gradients, a device, ``backend="torch"``; see :mod:`losscli.engine`).
 """
 
 from __future__ import annotations
