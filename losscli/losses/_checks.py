@@ -164,7 +164,7 @@ def _worst_row_sum(target: np.ndarray) -> float:
         return float(sums.flat[np.argmax(np.abs(sums - 1.0))]) if sums.size else 1.0
 
     worst = 1.0
-    for far in streaming.map_blocks(farthest, target):
+    for far in streaming.map_blocks(farthest, target, label="checking --target"):
         worst = far if abs(far - 1.0) > abs(worst - 1.0) else worst
     return worst
 
