@@ -4,7 +4,7 @@ A loss declares its conventions in its :class:`~losscli.registry.LossSpec` (see
 :mod:`losscli.catalog.conventions`); the first one is losscli's own default. Using one
 means computing the loss with a derived declaration: the convention's implementation
 in place of the loss's, its parameter defaults under the user's explicit values, its
-constants, and its reduction rules (:func:`losscli.engine.reduce`). Nothing here
+constants, and its reduction rules (:func:`losscli.terms.reduce`). Nothing here
 imports torch or any of those libraries.
 
 >>> import losscli

@@ -152,6 +152,8 @@ BAD_INPUTS = [
     (("ce", "-p", "@/nonexistent/file.npy", "-t", "[0]"), "--pred", "file.npy"),
     (("ce", "-p", "@setup.cfg.xyz", "-t", "[0]"), "--pred", ""),
     (("ce", "-t", "[0]"), "--pred", "missing"),
+    (("ce", "-p", "[[1,2]]", "-t", "[[0.5,0.5]]", "--ignore-index", "1"), "--ignore-index",
+     "class-index targets"),
 ]
 
 

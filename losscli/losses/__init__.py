@@ -2,5 +2,5 @@
 
 A loss function takes torch tensors (inputs and tensor parameters) and scalar
 parameters as keyword arguments and returns :class:`Terms`, the unreduced
-terms; :func:`losscli.engine.reduce` turns them into the value.
+terms; :func:`losscli.terms.reduce` turns them into the value.
 """

@@ -132,6 +132,12 @@ def cross_entropy(arrays: dict[str, np.ndarray], params: dict[str, Any], warning
         class_index_loss(arrays, params, warnings)
         return
     classes = class_dim_pred(pred)
+    if params.get("ignore_index", -100) != -100:
+        raise InputError(
+            "applies only to class-index targets, but --target holds class probabilities "
+            "(floats); pass integer class indices or drop --ignore-index",
+            argument="--ignore-index",
+        )
     if target.shape != pred.shape:
         raise InputError(
             f"class probabilities must have the shape of --pred {shape_str(pred.shape)}, "

@@ -100,10 +100,10 @@ def _class_factor(alpha, classes: int, dim: int, like: torch.Tensor, *,
     if isinstance(alpha, torch.Tensor):
         factor = alpha.to(like.dtype)
     elif background:
-        factor = torch.full((classes,), float(alpha), dtype=like.dtype)
+        factor = torch.full((classes,), float(alpha), dtype=like.dtype, device=like.device)
         factor[0] = 1 - alpha
     else:
-        factor = torch.full((classes,), float(alpha), dtype=like.dtype)
+        factor = torch.full((classes,), float(alpha), dtype=like.dtype, device=like.device)
     return factor.view([-1] + [1] * (like.dim() - dim - 1))
 
 

@@ -1,7 +1,7 @@
 """Reduction rules of other libraries, by name (``Convention.rules``, losscli.registry).
 
 Each rule turns a library's unreduced terms into its value and says how, with the
-numbers, as :func:`losscli.engine.reduce` does for losscli's own rules:
+numbers, as :func:`losscli.terms.reduce` does for losscli's own rules:
 
 - ``sum_over_batch_size`` (Keras ``Loss(reduction="sum_over_batch_size")``, keras/src/losses/
   loss.py ``reduce_values``): the terms are Keras's per-sample losses ℓ_b and the value is

@@ -61,7 +61,7 @@ def padded_labels(target: torch.Tensor, lengths: torch.Tensor, blank: int) -> to
     else:
         pieces = torch.split(target[: int(lengths.sum())], lengths.tolist())
         rows = torch.stack([F.pad(p, (0, width - p.numel()), value=blank) for p in pieces])
-    inside = torch.arange(width).unsqueeze(0) < lengths.unsqueeze(1)
+    inside = torch.arange(width, device=lengths.device).unsqueeze(0) < lengths.unsqueeze(1)
     return torch.where(inside, rows, torch.full_like(rows, blank))
 
 
@@ -85,14 +85,16 @@ def log_likelihood(
         log_probs = log_probs.float()
     steps, count, _ = log_probs.shape
     states = 2 * labels.shape[1] + 1
-    extended = torch.full((count, states), blank, dtype=torch.long)
+    device = log_probs.device
+    extended = torch.full((count, states), blank, dtype=torch.long, device=device)
     extended[:, 1::2] = labels
     emit = log_probs.gather(2, extended.unsqueeze(0).expand(steps, count, states))
     emit = emit.clamp(min=_NEVER)
-    no_skip = torch.full((count, states), _NEVER, dtype=log_probs.dtype)
+    no_skip = torch.full((count, states), _NEVER, dtype=log_probs.dtype, device=device)
     no_skip[:, 3::2] = torch.where(labels[:, 1:] != labels[:, :-1], 0.0, _NEVER)
-    active = (torch.arange(steps).unsqueeze(1) < input_lengths.unsqueeze(0)).unsqueeze(2)
-    alpha = torch.full((count, states), _NEVER, dtype=log_probs.dtype)
+    frames = torch.arange(steps, device=device)
+    active = (frames.unsqueeze(1) < input_lengths.unsqueeze(0)).unsqueeze(2)
+    alpha = torch.full((count, states), _NEVER, dtype=log_probs.dtype, device=device)
     alpha[:, 0] = 0.0
     for frame, used in zip(emit.unbind(0), active.unbind(0)):
         step = F.pad(alpha, (1, 0), value=_NEVER)[:, :states]
