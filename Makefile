@@ -13,7 +13,7 @@ TORCH  ?= torch==2.13.0
 $(BIN)/losscli: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet "$(TORCH)"
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,crosscheck]'
 	touch $(BIN)/losscli
 
 install: $(BIN)/losscli
