@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 
 from losscli.errors import InputError, LossCliError
-from losscli.inputs import _parse_json, _parse_yaml, load_tensor, to_array
+from losscli.inputs import load_tensor, parse_json, parse_yaml, to_array
 from losscli.registry import LossSpec, registry
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -190,8 +190,8 @@ def read_document(path: pathlib.Path) -> Any:
         raise CaseError(path, f"cannot read the file: {reason}") from None
     try:
         if path.suffix.lower() == ".json":
-            return _parse_json(text, "the file", str(path))
-        return _parse_yaml(text, "the file", str(path))
+            return parse_json(text, "the file", str(path))
+        return parse_yaml(text, "the file", str(path))
     except InputError as exc:
         raise CaseError(path, exc.message) from None
 

@@ -1,0 +1,210 @@
+"""One reader per file extension after ``@`` (case-insensitive):
+
+    .json           JSON
+    .yaml .yml      YAML, plain data only (safe loader; ``!!python/...`` tags are refused)
+    .npy .npz       NumPy, never unpickling (``allow_pickle=False``); .npy files are
+                    memory-mapped, so their data is read as it is used
+    .csv            comma-separated numeric rows; ``#`` comments and blank lines are skipped
+    .txt            whitespace- or comma-separated numeric rows; ``#`` comments allowed
+    .pt .pth        PyTorch, ``torch.load(weights_only=True)``: a tensor, or a dict of
+                    tensors with ``@PATH:KEY``; arbitrary pickles are refused
+
+A CSV/TXT file with one row gives a 1-D array, otherwise a 2-D array. An ``.npz``
+archive holding exactly one array needs no KEY. Nothing is ever evaluated or
+unpickled; torch is imported only to read a .pt/.pth file.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import re
+import typing
+
+import numpy
+
+from losscli.inputs.messages import clip, count, exception_summary, keys_text, quote
+from losscli.inputs.nested import float_from_text, to_array_with_origin
+from losscli.inputs.source import Source, select, single_only
+from losscli.inputs.text import parse_json, parse_yaml
+
+_TORCH_SAFETY = "not a plain tensor file (only tensors are loaded, never arbitrary pickles)"
+
+
+# --------------------------------------------------------------------------- JSON, YAML
+
+
+def _read_json(src: Source) -> numpy.ndarray:
+    """Read a .json file."""
+    data = select(parse_json(src.read_text(), src.name, src.argument), src)
+    return to_array_with_origin(data, src.origin, src.argument)
+
+
+def _read_yaml(src: Source) -> numpy.ndarray:
+    """Read a .yaml/.yml file (plain data only)."""
+    data = parse_yaml(src.read_text(), src.name, src.argument)
+    if data is None:
+        raise src.fail(f"{src.name} holds no data")
+    return to_array_with_origin(select(data, src), src.origin, src.argument)
+
+
+# --------------------------------------------------------------------------- CSV, TXT
+
+
+def _split_row(content: str, commas_only: bool) -> list[str]:
+    """The cells of one CSV (``commas_only``) or TXT row."""
+    if commas_only:
+        return [cell.strip() for cell in content.split(",")]
+    return re.split(r"\s*,\s*|\s+", content)
+
+
+def _parse_cell(cell: str, src: Source, lineno: int, first_row: bool) -> int | float:
+    """One numeric cell of a CSV/TXT file."""
+    if not cell:
+        raise src.fail(f"line {lineno} of {src.name}: empty field")
+    try:
+        value = int(cell)
+    except ValueError:
+        value = float_from_text(cell)
+    if value is None:
+        hint = " (header rows are not supported; comment them out with #)" if first_row else ""
+        raise src.fail(f"line {lineno} of {src.name}: {quote(cell, 40)} is not a number{hint}")
+    return value
+
+
+def _read_rows(src: Source, commas_only: bool) -> list[tuple[int, list[int | float]]]:
+    """(line number, numbers) for every data line of a CSV/TXT file."""
+    rows: list[tuple[int, list[int | float]]] = []
+    for lineno, line in enumerate(src.read_text().splitlines(), start=1):
+        content = line.split("#", 1)[0].strip()
+        if not content:
+            continue
+        cells = _split_row(content, commas_only)
+        values = [_parse_cell(cell, src, lineno, not rows) for cell in cells]
+        if rows and len(values) != len(rows[0][1]):
+            raise src.fail(f"ragged rows in {src.name}: line {lineno} has "
+                           f"{count(len(values))} but line {rows[0][0]} has {len(rows[0][1])}")
+        rows.append((lineno, values))
+    if not rows:
+        raise src.fail(f"{src.name} holds no numbers")
+    return rows
+
+
+def _read_table(src: Source, commas_only: bool) -> numpy.ndarray:
+    """Read a CSV/TXT file: one row gives 1-D, more rows give 2-D."""
+    single_only(src)
+    rows = [values for _, values in _read_rows(src, commas_only)]
+    data: object = rows[0] if len(rows) == 1 else rows
+    return to_array_with_origin(data, src.name, src.argument)
+
+
+def _read_csv(src: Source) -> numpy.ndarray:
+    """Read a .csv file."""
+    return _read_table(src, commas_only=True)
+
+
+def _read_txt(src: Source) -> numpy.ndarray:
+    """Read a .txt file."""
+    return _read_table(src, commas_only=False)
+
+
+# --------------------------------------------------------------------------- NumPy
+
+
+def _refuse_pickle(src: Source) -> typing.NoReturn:
+    """Refuse a NumPy file that would need unpickling."""
+    raise src.fail(f"refusing to load {src.name}: it holds pickled Python objects "
+                   "(only plain numeric arrays are loaded, never pickles)")
+
+
+def _pick_npz(archive: typing.Any, src: Source) -> numpy.ndarray:
+    """The array named by ``src.key`` in an .npz archive (or its only array)."""
+    names = list(archive.files)
+    if src.key is None:
+        if not names:
+            raise src.fail(f"{src.name} holds no arrays")
+        if len(names) > 1:
+            raise src.fail(f"{src.name} holds a mapping; pick an entry with @PATH:KEY, e.g. "
+                           f"{clip(f'@{src.display}:{names[0]}', 80)} "
+                           f"(keys: {keys_text(names)})")
+        name = names[0]
+    elif src.key in names:
+        name = src.key
+    else:
+        raise src.fail(f"no key {quote(src.key, 40)} in {src.name} (keys: {keys_text(names)})")
+    try:
+        array = archive[name]
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            _refuse_pickle(src)
+        raise
+    return to_array_with_origin(array, src.origin, src.argument)
+
+
+def _read_numpy(src: Source) -> numpy.ndarray:
+    """Read a .npy (memory-mapped) or .npz file without ever unpickling."""
+    try:
+        loaded = _load_numpy(src.path)
+    except ValueError as exc:
+        if "pickle" in str(exc):
+            _refuse_pickle(src)
+        raise
+    if hasattr(loaded, "files"):
+        with loaded:
+            return _pick_npz(loaded, src)
+    single_only(src)
+    return to_array_with_origin(loaded, src.name, src.argument)
+
+
+def _load_numpy(path: pathlib.Path) -> typing.Any:
+    """A .npy file memory-mapped read-only (its data is read as it is used, so inputs of
+    any size fit), an .npz archive opened; object arrays fall through to the refusal."""
+    if path.suffix.lower() == ".npy":
+        try:
+            return numpy.load(path, mmap_mode="r", allow_pickle=False)
+        except ValueError as exc:
+            if "Python objects" not in str(exc):
+                raise
+    return numpy.load(path, allow_pickle=False)
+
+
+# --------------------------------------------------------------------------- PyTorch
+
+
+def _read_torch(src: Source) -> numpy.ndarray:
+    """Read a .pt/.pth file with ``weights_only=True``: a tensor or a dict of tensors."""
+    import pickle
+
+    try:
+        import torch
+    except ImportError:
+        raise src.fail(f"cannot read {src.name}: PyTorch is not installed") from None
+    try:
+        loaded = torch.load(src.path, weights_only=True, map_location="cpu")
+    except pickle.UnpicklingError:
+        raise src.fail(f"refusing to load {src.name}: {_TORCH_SAFETY}") from None
+    except Exception as exc:
+        raise src.fail(f"cannot read {src.name} as a PyTorch file: "
+                       f"{exception_summary(exc)}") from None
+    value = select(loaded, src)
+    if not isinstance(value, torch.Tensor):
+        where = f"entry {quote(src.key, 40)} of {src.name}" if src.key else src.name
+        raise src.fail(f"{where} is not a plain tensor (found {type(value).__name__}); "
+                       "only a tensor, or a dict of tensors with @PATH:KEY, is read")
+    return to_array_with_origin(value, src.origin, src.argument)
+
+
+READERS: dict[str, typing.Callable[[Source], numpy.ndarray]] = {
+    ".json": _read_json,
+    ".yaml": _read_yaml,
+    ".yml": _read_yaml,
+    ".npy": _read_numpy,
+    ".npz": _read_numpy,
+    ".csv": _read_csv,
+    ".txt": _read_txt,
+    ".pt": _read_torch,
+    ".pth": _read_torch,
+}
+"""The reader of each supported extension (lower case, with the dot)."""
+
+SUPPORTED_EXTENSIONS: tuple[str, ...] = tuple(READERS)
+"""File extensions understood after ``@`` (case-insensitive)."""

@@ -1,0 +1,174 @@
+"""TENSOR text: inline literals, JSON and YAML documents, standard input.
+
+Grammar of the text forms::
+
+    LITERAL := a JSON number or nested JSON array:  0.5   [1, 0, 2]   [[0.8, 0.1], [0.1, 0.9]]
+               (NaN, Infinity and -Infinity are accepted, as Python's json module does)
+    STDIN   := "-" | "@-"   standard input read as JSON, falling back to YAML
+
+A malformed literal is reported with its position and a hint where one helps
+(``did you mean @preds.npy?``, ``did you mean [1, 2]?``, the JSON spelling of NaN).
+YAML is read with the safe loader (the C one when available): plain data only,
+``!!python/...`` tags are refused. yaml is imported on first use.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import typing
+from collections.abc import Mapping
+
+import numpy
+
+from losscli.errors import InputError
+from losscli.inputs.messages import (
+    clip,
+    exception_summary,
+    input_error,
+    keys_text,
+    one_line,
+    quote,
+    snippet,
+)
+from losscli.inputs.nested import to_array, to_array_with_origin
+
+_LITERAL_STARTS = ("[", "-", "+", ".", "NaN", "Infinity")
+_NOT_PATH_STARTS = ("{", "}", "]", '"', ",", ":")
+_SPELLED_SPECIALS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+# --------------------------------------------------------------------------- literals
+
+
+def _literal_hint(spec: str, json_message: str) -> str:
+    """A suggestion appended to a malformed-literal message, or ''."""
+    if spec.lower() in _SPELLED_SPECIALS:
+        return "; JSON spells these NaN, Infinity and -Infinity"
+    if json_message.startswith("Extra data") and "," in spec and spec[:1] in "0123456789-+.":
+        return f"; did you mean [{clip(spec, 40)}]?"
+    if spec[:1].isdigit() or spec.startswith(_LITERAL_STARTS + _NOT_PATH_STARTS):
+        return ""
+    return f"; did you mean @{clip(spec, 60)}?"
+
+
+def parse_literal(spec: str, argument: str) -> numpy.ndarray:
+    """Parse a JSON number or nested array."""
+    try:
+        data = json.loads(spec)
+    except json.JSONDecodeError as exc:
+        problem = exc.msg[:1].lower() + exc.msg[1:]
+        where = f"at character {exc.pos} of {snippet(spec, exc.pos)}"
+        hint = _literal_hint(spec, exc.msg)
+        message = f"not a valid TENSOR literal: {problem} {where}{hint}"
+        raise input_error(argument, message) from None
+    except RecursionError:
+        raise input_error(argument, "not a valid TENSOR literal: nested too deeply") from None
+    return to_array(data, argument=argument)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def _yaml_problem(exc: Exception) -> str:
+    """One-line description of a YAML error, with its position when known."""
+    problem = getattr(exc, "problem", None)
+    mark = getattr(exc, "problem_mark", None)
+    if problem and mark is not None:
+        return f"{problem} at line {mark.line + 1} column {mark.column + 1}"
+    return one_line(str(exc), 200) or type(exc).__name__
+
+
+def parse_yaml(text: str, name: str, argument: str) -> object:
+    """``yaml.safe_load`` (C loader when available); python tags are refused.
+
+    ``name`` says where ``text`` came from in messages; errors are
+    :class:`InputError` for ``argument``.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)  # a safe loader: plain data only
+    except yaml.constructor.ConstructorError as exc:
+        tag = re.search(r"tag '([^']*)'", str(exc.problem))
+        if tag:
+            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
+            raise input_error(argument, f"YAML tag {quote(shown, 80)} in {name} is not allowed; "
+                              "only plain data is read") from None
+        raise input_error(argument, f"{name} is not valid YAML: {_yaml_problem(exc)}") from None
+    except yaml.YAMLError as exc:
+        raise input_error(argument, f"{name} is not valid YAML: {_yaml_problem(exc)}") from None
+    except RecursionError:
+        raise input_error(argument, f"{name} is nested too deeply") from None
+
+
+def parse_json(text: str, name: str, argument: str) -> object:
+    """``json.loads`` with a one-line, positioned error message.
+
+    ``name`` says where ``text`` came from in messages; errors are
+    :class:`InputError` for ``argument``.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        message = exc.msg[:1].lower() + exc.msg[1:]
+        raise input_error(argument, f"{name} is not valid JSON: {message} "
+                          f"at line {exc.lineno} column {exc.colno}") from None
+
+
+def _parse_json_or_yaml(text: str, name: str, argument: str) -> object:
+    """Parse JSON, falling back to YAML; report the error of the likelier format."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise input_error(argument, f"{name} is nested too deeply") from None
+    except json.JSONDecodeError:
+        pass
+    if not text.lstrip().startswith(("[", "{")):
+        return parse_yaml(text, name, argument)
+    try:
+        return parse_yaml(text, name, argument)
+    except InputError:
+        parse_json(text, name, argument)  # JSON-looking text: raise the clearer JSON error
+        raise
+
+
+# --------------------------------------------------------------------------- stdin
+
+
+def _read_stream(stream: typing.TextIO | None, argument: str) -> str:
+    """All text of standard input (or the given stream)."""
+    if stream is None:
+        raise input_error(argument, "no standard input is available")
+    try:
+        if stream.isatty():
+            raise input_error(argument, "standard input is a terminal; pipe a TENSOR into it")
+    except (AttributeError, ValueError, OSError):
+        pass
+    try:
+        text = stream.read()
+    except UnicodeDecodeError:
+        raise input_error(argument, "standard input is not valid UTF-8 text") from None
+    except (OSError, ValueError) as exc:
+        raise input_error(argument, "cannot read standard input: "
+                          f"{exception_summary(exc)}") from None
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise input_error(argument, "standard input is not valid UTF-8 text") from None
+    return text
+
+
+def load_stdin(stdin: typing.TextIO | None, argument: str) -> numpy.ndarray:
+    """Read a TENSOR as JSON or YAML from ``stdin`` (default: :data:`sys.stdin`)."""
+    text = _read_stream(stdin if stdin is not None else sys.stdin, argument)
+    if not text.strip():
+        raise input_error(argument, "standard input is empty")
+    data = _parse_json_or_yaml(text, "standard input", argument)
+    if isinstance(data, Mapping):
+        raise input_error(argument, "standard input holds a mapping, expected a number or a "
+                          f"nested list (keys: {keys_text([str(k) for k in data])})")
+    return to_array_with_origin(data, "standard input", argument)
