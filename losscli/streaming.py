@@ -230,10 +230,11 @@ def extent(array: np.ndarray) -> tuple[float, float]:
     if _EXTENTS is not None and key in _EXTENTS:
         return _EXTENTS[key]
     lo, hi = np.inf, -np.inf
-    for low, high in map_blocks(lambda block: (block.min(), block.max()), array,
-                                label="checking the inputs"):
-        lo, hi = np.minimum(lo, low), np.maximum(hi, high)
-    found = (float(lo), float(hi)) if array.size else (np.inf, -np.inf)
+    if array.size:  # an empty array has no extent: (inf, -inf)
+        for low, high in map_blocks(lambda block: (block.min(), block.max()), array,
+                                    label="checking the inputs"):
+            lo, hi = np.minimum(lo, low), np.maximum(hi, high)
+    found = (float(lo), float(hi))
     if _EXTENTS is not None:
         _EXTENTS[key] = found
     return found
