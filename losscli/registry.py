@@ -108,14 +108,17 @@ class ParamSpec:
         if self.type == "float_or_tensor" and not isinstance(value, (int, float)):
             return value
         value = int(value) if self.type == "int" else float(value)
+        if self.type == "int" and not -(2**63) <= value < 2**63:
+            raise InputError(f"{value} does not fit a 64-bit integer", argument=self.option)
+        # Written so that NaN fails every bound.
         if self.minimum is not None:
-            too_small = value <= self.minimum if self.exclusive_minimum else value < self.minimum
-            if too_small:
+            ok = value > self.minimum if self.exclusive_minimum else value >= self.minimum
+            if not ok:
                 bound = ">" if self.exclusive_minimum else ">="
                 raise InputError(
                     f"must be {bound} {self.minimum:g}, got {value:g}", argument=self.option
                 )
-        if self.maximum is not None and value > self.maximum:
+        if self.maximum is not None and not value <= self.maximum:
             raise InputError(f"must be <= {self.maximum:g}, got {value:g}", argument=self.option)
         return value
 

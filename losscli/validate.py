@@ -7,6 +7,7 @@ function. Nothing here imports torch, so every backend gets the same checks.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,12 +108,14 @@ def _coerce(param, value: Any) -> Any:
         if param.type == "bool":
             return bool(value)
         if param.type == "int" or (param.type == "choice" and isinstance(param.default, int)):
+            if isinstance(value, numbers.Integral):  # exact, also beyond 2**53
+                return int(value)
             if float(value) != int(float(value)):
                 raise ValueError
             return int(float(value))
         if param.type in ("float", "float_or_tensor"):
             return float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InputError(f"expected a {param.type}, got {value!r}", argument=param.option) from None
     return value
 

@@ -55,3 +55,35 @@ def test_empty_inputs_are_checked_not_crashed(cli, spec, backend):
             args = [*example_args(spec, **{item.name: empty}), "--backend", backend, "-q"]
             out = cli(*args)
             assert_handled(out, *args)
+
+
+BOUNDED = [(s, p) for s in SPECS for p in s.params
+           if p.type == "float" and (p.minimum is not None or p.maximum is not None)]
+INTS = [(s, p) for s in SPECS for p in s.params if p.type == "int"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("spec", "param"), BOUNDED, ids=lambda x: getattr(x, "name", ""))
+def test_nan_fails_a_parameter_bound(cli, spec, param, backend):
+    out = cli(*example_args(spec, **{param.name: "nan"}), "--backend", backend)
+    assert out.code == 2, out.stderr
+    assert out.stderr.startswith(f"losscli: error: {param.option}: must be ")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("spec", "param"), INTS, ids=lambda x: getattr(x, "name", ""))
+def test_integer_parameters_must_fit_64_bits(cli, spec, param, backend):
+    for value in ("99999999999999999999", "-9223372036854775809"):
+        out = cli(*example_args(spec, **{param.name: value}), "--backend", backend)
+        assert out.code == 2, out.stderr
+        assert out.stderr.startswith(f"losscli: error: {param.option}: "), out.stderr
+
+
+def test_integer_parameters_are_exact_to_64_bits():
+    from losscli.validate import prepare
+
+    spec = registry().resolve("nll")
+    values = {"pred": [[-0.1, -2.0]], "target": [1], "ignore_index": 2**63 - 1}
+    assert prepare(spec, values).params["ignore_index"] == 2**63 - 1
+    with pytest.raises(Exception, match="--ignore-index: expected a int"):
+        prepare(spec, {**values, "ignore_index": float("inf")})
