@@ -48,7 +48,8 @@ class Expectation:
     rel_error: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"expected": self.expected, "rtol": self.rtol, "atol": self.atol, "ok": self.ok}
+        return {"expected": _jsonable(self.expected), "rtol": self.rtol, "atol": self.atol,
+                "ok": self.ok}
 
     def describe(self, got: Any) -> str:
         verdict = "matches" if self.ok else "differs from"
@@ -136,7 +137,7 @@ class Result:
             "dtype": self.dtype,
             "backend": self.backend,
             **({"device": self.device} if self.device else {}),
-            "params": self.params,
+            "params": _jsonable(self.params),
             "inputs": {name: {"shape": list(a.shape)} for name, a in self.inputs.items()},
             "value": None if summarised and isinstance(self.value, np.ndarray)
             else _jsonable(self.value),
@@ -176,6 +177,10 @@ def _jsonable(value: Any) -> Any:
         if value.ndim == 0:
             return _jsonable(value.item())
         return [_jsonable(v) for v in value]
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (float, np.floating)):
         return float(value) if math.isfinite(value) else None
     return value

@@ -87,3 +87,27 @@ def test_integer_parameters_are_exact_to_64_bits():
     assert prepare(spec, values).params["ignore_index"] == 2**63 - 1
     with pytest.raises(Exception, match="--ignore-index: expected a int"):
         prepare(spec, {**values, "ignore_index": float("inf")})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("extra", [
+    ("--margin", "inf"), ("--expect", "Infinity"), ("--expect", "[NaN, 1, -Infinity]"),
+    ("--reduction", "none", "--max-elements", "1", "--expect", "[NaN, 1, -Infinity]"),
+])
+def test_json_output_of_non_finite_parameters_and_expectations(cli, extra, backend):
+    import json
+
+    spec = registry().resolve("margin-ranking")
+    out = cli(*example_args(spec), *extra, "--json", "--backend", backend)
+    assert out.code in (0, 1), out.stderr
+    data = json.loads(out.stdout)  # strict JSON: NaN and ±inf are null
+    assert data["params"]["margin"] is None or "--expect" in extra
+
+
+def test_json_output_of_a_non_finite_tensor_parameter(cli):
+    import json
+
+    spec = registry().resolve("cross-entropy")
+    out = cli(*example_args(spec, weight="[Infinity, 1, NaN]"), "--json")
+    assert out.code == 0, out.stderr
+    assert json.loads(out.stdout)["params"]["weight"] == [None, 1.0, None]
