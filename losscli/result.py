@@ -100,11 +100,21 @@ class Result:
         return summarize(self.terms, self.ignored, top=top)
 
     def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Expectation:
-        """Compare the value with ``expected`` (a number, or a nested list for 'none')."""
+        """Compare the value with ``expected`` (a number, or a nested list for 'none').
+
+        An infinite expectation matches only the same infinity; NaN matches NaN.
+        """
+        for option, tolerance in (("--rtol", rtol), ("--atol", atol)):
+            if not tolerance >= 0:
+                raise InputError(f"must be a non-negative number, got {tolerance:g}",
+                                 argument=option)
         got = np.asarray(self.value, dtype=np.float64)
         want = np.asarray(expected, dtype=np.float64)
         try:
-            diff = np.abs(np.broadcast_to(got, np.broadcast_shapes(got.shape, want.shape)) - want)
+            with np.errstate(invalid="ignore"):  # inf − inf
+                diff = np.abs(
+                    np.broadcast_to(got, np.broadcast_shapes(got.shape, want.shape)) - want
+                )
         except ValueError:
             raise InputError(
                 f"expected shape {list(want.shape)} does not match the value's shape "
@@ -112,7 +122,8 @@ class Result:
                 argument="--expect",
             ) from None
         both_nan = np.isnan(got) & np.isnan(want)  # NaN expected and NaN got: a match
-        ok = bool(np.all((diff <= atol + rtol * np.abs(want)) | (got == want) | both_nan))
+        close = np.isfinite(want) & (diff <= atol + rtol * np.abs(want))
+        ok = bool(np.all(close | (got == want) | both_nan))
         abs_error = float(np.max(diff)) if diff.size else 0.0
         with np.errstate(divide="ignore", invalid="ignore"):
             rel = np.where(want != 0, diff / np.abs(want), np.where(diff == 0, 0.0, np.inf))

@@ -111,3 +111,22 @@ def test_json_output_of_a_non_finite_tensor_parameter(cli):
     out = cli(*example_args(spec, weight="[Infinity, 1, NaN]"), "--json")
     assert out.code == 0, out.stderr
     assert json.loads(out.stdout)["params"]["weight"] == [None, 1.0, None]
+
+
+@pytest.mark.parametrize(("expect", "code"), [
+    ("Infinity", 1), ("-Infinity", 1), ("1.0000001", 0), ("NaN", 1),
+])
+def test_an_infinite_expectation_matches_only_infinity(cli, expect, code):
+    out = cli("l1", "--pred", "[1]", "--target", "[0]", "--expect", expect, "-q")
+    assert out.code == code, out.stderr
+    out = cli("l1", "--pred", "[Infinity]", "--target", "[0]", "--expect", "Infinity", "-q")
+    assert out.code == 0 and "RuntimeWarning" not in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize(("option", "value"), [
+    ("--rtol", "-1"), ("--rtol", "nan"), ("--atol", "-1e-9"), ("--atol", "nan"),
+])
+def test_negative_or_nan_tolerances_are_input_errors(cli, option, value):
+    out = cli("l1", "--pred", "[1]", "--target", "[0]", "--expect", "1", option, value)
+    assert out.code == 2
+    assert out.stderr.startswith(f"losscli: error: {option}: must be a non-negative number")
