@@ -130,3 +130,13 @@ def test_negative_or_nan_tolerances_are_input_errors(cli, option, value):
     out = cli("l1", "--pred", "[1]", "--target", "[0]", "--expect", "1", option, value)
     assert out.code == 2
     assert out.stderr.startswith(f"losscli: error: {option}: must be a non-negative number")
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_every_loss_computes_in_half_precision_on_torch(cli, spec, dtype):
+    args = [*example_args(spec), "--backend", "torch", "--grad", "-q"]
+    reference = cli(*args, "--dtype", "float64")
+    out = cli(*args, "--dtype", dtype)
+    assert out.code == 0, out.stderr
+    assert float(out.stdout) == pytest.approx(float(reference.stdout), rel=2e-2, abs=1e-2)

@@ -16,15 +16,30 @@ def multi_margin(
     margin: float,
     weight: torch.Tensor | None,
 ) -> Terms:
-    """ℓᵢ = Σ_{c≠y} w[y]·max(0, margin − x_y + x_c)^p / C (torch.nn.MultiMarginLoss)."""
-    return Terms(
-        F.multi_margin_loss(pred, target, p=p, margin=margin, weight=weight, reduction="none")
-    )
+    """ℓᵢ = Σ_{c≠y} w[y]·max(0, margin − x_y + x_c)^p / C (torch.nn.MultiMarginLoss).
+
+    Half precision on the CPU runs in float32 (PyTorch has no CPU kernel for it).
+    """
+    x = _cpu_kernel_dtype(pred)
+    weight = None if weight is None else weight.to(x.dtype)
+    values = F.multi_margin_loss(x, target, p=p, margin=margin, weight=weight, reduction="none")
+    return Terms(values.to(pred.dtype))
 
 
 def multilabel_margin(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
-    """ℓᵢ = Σ_{j∈Y} Σ_{k∉Y} max(0, 1 − (x_j − x_k)) / C (torch.nn.MultiLabelMarginLoss)."""
-    return Terms(F.multilabel_margin_loss(pred, target, reduction="none"))
+    """ℓᵢ = Σ_{j∈Y} Σ_{k∉Y} max(0, 1 − (x_j − x_k)) / C (torch.nn.MultiLabelMarginLoss).
+
+    Half precision on the CPU runs in float32 (PyTorch has no CPU kernel for it).
+    """
+    values = F.multilabel_margin_loss(_cpu_kernel_dtype(pred), target, reduction="none")
+    return Terms(values.to(pred.dtype))
+
+
+def _cpu_kernel_dtype(x: torch.Tensor) -> torch.Tensor:
+    """``x``, in float32 if it is float16/bfloat16 on the CPU."""
+    if x.device.type == "cpu" and x.dtype in (torch.float16, torch.bfloat16):
+        return x.float()
+    return x
 
 
 def soft_margin(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
