@@ -88,16 +88,33 @@ def _prepare(
         if param.type in ("tensor", "float_or_tensor") and value is not None:
             array = to_array(value, argument=param.option)
             if param.type == "float_or_tensor" and array.ndim == 0:
-                params[param.name] = param.check(float(array))
+                params[param.name] = _fits(param, param.check(float(array)), dtype)
                 continue
             _check_finite(array, param.option, warnings)
             arrays[param.name] = array.astype(np.float64)
             params[param.name] = array.tolist()
         else:
-            params[param.name] = param.check(_coerce(param, value))
+            params[param.name] = _fits(param, param.check(_coerce(param, value)), dtype)
     if spec.check:
         spec.load("check")(arrays, params, warnings)
     return Prepared(spec, arrays, params, reduction, dtype, warnings)
+
+
+#: The largest finite number of each compute dtype.
+_LARGEST = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38,
+            "float32": float(np.finfo(np.float32).max), "float64": float(np.finfo(np.float64).max)}
+
+
+def _fits(param, value: Any, dtype: str) -> Any:
+    """A finite float parameter must stay finite in the compute dtype; return it."""
+    if param.type in ("float", "float_or_tensor") and isinstance(value, float):
+        if np.isfinite(value) and abs(value) > _LARGEST[dtype]:
+            raise InputError(
+                f"{value:g} overflows {dtype} (largest {_LARGEST[dtype]:g}); give a smaller "
+                "value, inf, or a wider --dtype",
+                argument=param.option,
+            )
+    return value
 
 
 def _coerce(param, value: Any) -> Any:

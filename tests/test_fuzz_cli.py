@@ -140,3 +140,25 @@ def test_every_loss_computes_in_half_precision_on_torch(cli, spec, dtype):
     out = cli(*args, "--dtype", dtype)
     assert out.code == 0, out.stderr
     assert float(out.stdout) == pytest.approx(float(reference.stdout), rel=2e-2, abs=1e-2)
+
+
+UNBOUNDED_SIDE = [
+    (s, p, "1e39" if p.maximum is None else "-1e39") for s in SPECS for p in s.params
+    if p.type in ("float", "float_or_tensor") and (p.maximum is None or p.minimum is None)
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("spec", "param", "value"), UNBOUNDED_SIDE,
+                         ids=lambda x: getattr(x, "name", x))
+def test_a_parameter_beyond_the_compute_dtype_is_an_input_error(cli, spec, param, value,
+                                                                 backend):
+    args = example_args(spec, **{param.name: value})
+    out = cli(*args, "--backend", backend, "--dtype", "float32")
+    assert out.code == 2, out.stderr
+    assert out.stderr.startswith(f"losscli: error: {param.option}: {float(value):g} overflows")
+    assert cli(*args, "--backend", backend, "--dtype", "float64").code in (0, 1)
+    half = value.replace("e39", "e5")
+    out = cli(*example_args(spec, **{param.name: half}), "--backend", "torch", "--dtype",
+              "float16")
+    assert out.code == 2 and "overflows float16" in out.stderr, out.stderr
