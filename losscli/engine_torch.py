@@ -130,8 +130,11 @@ def _tensor(spec: LossSpec, name: str, array: np.ndarray, dtype, device, require
 
 
 def _contiguous(array: np.ndarray) -> np.ndarray:
-    """A C-contiguous array of the same shape (np.ascontiguousarray would make 0-d 1-d)."""
-    return array if array.flags.c_contiguous else array.copy(order="C")
+    """A C-contiguous, writable array of the same shape (np.ascontiguousarray would make 0-d
+    1-d); read-only data (memory-mapped .npy files) is copied, which torch requires."""
+    if array.flags.c_contiguous and array.flags.writeable:
+        return array
+    return array.copy(order="C")
 
 
 def _gradients(value: torch.Tensor, tensors: dict) -> dict[str, np.ndarray]:

@@ -162,3 +162,18 @@ def test_a_parameter_beyond_the_compute_dtype_is_an_input_error(cli, spec, param
     out = cli(*example_args(spec, **{param.name: half}), "--backend", "torch", "--dtype",
               "float16")
     assert out.code == 2 and "overflows float16" in out.stderr, out.stderr
+
+
+def test_npy_inputs_on_torch_give_no_pytorch_warning(tmp_path):
+    import subprocess
+    import sys
+
+    np.save(tmp_path / "pred.npy", np.array([[0.8, 0.1], [0.4, 1.5]], dtype=np.float32))
+    np.save(tmp_path / "target.npy", np.array([1, 0]))
+    proc = subprocess.run(
+        [sys.executable, "-m", "losscli", "cross-entropy", "--pred", "@pred.npy", "--target",
+         "@target.npy", "--backend", "torch", "--grad", "-q"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
