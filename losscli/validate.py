@@ -182,7 +182,8 @@ def _check_finite(
         )
 
 
-#: The values outside each domain (NaN and ±inf are the finite check's business).
+#: The values outside each domain; NaN is the finite check's business, but ±inf is a value
+#: (no probability, label or non-negative number is −inf).
 _OUTSIDE = {
     "prob": lambda b: (b < 0) | (b > 1),
     "nonneg": lambda b: b < 0,
@@ -204,7 +205,7 @@ def _check_domain(spec: InputSpec, array: np.ndarray, extent: tuple[float, float
         if (lo > low or (lo == low and not strict)) and hi <= high:
             return
     if array.dtype.kind == "f":
-        bad = streaming.first(array, lambda b: np.isfinite(b) & outside(b))
+        bad = streaming.first(array, lambda b: ~np.isnan(b) & outside(b))
     else:
         bad = streaming.first(array, outside)
     if bad is not None:

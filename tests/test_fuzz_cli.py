@@ -177,3 +177,26 @@ def test_npy_inputs_on_torch_give_no_pytorch_warning(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
+
+
+DOMAIN_INPUTS = [(s, i) for s in SPECS for i in s.inputs
+                 if i.domain in ("prob", "sign", "binary", "nonneg", "positive")
+                 and i.kind == "float" and i.name in s.example]
+
+
+def _with_first(spec, name: str, value: float) -> str:
+    import json
+
+    array = np.array(json.loads(spec.example[name]), dtype=float)
+    array.flat[0] = value
+    return json.dumps(array.tolist())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("spec", "item"), DOMAIN_INPUTS, ids=lambda x: x.name)
+def test_minus_infinity_is_outside_every_bounded_domain(cli, spec, item, backend):
+    args = example_args(spec, **{item.name: _with_first(spec, item.name, -np.inf)})
+    out = cli(*args, "--backend", backend)
+    assert out.code == 2, out.stderr
+    assert out.stderr.startswith(f"losscli: error: {item.option}: value -inf is outside")
+
