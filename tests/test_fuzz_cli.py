@@ -200,3 +200,19 @@ def test_minus_infinity_is_outside_every_bounded_domain(cli, spec, item, backend
     assert out.code == 2, out.stderr
     assert out.stderr.startswith(f"losscli: error: {item.option}: value -inf is outside")
 
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("spec", "item"), DOMAIN_INPUTS, ids=lambda x: x.name)
+def test_nan_in_a_bounded_domain_is_computed_or_refused(cli, spec, item, backend):
+    args = example_args(spec, **{item.name: _with_first(spec, item.name, np.nan)})
+    out = cli(*args, "--backend", backend, "-q")
+    assert_handled(out, *args)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("name", ["pred", "target"])
+def test_bce_refuses_nan_probabilities(cli, name, backend):
+    spec = registry().resolve("bce")
+    out = cli(*example_args(spec, **{name: _with_first(spec, name, np.nan)}), "--backend", backend)
+    assert out.code == 2
+    assert out.stderr.startswith(f"losscli: error: --{name}: NaN is not a probability")

@@ -141,7 +141,7 @@ SPECS = (
         conventions=BCE_CONVENTIONS,
         impl="losscli.losses.classification:bce",
         numpy_impl="losscli.losses_np.classification:bce", chunks="elements",
-        check="losscli.losses._checks:bce",
+        check="losscli.losses._checks:bce_probabilities",
         aliases=("BCELoss", "binary_cross_entropy"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",),
         notes=("Takes probabilities: for raw scores use bce-with-logits (numerically stable).",),

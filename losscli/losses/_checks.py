@@ -186,6 +186,18 @@ def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None
         broadcastable(pos_weight, shape, "--pos-weight", "pred shape")
 
 
+def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """bce: as :func:`bce`, and NaN is no probability (torch.nn.BCELoss refuses it)."""
+    bce(arrays, params, warnings)
+    for name in ("pred", "target"):
+        if np.isnan(streaming.extent(arrays[name])).any():
+            raise InputError(
+                "NaN is not a probability in [0, 1], and BCELoss refuses it; drop or replace "
+                "the NaN values",
+                argument="--" + name,
+            )
+
+
 def multi_margin(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """(C) or (N, C) scores with class-index targets."""
     pred = arrays["pred"]
