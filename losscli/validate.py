@@ -70,7 +70,9 @@ def prepare(
         )
     if dtype not in DTYPES:
         raise InputError(f"{dtype!r} is not one of {', '.join(DTYPES)}", argument="--dtype")
-    with streaming.remembering():  # each input is scanned once, whichever checks ask
+    # Each input is scanned once, whichever checks ask; the checks find faults by comparing,
+    # so the overflow of an intermediate (a box area of huge corners) is no news to the user.
+    with streaming.remembering(), np.errstate(all="ignore"):
         return _prepare(spec, values, reduction, dtype, strict)
 
 

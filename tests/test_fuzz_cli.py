@@ -216,3 +216,27 @@ def test_bce_refuses_nan_probabilities(cli, name, backend):
     out = cli(*example_args(spec, **{name: _with_first(spec, name, np.nan)}), "--backend", backend)
     assert out.code == 2
     assert out.stderr.startswith(f"losscli: error: --{name}: NaN is not a probability")
+
+
+def _python_warnings(cli, *args: str) -> list[str]:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = cli(*args)
+    assert_handled(out, *args)
+    return [f"{w.category.__name__}: {w.message}" for w in caught]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("pred", [
+    "[[0, 0, 2, 2], [1, 1, 3, 4], [1e-300, 0, 1e300, 1e38]]",  # an area beyond float64
+    "[[0, 0, 2, 2], [1, 1, 3, 4], [-Infinity, -Infinity, -Infinity, -Infinity]]",  # inf − inf
+])
+def test_checks_of_huge_boxes_give_no_numpy_warning(cli, pred, backend):
+    target = "[[1, 1, 3, 3], [1, 1, 3, 4], [1, 1, 2, 3]]"
+    for loss in ("iou", "diou", "ciou"):
+        args = (loss, "--pred", pred, "--target", target, "--backend", backend, "--dtype",
+                "float64")
+        assert _python_warnings(cli, *args) == []
+
