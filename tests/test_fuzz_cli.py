@@ -240,3 +240,10 @@ def test_checks_of_huge_boxes_give_no_numpy_warning(cli, pred, backend):
                 "float64")
         assert _python_warnings(cli, *args) == []
 
+
+def test_ctc_check_reads_integer_frames_without_wrapping(cli, tmp_path):
+    np.save(tmp_path / "pred.npy", np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0]], dtype=np.uint8))
+    args = ("ctc", "--pred", f"@{tmp_path / 'pred.npy'}", "--target", "[1, 2]",
+            "--input-lengths", "3", "--target-lengths", "2", "--backend", "torch", "-q")
+    assert _python_warnings(cli, *args) == []
+    assert "logsumexp 1.862" in cli(*args).stderr

@@ -281,6 +281,7 @@ def _ctc_labels(target: np.ndarray, lengths: np.ndarray, batched: bool) -> list[
 def _warn_not_log_probs(pred: np.ndarray, warnings) -> None:
     if not np.all(np.isfinite(pred)) or pred.size == 0:
         return
+    pred = pred.astype(np.float64, copy=False)  # integers (a uint8 file) would wrap around
     peak = pred.max(axis=-1, keepdims=True)
     norm = (peak + np.log(np.exp(pred - peak).sum(axis=-1, keepdims=True))).squeeze(-1)
     worst = float(norm.flat[np.argmax(np.abs(norm))])
