@@ -84,7 +84,7 @@ def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | N
         return None
     if spec.chunks == "rows" and first.ndim < 2:
         return None
-    names = {i.name for i in spec.inputs}
+    names = {i.name for i in spec.inputs} | {p.name for p in spec.params if p.per_sample}
     sliced = tuple(
         name for name, a in arrays.items()
         if name in names or (a.ndim == first.ndim and a.shape[0] == first.shape[0])

@@ -91,6 +91,9 @@ class ParamSpec:
     maximum: float | None = None
     exclusive_minimum: bool = False
     choices: tuple[Any, ...] = ()
+    #: A tensor of one value per sample (dimension 0 of the inputs, e.g. scikit-learn's
+    #: sample_weight): cut with the inputs when they are computed in chunks.
+    per_sample: bool = False
 
     @property
     def option(self) -> str:

@@ -247,3 +247,20 @@ def test_ctc_check_reads_integer_frames_without_wrapping(cli, tmp_path):
             "--input-lengths", "3", "--target-lengths", "2", "--backend", "torch", "-q")
     assert _python_warnings(cli, *args) == []
     assert "logsumexp 1.862" in cli(*args).stderr
+
+
+@pytest.mark.parametrize("loss", ["zero-one", "hinge", "log-loss"])
+def test_per_sample_weights_are_cut_with_the_rows_in_chunks(loss):
+    import losscli
+
+    rng = np.random.default_rng(0)
+    pred = rng.random((40, 3))
+    pred /= pred.sum(axis=1, keepdims=True)
+    values = {"pred": pred, "target": rng.integers(0, 3, 40), "sample_weight": rng.random(40)}
+    for reduction in ("mean", "sum", "none"):
+        whole = losscli.compute(loss, backend="numpy", reduction=reduction, dtype="float64",
+                                **values)
+        chunked = losscli.compute(loss, backend="numpy", reduction=reduction, dtype="float64",
+                                  chunk_elements=12, **values)
+        assert chunked.notes and "chunks" in chunked.notes[0]
+        np.testing.assert_allclose(chunked.value, whole.value, rtol=1e-12)

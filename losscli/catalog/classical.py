@@ -9,6 +9,7 @@ _SAMPLE_WEIGHT = ParamSpec(
     "tensor",
     None,
     "TENSOR of N per-sample weights wᵢ >= 0: terms are wᵢ·ℓᵢ and the mean divides by Σ wᵢ",
+    per_sample=True,
 )
 _RULE = (
     "mean: Σ ℓᵢ / N over the N samples, or Σ wᵢ·ℓᵢ / Σ wᵢ with --sample-weight "
