@@ -109,7 +109,7 @@ def load_impl(target: str, kwargs: dict[str, Any] | None = None) -> Callable:
     if inspect.isclass(obj):
         try:
             return obj(**kwargs)
-        except Exception as error:  # noqa: BLE001 - user code
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - user code
             raise UsageError(f"--impl: {attr}(**{kwargs}) failed: {_oneline(error)}") from None
     if not callable(obj):
         raise UsageError(f"--impl: {attr} is a {type(obj).__name__}, not a function or class")
@@ -133,7 +133,7 @@ def _import(where: str):
         return importlib.import_module(where)
     except LossCliError:
         raise
-    except Exception as error:  # noqa: BLE001 - importing user code can raise anything
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - importing user code can raise anything
         raise UsageError(f"--impl: importing {where} failed: {_oneline(error)}") from None
 
 
@@ -177,10 +177,15 @@ def run_trial(spec: LossSpec, impl: Callable, label: str, values: dict[str, np.n
             tensors[i.name] = torch.tensor(array, dtype=dtype, requires_grad=i.name in wrt)
     try:
         out = impl(*tensors.values())
-        got = out if isinstance(out, torch.Tensor) else torch.as_tensor(out)
-    except Exception as error:  # noqa: BLE001 - user code
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - user code
         return _fail(trial, f"raised {_oneline(error)}")
-    trial.got = got.detach().to(torch.float64).numpy()
+    try:
+        got = out if isinstance(out, torch.Tensor) else torch.as_tensor(out)
+        if got.is_complex():
+            raise TypeError(f"complex values ({got.dtype})")
+        trial.got = got.detach().to(torch.float64).cpu().numpy()
+    except Exception as error:  # noqa: BLE001 - whatever the user's object does
+        return _fail(trial, f"returned no real tensor ({_oneline(error)})")
     want = np.asarray(reference.value, dtype=np.float64)
     if trial.got.shape != want.shape:
         if trial.got.size != want.size:
@@ -191,7 +196,10 @@ def run_trial(spec: LossSpec, impl: Callable, label: str, values: dict[str, np.n
     if not ok:
         _fail(trial, "value")
     if wrt and got.requires_grad:
-        found = torch.autograd.grad(got.sum(), [tensors[n] for n in wrt], allow_unused=True)
+        try:  # runs the implementation's backward
+            found = torch.autograd.grad(got.sum(), [tensors[n] for n in wrt], allow_unused=True)
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - user code
+            return _fail(trial, f"backward raised {_oneline(error)}")
         worst, bad = 0.0, []
         for name, g in zip(wrt, found):
             mine = np.zeros(values[name].shape) if g is None else g.detach().numpy()

@@ -264,3 +264,69 @@ def test_per_sample_weights_are_cut_with_the_rows_in_chunks(loss):
                                   chunk_elements=12, **values)
         assert chunked.notes and "chunks" in chunked.notes[0]
         np.testing.assert_allclose(chunked.value, whole.value, rtol=1e-12)
+
+
+BROKEN_IMPLS = '''
+import sys
+
+import torch
+
+
+def exits(pred, target):
+    sys.exit(0)
+
+
+def complex_value(pred, target):
+    return torch.complex(pred, pred).abs().mean().to(torch.complex64)
+
+
+def meta_value(pred, target):
+    return torch.empty((), device="meta")
+
+
+def sparse_value(pred, target):
+    return torch.eye(2).to_sparse()
+
+
+class _Refuses(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return x.abs().mean()
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError("no backward here")
+
+
+def broken_backward(pred, target):
+    return _Refuses.apply(pred - target)
+
+
+class ExitsOnInit:
+    def __init__(self):
+        sys.exit(3)
+'''
+
+
+@pytest.mark.parametrize(("attr", "problem"), [
+    ("exits", "raised SystemExit"), ("complex_value", "returned no real tensor"),
+    ("meta_value", "returned no real tensor"), ("sparse_value", "returned no real tensor"),
+    ("broken_backward", "backward raised RuntimeError"),
+])
+def test_compare_reports_a_misbehaving_implementation_as_failing(cli, tmp_path, attr, problem):
+    path = tmp_path / "impls.py"
+    path.write_text(BROKEN_IMPLS)
+    out = cli("compare", "l1", "--impl", f"{path}:{attr}", "--trials", "1",
+              "--case-out", str(tmp_path / "case.yaml"))
+    assert out.code == 1, out.stderr
+    assert problem[:20] in " ".join(out.stdout.split())
+
+
+def test_compare_reports_an_exit_while_loading_as_an_input_error(cli, tmp_path):
+    (tmp_path / "impls.py").write_text(BROKEN_IMPLS)
+    (tmp_path / "exits.py").write_text("import sys\nsys.exit(0)\n")
+    out = cli("compare", "l1", "--impl", f"{tmp_path / 'impls.py'}:ExitsOnInit")
+    assert out.code == 2 and "ExitsOnInit(**{}) failed: SystemExit: 3" in out.stderr
+    out = cli("compare", "l1", "--impl", f"{tmp_path / 'exits.py'}:f")
+    assert out.code == 2 and "failed: SystemExit: 0" in out.stderr
+
