@@ -195,7 +195,7 @@ def compare_command(
     impl_kwargs: str | None = typer.Option(None, "--impl-kwargs", metavar="JSON",
                                            help="keyword arguments for the class (or the "
                                            "function), e.g. '{\"gamma\": 2}'"),
-    seed: int = typer.Option(0, "--seed", help="seed of the random inputs"),
+    seed: int = typer.Option(0, "--seed", min=0, help="seed of the random inputs"),
     trials: int = typer.Option(8, "--trials", min=0, max=200, help="random inputs to try"),
     reduction: str = typer.Option("mean", "--reduction", "-r",
                                   help="the reduction your implementation applies"),
@@ -217,6 +217,7 @@ def compare_command(
       losscli compare softmax-focal --impl my_focal.py:FocalLoss --impl-kwargs '{"gamma": 2}'
     """
     import json
+    import math
 
     from losscli.compare import Tolerance, compare, load_impl, render_report, write_case
 
@@ -224,6 +225,10 @@ def compare_command(
     if reduction not in spec.reductions:
         raise InputError(f"{reduction!r} is not one of {', '.join(spec.reductions)}",
                          argument="--reduction")
+    for option, tolerance in (("--rtol", rtol), ("--atol", atol)):
+        if not 0 <= tolerance < math.inf:
+            raise InputError(f"must be a finite non-negative number, got {tolerance:g}",
+                             argument=option)
     values, params = loss_options(spec, ctx.args, inputs=True, lists=False)
     kwargs = {}
     if impl_kwargs:

@@ -330,3 +330,12 @@ def test_compare_reports_an_exit_while_loading_as_an_input_error(cli, tmp_path):
     out = cli("compare", "l1", "--impl", f"{tmp_path / 'exits.py'}:f")
     assert out.code == 2 and "failed: SystemExit: 0" in out.stderr
 
+
+@pytest.mark.parametrize("args", [
+    ("--seed", "-1"), ("--rtol", "nan"), ("--rtol", "-1"), ("--atol", "inf"),
+])
+def test_compare_refuses_bad_seeds_and_tolerances(cli, args):
+    impl = "torch.nn.functional:l1_loss"
+    out = cli("compare", "l1", "--impl", impl, *args)
+    assert_handled(out, *args)
+    assert out.code == 2 and args[0] in out.stderr
