@@ -167,6 +167,8 @@ def plot_command(
     _, params = loss_options(spec, ctx.args, inputs=False, lists=True)
     others = tuple(registry().resolve(n.strip()) for n in (with_ or "").split(",") if n.strip())
     lo, hi = _floats(range_, "--range", 2) if range_ else (None, None)
+    if range_:
+        axis.check_range(lo, hi)
     if out:
         from losscli.plot.image import check_path
 

@@ -339,3 +339,14 @@ def test_compare_refuses_bad_seeds_and_tolerances(cli, args):
     out = cli("compare", "l1", "--impl", impl, *args)
     assert_handled(out, *args)
     assert out.code == 2 and args[0] in out.stderr
+
+
+@pytest.mark.parametrize(("loss", "bad"), [
+    ("multi-margin", "nan,1"), ("l1", "-inf,inf"), ("l1", "1,1"), ("l1", "2,1"),
+    ("l1", "-1e308,1e308"), ("nll", "0,1"), ("focal", "-0.5,0.5"), ("bce", "0.5,2"),
+])
+def test_plot_refuses_a_range_it_cannot_draw(cli, loss, bad):
+    out = cli("plot", loss, "--range", bad)
+    assert out.code == 2, out.stderr
+    assert out.stderr.startswith("losscli: error: --range: ") and out.stdout == ""
+

@@ -13,13 +13,14 @@ a regression loss, ``p`` for probabilities, ``p_t`` and ``logit`` for logits).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from losscli.errors import UsageError
+from losscli.errors import InputError, UsageError
 from losscli.registry import LossSpec
 
 Builder = Callable[[np.ndarray], dict[str, np.ndarray]]
@@ -37,6 +38,21 @@ class PlotAxis:
     grad_pick: Callable[[np.ndarray], np.ndarray] = lambda g: g.reshape(-1)
     #: Parameter values used unless the user sets them (shown in the plot's title).
     defaults: dict[str, Any] = field(default_factory=dict)
+    #: The open interval the quantity lies in (a probability: (0, 1)).
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+
+    def check_range(self, lo: float, hi: float) -> None:
+        """``--range LO,HI``: finite, LO < HI, inside :attr:`bounds`; an InputError if not."""
+        low, high = self.bounds
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            problem = "expected two finite numbers LO < HI"
+        elif not math.isfinite(hi - lo):
+            problem = "the range is wider than float64 can span"
+        elif not low < lo < hi < high:
+            problem = f"{self.name} lies in ({low:g}, {high:g})"
+        else:
+            return
+        raise InputError(f"{problem}, got {lo:g},{hi:g}", argument="--range")
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -57,6 +73,7 @@ def _true_class(g: np.ndarray) -> np.ndarray:
 
 
 _P_T = "p_t, the predicted probability of the true class"
+_PROBABILITY = (0.0, 1.0)
 _ERROR = "error x − y"
 
 _GRAD_LOGIT = "∂ℓ/∂x, x the logit"
@@ -70,6 +87,7 @@ def _binary_p_t(**defaults: Any) -> PlotAxis:
         lambda x: {"pred": _logit(x), "target": _ones(x)},
         grad_label=_GRAD_LOGIT,
         defaults=defaults,
+        bounds=_PROBABILITY,
     )
 
 
@@ -88,6 +106,7 @@ def _softmax_p_t() -> PlotAxis:
         lambda x: {"pred": _two_class_logits(x), "target": np.zeros(len(x), dtype=np.int64)},
         grad_label=_GRAD_TRUE_LOGIT,
         grad_pick=_true_class,
+        bounds=_PROBABILITY,
     )
 
 
@@ -113,6 +132,7 @@ def _prob_axis(name: str = "p") -> PlotAxis:
         name, "predicted probability p of a positive example (target 1)", 0.01, 0.99,
         lambda x: {"pred": x, "target": _ones(x)},
         grad_label="∂ℓ/∂p",
+        bounds=_PROBABILITY,
     )
 
 
@@ -154,6 +174,7 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
             },
             grad_label="∂ℓ/∂log p_y",
             grad_pick=_true_class,
+            bounds=_PROBABILITY,
         ),
     ),
     "iou": (_box_shift(),),
