@@ -350,3 +350,11 @@ def test_plot_refuses_a_range_it_cannot_draw(cli, loss, bad):
     assert out.code == 2, out.stderr
     assert out.stderr.startswith("losscli: error: --range: ") and out.stdout == ""
 
+
+def test_plot_places_the_legend_beside_infinite_curves(cli):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = cli("plot", "bce", "--weight", "1e308", "--width", "60")
+    assert out.code == 0, out.stderr

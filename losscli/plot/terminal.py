@@ -67,6 +67,12 @@ def draw(data: PlotData, *, width: int | None = None, height: int | None = None,
     return figure.build().string(colorless=not colour)
 
 
+def _finite_max(y: np.ndarray) -> float:
+    """The largest finite value (−inf if none: curves that overflow or are NaN there)."""
+    finite = y[np.isfinite(y)]
+    return float(finite.max()) if finite.size else -np.inf
+
+
 def _legend_place(data: PlotData, values) -> tuple[float, str]:
     """Put the legend at the top of the side where the curves are low (the free corner)."""
     ends = []
@@ -74,7 +80,7 @@ def _legend_place(data: PlotData, values) -> tuple[float, str]:
         y = values(curve)
         if y is not None:
             tail = max(1, len(y) // 8)
-            ends.append((np.nanmax(y[:tail]), np.nanmax(y[-tail:])))
+            ends.append((_finite_max(y[:tail]), _finite_max(y[-tail:])))
     left = max((e[0] for e in ends), default=0.0)
     right = max((e[1] for e in ends), default=0.0)
     if right < left - 0.4 * abs(left):
