@@ -143,8 +143,8 @@ def plot_command(
     points: int = typer.Option(200, "--points", min=2, max=10000, help="points per curve"),
     range_: str | None = typer.Option(None, "--range", metavar="LO,HI",
                                       help="range of the x axis (default: the axis's own)"),
-    width: int | None = typer.Option(None, "--width", min=20, help="terminal plot width"),
-    height: int | None = typer.Option(None, "--height", min=5,
+    width: int | None = typer.Option(None, "--width", min=20, max=500, help="terminal plot width"),
+    height: int | None = typer.Option(None, "--height", min=5, max=200,
                                       help="terminal plot height (per panel)"),
 ) -> None:
     """Plot a loss against one varying quantity, one curve per parameter value.

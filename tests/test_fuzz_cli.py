@@ -358,3 +358,9 @@ def test_plot_places_the_legend_beside_infinite_curves(cli):
         warnings.simplefilter("error")
         out = cli("plot", "bce", "--weight", "1e308", "--width", "60")
     assert out.code == 0, out.stderr
+
+
+@pytest.mark.parametrize("args", [("--width", "1000000000"), ("--height", "100000")])
+def test_plot_sizes_are_bounded(cli, args):
+    out = cli("plot", "l1", *args)
+    assert out.code == 2 and args[0] in out.stderr
