@@ -314,8 +314,10 @@ def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
     if array.ndim == 0:
         return f"{array.item():.8g}"
     if worst is not None:
-        element = np.broadcast_to(array, np.broadcast_shapes(array.shape, (1,) * len(worst)))
-        return "".join(f"[{i}]" for i in worst) + f" {element[worst]:.8g}"
+        # The element at ``worst`` as broadcast against the other side (size-1 dims repeat).
+        shape = (1,) * (len(worst) - array.ndim) + array.shape
+        at = tuple(i if n > 1 else 0 for i, n in zip(worst, shape))
+        return "".join(f"[{i}]" for i in worst) + f" {array.reshape(shape)[at]:.8g}"
     flat = [f"{v:.6g}" for v in array.reshape(-1)]
     if len(flat) > 3:
         flat = flat[:2] + ["…"] + flat[-1:]

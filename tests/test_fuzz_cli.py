@@ -364,3 +364,13 @@ def test_plot_places_the_legend_beside_infinite_curves(cli):
 def test_plot_sizes_are_bounded(cli, args):
     out = cli("plot", "l1", *args)
     assert out.code == 2 and args[0] in out.stderr
+
+
+def test_check_reports_a_broadcast_expectation_at_its_worst_element(cli, tmp_path):
+    case = tmp_path / "ce.loss.json"
+    case.write_text('{"loss": "cross-entropy", "inputs": {"pred": [[0.8, 0.1, 0.4], '
+                    '[0.1, 0.9, 0.2], [0.5, 0.4, 0.6]], "target": [0, 1, 2]}, '
+                    '"expect": {"grad": {"pred": [[1]]}}}')
+    out = cli("check", str(case))
+    assert out.code == 1, out.stderr
+    assert "grad.pred[2][2] = -0.21094486 differs from expected 1" in " ".join(out.stdout.split())
