@@ -165,7 +165,8 @@ def plot_command(
     spec = registry().resolve(loss)
     axis = axis_for(spec, x)
     _, params = loss_options(spec, ctx.args, inputs=False, lists=True)
-    others = tuple(registry().resolve(n.strip()) for n in (with_ or "").split(",") if n.strip())
+    others = tuple(_companion(n.strip(), axis.name) for n in (with_ or "").split(",")
+                   if n.strip())
     lo, hi = _floats(range_, "--range", 2) if range_ else (None, None)
     if range_:
         axis.check_range(lo, hi)
@@ -182,6 +183,20 @@ def plot_command(
     from losscli.plot.terminal import draw
 
     print(draw(data, width=width, height=height))
+
+
+def _companion(name: str, axis: str) -> LossSpec:
+    """A loss of ``--with``, which must plot against the same axis."""
+    from losscli.plot.axes import axis_for
+
+    spec = registry().find(name)
+    if spec is None:
+        raise UsageError(f"unknown loss {name!r}{registry().suggest(name)}", argument="--with")
+    try:
+        axis_for(spec, axis)
+    except UsageError as error:
+        raise UsageError(error.message, argument="--with") from None
+    return spec
 
 
 # --------------------------------------------------------------------------- compare

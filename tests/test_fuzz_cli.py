@@ -374,3 +374,9 @@ def test_check_reports_a_broadcast_expectation_at_its_worst_element(cli, tmp_pat
     out = cli("check", str(case))
     assert out.code == 1, out.stderr
     assert "grad.pred[2][2] = -0.21094486 differs from expected 1" in " ".join(out.stdout.split())
+
+
+@pytest.mark.parametrize("others", ["bogus", "ctc", "l1,cee"])
+def test_plot_names_with_for_a_loss_it_cannot_draw(cli, others):
+    out = cli("plot", "focal", "--with", others)
+    assert out.code == 2 and out.stderr.startswith("losscli: error: --with: "), out.stderr
