@@ -8,6 +8,13 @@ traceback or a hang fails. The regression tests below pin the faults fuzzing fou
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import re
+import signal
+import warnings
+
 import numpy as np
 import pytest
 
@@ -16,11 +23,20 @@ from losscli.registry import registry
 
 SPECS = list(registry())
 BACKENDS = ("torch", "numpy")
+#: Variants per loss; LOSSCLI_FUZZ_EXAMPLES=2000 searches far more broadly, and
+#: LOSSCLI_FUZZ_SEED elsewhere.
+EXAMPLES = int(os.environ.get("LOSSCLI_FUZZ_EXAMPLES", "40"))
+SEED = os.environ.get("LOSSCLI_FUZZ_SEED", "0")
+#: Seconds one call may take before it counts as a hang.
+HANG_SECONDS = 30
 
 
 def example_args(spec, **changes: str | None) -> list[str]:
     """``spec``'s example as CLI arguments, with some values changed (None drops one)."""
-    values = {**spec.example, **changes}
+    return loss_args(spec, {**spec.example, **changes})
+
+
+def loss_args(spec, values: dict[str, str | None]) -> list[str]:
     args = [spec.name]
     for name, value in values.items():
         if value is not None:
@@ -29,14 +45,263 @@ def example_args(spec, **changes: str | None) -> list[str]:
 
 
 def assert_handled(out, *args: str) -> None:
-    """Computed (exit 0/1), or exit 2 with one error line naming the culprit."""
+    """Computed (exit 0/1), or exit 2 with one error line naming the culprit: an option,
+    the loss or the command's argument."""
     shown = " ".join(args)
     assert out.code in (0, 1, 2), f"exit {out.code} for: losscli {shown}\n{out.stderr}"
     assert "Traceback" not in out.stderr + out.stdout, shown
     if out.code == 2:
         lines = out.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("losscli: error:"), (shown, out.stderr)
+        spelled = [" ".join(a.split()) for a in args[:2]]  # messages are one spaced line
+        named = [a for a in spelled if a and a in lines[0] or repr(a) in lines[0]]
+        assert re.search(r"--[a-z]", lines[0]) or named, (shown, lines[0])
         assert out.stdout == "", shown
+
+
+def run_bounded(cli, args: list[str], stdin: str = "[1, 2]", *, users_code: bool = False):
+    """``cli(*args)``; a call longer than HANG_SECONDS or a Python warning fails the test
+    (unless ``users_code`` runs, which may warn as it likes)."""
+
+    def hang(*_):
+        raise AssertionError(f"no answer within {HANG_SECONDS} s: losscli {' '.join(args)}")
+
+    previous = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(HANG_SECONDS)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = cli(*args, input=stdin)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    shown = [f"{w.category.__name__}: {w.message}" for w in caught]
+    assert users_code or not shown, (args, shown)
+    return out
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+#: TENSOR arguments: malformed, empty, scalar, of a wrong shape or kind, non-finite, huge,
+#: tiny, out-of-range indices, missing files, standard input.
+BAD_TENSORS = (
+    "", "[", "abc", "[]", "[[]]", "[[], []]", "0.5", "3", "-1", "[1]", "[0]", "[-1]",
+    "[1, 2, 3, 4, 5, 6, 7]", "[[[1.0]]]", "[[[[[[1.0]]]]]]", "NaN", "[NaN, 1]", "[Infinity]",
+    "[-Infinity, 0.5]", "1e308", "[1e308, -1e308]", "[1e-320]", "[1e40, 1e40]", "true",
+    "[true, false]", "null", '"s"', '{"a": 1}', "[[1, 2], [3]]", "[99999999999999999999]",
+    "[2, 0.5]", "[[0.5, 0.5], [0.5, 0.5]]", "[[1e30, -1e30, 0]]", "[[0, 0, 0, 0]]",
+    "[[NaN, NaN, NaN, NaN]]", "[[-1, -1, -1, -1]]", "[[5, 5, 5, 5]]", "[[1e-45, 1e-45, 1, 1]]",
+    "[[2, 2, 0, 0], [1, 1, 1, 1], [0, 0, 4, 4]]", "[[3, 0, -1, 1], [9, 9, 9, 9]]", "[100]",
+    "[-100]", "@/nonexistent.npy", "@/dev/null", "@.", "-", "65504", "[70000]", "[-0.0]",
+)
+#: Values of scalar parameters: negative, zero, huge, tiny, NaN, infinite, not numbers.
+ODD_NUMBERS = ("-1", "0", "-0", "1e308", "-1e308", "1e-320", "nan", "inf", "-inf", "1e400",
+               "abc", "", "99999999999999999999", "0.5", "2", "1.5", "[1]", "70000", "-100")
+COMMON = (
+    ("--dtype", "float16"), ("--dtype", "bfloat16"), ("--dtype", "float64"),
+    ("--reduction", "none"), ("--reduction", "sum"), ("--reduction", "batchmean"), ("--grad",),
+    ("--expect", "NaN"), ("--expect", "[1, 2]"), ("--expect", "abc"), ("--expect", "Infinity"),
+    ("--rtol", "nan"), ("--atol", "-1"), ("--top", "0"), ("--top", "999999"),
+    ("--max-rows", "1"), ("--max-elements", "1"), ("--emit", "python"), ("--explain",),
+    ("--json",), ("-q",), ("--strict",), ("--device", "cpu"), ("--top", "-1"),
+    ("--max-rows", "0"), ("--expect", "-"),
+)
+#: numpy files of unusual dtypes and layouts (written once per session).
+NPY = {
+    "bool": np.array([True, False, True]), "uint8": np.array([1, 2, 255], dtype=np.uint8),
+    "int8": np.array([-1, 0, 1], dtype=np.int8), "float16": np.array([0.1, 65504.0], np.float16),
+    "empty": np.zeros((0, 3)), "scalar": np.array(3.0),
+    "uint64": np.array([2**64 - 1, 1], dtype=np.uint64),
+    "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+}
+
+
+@pytest.fixture(scope="module")
+def npy_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz")
+    for name, array in NPY.items():
+        np.save(folder / f"{name}.npy", array)
+    return [f"@{folder / name}.npy" for name in NPY]
+
+
+def _mutated(text: str, rng: random.Random, files: list[str]) -> str:
+    """A variant of one example TENSOR: values, shape, kind or file type changed."""
+    try:
+        array = np.array(json.loads(text), dtype=float)
+    except (ValueError, TypeError):
+        return rng.choice(BAD_TENSORS)
+    pick = rng.random()
+    if pick < 0.3 and array.size:
+        array.reshape(-1)[rng.randrange(array.size)] = rng.choice(
+            [np.nan, np.inf, -np.inf, -1.0, 2.0, 1e300, -1e300, 1e-45, 0.0, 100.0, -100.0])
+        return json.dumps(array.tolist())
+    if pick < 0.45 and array.size and np.abs(array).max() < 2**62:
+        return json.dumps(np.round(array).astype(int).tolist())
+    if pick < 0.6:
+        return json.dumps((array[None] if rng.random() < 0.5 else array[..., None]).tolist())
+    if pick < 0.7 and array.ndim and array.size:
+        return json.dumps(array.reshape(-1).tolist() if array.ndim > 1 else array[0].tolist())
+    if pick < 0.8 and array.ndim:
+        return json.dumps(array[: max(0, array.shape[0] - 1)].tolist())
+    if pick < 0.9:
+        return rng.choice(files)
+    return rng.choice(BAD_TENSORS)
+
+
+def loss_variants(spec, rng: random.Random, files: list[str], count: int):
+    """``count`` argument lists: the example with one to three faults, odd common options,
+    a backend, sometimes a library convention."""
+    tensors = [i.name for i in spec.inputs] + [
+        p.name for p in spec.params if p.type in ("tensor", "float_or_tensor")]
+    scalars = [p for p in spec.params if p.type in ("float", "int", "float_or_tensor")]
+    choices = [p for p in spec.params if p.type == "choice"]
+    switches = [p for p in spec.params if p.type == "bool"]
+    for _ in range(count):
+        values = dict(spec.example)
+        for _ in range(rng.choice((1, 1, 2, 3))):
+            pick = rng.random()
+            if pick < 0.6:
+                name = rng.choice(tensors)
+                values[name] = _mutated(values.get(name, "[1.0, 1.0, 1.0]"), rng, files)
+            elif pick < 0.8 and scalars:
+                values[rng.choice(scalars).name] = rng.choice(ODD_NUMBERS)
+            elif pick < 0.9 and choices:
+                param = rng.choice(choices)
+                values[param.name] = rng.choice([*map(str, param.choices), "bogus", ""])
+            else:
+                values.pop(rng.choice(spec.inputs).name, None)
+        args = loss_args(spec, values)
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            args += rng.choice(COMMON)
+        for param in switches:
+            if rng.random() < 0.3:
+                args.append(param.option if rng.random() < 0.5 else "--no-" + param.option[2:])
+        if spec.conventions and rng.random() < 0.15:
+            args += ["--convention", rng.choice([c.name for c in spec.conventions])]
+        yield [*args, "--backend", rng.choice(BACKENDS)]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_fuzz_loss_command(cli, spec, npy_files):
+    rng = random.Random(f"losscli fuzz {spec.name} {SEED}")
+    for args in loss_variants(spec, rng, npy_files, EXAMPLES):
+        assert_handled(run_bounded(cli, args), *args)
+
+
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.chunks], ids=lambda s: s.name)
+def test_fuzz_loss_command_in_chunks(cli, spec, npy_files, monkeypatch):
+    """The numpy backend's chunked path (large inputs), forced on small ones."""
+    monkeypatch.setattr(streaming, "STREAM_ELEMENTS", 6)
+    monkeypatch.setattr(streaming, "BLOCK_ELEMENTS", 3)
+    rng = random.Random(f"losscli fuzz chunks {spec.name} {SEED}")
+    for args in loss_variants(spec, rng, npy_files, max(1, EXAMPLES // 4)):
+        args[-1] = "numpy"
+        assert_handled(run_bounded(cli, args), *args)
+
+
+def plot_variants(rng: random.Random, count: int):
+    """``plot`` with odd axes, parameter lists, ranges, sizes and companions."""
+    from losscli.plot.axes import axes_of
+
+    for _ in range(count):
+        spec = rng.choice(SPECS)
+        args = ["plot", spec.name]
+        pick = rng.random()
+        if pick < 0.25:
+            args += ["--x", rng.choice([*(a.name for a in axes_of(spec)), "bogus", "", "p"])]
+        elif pick < 0.5 and spec.params:
+            param = rng.choice(spec.params)
+            args += [param.option, rng.choice([*ODD_NUMBERS, "0,0.5,1,2", "1,,2", ",", "true"])]
+        elif pick < 0.75:
+            args += ["--range", rng.choice(["nan,1", "1,0", "1,1", "-inf,inf", "-1e308,1e308",
+                                            "a,b", "1", "0,1", "0.2,0.8", "-5,5", ""])]
+        else:
+            args += rng.choice([("--points", "1"), ("--points", "2"), ("--width", "19"),
+                                ("--height", "100000"), ("--with", "l1,mse"), ("--with", ",,"),
+                                ("--with", "bogus"), ("--grad",), ("--out", "/nonexistent/x.png"),
+                                ("--out", "x.txt"), ("--bogus", "1")])
+        yield args
+
+
+def compare_variants(rng: random.Random, count: int):
+    """``compare`` with odd --impl targets, options and the loss's own options."""
+    impls = ("torch.nn.functional:l1_loss", "torch.nn:L1Loss", "math:inf", "builtins:print",
+             "json:loads", "nonexistent_module:f", "/nonexistent.py:f", ":", "x", "os.path:",
+             "a..b:c", "torch:abs")
+    for _ in range(count):
+        spec = rng.choice(SPECS)
+        args = ["compare", spec.name, "--impl", rng.choice(impls), "--trials", "1"]
+        pick = rng.random()
+        if pick < 0.3:
+            args += rng.choice([("--impl-kwargs", "[1]"), ("--impl-kwargs", "{"),
+                                ("--impl-kwargs", '{"x": 1}'), ("--seed", "-1"),
+                                ("--rtol", "nan"), ("--atol", "-1"), ("--reduction", "bogus"),
+                                ("--reduction", "none"), ("--no-grad",), ("--trials", "1000")])
+        elif pick < 0.6 and spec.params:
+            args += [rng.choice(spec.params).option, rng.choice(ODD_NUMBERS)]
+        elif pick < 0.8:
+            item = rng.choice(spec.inputs)
+            args += [item.option, rng.choice(BAD_TENSORS)]
+        yield args
+
+
+CASE_FIELDS = ("name", "loss", "inputs", "params", "reduction", "dtype", "grad", "strict",
+               "expect", "rtol", "atol", "bogus")
+ODD_FIELD_VALUES = (None, True, 0, -1, 1.5, "", "abc", [], {}, [[]], {"a": 1}, [1, "a"],
+                    "@missing.json", "1e400", [[1, 2], [3]], {"value": "x"}, {"grad": [1]},
+                    {"grad": {"pred": [[1]]}}, {"terms": [1, 2]}, "none", "float16")
+
+
+def case_variants(rng: random.Random, count: int, folder):
+    """``run`` and ``check`` on case files with wrong, missing or unknown fields."""
+    for number in range(count):
+        spec = rng.choice(SPECS)
+        case = {"name": spec.name, "loss": spec.name, "inputs": {
+            k: v for k, v in spec.example.items() if k in {i.name for i in spec.inputs}}}
+        for _ in range(rng.choice((1, 2, 3))):
+            pick = rng.random()
+            if pick < 0.5:
+                case[rng.choice(CASE_FIELDS)] = rng.choice(ODD_FIELD_VALUES)
+            elif pick < 0.8:
+                inputs = case.get("inputs")
+                case["inputs"] = dict(inputs) if isinstance(inputs, dict) else {}
+                case["inputs"][rng.choice([*case["inputs"], "bogus"])] = rng.choice(
+                    [*ODD_FIELD_VALUES, *BAD_TENSORS])
+            elif spec.params:
+                case["params"] = {rng.choice(spec.params).name: rng.choice(ODD_FIELD_VALUES)}
+        path = folder / f"case{number}.{rng.choice(['json', 'yaml'])}"
+        path.write_text(json.dumps(rng.choice([case, [case, case]])))
+        if rng.random() < 0.5:
+            yield ["run", str(path), *rng.choice([(), ("--grad",), ("--case", "2"), ("-q",)])]
+        else:
+            yield ["check", str(path), *rng.choice([(), ("--json",), ("-x",), ("-k", "[")])]
+
+
+def test_fuzz_plot_and_explain(cli):
+    rng = random.Random(f"losscli fuzz plot {SEED}")
+    for args in plot_variants(rng, EXAMPLES * 3):
+        assert_handled(run_bounded(cli, args), *args)
+    for name in ("bogus", "", "CE", "  focal ", *rng.sample([s.name for s in SPECS], 5)):
+        for args in (["explain", name], ["explain", name, "--json"]):
+            assert_handled(run_bounded(cli, args), *args)
+
+
+def test_fuzz_compare(cli):
+    rng = random.Random(f"losscli fuzz compare {SEED}")
+    for args in compare_variants(rng, EXAMPLES * 2):
+        assert_handled(run_bounded(cli, args, users_code=True), *args)
+
+
+def test_fuzz_case_files(cli, tmp_path):
+    rng = random.Random(f"losscli fuzz cases {SEED}")
+    for args in case_variants(rng, EXAMPLES * 2, tmp_path):
+        out = run_bounded(cli, args, stdin="")
+        if args[0] == "run":
+            assert_handled(out, *args)
+            continue
+        # check reports every case in a table (stdout) and each invalid one on stderr.
+        assert out.code in (0, 1, 2) and "Traceback" not in out.stderr, (args, out.stderr)
+        assert all(line.startswith("losscli: ") for line in out.stderr.splitlines()), args
 
 
 # --------------------------------------------------------------------------- regressions
