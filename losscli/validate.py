@@ -160,8 +160,9 @@ def _check_kind(spec: InputSpec, array: np.ndarray) -> np.ndarray:
     if spec.kind == "index" and array.dtype.kind not in "iub":
         bad = streaming.first(array, lambda block: block != np.round(block))
         detail = f" ({float(bad)!r} is not)" if bad is not None else ""
+        what = "lengths" if spec.name.endswith("lengths") else "class indices"
         raise InputError(
-            f"class indices must be integers{detail}; write them without a decimal point, "
+            f"{what} must be integers{detail}; write them without a decimal point, "
             f"e.g. [0, 2, 1] (got {array.dtype} values)",
             argument=spec.option,
         )

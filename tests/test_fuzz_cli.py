@@ -645,3 +645,10 @@ def test_check_reports_a_broadcast_expectation_at_its_worst_element(cli, tmp_pat
 def test_plot_names_with_for_a_loss_it_cannot_draw(cli, others):
     out = cli("plot", "focal", "--with", others)
     assert out.code == 2 and out.stderr.startswith("losscli: error: --with: "), out.stderr
+
+
+@pytest.mark.parametrize("name", ["input_lengths", "target_lengths"])
+def test_fractional_ctc_lengths_are_called_lengths(cli, name):
+    out = cli(*example_args(registry().resolve("ctc"), **{name: "2.5"}))
+    option = "--" + name.replace("_", "-")
+    assert out.stderr.startswith(f"losscli: error: {option}: lengths must be integers (2.5 is")
