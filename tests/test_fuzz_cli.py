@@ -286,7 +286,8 @@ def test_fuzz_plot_and_explain(cli):
             assert_handled(run_bounded(cli, args), *args)
 
 
-def test_fuzz_compare(cli):
+def test_fuzz_compare(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a failing comparison writes its case
     rng = random.Random(f"losscli fuzz compare {SEED}")
     for args in compare_variants(rng, EXAMPLES * 2):
         assert_handled(run_bounded(cli, args, users_code=True), *args)
