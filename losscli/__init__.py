@@ -7,7 +7,7 @@ The Python API mirrors the CLI::
     result.value, result.terms, result.grads, result.params
 
 Importing this package does not import torch; :func:`compute` does only when the torch
-backend computes (gradients, a device, ``backend="torch"``; see :mod:`losscli.engine`).
+backend computes (gradients, a device, ``backend="torch"``; see :mod:`losscli.engine.pipeline`).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from losscli.result import Result
+    from losscli.core.result import Result
 
 
 def compute(loss: str, **kwargs: Any) -> Result:
-    """Compute a loss; see :func:`losscli.engine.compute` for the arguments."""
-    from losscli.engine import compute as _compute
+    """Compute a loss; see :func:`losscli.engine.pipeline.compute` for the arguments."""
+    from losscli.engine.pipeline import compute as _compute
 
     return _compute(loss, **kwargs)
 

@@ -2,7 +2,7 @@
 
 The one error boundary of the program: user errors become one line on stderr
 and exit 2, Ctrl-C exits 130, anything else is a bug (exit 3; ``LOSSCLI_DEBUG=1``
-shows the traceback). A plain loss call takes the quick path (:mod:`losscli.quick`),
+shows the traceback). A plain loss call takes the quick path (:mod:`losscli.cli.quick`),
 everything else the Typer application.
 """
 
@@ -11,18 +11,18 @@ from __future__ import annotations
 import os
 import sys
 
-from losscli.errors import ExitStatus, LossCliError
+from losscli.core.errors import ExitStatus, LossCliError
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return the exit status (the console script exits with it)."""
     try:
-        from losscli.quick import run_quick
+        from losscli.cli.quick import run_quick
 
         status = run_quick(sys.argv[1:] if argv is None else list(argv))
         if status is not None:
             return status
-        from losscli.cli import run_app
+        from losscli.cli.app import run_app
 
         return int(run_app(argv))
     except LossCliError as error:

@@ -11,15 +11,15 @@ import re
 import sys
 from pathlib import Path
 
-from losscli.commands import example_command
-from losscli.registry import FAMILIES, registry
+from losscli.cli.commands import example_command
+from losscli.core.spec import FAMILIES, registry
 
 START, END = "<!-- losses:start -->", "<!-- losses:end -->"
 
 
 def loss_table() -> str:
     """A markdown table: family, loss, aliases, example command and its value."""
-    from losscli.engine import compute
+    from losscli.engine.pipeline import compute
     from losscli.inputs import load_tensor
 
     rows = ["| family | loss | aliases | example | value |", "| --- | --- | --- | --- | --- |"]

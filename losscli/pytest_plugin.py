@@ -46,7 +46,7 @@ class CaseFile(pytest.File):
     """A case file: one item per case."""
 
     def collect(self):
-        from losscli.cases import CaseError, load_file
+        from losscli.cases.case import CaseError, load_file
 
         try:
             entries = load_file(self.path)
@@ -72,7 +72,7 @@ class CaseItem(pytest.Item):
         self.case = case
 
     def runtest(self) -> None:
-        from losscli.suite import run_case
+        from losscli.cases.suite import run_case
 
         outcome = run_case(self.case)
         if outcome.status != "passed":

@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 
 import losscli
-from losscli.engine import choose_backend, compute, run
-from losscli.errors import LossCliError, UsageError
-from losscli.random_inputs import problems, valid
-from losscli.registry import registry
-from losscli.validate import prepare
+from losscli.core.errors import LossCliError, UsageError
+from losscli.core.spec import registry
+from losscli.engine.pipeline import choose_backend, compute, run
+from losscli.engine.validate import prepare
+from losscli.tools.random_inputs import problems, valid
 
 SEED_CE = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")
 NUMPY_LOSSES = [spec.name for spec in registry() if spec.numpy_impl]
@@ -141,7 +141,7 @@ def test_numpy_backend_agrees_with_torch(name):
 
 def test_every_loss_has_a_numpy_implementation_that_loads():
     for spec in registry():
-        assert spec.numpy_impl and spec.numpy_impl.startswith("losscli.losses_np.")
+        assert spec.numpy_impl and spec.numpy_impl.startswith("losscli.families.")
         assert callable(spec.load("numpy_impl"))
         assert spec.chunks in (None, "elements", "rows")
 

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 import yaml
 
-from losscli.case_update import flow
+from losscli.cases.update import flow
 
 ROOT = Path(__file__).resolve().parent.parent
 

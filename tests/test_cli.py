@@ -195,12 +195,12 @@ def test_pickle_that_is_not_a_tensor_is_refused(cli, tmp_path):
 
 
 def test_internal_errors_exit_3_without_traceback(cli, monkeypatch):
-    import losscli.engine
+    import losscli.engine.pipeline
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("simulated")
 
-    monkeypatch.setattr(losscli.engine, "run", boom)
+    monkeypatch.setattr(losscli.engine.pipeline, "run", boom)
     out = cli("mse", "-p", "[1]", "-t", "[1]")
     assert out.code == 3
     assert "bug in losscli" in out.stderr and "Traceback" not in out.stderr

@@ -17,10 +17,18 @@ import pytest
 import torch
 
 import losscli
-from losscli.cases import load_case
-from losscli.compare import Tolerance, Trial, _yaml_number, compare, load_impl, run_trial, shrink
-from losscli.random_inputs import problems, valid
-from losscli.registry import registry
+from losscli.cases.case import load_case
+from losscli.core.spec import registry
+from losscli.tools.compare import (
+    Tolerance,
+    Trial,
+    _yaml_number,
+    compare,
+    load_impl,
+    run_trial,
+    shrink,
+)
+from losscli.tools.random_inputs import problems, valid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 #: The README's example: SeedFocalLoss has the bug, FocalLoss is right.

@@ -20,8 +20,8 @@ import pytest
 import torch
 
 import losscli
-from losscli.errors import InputError, UsageError
-from losscli.registry import registry
+from losscli.core.errors import InputError, UsageError
+from losscli.core.spec import registry
 
 EPS64 = np.finfo(np.float64).eps
 

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 
 import losscli
-from losscli.losses.sequence import ctc
+from losscli.families.sequence.torch_terms import ctc
 
 RNG = np.random.default_rng(2006)
 

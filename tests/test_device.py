@@ -7,8 +7,8 @@ import json
 import pytest
 import torch
 
-from losscli import engine_torch
-from losscli.errors import InputError
+from losscli.core.errors import InputError
+from losscli.engine import torch_backend as engine_torch
 
 SEED_CE = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")
 

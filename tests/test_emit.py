@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from losscli.commands import example_command
-from losscli.registry import registry
+from losscli.cli.commands import example_command
+from losscli.core.spec import registry
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HAS_TORCHVISION = importlib.util.find_spec("torchvision") is not None

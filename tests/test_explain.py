@@ -21,13 +21,13 @@ import sys
 import pytest
 
 import losscli
-from losscli.cases import load_file
-from losscli.explain import _base
-from losscli.explain.derive import derive, generic
-from losscli.explain.static import example, reduction_texts, references
+from losscli.cases.case import load_file
+from losscli.core.spec import registry
+from losscli.families._shared import explain as _base
 from losscli.inputs import load_tensor
-from losscli.random_inputs import valid
-from losscli.registry import registry
+from losscli.tools.explain.derive import derive, generic
+from losscli.tools.explain.static import example, reduction_texts, references
+from losscli.tools.random_inputs import valid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NAMES = [spec.name for spec in registry()]
@@ -165,7 +165,7 @@ def test_every_loss_derivation_ends_with_its_terms(name):
 
 @pytest.mark.parametrize("case", EXAMPLE_CASES, ids=lambda c: c.name)
 def test_example_case_derivations_end_with_their_terms(case):
-    from losscli.engine import compute
+    from losscli.engine.pipeline import compute
 
     result = compute(case.spec, reduction=case.reduction, dtype=case.dtype, **case.values)
     _check_ends(result)

@@ -18,8 +18,8 @@ import warnings
 import numpy as np
 import pytest
 
-from losscli import streaming
-from losscli.registry import registry
+from losscli.core.spec import registry
+from losscli.inputs import streaming
 
 SPECS = list(registry())
 BACKENDS = ("torch", "numpy")
@@ -201,7 +201,7 @@ def test_fuzz_loss_command_in_chunks(cli, spec, npy_files, monkeypatch):
 
 def plot_variants(rng: random.Random, count: int):
     """``plot`` with odd axes, parameter lists, ranges, sizes and companions."""
-    from losscli.plot.axes import axes_of
+    from losscli.tools.plot.axes import axes_of
 
     for _ in range(count):
         spec = rng.choice(SPECS)
@@ -346,7 +346,7 @@ def test_integer_parameters_must_fit_64_bits(cli, spec, param, backend):
 
 
 def test_integer_parameters_are_exact_to_64_bits():
-    from losscli.validate import prepare
+    from losscli.engine.validate import prepare
 
     spec = registry().resolve("nll")
     values = {"pred": [[-0.1, -2.0]], "target": [1], "ignore_index": 2**63 - 1}

@@ -18,7 +18,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 from losscli.inputs import MAX_NDIM, SUPPORTED_EXTENSIONS, load_tensor, to_array
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

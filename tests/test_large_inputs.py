@@ -14,12 +14,11 @@ import numpy as np
 import pytest
 
 import losscli
-from losscli import streaming
-from losscli.inputs import load_tensor
-from losscli.random_inputs import Dims, generate, valid
-from losscli.registry import registry
-from losscli.summary import summarize
-from losscli.validate import prepare
+from losscli.core.spec import registry
+from losscli.core.summary import summarize
+from losscli.engine.validate import prepare
+from losscli.inputs import load_tensor, streaming
+from losscli.tools.random_inputs import Dims, generate, valid
 
 CHUNKED = [spec.name for spec in registry() if spec.chunks]
 
@@ -86,7 +85,7 @@ def test_npy_inputs_are_memory_mapped_and_never_copied(tmp_path):
 
 def test_object_npy_files_are_still_refused(tmp_path):
     np.save(tmp_path / "evil.npy", np.array([1, None], dtype=object), allow_pickle=True)
-    from losscli.errors import InputError
+    from losscli.core.errors import InputError
 
     with pytest.raises(InputError, match="pickled"):
         load_tensor(f"@{tmp_path}/evil.npy", argument="--pred")

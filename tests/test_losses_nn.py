@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 import losscli
-from losscli.registry import registry
+from losscli.core.spec import registry
 
 RNG = np.random.default_rng(3)
 

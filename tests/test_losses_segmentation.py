@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import losscli
-from losscli.registry import registry
+from losscli.core.spec import registry
 
 RNG = np.random.default_rng(11)
 SEG_LOSSES = ("dice", "jaccard", "tversky")

@@ -8,10 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from losscli.errors import UsageError
-from losscli.plot.axes import axes_of, axis_for
-from losscli.plot.curves import plot_data
-from losscli.registry import registry
+from losscli.core.errors import UsageError
+from losscli.core.spec import registry
+from losscli.tools.plot.axes import axes_of, axis_for
+from losscli.tools.plot.curves import plot_data
 
 FOCAL_FIGURE = ("plot", "focal", "--x", "p_t", "--gamma", "0,0.5,1,2,5")
 

@@ -8,10 +8,11 @@ from importlib.metadata import entry_points
 import pytest
 import yaml  # noqa: F401
 
+import losscli.cases.suite  # noqa: F401
+
 # Loaded here, not first inside a pytester run: pytester unloads the modules a run imports,
 # and numpy, torch and PyYAML's C parser cannot be imported twice in one process.
-import losscli.engine  # noqa: F401
-import losscli.suite  # noqa: F401
+import losscli.engine.pipeline  # noqa: F401
 
 pytest_plugins = ["pytester"]
 

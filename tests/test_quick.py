@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-import losscli.commands
-from losscli.cli import app, run_app
-from losscli.commands import command_parameters
-from losscli.quick import parse, run_quick
-from losscli.registry import registry
+import losscli.cli.commands
+from losscli.cli.app import app, run_app
+from losscli.cli.commands import command_parameters
+from losscli.cli.quick import parse, run_quick
+from losscli.core.spec import registry
 
 SEED = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")
 
@@ -35,7 +35,7 @@ def _typer_options(argv, monkeypatch):
         seen.update(options)
         return 0
 
-    monkeypatch.setattr(losscli.commands, "run_loss", record)
+    monkeypatch.setattr(losscli.cli.commands, "run_loss", record)
     assert run_app(list(argv)) == 0
     seen.pop("ctx", None)
     return seen
@@ -60,7 +60,7 @@ def test_anything_unusual_goes_to_the_full_cli(argv, monkeypatch):
     spec = registry().find(argv[0]) if argv else None
     if spec is not None and argv[0] != "focal":
         assert parse(command_parameters(spec), argv[1:]) is None
-    monkeypatch.setattr(losscli.commands, "run_loss", lambda spec, options: 0)
+    monkeypatch.setattr(losscli.cli.commands, "run_loss", lambda spec, options: 0)
     assert run_quick(argv) is None
 
 

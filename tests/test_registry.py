@@ -8,8 +8,8 @@ import shlex
 
 import pytest
 
-from losscli.commands import example_command
-from losscli.registry import DOMAINS, FAMILIES, KINDS, REDUCTIONS, registry
+from losscli.cli.commands import example_command
+from losscli.core.spec import DOMAINS, FAMILIES, KINDS, REDUCTIONS, registry
 
 SPECS = list(registry())
 
@@ -23,7 +23,7 @@ def test_declaration_is_complete(spec):
     for item in spec.inputs:
         assert item.kind in KINDS and item.domain in DOMAINS and item.help
     module, _, attr = spec.impl.partition(":")
-    assert module.startswith("losscli.losses.") and attr
+    assert module.startswith("losscli.families.") and attr
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError, LossCliError
+from losscli.core.errors import InputError, LossCliError
+from losscli.core.spec import LossSpec, registry
 from losscli.inputs import load_tensor, parse_json, parse_yaml, to_array
-from losscli.registry import LossSpec, registry
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CASE_FIELDS = (

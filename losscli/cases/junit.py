@@ -13,7 +13,7 @@ import pathlib
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 
 
 def junit_xml(report) -> bytes:

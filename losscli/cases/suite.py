@@ -1,7 +1,7 @@
 """Run case files in one process and collect the outcomes (``losscli check``).
 
 Each case goes through the same path as a loss command
-(:func:`losscli.commands.evaluate`); its value, terms and gradients are compared
+(:func:`losscli.cli.commands.evaluate`); its value, terms and gradients are compared
 with the case's ``expect`` as ``--expect`` does: elementwise,
 ``|got − expected| <= atol + rtol·|expected|``.
 
@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from losscli.cases import Case, CaseError, discover, load_file, selected
-from losscli.errors import ExitStatus, InputError, LossCliError
-from losscli.result import _jsonable
+from losscli.cases.case import Case, CaseError, discover, load_file, selected
+from losscli.core.errors import ExitStatus, InputError, LossCliError
+from losscli.core.result import _jsonable
 
 STATUSES = ("passed", "failed", "missing", "error", "updated")
 
@@ -177,7 +177,7 @@ def evaluate_case(case: Case):
     The value's comparison is also stored on the result (``result.expect``), so the
     result renders like a direct call with ``--expect``.
     """
-    from losscli.commands import evaluate
+    from losscli.cli.commands import evaluate
 
     try:
         result = evaluate(case.spec, case.values, reduction=case.reduction, dtype=case.dtype,
@@ -290,7 +290,7 @@ def run_suite(
     else:
         report = Report(outcomes)
     if update:
-        from losscli.case_update import update_outcomes
+        from losscli.cases.update import update_outcomes
 
         report.updates = update_outcomes(outcomes)
     report.seconds = time.perf_counter() - start

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.cases import read_document
-from losscli.suite import short
+from losscli.cases.case import read_document
+from losscli.cases.suite import short
 
 
 @dataclass

@@ -14,11 +14,11 @@ import typer
 from typer.core import TyperGroup
 
 from losscli import __version__
-from losscli.cli_cases import register as register_case_commands
-from losscli.cli_tools import register as register_tool_commands
-from losscli.commands import make_command
-from losscli.errors import ExitStatus, UsageError
-from losscli.registry import registry
+from losscli.cli.cases import register as register_case_commands
+from losscli.cli.commands import make_command
+from losscli.cli.tools import register as register_tool_commands
+from losscli.core.errors import ExitStatus, UsageError
+from losscli.core.spec import registry
 
 HELP = (
     "Compute a neural-network loss on your numbers and see every term.\n\n"
@@ -79,7 +79,7 @@ def list_losses(
     json_: bool = typer.Option(False, "--json", help="same as --format json"),
 ) -> None:
     """List every loss with its family, aliases and summary."""
-    from losscli.catalog_view import print_catalogue
+    from losscli.render.catalog import print_catalogue
 
     print_catalogue("json" if json_ else fmt)
 

@@ -33,10 +33,10 @@ def run_case(
 
     Example: losscli run examples/cross_entropy.loss.yaml --grad
     """
-    from losscli.cases import load_case
-    from losscli.commands import output_format, report
-    from losscli.errors import ExitStatus
-    from losscli.suite import evaluate_case
+    from losscli.cases.case import load_case
+    from losscli.cases.suite import evaluate_case
+    from losscli.cli.commands import output_format, report
+    from losscli.core.errors import ExitStatus
 
     fmt = output_format(fmt, json_, quiet)
     loaded = load_case(case, select)
@@ -77,8 +77,8 @@ def check(
 
     Example: losscli check examples/ --junit report.xml
     """
+    from losscli.cases.suite import collect, run_suite
     from losscli.render.report import render_report
-    from losscli.suite import collect, run_suite
 
     entries, skipped = collect(paths, keyword or ())
     with _progress(len(entries)) as advance:
@@ -86,7 +86,7 @@ def check(
     report.skipped_files = skipped
     render_report(report, "json" if json_ else fmt, max_rows=max_rows)
     if junit:
-        from losscli.junit import write_junit
+        from losscli.cases.junit import write_junit
 
         write_junit(report, junit)
     if report.exit_status:
@@ -110,7 +110,7 @@ def _progress(total: int):
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with progress:
         task = progress.add_task("starting torch", total=total)
-        import losscli.engine  # noqa: F401 - the start-up cost, shown while the bar says so
+        import losscli.engine.pipeline  # noqa: F401 - the start-up cost, shown while the bar says so
 
         yield lambda outcome: progress.update(
             task, advance=1, description=outcome.name or outcome.path)

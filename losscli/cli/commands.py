@@ -1,4 +1,4 @@
-"""Build one Typer command per loss from its :class:`~losscli.registry.LossSpec`.
+"""Build one Typer command per loss from its :class:`~losscli.core.spec.LossSpec`.
 
 ``make_command(spec)`` synthesises the command function's signature (inputs,
 the loss's parameters, the common options) so Typer generates the options and
@@ -13,8 +13,8 @@ from typing import Any, Literal
 
 import typer
 
-from losscli.errors import ExitStatus, UsageError
-from losscli.registry import LossSpec, ParamSpec
+from losscli.core.errors import ExitStatus, UsageError
+from losscli.core.spec import LossSpec, ParamSpec
 
 INPUTS_PANEL = "Inputs (TENSOR: a JSON literal, @FILE[:KEY], or - for stdin)"
 PARAMS_PANEL = "Loss parameters"
@@ -172,8 +172,8 @@ def example_command(spec: LossSpec) -> str:
 
 
 def command_parameters(spec: LossSpec) -> list[inspect.Parameter]:
-    """Every option of the loss command of ``spec`` (also read by :mod:`losscli.quick`)."""
-    from losscli.cli_conventions import convention_options
+    """Every option of the loss command of ``spec`` (also read by :mod:`losscli.cli.quick`)."""
+    from losscli.cli.conventions import convention_options
 
     return (input_options(spec) + param_options(spec) + common_options(spec)
             + convention_options(spec))
@@ -219,11 +219,11 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     if options["expect"] is not None:
         expected = load_tensor(options["expect"], argument="--expect")
     if options.get("convention"):
-        from losscli.cli_conventions import run_convention
+        from losscli.cli.conventions import run_convention
 
         return run_convention(spec, options, values, expected, fmt)
 
-    from losscli import streaming
+    from losscli.inputs import streaming
 
     with streaming.progress():
         result = evaluate(
@@ -245,7 +245,7 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     if expected is not None:
         result.compare(expected, rtol=options["rtol"], atol=options["atol"])
     if options.get("emit"):
-        from losscli.emit import emit
+        from losscli.tools.emit import emit
 
         print(emit(spec, result, options["emit"]))
         return ExitStatus.OK
@@ -254,7 +254,7 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     if options.get("explain"):
         import sys
 
-        from losscli.explain.derive import print_derivation
+        from losscli.tools.explain.derive import print_derivation
 
         print_derivation(result, stream=None if fmt == "table" else sys.stderr)
     return status
@@ -266,7 +266,7 @@ def evaluate(spec: LossSpec, values: dict[str, Any], *, reduction: str, dtype: s
 
     ``backend``: the engine's backend options (backend, device, torch_inputs, top).
     """
-    from losscli.engine import compute
+    from losscli.engine.pipeline import compute
 
     return compute(spec, reduction=reduction, dtype=dtype, grad=grad, strict=strict,
                    **backend, **values)

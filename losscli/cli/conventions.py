@@ -13,9 +13,9 @@ from typing import Any
 
 import typer
 
-from losscli.conventions import ALL, compare, names
-from losscli.errors import ExitStatus, UsageError
-from losscli.registry import LossSpec
+from losscli.core.errors import ExitStatus, UsageError
+from losscli.core.spec import LossSpec
+from losscli.engine.conventions import ALL, compare, names
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
@@ -54,7 +54,7 @@ def given(spec: LossSpec, options: dict[str, Any], values: dict[str, Any]) -> di
 def run_convention(spec: LossSpec, options: dict[str, Any], values: dict[str, Any],
                    expected: Any, fmt: str) -> ExitStatus:
     """Compute ``spec`` with ``--convention`` (one, or all side by side) and render it."""
-    from losscli.commands import report
+    from losscli.cli.commands import report
 
     name = options["convention"]
     for flag, active in (("--emit", options.get("emit")), ("--explain", options.get("explain"))):
@@ -71,7 +71,7 @@ def run_convention(spec: LossSpec, options: dict[str, Any], values: dict[str, An
 
         render_comparison(compare(spec, values, **common), fmt)
         return ExitStatus.OK
-    from losscli.engine import compute
+    from losscli.engine.pipeline import compute
 
     result = compute(spec, grad=options["grad"], convention=name, **common, **values)
     if expected is not None:

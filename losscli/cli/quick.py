@@ -3,8 +3,8 @@
 Building the whole Typer application and converting each option through Typer's
 validators costs more than the computation itself. A plain loss call (a loss name or
 alias, then options from the loss command's own declarations) is parsed here from
-those same declarations (:func:`losscli.commands.command_parameters`) and handed to
-:func:`losscli.commands.run_loss`, as the Typer command would do. Anything else
+those same declarations (:func:`losscli.cli.commands.command_parameters`) and handed to
+:func:`losscli.cli.commands.run_loss`, as the Typer command would do. Anything else
 (``--help``, a tool command, an unknown or malformed option, a value out of range,
 ``--convention``, shell completion) returns None and goes through the full CLI, which
 gives the help and the error messages.
@@ -26,12 +26,12 @@ def run_quick(argv: list[str]) -> int | None:
     """The exit status of a plain loss call, or None when it needs the full CLI."""
     if not argv or argv[0].startswith("-") or "_LOSSCLI_COMPLETE" in os.environ:
         return None
-    from losscli.registry import registry
+    from losscli.core.spec import registry
 
     spec = registry().find(argv[0])
     if spec is None:
         return None
-    from losscli.commands import command_parameters, run_loss
+    from losscli.cli.commands import command_parameters, run_loss
 
     options = parse(command_parameters(spec), argv[1:])
     if options is None or options.get("convention"):

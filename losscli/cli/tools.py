@@ -13,8 +13,8 @@ from typing import Any
 
 import typer
 
-from losscli.errors import ExitStatus, InputError, UsageError
-from losscli.registry import LossSpec, ParamSpec, registry
+from losscli.core.errors import ExitStatus, InputError, UsageError
+from losscli.core.spec import LossSpec, ParamSpec, registry
 
 PANEL = "Tools"
 _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -115,7 +115,7 @@ def explain_command(
 
     Add --explain to a loss computation for a worked derivation with your own numbers.
     """
-    from losscli.explain.static import explanation_dict, render_explanation
+    from losscli.tools.explain.static import explanation_dict, render_explanation
 
     spec = registry().resolve(loss)
     if json_:
@@ -159,8 +159,8 @@ def plot_command(
 
     Values are computed by losscli's backend (PyTorch), one term per x.
     """
-    from losscli.plot.axes import axis_for
-    from losscli.plot.curves import plot_data
+    from losscli.tools.plot.axes import axis_for
+    from losscli.tools.plot.curves import plot_data
 
     spec = registry().resolve(loss)
     axis = axis_for(spec, x)
@@ -171,23 +171,23 @@ def plot_command(
     if range_:
         axis.check_range(lo, hi)
     if out:
-        from losscli.plot.image import check_path
+        from losscli.tools.plot.image import check_path
 
         check_path(out)
     data = plot_data(spec, axis, params, others=others, points=points, lo=lo, hi=hi, grad=grad)
     if out:
-        from losscli.plot.image import save
+        from losscli.tools.plot.image import save
 
         print(f"wrote {save(data, out)}")
         return
-    from losscli.plot.terminal import draw
+    from losscli.tools.plot.terminal import draw
 
     print(draw(data, width=width, height=height))
 
 
 def _companion(name: str, axis: str) -> LossSpec:
     """A loss of ``--with``, which must plot against the same axis."""
-    from losscli.plot.axes import axis_for
+    from losscli.tools.plot.axes import axis_for
 
     spec = registry().find(name)
     if spec is None:
@@ -236,7 +236,7 @@ def compare_command(
     import json
     import math
 
-    from losscli.compare import Tolerance, compare, load_impl, render_report, write_case
+    from losscli.tools.compare import Tolerance, compare, load_impl, render_report, write_case
 
     spec = registry().resolve(loss)
     if reduction not in spec.reductions:

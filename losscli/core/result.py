@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError
-from losscli.summary import DEFAULT_TOP, TermStats, summarize
+from losscli.core.errors import InputError
+from losscli.core.summary import DEFAULT_TOP, TermStats, summarize
 
 
 @dataclass

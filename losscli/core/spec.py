@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from losscli.errors import InputError, UsageError
+from losscli.core.errors import InputError, UsageError
 
 REDUCTIONS = ("mean", "sum", "none")
 FAMILIES = (
@@ -135,7 +135,7 @@ class Convention:
     terms from the loss's inputs and parameters, or None for the loss's own function;
     ``constants``: keyword arguments of ``impl`` the library fixes (clip epsilons).
     ``rules``: the library's reduction rule for a reduction, by name (``{"mean":
-    "sum_over_batch_size"}``; see losscli.losses.convention_rules). ``warnings``: replaces
+    "sum_over_batch_size"}``; see losscli.engine.convention_rules). ``warnings``: replaces
     the loss's reduction warnings when given. ``call``: how the library is called (its
     argument order); ``source``: the file and version read; ``reason``: one line on how
     the numbers differ from losscli's default; ``clamp``: its clamps and clips.
@@ -178,7 +178,7 @@ class LossSpec:
     references: tuple[str, ...] = ()
     #: Loss-specific shape/domain checks on the numpy inputs: "module:function".
     check: str | None = None
-    #: The numpy backend's terms function, "losscli.losses_np.<module>:<function>" (beside
+    #: The numpy backend's terms function, "losscli.families.<module>:<function>" (beside
     #: ``impl``, the torch one); None: the loss runs on torch only.
     numpy_impl: str | None = None
     #: How the numpy backend may cut large inputs into pieces (a key of CHUNKS), or None.
@@ -237,7 +237,7 @@ class LossSpec:
 
 
 def _catalog() -> tuple[LossSpec, ...]:
-    from losscli.catalog import ALL_SPECS
+    from losscli.families.registry import ALL_SPECS
 
     return ALL_SPECS
 

@@ -1,6 +1,6 @@
 """The unreduced result of a loss function, and its reduction, for either backend.
 
-A loss function (torch in :mod:`losscli.losses`, numpy in :mod:`losscli.losses_np`)
+A loss function (torch in :mod:`losscli.families`, numpy in :mod:`losscli.families`)
 returns :class:`Terms` holding arrays of its backend: torch tensors or numpy arrays.
 :func:`reduce` works on both with the same operations (``sum``, ``shape``, ``/``), so
 a torch reduction keeps its autograd graph and a numpy one never imports torch.
@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from losscli.result import Reduction
+from losscli.core.result import Reduction
 
 
 @dataclass

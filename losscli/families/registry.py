@@ -1,8 +1,8 @@
 """The declarations of every loss, one module per family (plain data, no torch).
 
-To add a loss: declare a :class:`~losscli.registry.LossSpec` in its family's
+To add a loss: declare a :class:`~losscli.core.spec.LossSpec` in its family's
 module (each module exports ``SPECS``), write its terms function under
-:mod:`losscli.losses`, and add tests. Everything else (command, help, ``list``,
+:mod:`losscli.families`, and add tests. Everything else (command, help, ``list``,
 JSON) is generated.
 """
 
@@ -23,5 +23,5 @@ FAMILY_MODULES = (
 ALL_SPECS = tuple(
     spec
     for module in FAMILY_MODULES
-    for spec in import_module(f"losscli.catalog.{module}").SPECS
+    for spec in import_module(f"losscli.families.{module}.spec").SPECS
 )

@@ -17,7 +17,7 @@ Each part lives in its own module:
     :mod:`~losscli.inputs.nested`    loaded data -> checked array: leaves, shape, dtype
     :mod:`~losscli.inputs.messages`  the one-line error messages
 
-Every user error raises :class:`losscli.errors.InputError` with a one-line message.
+Every user error raises :class:`losscli.core.errors.InputError` with a one-line message.
 Nothing is ever evaluated or unpickled. Only numpy is imported at module level: yaml
 and torch are imported on first use.
 """

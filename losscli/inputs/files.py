@@ -22,7 +22,7 @@ import stat
 
 import numpy
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 from losscli.inputs.messages import clip, exception_summary, input_error, quote
 from losscli.inputs.readers import READERS, SUPPORTED_EXTENSIONS
 from losscli.inputs.source import Source

@@ -1,6 +1,6 @@
 """One-line error messages for TENSOR arguments.
 
-Every user error in :mod:`losscli.inputs` is an :class:`~losscli.errors.InputError`
+Every user error in :mod:`losscli.inputs` is an :class:`~losscli.core.errors.InputError`
 naming the argument (``--pred``) with a single line of text. User text shown in a
 message is clipped and quoted with ``repr`` so control characters stay visible.
 """
@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 
 
 def one_line(message: str, limit: int = 500) -> str:

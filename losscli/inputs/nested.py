@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 from losscli.inputs.messages import clip, count, describe, exception_summary, input_error
 
 MAX_NDIM = 32

@@ -18,7 +18,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 from losscli.inputs.messages import clip, count, input_error, keys_text, quote
 
 

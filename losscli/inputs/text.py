@@ -22,7 +22,7 @@ from collections.abc import Mapping
 
 import numpy
 
-from losscli.errors import InputError
+from losscli.core.errors import InputError
 from losscli.inputs.messages import (
     clip,
     exception_summary,

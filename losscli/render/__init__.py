@@ -1,4 +1,4 @@
-"""Output of a :class:`~losscli.result.Result`: table (rich), json and plain.
+"""Output of a :class:`~losscli.core.result.Result`: table (rich), json and plain.
 
 Machine formats (json, plain) are written with ``print`` and never pass through
 rich, so colour settings cannot corrupt them.

@@ -5,7 +5,7 @@ Each loss shows the backends that compute it: torch always, numpy where declared
 
 from __future__ import annotations
 
-from losscli.registry import FAMILIES, registry
+from losscli.core.spec import FAMILIES, registry
 
 
 def print_catalogue(fmt: str) -> None:

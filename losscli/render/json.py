@@ -19,6 +19,6 @@ def _compact(value) -> str:
 
 def render_json(result, *, max_elements: int | None = None, top: int | None = None) -> None:
     """The result; terms beyond ``max_elements`` as a summary with the ``top`` largest."""
-    from losscli.summary import DEFAULT_TOP
+    from losscli.core.summary import DEFAULT_TOP
 
     print(dumps(result.to_dict(max_elements, DEFAULT_TOP if top is None else top)))

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from losscli.summary import DEFAULT_TOP, quantile_label
+from losscli.core.summary import DEFAULT_TOP, quantile_label
 
 Slicer = Callable[[tuple[int, ...]], np.ndarray]
 

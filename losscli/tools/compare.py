@@ -8,7 +8,7 @@ then the gradients of the sum of the output with respect to every floating-point
 input except ``target``, all with ``|got − want| <= atol + rtol·|want|``.
 
 Trials: the user's inputs (if given), then random valid inputs from
-:mod:`losscli.random_inputs` (growing shapes, edge values, a fixed seed). On a
+:mod:`losscli.tools.random_inputs` (growing shapes, edge values, a fixed seed). On a
 mismatch the smallest failing input (a failing trial cut down to one sample where
 possible) is written as a case file that ``losscli check`` replays.
 
@@ -31,10 +31,10 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import LossCliError, UsageError
-from losscli.losses._checks import shape_str
-from losscli.random_inputs import problems, valid
-from losscli.registry import LossSpec
+from losscli.core.errors import LossCliError, UsageError
+from losscli.core.spec import LossSpec
+from losscli.families._shared.checks import shape_str
+from losscli.tools.random_inputs import problems, valid
 
 
 @dataclass(frozen=True)

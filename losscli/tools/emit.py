@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from losscli.errors import UsageError
-from losscli.registry import LossSpec
+from losscli.core.errors import UsageError
+from losscli.core.spec import LossSpec
 
 #: torchvision.ops loss functions, called as name(*inputs, **params, reduction=...).
 TORCHVISION_OPS = (

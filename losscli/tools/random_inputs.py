@@ -13,7 +13,7 @@ its shape rule:
 Losses whose inputs carry constraints a rule cannot express (label lists padded with
 -1, boxes whose corners are ordered, distributions, segmentation maps, CTC label
 sequences and lengths) have an entry in :data:`OVERRIDES`. Every
-generated problem is checked with :func:`losscli.validate.prepare`; a draw the
+generated problem is checked with :func:`losscli.engine.validate.prepare`; a draw the
 loss's own checks reject is drawn again.
 """
 
@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import LossCliError
-from losscli.losses._checks import shape_str
-from losscli.registry import InputSpec, LossSpec
+from losscli.core.errors import LossCliError
+from losscli.core.spec import InputSpec, LossSpec
+from losscli.families._shared.checks import shape_str
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ class Problem:
 
 def valid(spec: LossSpec, values: dict[str, Any], params: dict[str, Any] | None = None) -> bool:
     """Whether the loss's checks accept ``values`` (with ``params``)."""
-    from losscli.validate import prepare
+    from losscli.engine.validate import prepare
 
     try:
         prepare(spec, {**(params or {}), **values})

@@ -2,7 +2,7 @@
 
 Each loss's ``check`` (named in its spec) takes ``(arrays, params, warnings)``:
 ``arrays`` maps input and tensor-parameter names to numpy arrays, ``params`` holds
-the effective scalar parameters, ``warnings`` is a :class:`losscli.validate.Warnings`.
+the effective scalar parameters, ``warnings`` is a :class:`losscli.engine.validate.Warnings`.
 Messages name the argument and both shapes. numpy only: no torch here.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli import streaming
-from losscli.errors import InputError
+from losscli.core.errors import InputError
+from losscli.inputs import streaming
 
 
 def shape_str(shape: tuple[int, ...]) -> str:

@@ -1,6 +1,6 @@
 """The pieces every worked derivation uses: number formatting and a view of one term.
 
-A derivation function takes a :class:`TermView` (one term of a :class:`~losscli.result.Result`)
+A derivation function takes a :class:`TermView` (one term of a :class:`~losscli.core.result.Result`)
 and returns the lines that lead to it, the last one ending in the term's value. Numbers
 come from the result only (inputs, parameters, ``details`` and the terms): a derivation
 writes expressions with them but never computes a new number itself.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from losscli.streaming import along
+from losscli.inputs.streaming import along
 
 
 def class_dim(pred: np.ndarray) -> int:

@@ -1,6 +1,6 @@
 """Input and parameter declarations shared by several losses."""
 
-from losscli.registry import InputSpec, ParamSpec
+from losscli.core.spec import InputSpec, ParamSpec
 
 PRED_FLAGS = ("--input", "-p")
 TARGET_FLAGS = ("-t",)

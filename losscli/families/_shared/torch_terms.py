@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from losscli.terms import Terms
+from losscli.core.terms import Terms
 
 __all__ = ["Terms", "class_dim", "index_weights", "weight_dtype"]
 

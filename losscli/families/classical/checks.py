@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError
-from losscli.losses._checks import shape_str
+from losscli.core.errors import InputError
+from losscli.families._shared.checks import shape_str
 
 
 def _rows(pred: np.ndarray, what: str) -> int:

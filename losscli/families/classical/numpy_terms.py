@@ -1,10 +1,10 @@
-"""Classical losses, scikit-learn's semantics (numpy twins of :mod:`losscli.losses.classical`)."""
+"""Classical losses, scikit-learn's semantics (numpy twins of the family's torch terms)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from losscli.terms import Terms
+from losscli.core.terms import Terms
 
 
 def _weighted(values: np.ndarray, sample_weight: np.ndarray | None, details: dict) -> Terms:

@@ -1,8 +1,8 @@
 """Classical losses with scikit-learn's semantics: zero-one, hinge and log loss."""
 
-from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
-from losscli.catalog.conventions import LOG_LOSS_CONVENTIONS
-from losscli.registry import InputSpec, LossSpec, ParamSpec
+from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families.classification.conventions import LOG_LOSS_CONVENTIONS
 
 _SAMPLE_WEIGHT = ParamSpec(
     "sample_weight",
@@ -15,9 +15,9 @@ _RULE = (
     "mean: Σ ℓᵢ / N over the N samples, or Σ wᵢ·ℓᵢ / Σ wᵢ with --sample-weight "
     "(scikit-learn's normalize=True); sum: Σ wᵢ·ℓᵢ (normalize=False)"
 )
-_CHECKS = "losscli.losses._checks_classical:"
-_IMPL = "losscli.losses.classical:"
-_NUMPY_IMPL = "losscli.losses_np.classical:"
+_CHECKS = "losscli.families.classical.checks:"
+_IMPL = "losscli.families.classical.torch_terms:"
+_NUMPY_IMPL = "losscli.families.classical.numpy_terms:"
 _SKLEARN = "https://scikit-learn.org/stable/modules/generated/sklearn.metrics."
 SPECS = (
     LossSpec(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import torch
 
-from losscli.losses._terms import Terms
+from losscli.families._shared.torch_terms import Terms
 
 
 def _weighted(values: torch.Tensor, sample_weight: torch.Tensor | None, details: dict) -> Terms:

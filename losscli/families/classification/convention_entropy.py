@@ -13,8 +13,8 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from losscli.errors import InputError
-from losscli.losses._terms import Terms, class_dim
+from losscli.core.errors import InputError
+from losscli.families._shared.torch_terms import Terms, class_dim
 
 
 def _last_axis_mean(values: torch.Tensor) -> torch.Tensor:

@@ -2,7 +2,7 @@
 
 Each function returns the library's unreduced terms (what it gives with
 ``reduction="none"``); the library's own reduction rule is named in the convention
-(:mod:`losscli.losses.convention_rules`). A negative ``alpha`` means no α weighting
+(:mod:`losscli.engine.convention_rules`). A negative ``alpha`` means no α weighting
 (the libraries' ``alpha=None``). Lin et al., Focal Loss for Dense Object Detection, 2017.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from losscli.errors import InputError
-from losscli.losses._terms import Terms, class_dim
-from losscli.losses.classification import sigmoid_focal
+from losscli.core.errors import InputError
+from losscli.families._shared.torch_terms import Terms, class_dim
+from losscli.families.classification.torch_terms import sigmoid_focal
 
 
 def _alpha_t(target: torch.Tensor, alpha: float) -> torch.Tensor:

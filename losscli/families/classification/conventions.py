@@ -1,19 +1,19 @@
 """Other libraries' versions of the losses, as data (``--convention NAME``).
 
-One tuple per loss, attached to its :class:`~losscli.registry.LossSpec`; the first entry
+One tuple per loss, attached to its :class:`~losscli.core.spec.LossSpec`; the first entry
 is losscli's own default. Each entry was written from the library's documentation and
 source, cited with the file and version (or commit) in ``source``. The libraries are
 never imported: ``impl`` names losscli's own function for the library's formula
-(losscli.losses.convention_*), ``params`` its defaults, ``constants`` its clips, and
-``rules`` its reduction (losscli.losses.convention_rules).
+(losscli.families.convention_*), ``params`` its defaults, ``constants`` its clips, and
+``rules`` its reduction (losscli.engine.convention_rules).
 """
 
-from losscli.registry import Convention
+from losscli.core.spec import Convention
 
-_FOCAL = "losscli.losses.convention_focal:"
-_OVERLAP = "losscli.losses.convention_overlap:"
-_ENTROPY = "losscli.losses.convention_entropy:"
-_REGRESSION = "losscli.losses.convention_regression:"
+_FOCAL = "losscli.families.classification.convention_terms:"
+_OVERLAP = "losscli.families.segmentation.convention_terms:"
+_ENTROPY = "losscli.families.classification.convention_entropy:"
+_REGRESSION = "losscli.families.regression.convention_terms:"
 _KERAS_EPS = {"eps": 1e-7}  # keras.backend.epsilon()
 _KERAS_MEAN = {"mean": "sum_over_batch_size"}
 _KERAS_CLIP = "probabilities clipped to [1e-7, 1 − 1e-7] (keras.backend.epsilon())"
@@ -538,7 +538,7 @@ IOU_CONVENTIONS = (
         "19bceba56284d440278e80cfde1d95460330ccbb",
         reason="mode 'log' by default: −ln IoU (UnitBox), IoU = I/max(U, 1e-6) clamped at 1e-6",
         params={"mode": "log", "eps": 1e-6},
-        impl="losscli.losses.convention_boxes:mmdet_iou",
+        impl="losscli.families.detection.convention_terms:mmdet_iou",
         constants={"overlap_eps": 1e-6},
         clamp="union clamped at 1e-6, IoU clamped at eps",
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from losscli.explain._base import TermView, derivation, joined, num, par, vector
+from losscli.families._shared.explain import TermView, derivation, joined, num, par, vector
 
 
 def _scores_and_class(view: TermView) -> tuple[np.ndarray, int]:

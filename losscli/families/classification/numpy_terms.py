@@ -1,10 +1,11 @@
-"""Cross-entropy family and focal losses (numpy twins of :mod:`losscli.losses.classification`)."""
+"""Cross-entropy family and focal losses (numpy twins of the family's torch terms)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from losscli.losses_np._common import (
+from losscli.core.terms import Terms
+from losscli.families._shared.numpy_terms import (
     along,
     class_dim,
     index_weights,
@@ -14,7 +15,6 @@ from losscli.losses_np._common import (
     sigmoid,
     take_class,
 )
-from losscli.terms import Terms
 
 
 def cross_entropy(

@@ -1,6 +1,7 @@
 """Classification losses: cross-entropy and its relatives, focal losses."""
 
-from losscli.catalog._common import (
+from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
     CLASS_LOGITS,
     IGNORE_INDEX,
@@ -8,13 +9,12 @@ from losscli.catalog._common import (
     TARGET_FLAGS,
     class_weight,
 )
-from losscli.catalog.conventions import (
+from losscli.families.classification.conventions import (
     BCE_CONVENTIONS,
     CROSS_ENTROPY_CONVENTIONS,
     FOCAL_CONVENTIONS,
     SOFTMAX_FOCAL_CONVENTIONS,
 )
-from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _SEED_LOGITS = "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]"
 _WEIGHTED_MEAN = (
@@ -72,9 +72,9 @@ SPECS = (
             ),
         ),
         conventions=CROSS_ENTROPY_CONVENTIONS,
-        impl="losscli.losses.classification:cross_entropy",
-        numpy_impl="losscli.losses_np.classification:cross_entropy", chunks="rows",
-        check="losscli.losses._checks:cross_entropy",
+        impl="losscli.families.classification.torch_terms:cross_entropy",
+        numpy_impl="losscli.families.classification.numpy_terms:cross_entropy", chunks="rows",
+        check="losscli.families._shared.checks:cross_entropy",
         aliases=("CrossEntropyLoss", "ce", "softmax-cross-entropy"),
         reduction_rule=_WEIGHTED_MEAN,
         references=(
@@ -106,9 +106,9 @@ SPECS = (
             CLASS_INDEX_TARGET,
         ),
         params=(class_weight(), IGNORE_INDEX),
-        impl="losscli.losses.classification:nll",
-        numpy_impl="losscli.losses_np.classification:nll", chunks="rows",
-        check="losscli.losses._checks:class_index_loss",
+        impl="losscli.families.classification.torch_terms:nll",
+        numpy_impl="losscli.families.classification.numpy_terms:nll", chunks="rows",
+        check="losscli.families._shared.checks:class_index_loss",
         aliases=("NLLLoss", "NLLLoss2d", "nll_loss", "negative-log-likelihood"),
         reduction_rule=_WEIGHTED_MEAN,
         references=("https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html",),
@@ -139,9 +139,9 @@ SPECS = (
             ),
         ),
         conventions=BCE_CONVENTIONS,
-        impl="losscli.losses.classification:bce",
-        numpy_impl="losscli.losses_np.classification:bce", chunks="elements",
-        check="losscli.losses._checks:bce_probabilities",
+        impl="losscli.families.classification.torch_terms:bce",
+        numpy_impl="losscli.families.classification.numpy_terms:bce", chunks="elements",
+        check="losscli.families._shared.checks:bce_probabilities",
         aliases=("BCELoss", "binary_cross_entropy"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html",),
         notes=("Takes probabilities: for raw scores use bce-with-logits (numerically stable).",),
@@ -174,9 +174,9 @@ SPECS = (
                 "(class) dimension",
             ),
         ),
-        impl="losscli.losses.classification:bce_with_logits",
-        numpy_impl="losscli.losses_np.classification:bce_with_logits", chunks="elements",
-        check="losscli.losses._checks:bce",
+        impl="losscli.families.classification.torch_terms:bce_with_logits",
+        numpy_impl="losscli.families.classification.numpy_terms:bce_with_logits", chunks="elements",
+        check="losscli.families._shared.checks:bce",
         aliases=("BCEWithLogitsLoss", "binary_cross_entropy_with_logits", "sigmoid-bce"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.BCEWithLogitsLoss.html",),
         example={
@@ -214,9 +214,9 @@ SPECS = (
             _GAMMA,
         ),
         conventions=FOCAL_CONVENTIONS,
-        impl="losscli.losses.classification:sigmoid_focal",
-        numpy_impl="losscli.losses_np.classification:sigmoid_focal", chunks="elements",
-        check="losscli.losses._checks:same_shape",
+        impl="losscli.families.classification.torch_terms:sigmoid_focal",
+        numpy_impl="losscli.families.classification.numpy_terms:sigmoid_focal", chunks="elements",
+        check="losscli.families._shared.checks:same_shape",
         aliases=("sigmoid-focal", "sigmoid_focal_loss", "focal-loss"),
         references=(
             "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017",
@@ -251,9 +251,9 @@ SPECS = (
             IGNORE_INDEX,
         ),
         conventions=SOFTMAX_FOCAL_CONVENTIONS,
-        impl="losscli.losses.classification:softmax_focal",
-        numpy_impl="losscli.losses_np.classification:softmax_focal", chunks="rows",
-        check="losscli.losses._checks:class_index_loss",
+        impl="losscli.families.classification.torch_terms:softmax_focal",
+        numpy_impl="losscli.families.classification.numpy_terms:softmax_focal", chunks="rows",
+        check="losscli.families._shared.checks:class_index_loss",
         aliases=("multiclass-focal", "softmax_focal_loss"),
         reduction_rule="mean: Σ ℓᵢ / (number of non-ignored targets); α is a factor, "
         "not a normaliser",

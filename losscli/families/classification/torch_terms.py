@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from losscli.losses._terms import Terms, class_dim, index_weights
+from losscli.families._shared.torch_terms import Terms, class_dim, index_weights
 
 _IGNORED = "target equals ignore_index"
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError
-from losscli.losses._checks import shape_str
+from losscli.core.errors import InputError
+from losscli.families._shared.checks import shape_str
 
 FORMATS = ("xyxy", "xywh", "cxcywh")
 _LAYOUT = {"xyxy": "(x1, y1, x2, y2)", "xywh": "(x, y, w, h)", "cxcywh": "(cx, cy, w, h)"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import torch
 
-from losscli.losses._terms import Terms
-from losscli.losses.detection import to_xyxy
+from losscli.families._shared.torch_terms import Terms
+from losscli.families.detection.torch_terms import to_xyxy
 
 
 def mmdet_iou(*, pred: torch.Tensor, target: torch.Tensor, mode: str, box_format: str,

@@ -7,7 +7,7 @@ and ciou, the aspect-ratio term for ciou).
 
 from __future__ import annotations
 
-from losscli.explain._base import TermView, derivation, num
+from losscli.families._shared.explain import TermView, derivation, num
 
 
 def _iou(view: TermView) -> tuple[float, list[str]]:

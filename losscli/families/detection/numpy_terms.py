@@ -1,4 +1,4 @@
-"""Bounding-box losses: IoU, GIoU, DIoU, CIoU (numpy twins of :mod:`losscli.losses.detection`).
+"""Bounding-box losses: IoU, GIoU, DIoU, CIoU (numpy twins of the family's torch terms).
 
 Same geometry as torchvision.ops, eps included: IoU = I / (U + eps).
 """
@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from losscli.terms import Terms
+from losscli.core.terms import Terms
 
 
 def to_xyxy(boxes: np.ndarray, box_format: str) -> np.ndarray:

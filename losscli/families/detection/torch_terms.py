@@ -16,7 +16,7 @@ import math
 
 import torch
 
-from losscli.losses._terms import Terms
+from losscli.families._shared.torch_terms import Terms
 
 
 def to_xyxy(boxes: torch.Tensor, box_format: str) -> torch.Tensor:

@@ -1,10 +1,10 @@
-"""Embedding losses (numpy twins of :mod:`losscli.losses.embedding`)."""
+"""Embedding losses (numpy twins of the family's torch terms)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from losscli.terms import Terms
+from losscli.core.terms import Terms
 
 
 def hinge_embedding(*, pred: np.ndarray, target: np.ndarray, margin: float) -> Terms:

@@ -1,9 +1,9 @@
 """Embedding losses: distances, pairs and triplets of vectors (torch.nn semantics)."""
 
-from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
-from losscli.registry import InputSpec, LossSpec, ParamSpec
+from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
 
-_CHECKS = "losscli.losses._checks_nn"
+_CHECKS = "losscli.families.sequence.checks"
 _TRIPLET_FORMULA = "ℓᵢ = max(d(aᵢ, pᵢ) − d(aᵢ, nᵢ) + margin, 0)"
 _TRIPLET_INPUTS = (
     InputSpec("anchor", "anchor embeddings a, (N, D) or (D)", shape="(N, D) | (D)"),
@@ -68,8 +68,8 @@ SPECS = (
             ),
         ),
         params=(ParamSpec("margin", "float", 1.0, "distance dissimilar pairs must exceed"),),
-        impl="losscli.losses.embedding:hinge_embedding",
-        numpy_impl="losscli.losses_np.embedding:hinge_embedding", chunks="elements",
+        impl="losscli.families.embedding.torch_terms:hinge_embedding",
+        numpy_impl="losscli.families.embedding.numpy_terms:hinge_embedding", chunks="elements",
         check=f"{_CHECKS}:hinge_embedding",
         aliases=("HingeEmbeddingLoss", "hinge_embedding_loss"),
         references=(
@@ -113,8 +113,8 @@ SPECS = (
                 maximum=1.0,
             ),
         ),
-        impl="losscli.losses.embedding:cosine_embedding",
-        numpy_impl="losscli.losses_np.embedding:cosine_embedding", chunks="rows",
+        impl="losscli.families.embedding.torch_terms:cosine_embedding",
+        numpy_impl="losscli.families.embedding.numpy_terms:cosine_embedding", chunks="rows",
         check=f"{_CHECKS}:cosine_embedding",
         aliases=("CosineEmbeddingLoss", "cosine_embedding_loss"),
         references=(
@@ -148,8 +148,8 @@ SPECS = (
             ),
             _SWAP,
         ),
-        impl="losscli.losses.embedding:triplet_margin",
-        numpy_impl="losscli.losses_np.embedding:triplet_margin", chunks="rows",
+        impl="losscli.families.embedding.torch_terms:triplet_margin",
+        numpy_impl="losscli.families.embedding.numpy_terms:triplet_margin", chunks="rows",
         check=f"{_CHECKS}:triplet",
         aliases=("TripletMarginLoss", "triplet_margin_loss", "triplet"),
         references=(
@@ -180,8 +180,9 @@ SPECS = (
             _TRIPLET_MARGIN,
             _SWAP,
         ),
-        impl="losscli.losses.embedding:triplet_margin_with_distance",
-        numpy_impl="losscli.losses_np.embedding:triplet_margin_with_distance", chunks="rows",
+        impl="losscli.families.embedding.torch_terms:triplet_margin_with_distance",
+        numpy_impl="losscli.families.embedding.numpy_terms:triplet_margin_with_distance",
+        chunks="rows",
         check=f"{_CHECKS}:triplet",
         aliases=("TripletMarginWithDistanceLoss", "triplet_margin_with_distance_loss"),
         references=(

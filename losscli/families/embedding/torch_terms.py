@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from losscli.losses._terms import Terms
+from losscli.families._shared.torch_terms import Terms
 
 
 def hinge_embedding(*, pred: torch.Tensor, target: torch.Tensor, margin: float) -> Terms:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from losscli.explain._base import TermView, derivation, joined, num, par, vector
+from losscli.families._shared.explain import TermView, derivation, joined, num, par, vector
 
 
 @derivation("multi-margin")

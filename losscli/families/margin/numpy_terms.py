@@ -1,11 +1,11 @@
-"""Margin losses (numpy twins of :mod:`losscli.losses.margin`)."""
+"""Margin losses (numpy twins of the family's torch terms)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from losscli.losses_np._common import log_sigmoid, take_class
-from losscli.terms import Terms
+from losscli.core.terms import Terms
+from losscli.families._shared.numpy_terms import log_sigmoid, take_class
 
 
 def multi_margin(

@@ -1,12 +1,12 @@
 """Margin and ranking losses (and the multi-label soft-margin loss, a classification loss)."""
 
-from losscli.catalog._common import (
+from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
     PRED_FLAGS,
     REGRESSION_PRED,
     TARGET_FLAGS,
 )
-from losscli.registry import InputSpec, LossSpec, ParamSpec
 
 _SCORES = InputSpec(
     "pred",
@@ -15,7 +15,7 @@ _SCORES = InputSpec(
     shape="(C) | (N, C)",
 )
 
-_CHECKS = "losscli.losses._checks_nn"
+_CHECKS = "losscli.families.sequence.checks"
 _SIGN_TARGET = InputSpec(
     "target",
     "labels 1 or -1, the same shape as --pred",
@@ -36,9 +36,9 @@ SPECS = (
             ParamSpec("margin", "float", 1.0, "required gap between true and other scores"),
             ParamSpec("weight", "tensor", None, "TENSOR of C per-class weights, w[yᵢ]"),
         ),
-        impl="losscli.losses.margin:multi_margin",
-        numpy_impl="losscli.losses_np.margin:multi_margin", chunks="rows",
-        check="losscli.losses._checks:multi_margin",
+        impl="losscli.families.margin.torch_terms:multi_margin",
+        numpy_impl="losscli.families.margin.numpy_terms:multi_margin", chunks="rows",
+        check="losscli.families._shared.checks:multi_margin",
         aliases=("MultiMarginLoss", "multi_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N (weights scale the terms but not the denominator)",
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MultiMarginLoss.html",),
@@ -63,9 +63,9 @@ SPECS = (
                 shape="as pred",
             ),
         ),
-        impl="losscli.losses.margin:multilabel_margin",
-        numpy_impl="losscli.losses_np.margin:multilabel_margin", chunks="rows",
-        check="losscli.losses._checks:multilabel_margin",
+        impl="losscli.families.margin.torch_terms:multilabel_margin",
+        numpy_impl="losscli.families.margin.numpy_terms:multilabel_margin", chunks="rows",
+        check="losscli.families._shared.checks:multilabel_margin",
         aliases=("MultiLabelMarginLoss", "multilabel_margin_loss"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelMarginLoss.html",
@@ -78,8 +78,8 @@ SPECS = (
         family="margin/ranking",
         formula="ℓᵢ = log(1 + exp(−yᵢ·xᵢ))",
         inputs=(REGRESSION_PRED, _SIGN_TARGET),
-        impl="losscli.losses.margin:soft_margin",
-        numpy_impl="losscli.losses_np.margin:soft_margin", chunks="elements",
+        impl="losscli.families.margin.torch_terms:soft_margin",
+        numpy_impl="losscli.families.margin.numpy_terms:soft_margin", chunks="elements",
         check=f"{_CHECKS}:soft_margin",
         aliases=("SoftMarginLoss", "soft_margin_loss"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.SoftMarginLoss.html",),
@@ -119,8 +119,8 @@ SPECS = (
                 "TENSOR of C per-class weights w_c (broadcast to --pred)",
             ),
         ),
-        impl="losscli.losses.margin:multilabel_soft_margin",
-        numpy_impl="losscli.losses_np.margin:multilabel_soft_margin", chunks="rows",
+        impl="losscli.families.margin.torch_terms:multilabel_soft_margin",
+        numpy_impl="losscli.families.margin.numpy_terms:multilabel_soft_margin", chunks="rows",
         check=f"{_CHECKS}:multilabel_soft_margin",
         aliases=("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N over the N samples (each ℓᵢ already averages its C "
@@ -159,8 +159,8 @@ SPECS = (
         params=(
             ParamSpec("margin", "float", 0.0, "required score gap between the two items"),
         ),
-        impl="losscli.losses.margin:margin_ranking",
-        numpy_impl="losscli.losses_np.margin:margin_ranking", chunks="elements",
+        impl="losscli.families.margin.torch_terms:margin_ranking",
+        numpy_impl="losscli.families.margin.numpy_terms:margin_ranking", chunks="elements",
         check=f"{_CHECKS}:margin_ranking",
         aliases=("MarginRankingLoss", "margin_ranking_loss", "ranking"),
         references=(

@@ -1,4 +1,4 @@
-"""Likelihood-based losses (numpy twins of :mod:`losscli.losses.probabilistic`)."""
+"""Likelihood-based losses (numpy twins of the family's torch terms)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from losscli.losses_np.classification import cross_entropy
-from losscli.terms import Terms
+from losscli.core.terms import Terms
+from losscli.families.classification.numpy_terms import cross_entropy
 
 
 def kl_div(*, pred: np.ndarray, target: np.ndarray, log_target: bool) -> Terms:

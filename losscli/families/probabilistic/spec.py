@@ -5,17 +5,17 @@ loss). torch.nn.AdaptiveLogSoftmaxWithLoss is not a command: see the note of
 linear-cross-entropy.
 """
 
-from losscli.catalog._common import (
+from losscli.core.spec import REDUCTIONS, InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import (
     IGNORE_INDEX,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
 )
-from losscli.catalog.classification import SPECS as CLASSIFICATION
-from losscli.catalog.conventions import KL_DIV_CONVENTIONS
-from losscli.registry import REDUCTIONS, InputSpec, LossSpec, ParamSpec
+from losscli.families.classification.conventions import KL_DIV_CONVENTIONS
+from losscli.families.classification.spec import SPECS as CLASSIFICATION
 
-_CHECKS = "losscli.losses._checks_nn"
+_CHECKS = "losscli.families.sequence.checks"
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
     "'mean' divides the sum by every element (batch size × support size), which is not the "
@@ -56,8 +56,8 @@ SPECS = (
             ),
         ),
         conventions=KL_DIV_CONVENTIONS,
-        impl="losscli.losses.probabilistic:kl_div",
-        numpy_impl="losscli.losses_np.probabilistic:kl_div", chunks="elements",
+        impl="losscli.families.probabilistic.torch_terms:kl_div",
+        numpy_impl="losscli.families.probabilistic.numpy_terms:kl_div", chunks="elements",
         check=f"{_CHECKS}:kl_div",
         aliases=("KLDivLoss", "kl_div", "kl", "kl-divergence"),
         reductions=(*REDUCTIONS, "batchmean"),
@@ -127,8 +127,8 @@ SPECS = (
                 minimum=0.0,
             ),
         ),
-        impl="losscli.losses.probabilistic:poisson_nll",
-        numpy_impl="losscli.losses_np.probabilistic:poisson_nll", chunks="elements",
+        impl="losscli.families.probabilistic.torch_terms:poisson_nll",
+        numpy_impl="losscli.families.probabilistic.numpy_terms:poisson_nll", chunks="elements",
         check=f"{_CHECKS}:poisson_nll",
         aliases=("PoissonNLLLoss", "poisson_nll_loss", "poisson"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.PoissonNLLLoss.html",),
@@ -178,8 +178,8 @@ SPECS = (
                 exclusive_minimum=True,
             ),
         ),
-        impl="losscli.losses.probabilistic:gaussian_nll",
-        numpy_impl="losscli.losses_np.probabilistic:gaussian_nll",
+        impl="losscli.families.probabilistic.torch_terms:gaussian_nll",
+        numpy_impl="losscli.families.probabilistic.numpy_terms:gaussian_nll",
         check=f"{_CHECKS}:gaussian_nll",
         aliases=("GaussianNLLLoss", "gaussian_nll_loss", "gaussian"),
         references=(
@@ -221,8 +221,8 @@ SPECS = (
             InputSpec("linear_bias", "bias b, (C)", shape="(C)", required=False),
         ),
         params=(class_weight(), IGNORE_INDEX, _CROSS_ENTROPY.param("label_smoothing")),
-        impl="losscli.losses.probabilistic:linear_cross_entropy",
-        numpy_impl="losscli.losses_np.probabilistic:linear_cross_entropy",
+        impl="losscli.families.probabilistic.torch_terms:linear_cross_entropy",
+        numpy_impl="losscli.families.probabilistic.numpy_terms:linear_cross_entropy",
         check=f"{_CHECKS}:linear_cross_entropy",
         aliases=("LinearCrossEntropyLoss", "linear_cross_entropy"),
         reduction_rule=_CROSS_ENTROPY.reduction_rule,

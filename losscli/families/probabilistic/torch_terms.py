@@ -7,8 +7,8 @@ import math
 import torch
 import torch.nn.functional as F
 
-from losscli.losses._terms import Terms
-from losscli.losses.classification import cross_entropy
+from losscli.families._shared.torch_terms import Terms
+from losscli.families.classification.torch_terms import cross_entropy
 
 
 def kl_div(*, pred: torch.Tensor, target: torch.Tensor, log_target: bool) -> Terms:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import torch
 
-from losscli.errors import InputError
-from losscli.losses._terms import Terms
-from losscli.losses.regression import smooth_l1
+from losscli.core.errors import InputError
+from losscli.families._shared.torch_terms import Terms
+from losscli.families.regression.torch_terms import smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from losscli.explain._base import TermView, derivation, num, par
+from losscli.families._shared.explain import TermView, derivation, num, par
 
 
 def _difference(view: TermView) -> str:

@@ -1,10 +1,10 @@
-"""Elementwise regression losses (numpy twins of :mod:`losscli.losses.regression`)."""
+"""Elementwise regression losses (numpy twins of the family's torch terms)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from losscli.terms import Terms
+from losscli.core.terms import Terms
 
 
 def l1(*, pred: np.ndarray, target: np.ndarray) -> Terms:

@@ -1,11 +1,11 @@
 """Regression losses: elementwise distances between prediction and target."""
 
-from losscli.catalog._common import REGRESSION_PRED, REGRESSION_TARGET
-from losscli.catalog.conventions import SMOOTH_L1_CONVENTIONS
-from losscli.registry import LossSpec, ParamSpec
+from losscli.core.spec import LossSpec, ParamSpec
+from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
+from losscli.families.classification.conventions import SMOOTH_L1_CONVENTIONS
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
-_CHECK = "losscli.losses._checks:same_shape"
+_CHECK = "losscli.families._shared.checks:same_shape"
 _EXAMPLE = {"pred": "[[0.8, 0.1], [0.4, 1.5]]", "target": "[[1, 1], [0, 1]]"}
 
 SPECS = (
@@ -15,8 +15,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
-        impl="losscli.losses.regression:l1",
-        numpy_impl="losscli.losses_np.regression:l1", chunks="elements",
+        impl="losscli.families.regression.torch_terms:l1",
+        numpy_impl="losscli.families.regression.numpy_terms:l1", chunks="elements",
         check=_CHECK,
         aliases=("L1Loss", "l1_loss", "mae"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.L1Loss.html",),
@@ -28,8 +28,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
-        impl="losscli.losses.regression:mse",
-        numpy_impl="losscli.losses_np.regression:mse", chunks="elements",
+        impl="losscli.families.regression.torch_terms:mse",
+        numpy_impl="losscli.families.regression.numpy_terms:mse", chunks="elements",
         check=_CHECK,
         aliases=("MSELoss", "mse_loss", "l2"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html",),
@@ -51,8 +51,8 @@ SPECS = (
             ),
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
-        impl="losscli.losses.regression:smooth_l1",
-        numpy_impl="losscli.losses_np.regression:smooth_l1", chunks="elements",
+        impl="losscli.families.regression.torch_terms:smooth_l1",
+        numpy_impl="losscli.families.regression.numpy_terms:smooth_l1", chunks="elements",
         check=_CHECK,
         aliases=("SmoothL1Loss", "smooth_l1_loss"),
         references=(
@@ -81,8 +81,8 @@ SPECS = (
                 exclusive_minimum=True,
             ),
         ),
-        impl="losscli.losses.regression:huber",
-        numpy_impl="losscli.losses_np.regression:huber", chunks="elements",
+        impl="losscli.families.regression.torch_terms:huber",
+        numpy_impl="losscli.families.regression.numpy_terms:huber", chunks="elements",
         check=_CHECK,
         aliases=("HuberLoss", "huber_loss"),
         references=(

@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError
-from losscli.losses._checks import all_ignored, shape_str
+from losscli.core.errors import InputError
+from losscli.families._shared.checks import all_ignored, shape_str
 
 
 def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:

@@ -2,7 +2,8 @@
 
 p is the prediction after the loss's ``--from-logits`` activation and g the one-hot
 target, both (N, C, S) with the ignored pixels zeroed, as for losscli's MONAI-style
-losses (:mod:`losscli.losses.segmentation`). The libraries differ in what they sum over
+losses (:mod:`losscli.families.segmentation.torch_terms`). The libraries differ in what they
+sum over
 (per sample and class, per class over the whole batch, per sample over every class, or
 everything at once), where the smoothing goes, and which classes count:
 
@@ -22,9 +23,9 @@ from __future__ import annotations
 
 import torch
 
-from losscli.errors import InputError
-from losscli.losses._terms import Terms
-from losscli.losses.segmentation import _flat_pair
+from losscli.core.errors import InputError
+from losscli.families._shared.torch_terms import Terms
+from losscli.families.segmentation.torch_terms import _flat_pair
 
 
 def _pair(pred, target, from_logits, ignore_index, library: str | None = None):

@@ -1,4 +1,4 @@
-"""Soft Dice, Jaccard and Tversky losses (numpy twins of :mod:`losscli.losses.segmentation`).
+"""Soft Dice, Jaccard and Tversky losses (numpy twins of the family's torch terms).
 
 MONAI semantics: sums over the spatial dimensions of each (sample, class) pair.
 """
@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from losscli.losses_np._common import sigmoid
-from losscli.terms import Terms
+from losscli.core.terms import Terms
+from losscli.families._shared.numpy_terms import sigmoid
 
 
 def _probabilities(pred: np.ndarray, from_logits: str) -> np.ndarray:

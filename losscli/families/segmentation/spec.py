@@ -1,8 +1,12 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
-from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
-from losscli.catalog.conventions import DICE_CONVENTIONS, JACCARD_CONVENTIONS, TVERSKY_CONVENTIONS
-from losscli.registry import InputSpec, LossSpec, ParamSpec
+from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families.classification.conventions import (
+    DICE_CONVENTIONS,
+    JACCARD_CONVENTIONS,
+    TVERSKY_CONVENTIONS,
+)
 
 _INPUTS = (
     InputSpec(
@@ -60,7 +64,7 @@ _SMOOTH = (
     ),
 )
 _PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH)
-_CHECK = "losscli.losses._checks_seg:segmentation"
+_CHECK = "losscli.families.segmentation.checks:segmentation"
 _SUMS = (
     "sums over the spatial dimensions of sample n and class c; p after the activation, "
     "g one-hot"
@@ -94,8 +98,8 @@ SPECS = (
         inputs=_INPUTS,
         params=_PARAMS,
         conventions=DICE_CONVENTIONS,
-        impl="losscli.losses.segmentation:dice",
-        numpy_impl="losscli.losses_np.segmentation:dice", chunks="rows",
+        impl="losscli.families.segmentation.torch_terms:dice",
+        numpy_impl="losscli.families.segmentation.numpy_terms:dice", chunks="rows",
         check=_CHECK,
         aliases=("DiceLoss", "soft-dice", "dice-loss"),
         reduction_rule=_RULE,
@@ -123,8 +127,8 @@ SPECS = (
         inputs=_INPUTS,
         params=_PARAMS,
         conventions=JACCARD_CONVENTIONS,
-        impl="losscli.losses.segmentation:jaccard",
-        numpy_impl="losscli.losses_np.segmentation:jaccard", chunks="rows",
+        impl="losscli.families.segmentation.torch_terms:jaccard",
+        numpy_impl="losscli.families.segmentation.numpy_terms:jaccard", chunks="rows",
         check=_CHECK,
         aliases=("JaccardLoss", "soft-jaccard", "soft-iou", "jaccard-loss"),
         reduction_rule=_RULE,
@@ -156,8 +160,8 @@ SPECS = (
             *_PARAMS,
         ),
         conventions=TVERSKY_CONVENTIONS,
-        impl="losscli.losses.segmentation:tversky",
-        numpy_impl="losscli.losses_np.segmentation:tversky", chunks="rows",
+        impl="losscli.families.segmentation.torch_terms:tversky",
+        numpy_impl="losscli.families.segmentation.numpy_terms:tversky", chunks="rows",
         check=_CHECK,
         aliases=("TverskyLoss", "tversky-loss"),
         reduction_rule=_RULE,

@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from losscli.losses._terms import Terms
+from losscli.families._shared.torch_terms import Terms
 
 
 def _probabilities(pred: torch.Tensor, from_logits: str) -> torch.Tensor:

@@ -1,7 +1,7 @@
 """Shape and range checks of the torch.nn-parity losses (margin, embedding, probabilistic, CTC).
 
-Same contract as :mod:`losscli.losses._checks`: each check takes ``(arrays, params,
-warnings)``, raises :class:`~losscli.errors.InputError` with one line naming the argument
+Same contract as :mod:`losscli.families._shared.checks`: each check takes ``(arrays, params,
+warnings)``, raises :class:`~losscli.core.errors.InputError` with one line naming the argument
 and the shapes involved, and warns about valid but suspicious inputs. numpy only.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError
-from losscli.losses._checks import broadcastable, cross_entropy, same_shape, shape_str
+from losscli.core.errors import InputError
+from losscli.families._shared.checks import broadcastable, cross_entropy, same_shape, shape_str
 
 Arrays = dict[str, np.ndarray]
 

@@ -1,4 +1,4 @@
-"""Connectionist temporal classification (numpy twin of :mod:`losscli.losses.sequence`).
+"""Connectionist temporal classification (numpy twin of the family's torch terms).
 
 The forward algorithm of Graves et al. (2006) in log space: α over the blank-extended
 label sequence, one frame at a time, vectorised over the batch and the states.
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from losscli.losses_np._common import log_softmax
-from losscli.terms import Terms
+from losscli.core.terms import Terms
+from losscli.families._shared.numpy_terms import log_softmax
 
 
 def ctc(

@@ -1,7 +1,7 @@
 """Sequence losses: connectionist temporal classification (torch.nn semantics)."""
 
-from losscli.catalog._common import PRED_FLAGS, TARGET_FLAGS
-from losscli.registry import InputSpec, LossSpec, ParamSpec
+from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
 
 # log-probabilities of 3 frames over {blank, a, b}: log 0.5 and log 0.25.
 _CTC_EXAMPLE_PRED = (
@@ -67,9 +67,9 @@ SPECS = (
                 "not PyTorch's)",
             ),
         ),
-        impl="losscli.losses.sequence:ctc",
-        numpy_impl="losscli.losses_np.sequence:ctc",
-        check="losscli.losses._checks_nn:ctc",
+        impl="losscli.families.sequence.torch_terms:ctc",
+        numpy_impl="losscli.families.sequence.numpy_terms:ctc",
+        check="losscli.families.sequence.checks:ctc",
         aliases=("CTCLoss", "ctc_loss", "connectionist-temporal-classification"),
         reduction_rule=(
             "mean: Σ (ℓₙ / target_lengthₙ) / N, each term divided by its target length "

@@ -1,8 +1,9 @@
 """``--explain``: the worked derivation of the first terms of a result, then its reduction.
 
-:func:`derive` picks the loss's derivation from :data:`~losscli.explain._base.DERIVATIONS`
-(filled by the family modules) or, for a loss without one, the generic derivation
-that lists the inputs behind the term and its intermediate quantities (``details``).
+:func:`derive` picks the loss's derivation from
+:data:`~losscli.families._shared.explain.DERIVATIONS` (filled by the family modules)
+or, for a loss without one, the generic derivation that lists the inputs behind the term
+and its intermediate quantities (``details``).
 Each term's block ends with the term's value; the last line is the reduced value.
 """
 
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from losscli.explain import classification, detection, margin, regression  # noqa: F401
-from losscli.explain._base import (
+from losscli.core.spec import registry
+from losscli.families._shared.explain import (
     DERIVATIONS,
     MissingDetail,
     TermView,
@@ -24,7 +25,10 @@ from losscli.explain._base import (
     par,
     vector,
 )
-from losscli.registry import registry
+from losscli.families.classification import explain as _classification  # noqa: F401
+from losscli.families.detection import explain as _detection  # noqa: F401
+from losscli.families.margin import explain as _margin  # noqa: F401
+from losscli.families.regression import explain as _regression  # noqa: F401
 
 #: How many terms ``--explain`` works out by default.
 DEFAULT_TERMS = 3

@@ -7,7 +7,7 @@ declared tomorrow gets them without writing any text here. No torch, no numpy.
 
 from __future__ import annotations
 
-from losscli.registry import LossSpec
+from losscli.core.spec import LossSpec
 
 #: One pitfall per family, for every loss of that family.
 FAMILY_PITFALLS = {

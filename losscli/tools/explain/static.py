@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from losscli.commands import example_command
-from losscli.conventions import explain_lines
-from losscli.explain.pitfalls import pitfalls
-from losscli.registry import DOMAINS, REDUCTIONS, InputSpec, LossSpec, ParamSpec
+from losscli.cli.commands import example_command
+from losscli.core.spec import DOMAINS, REDUCTIONS, InputSpec, LossSpec, ParamSpec
+from losscli.engine.conventions import explain_lines
+from losscli.tools.explain.pitfalls import pitfalls
 
 _KINDS = {
     "float": "floating point",
@@ -122,7 +122,7 @@ def example(spec: LossSpec) -> list[str]:
     if spec.example:
         command = example_command(spec)
     else:
-        from losscli.random_inputs import example_values
+        from losscli.tools.random_inputs import example_values
 
         values = example_values(spec)
         if values is None:
@@ -134,7 +134,7 @@ def example(spec: LossSpec) -> list[str]:
         "add --explain to see the first terms worked out with these numbers, --grad for "
         "gradients, --emit python for a PyTorch snippet",
     ]
-    from losscli.plot.axes import axes_of
+    from losscli.tools.plot.axes import axes_of
 
     axes = axes_of(spec)
     if axes:

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.errors import InputError, UsageError
-from losscli.registry import LossSpec
+from losscli.core.errors import InputError, UsageError
+from losscli.core.spec import LossSpec
 
 Builder = Callable[[np.ndarray], dict[str, np.ndarray]]
 
@@ -231,6 +231,6 @@ def axis_for(spec: LossSpec, name: str | None) -> PlotAxis:
 
 
 def _registry():
-    from losscli.registry import registry
+    from losscli.core.spec import registry
 
     return registry()

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.plot.axes import PlotAxis, axis_for
-from losscli.registry import LossSpec
+from losscli.core.spec import LossSpec
+from losscli.tools.plot.axes import PlotAxis, axis_for
 
 #: More curves than this make an unreadable plot.
 MAX_CURVES = 12
@@ -87,7 +87,7 @@ def plot_data(
     values = {k: [v] for k, v in axis.defaults.items()} | params
     combos = _combinations(values)
     if len(combos) + len(others) > MAX_CURVES:
-        from losscli.errors import UsageError
+        from losscli.core.errors import UsageError
 
         raise UsageError(f"{len(combos) + len(others)} curves are too many for one plot "
                          f"(at most {MAX_CURVES}); pass fewer parameter values")

@@ -1,4 +1,4 @@
-"""Write a :class:`~losscli.plot.curves.PlotData` to PNG, SVG or PDF with matplotlib.
+"""Write a :class:`~losscli.tools.plot.curves.PlotData` to PNG, SVG or PDF with matplotlib.
 
 matplotlib is the optional extra ``losscli[plot]``; without it, ``--out`` is a usage
 error that says how to install it. The figure is built without pyplot (no GUI, no
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pathlib
 
-from losscli.errors import UsageError
-from losscli.plot.curves import PlotData
+from losscli.core.errors import UsageError
+from losscli.tools.plot.curves import PlotData
 
 FORMATS = (".png", ".svg", ".pdf")
 

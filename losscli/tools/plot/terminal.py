@@ -1,4 +1,4 @@
-"""Draw a :class:`~losscli.plot.curves.PlotData` in the terminal with plotext.
+"""Draw a :class:`~losscli.tools.plot.curves.PlotData` in the terminal with plotext.
 
 Colour when stdout is a terminal and ``NO_COLOR`` is unset; otherwise every curve
 gets its own marker character so the plot still reads in plain text. With
@@ -13,8 +13,8 @@ import sys
 
 import numpy as np
 
-from losscli.errors import UsageError
-from losscli.plot.curves import PlotData
+from losscli.core.errors import UsageError
+from losscli.tools.plot.curves import PlotData
 
 #: Markers of the curves when drawn without colour.
 MARKERS = ("•", "+", "x", "o", "*", "#", "=", "%", "@", "~", "^", "&")

@@ -1,7 +1,7 @@
 """The numpy backend: forward terms and value without torch, in chunks for large inputs.
 
-Runs a loss's ``numpy_impl`` (:mod:`losscli.losses_np`) on validated inputs. Inputs too
-large to hold several copies of (more than :data:`~losscli.streaming.STREAM_ELEMENTS`
+Runs a loss's ``numpy_impl`` (:mod:`losscli.families`) on validated inputs. Inputs too
+large to hold several copies of (more than :data:`~losscli.inputs.streaming.STREAM_ELEMENTS`
 elements, typically memory-mapped ``.npy`` files) are computed in pieces when the loss
 declares its terms chunkable (``LossSpec.chunks``): slices along the first dimension
 (or of the flattened arrays, for elementwise losses on equal shapes), each reduced into
@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from losscli import streaming
-from losscli.registry import LossSpec
-from losscli.result import Result
-from losscli.summary import DEFAULT_TOP, StatsAccumulator
-from losscli.terms import Terms, Totals, reduce
-from losscli.validate import Prepared
+from losscli.core.result import Result
+from losscli.core.spec import LossSpec
+from losscli.core.summary import DEFAULT_TOP, StatsAccumulator
+from losscli.core.terms import Terms, Totals, reduce
+from losscli.engine.validate import Prepared
+from losscli.inputs import streaming
 
 #: Compute dtypes of the numpy backend (float16/bfloat16 run on torch).
 DTYPES = ("float32", "float64")

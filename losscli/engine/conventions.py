@@ -1,10 +1,10 @@
 """Other libraries' versions of a loss: ``--convention NAME`` and ``--convention all``.
 
-A loss declares its conventions in its :class:`~losscli.registry.LossSpec` (see
-:mod:`losscli.catalog.conventions`); the first one is losscli's own default. Using one
+A loss declares its conventions in its :class:`~losscli.core.spec.LossSpec` (see the
+``conventions`` module of each family); the first one is losscli's own default. Using one
 means computing the loss with a derived declaration: the convention's implementation
 in place of the loss's, its parameter defaults under the user's explicit values, its
-constants, and its reduction rules (:func:`losscli.terms.reduce`). Nothing here
+constants, and its reduction rules (:func:`losscli.core.terms.reduce`). Nothing here
 imports torch or any of those libraries.
 
 >>> import losscli
@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from losscli.errors import InputError, UsageError
-from losscli.registry import Convention, LossSpec
+from losscli.core.errors import InputError, UsageError
+from losscli.core.spec import Convention, LossSpec
 
 ALL = "all"
 
@@ -121,7 +121,7 @@ def compare(
     convention that cannot take these inputs (an option its library lacks) gets a row
     with the reason instead of a value.
     """
-    from losscli.engine import compute
+    from losscli.engine.pipeline import compute
 
     if not spec.conventions:
         resolve(spec, ALL)

@@ -13,11 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from losscli import streaming
-from losscli.errors import InputError, StrictWarningError, UsageError
-from losscli.inputs import to_array
-from losscli.losses._checks import shape_str
-from losscli.registry import DOMAINS, InputSpec, LossSpec
+from losscli.core.errors import InputError, StrictWarningError, UsageError
+from losscli.core.spec import DOMAINS, InputSpec, LossSpec
+from losscli.families._shared.checks import shape_str
+from losscli.inputs import streaming, to_array
 
 DTYPES = ("float32", "float64", "float16", "bfloat16")
 

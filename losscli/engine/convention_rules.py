@@ -1,7 +1,7 @@
-"""Reduction rules of other libraries, by name (``Convention.rules``, losscli.registry).
+"""Reduction rules of other libraries, by name (``Convention.rules``, losscli.core.spec).
 
 Each rule turns a library's unreduced terms into its value and says how, with the
-numbers, as :func:`losscli.terms.reduce` does for losscli's own rules:
+numbers, as :func:`losscli.core.terms.reduce` does for losscli's own rules:
 
 - ``sum_over_batch_size`` (Keras ``Loss(reduction="sum_over_batch_size")``, keras/src/losses/
   loss.py ``reduce_values``): the terms are Keras's per-sample losses ℓ_b and the value is
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import torch
 
-from losscli.losses._terms import Terms, class_dim
-from losscli.result import Reduction
+from losscli.core.result import Reduction
+from losscli.families._shared.torch_terms import Terms, class_dim
 
 
 def _kept(terms: Terms) -> torch.Tensor:

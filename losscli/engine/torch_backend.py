@@ -1,6 +1,6 @@
 """The torch backend, the reference: tensors on a device, terms, reduction, autograd.
 
-Runs a loss's ``impl`` (:mod:`losscli.losses`) on validated inputs; with ``grad``, the
+Runs a loss's ``impl`` (:mod:`losscli.families`) on validated inputs; with ``grad``, the
 gradients of the value with respect to every floating-point input come from autograd.
 The only module of the engine that imports torch.
 """
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from losscli.errors import InputError
-from losscli.registry import LossSpec
-from losscli.result import Result
-from losscli.terms import Terms, reduce
-from losscli.validate import Prepared
+from losscli.core.errors import InputError
+from losscli.core.result import Result
+from losscli.core.spec import LossSpec
+from losscli.core.terms import Terms, reduce
+from losscli.engine.validate import Prepared
 
 if TYPE_CHECKING:
-    from losscli.registry import Convention
+    from losscli.core.spec import Convention
 
 TORCH_DTYPES = {
     "float32": torch.float32,
@@ -53,7 +53,7 @@ def run(
         terms: Terms = spec.load()(**kwargs)
         library_rule = convention.rules.get(prepared.reduction) if convention else None
         if library_rule is not None:
-            from losscli.losses.convention_rules import RULES
+            from losscli.engine.convention_rules import RULES
 
             value, rule = RULES[library_rule](terms)
         else:

@@ -1,8 +1,8 @@
 """The compute engine: validation, the choice of backend, and the computation.
 
-Two backends compute a loss's terms. torch (:mod:`losscli.engine_torch`) is the
+Two backends compute a loss's terms. torch (:mod:`losscli.engine.torch_backend`) is the
 reference: it computes gradients, runs on a device and serves every loss. numpy
-(:mod:`losscli.engine_numpy`) computes the forward value and terms of the losses that
+(:mod:`losscli.engine.numpy_backend`) computes the forward value and terms of the losses that
 declare a ``numpy_impl`` without importing torch, and in chunks for inputs of any size.
 ``backend="auto"`` takes numpy whenever it can serve the request; this module imports
 neither backend until it computes.
@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from losscli.errors import InputError, UsageError
-from losscli.registry import LossSpec, registry
-from losscli.result import Result
-from losscli.summary import DEFAULT_TOP
-from losscli.validate import Prepared, prepare
+from losscli.core.errors import InputError, UsageError
+from losscli.core.result import Result
+from losscli.core.spec import LossSpec, registry
+from losscli.core.summary import DEFAULT_TOP
+from losscli.engine.validate import Prepared, prepare
 
 BACKENDS = ("auto", "torch", "numpy")
 DEVICES = ("cpu", "cuda", "mps", "auto")
@@ -50,22 +50,22 @@ def compute(
 
     ``values`` holds the inputs (``pred=...``, ``target=...``; nested lists, numpy
     arrays or tensors) and the loss's parameters by their PyTorch names
-    (``gamma=2.0``, ``weight=[1, 2, 1]``). Raises :class:`losscli.errors.LossCliError`
+    (``gamma=2.0``, ``weight=[1, 2, 1]``). Raises :class:`losscli.core.errors.LossCliError`
     on invalid input. With ``grad``, the result holds d(value)/d(input) for every
     floating-point input (of the sum of the terms for ``reduction="none"``).
     ``convention`` names another library's version of the loss (``"keras"``; see
-    :mod:`losscli.conventions`); conventions compute on torch.
+    :mod:`losscli.engine.conventions`); conventions compute on torch.
 
     ``backend``: ``auto`` (numpy where it can serve, else torch), ``torch`` or ``numpy``;
     ``device``: the torch device, ``cpu``, ``cuda``, ``mps`` or ``auto`` (torch only);
     ``torch_inputs``: the inputs came from .pt files (auto then picks torch, which is
     loaded already). ``chunk_elements`` and ``top`` (None: DEFAULT_TOP): see
-    :func:`losscli.engine_numpy.run`.
+    :func:`losscli.engine.numpy_backend.run`.
     """
     spec = registry().resolve(loss) if isinstance(loss, str) else loss
     library = None
     if convention is not None:
-        from losscli.conventions import apply
+        from losscli.engine.conventions import apply
 
         spec, library, values = apply(spec, convention, values)
     chosen = choose_backend(
@@ -82,10 +82,10 @@ def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
         top: int = DEFAULT_TOP) -> Result:
     """Compute a validated problem with ``backend`` ("torch" or "numpy")."""
     if backend == "numpy":
-        from losscli.engine_numpy import run as run_numpy
+        from losscli.engine.numpy_backend import run as run_numpy
 
         return run_numpy(prepared, chunk_elements=chunk_elements, top=top)
-    from losscli.engine_torch import run as run_torch
+    from losscli.engine.torch_backend import run as run_torch
 
     return run_torch(prepared, grad=grad, device=device, convention=convention)
 

@@ -1,0 +1,1 @@
+"""Case files: loading, the suite runner, atomic ``--update`` and JUnit reports."""

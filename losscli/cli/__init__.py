@@ -1,0 +1,1 @@
+"""The command line: the Typer app, loss commands, tool and case commands, the quick path."""

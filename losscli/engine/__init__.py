@@ -1,0 +1,1 @@
+"""From checked inputs to a result: validation, the engine, both backends, conventions."""

@@ -1,0 +1,1 @@
+"""Helpers more than one family uses: shared declarations, checks, tensor operations."""

@@ -1,0 +1,1 @@
+"""The classical losses: declarations, terms for both backends, checks."""

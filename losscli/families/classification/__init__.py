@@ -1,0 +1,1 @@
+"""The classification losses: declarations, terms for both backends, checks."""

@@ -1,0 +1,1 @@
+"""The detection losses: declarations, terms for both backends, checks."""

@@ -1,0 +1,1 @@
+"""The embedding losses: declarations, terms for both backends, checks."""

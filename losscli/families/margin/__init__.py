@@ -1,0 +1,1 @@
+"""The margin losses: declarations, terms for both backends, checks."""

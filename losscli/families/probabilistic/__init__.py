@@ -1,0 +1,1 @@
+"""The probabilistic losses: declarations, terms for both backends, checks."""

@@ -1,0 +1,1 @@
+"""The regression losses: declarations, terms for both backends, checks."""

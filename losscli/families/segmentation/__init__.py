@@ -1,0 +1,1 @@
+"""The segmentation losses: declarations, terms for both backends, checks."""

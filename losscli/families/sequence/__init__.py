@@ -1,0 +1,1 @@
+"""The sequence losses: declarations, terms for both backends, checks."""

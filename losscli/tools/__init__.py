@@ -1,0 +1,1 @@
+"""The tools beside computing a loss: explain, plot, compare, emit, random inputs."""
