@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from losscli.cli.commands import example_command
-from losscli.core.spec import FAMILIES, registry
+from losscli.core.spec import FAMILIES
+from losscli.families.registry import registry
 
 START, END = "<!-- losses:start -->", "<!-- losses:end -->"
 

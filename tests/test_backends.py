@@ -19,9 +19,9 @@ import pytest
 
 import losscli
 from losscli.core.errors import LossCliError, UsageError
-from losscli.core.spec import registry
 from losscli.engine.pipeline import choose_backend, compute, run
 from losscli.engine.validate import prepare
+from losscli.families.registry import registry
 from losscli.tools.random_inputs import problems, valid
 
 SEED_CE = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")

@@ -18,7 +18,7 @@ import torch
 
 import losscli
 from losscli.cases.case import load_case
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 from losscli.tools.compare import (
     Tolerance,
     Trial,

@@ -21,7 +21,7 @@ import torch
 
 import losscli
 from losscli.core.errors import InputError, UsageError
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 EPS64 = np.finfo(np.float64).eps
 

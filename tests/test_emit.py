@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from losscli.cli.commands import example_command
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HAS_TORCHVISION = importlib.util.find_spec("torchvision") is not None

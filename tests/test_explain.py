@@ -22,8 +22,8 @@ import pytest
 
 import losscli
 from losscli.cases.case import load_file
-from losscli.core.spec import registry
 from losscli.families._shared import explain as _base
+from losscli.families.registry import registry
 from losscli.inputs import load_tensor
 from losscli.tools.explain.derive import derive, generic
 from losscli.tools.explain.static import example, reduction_texts, references

@@ -18,7 +18,7 @@ import warnings
 import numpy as np
 import pytest
 
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 from losscli.inputs import streaming
 
 SPECS = list(registry())

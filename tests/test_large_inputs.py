@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 import losscli
-from losscli.core.spec import registry
 from losscli.core.summary import summarize
 from losscli.engine.validate import prepare
+from losscli.families.registry import registry
 from losscli.inputs import load_tensor, streaming
 from losscli.tools.random_inputs import Dims, generate, valid
 

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import losscli
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 RNG = np.random.default_rng(5)
 EPS64 = np.finfo(np.float64).eps

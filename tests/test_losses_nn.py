@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 import losscli
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 RNG = np.random.default_rng(3)
 

@@ -16,7 +16,7 @@ import pytest
 import torch
 
 import losscli
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 RNG = np.random.default_rng(11)
 SEG_LOSSES = ("dice", "jaccard", "tversky")

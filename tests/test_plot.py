@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from losscli.core.errors import UsageError
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 from losscli.tools.plot.axes import axes_of, axis_for
 from losscli.tools.plot.curves import plot_data
 

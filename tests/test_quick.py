@@ -8,7 +8,7 @@ import losscli.cli.commands
 from losscli.cli.app import app, run_app
 from losscli.cli.commands import command_parameters
 from losscli.cli.quick import parse, run_quick
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 SEED = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")
 

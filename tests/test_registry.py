@@ -9,7 +9,8 @@ import shlex
 import pytest
 
 from losscli.cli.commands import example_command
-from losscli.core.spec import DOMAINS, FAMILIES, KINDS, REDUCTIONS, registry
+from losscli.core.spec import DOMAINS, FAMILIES, KINDS, REDUCTIONS
+from losscli.families.registry import registry
 
 SPECS = list(registry())
 

@@ -38,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from losscli.core.errors import InputError, LossCliError
-from losscli.core.spec import LossSpec, registry
+from losscli.core.spec import LossSpec
+from losscli.families.registry import registry
 from losscli.inputs import load_tensor, parse_json, parse_yaml, to_array
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")

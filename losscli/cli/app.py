@@ -18,7 +18,7 @@ from losscli.cli.cases import register as register_case_commands
 from losscli.cli.commands import make_command
 from losscli.cli.tools import register as register_tool_commands
 from losscli.core.errors import ExitStatus, UsageError
-from losscli.core.spec import registry
+from losscli.families.registry import registry
 
 HELP = (
     "Compute a neural-network loss on your numbers and see every term.\n\n"

@@ -14,7 +14,8 @@ from typing import Any
 import typer
 
 from losscli.core.errors import ExitStatus, InputError, UsageError
-from losscli.core.spec import LossSpec, ParamSpec, registry
+from losscli.core.spec import LossSpec, ParamSpec
+from losscli.families.registry import registry
 
 PANEL = "Tools"
 _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}

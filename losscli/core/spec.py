@@ -1,22 +1,22 @@
-"""The loss registry: every loss declared once, as plain data.
+"""The declaration types of a loss: every loss declared once, as plain data.
 
 A :class:`LossSpec` names a loss's inputs, parameters, formula, reduction rule,
 references and the dotted path of its implementation (imported only when the
 loss is computed). The CLI commands, their ``--help``, ``losscli list``, the
-JSON catalogue and the tests are generated from these declarations.
+JSON catalogue and the tests are generated from these declarations; the
+registry that collects them is :mod:`losscli.families.registry`.
 
 This module must stay cheap to import: no torch, no numpy.
 """
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from losscli.core.errors import InputError, UsageError
+from losscli.core.errors import InputError
 
 REDUCTIONS = ("mean", "sum", "none")
 FAMILIES = (
@@ -234,66 +234,3 @@ class LossSpec:
         target = getattr(self, which)
         module, _, attr = target.partition(":")
         return getattr(importlib.import_module(module), attr)
-
-
-def _catalog() -> tuple[LossSpec, ...]:
-    from losscli.families.registry import ALL_SPECS
-
-    return ALL_SPECS
-
-
-def _normalise(name: str) -> str:
-    return name.lower().replace("_", "").replace("-", "")
-
-
-class Registry:
-    """Canonical names, alias resolution and lookup over the declared losses."""
-
-    def __init__(self, specs: tuple[LossSpec, ...]) -> None:
-        self.specs = {spec.name: spec for spec in specs}
-        self._aliases: dict[str, str] = {}
-        for spec in specs:
-            for alias in (spec.name, *spec.aliases):
-                key = _normalise(alias)
-                owner = self._aliases.setdefault(key, spec.name)
-                if owner != spec.name:
-                    raise ValueError(f"alias {alias!r} of {spec.name} already names {owner}")
-
-    def __iter__(self):
-        return iter(self.specs.values())
-
-    def __len__(self) -> int:
-        return len(self.specs)
-
-    def find(self, name: str) -> LossSpec | None:
-        """The spec a canonical name or alias (any case, - or _) resolves to."""
-        canonical = self._aliases.get(_normalise(name))
-        return self.specs[canonical] if canonical else None
-
-    def resolve(self, name: str) -> LossSpec:
-        """Like :meth:`find`, but an unknown name is a usage error with suggestions."""
-        spec = self.find(name)
-        if spec is None:
-            raise UsageError(f"unknown loss {name!r}{self.suggest(name)}")
-        return spec
-
-    def suggest(self, name: str) -> str:
-        """'; did you mean ...?' for the closest canonical names and aliases, or ''."""
-        names = [s.name for s in self] + [a for s in self for a in s.aliases]
-        lowered = {n.lower(): n for n in names}
-        close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
-        hits = list(dict.fromkeys(self.find(lowered[c]).name for c in close))
-        if not hits:
-            return " (run 'losscli list' to see every loss)"
-        return "; did you mean " + " or ".join(hits) + "?"
-
-
-_REGISTRY: Registry | None = None
-
-
-def registry() -> Registry:
-    """The process-wide registry, built on first use."""
-    global _REGISTRY
-    if _REGISTRY is None:
-        _REGISTRY = Registry(_catalog())
-    return _REGISTRY

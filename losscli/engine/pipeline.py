@@ -20,9 +20,10 @@ from typing import Any
 
 from losscli.core.errors import InputError, UsageError
 from losscli.core.result import Result
-from losscli.core.spec import LossSpec, registry
+from losscli.core.spec import LossSpec
 from losscli.core.summary import DEFAULT_TOP
 from losscli.engine.validate import Prepared, prepare
+from losscli.families.registry import registry
 
 BACKENDS = ("auto", "torch", "numpy")
 DEVICES = ("cpu", "cuda", "mps", "auto")

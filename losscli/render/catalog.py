@@ -5,7 +5,8 @@ Each loss shows the backends that compute it: torch always, numpy where declared
 
 from __future__ import annotations
 
-from losscli.core.spec import FAMILIES, registry
+from losscli.core.spec import FAMILIES
+from losscli.families.registry import registry
 
 
 def print_catalogue(fmt: str) -> None:

@@ -1,4 +1,4 @@
-"""Shape and range checks on the numpy inputs, before any loss code runs.
+"""Shape and range checks more than one family uses, run before any loss code.
 
 Each loss's ``check`` (named in its spec) takes ``(arrays, params, warnings)``:
 ``arrays`` maps input and tensor-parameter names to numpy arrays, ``params`` holds
@@ -111,120 +111,36 @@ def all_ignored(target: np.ndarray, ignore_index: int, warnings) -> None:
         )
 
 
-def class_index_loss(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """nll / softmax-focal: class scores and class-index targets."""
-    pred, target = arrays["pred"], arrays["target"]
-    classes = class_dim_pred(pred)
-    ignore_index = params.get("ignore_index")
-    class_indices(target, pred.shape, ignore_index)
-    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
-    alpha = arrays.get("alpha")
-    if alpha is not None and alpha.ndim:
-        per_class(alpha, classes, "--alpha", pred.shape)
-    if ignore_index is not None:
-        all_ignored(target, ignore_index, warnings)
+Arrays = dict[str, np.ndarray]
 
 
-def cross_entropy(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """Index targets as for nll; probability targets of pred's shape whose rows sum to 1."""
-    pred, target = arrays["pred"], arrays["target"]
-    if np.issubdtype(target.dtype, np.integer):
-        class_index_loss(arrays, params, warnings)
-        return
-    classes = class_dim_pred(pred)
-    if params.get("ignore_index", -100) != -100:
-        raise InputError(
-            "applies only to class-index targets, but --target holds class probabilities "
-            "(floats); pass integer class indices or drop --ignore-index",
-            argument="--ignore-index",
-        )
-    if target.shape != pred.shape:
-        raise InputError(
-            f"class probabilities must have the shape of --pred {shape_str(pred.shape)}, "
-            f"got {shape_str(target.shape)} (for class indices pass integers)",
-            argument="--target",
-        )
-    lo, hi = streaming.extent(target)
-    if lo < 0 or hi > 1:
-        raise InputError(
-            "class probabilities must lie in [0, 1] (for class indices pass integers)",
-            argument="--target",
-        )
-    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
-    worst = _worst_row_sum(target)
-    if abs(worst - 1.0) > 1e-3:
-        warnings.warn(
-            f"class probabilities do not sum to 1 over the class dimension (one sums to "
-            f"{worst:.6g}); normalise them, or pass integer class indices",
-            argument="--target",
-        )
+def ndim_in(array: np.ndarray, allowed: tuple[int, ...], argument: str, what: str) -> None:
+    if array.ndim not in allowed:
+        raise InputError(f"expected {what}, got shape {shape_str(array.shape)}", argument=argument)
 
 
-def _worst_row_sum(target: np.ndarray) -> float:
-    """The sum over the class dimension (1, or 0 for 1-D) farthest from 1, blockwise."""
-    if target.ndim == 1:
-        return sum(float(block.sum(dtype=np.float64)) for block in streaming.blocks(target))
-
-    def farthest(block: np.ndarray) -> float:
-        sums = streaming.along(np.add, block, 1)
-        return float(sums.flat[np.argmax(np.abs(sums - 1.0))]) if sums.size else 1.0
-
-    worst = 1.0
-    for far in streaming.map_blocks(farthest, target, label="checking --target"):
-        worst = far if abs(far - 1.0) > abs(worst - 1.0) else worst
-    return worst
-
-
-def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """bce / bce-with-logits: equal shapes; weights broadcast to pred."""
-    same_shape(arrays, params, warnings)
-    shape = arrays["pred"].shape
-    if arrays.get("weight") is not None:
-        broadcastable(arrays["weight"], shape, "--weight", "pred shape")
-    pos_weight = arrays.get("pos_weight")
-    if pos_weight is not None:
-        broadcastable(pos_weight, shape, "--pos-weight", "pred shape")
-
-
-def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """bce: as :func:`bce`, and NaN is no probability (torch.nn.BCELoss refuses it)."""
-    bce(arrays, params, warnings)
-    for name in ("pred", "target"):
-        if np.isnan(streaming.extent(arrays[name])).any():
+def equal_shapes(arrays: Arrays, names: tuple[str, ...]) -> None:
+    """Every named input has the shape of the first one."""
+    first = arrays[names[0]]
+    for name in names[1:]:
+        if arrays[name].shape != first.shape:
             raise InputError(
-                "NaN is not a probability in [0, 1], and BCELoss refuses it; drop or replace "
-                "the NaN values",
-                argument="--" + name,
+                f"shape {shape_str(arrays[name].shape)} does not match --"
+                f"{names[0].replace('_', '-')} shape {shape_str(first.shape)}; they must be equal",
+                argument="--" + name.replace("_", "-"),
             )
 
 
-def multi_margin(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """(C) or (N, C) scores with class-index targets."""
-    pred = arrays["pred"]
-    if pred.ndim not in (1, 2):
-        raise InputError(
-            f"expected scores of shape (C) or (N, C), got shape {shape_str(pred.shape)}",
-            argument="--pred",
-        )
-    classes = class_dim_pred(pred)
-    class_indices(arrays["target"], pred.shape, None)
-    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
-
-
-def multilabel_margin(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """Targets: label indices in [0, C) padded with -1, the shape of pred."""
-    pred, target = arrays["pred"], arrays["target"]
-    if pred.ndim not in (1, 2):
-        raise InputError(
-            f"expected scores of shape (C) or (N, C), got shape {shape_str(pred.shape)}",
-            argument="--pred",
-        )
-    same_shape(arrays, params, warnings)
-    classes = pred.shape[-1]
-    bad = target[(target < -1) | (target >= classes)]
-    if bad.size:
-        raise InputError(
-            f"label index {int(bad.flat[0])} is out of range for {classes} classes "
-            "(use -1 to end the list of labels)",
+def warn_not_sign(target: np.ndarray, warnings, loss: str) -> None:
+    """The formula is written for y ∈ {−1, 1}; other values are computed but rarely meant."""
+    finite = target[np.isfinite(target)] if target.dtype.kind == "f" else target
+    other = finite[(finite != 1) & (finite != -1)]
+    if other.size:
+        hint = " (0/1 labels: write the negative class as -1)" if np.all(
+            np.isin(finite, (0, 1))
+        ) else ""
+        warnings.warn(
+            f"{loss} expects labels 1 or -1, but {other.size} value(s) are neither "
+            f"(e.g. {float(other.flat[0]):g}){hint}",
             argument="--target",
         )

@@ -28,3 +28,8 @@ def index_weights(
 
 def weight_dtype(weight: torch.Tensor | None) -> torch.dtype:
     return weight.dtype if weight is not None else torch.get_default_dtype()
+
+
+def clipped_bce(p: torch.Tensor, t: torch.Tensor, eps: float) -> torch.Tensor:
+    c = p.clamp(eps, 1 - eps)
+    return -(t * torch.log(c) + (1 - t) * torch.log(1 - c))

@@ -2,7 +2,7 @@
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
-from losscli.families.classification.conventions import LOG_LOSS_CONVENTIONS
+from losscli.families.classical.conventions import LOG_LOSS_CONVENTIONS
 
 _SAMPLE_WEIGHT = ParamSpec(
     "sample_weight",

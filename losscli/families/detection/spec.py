@@ -2,7 +2,7 @@
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
-from losscli.families.classification.conventions import IOU_CONVENTIONS
+from losscli.families.detection.conventions import IOU_CONVENTIONS
 
 _BOXES = (
     InputSpec(

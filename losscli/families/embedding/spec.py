@@ -3,7 +3,7 @@
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
 
-_CHECKS = "losscli.families.sequence.checks"
+_CHECKS = "losscli.families.embedding.checks"
 _TRIPLET_FORMULA = "ℓᵢ = max(d(aᵢ, pᵢ) − d(aᵢ, nᵢ) + margin, 0)"
 _TRIPLET_INPUTS = (
     InputSpec("anchor", "anchor embeddings a, (N, D) or (D)", shape="(N, D) | (D)"),

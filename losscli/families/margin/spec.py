@@ -15,7 +15,7 @@ _SCORES = InputSpec(
     shape="(C) | (N, C)",
 )
 
-_CHECKS = "losscli.families.sequence.checks"
+_CHECKS = "losscli.families.margin.checks"
 _SIGN_TARGET = InputSpec(
     "target",
     "labels 1 or -1, the same shape as --pred",
@@ -38,7 +38,7 @@ SPECS = (
         ),
         impl="losscli.families.margin.torch_terms:multi_margin",
         numpy_impl="losscli.families.margin.numpy_terms:multi_margin", chunks="rows",
-        check="losscli.families._shared.checks:multi_margin",
+        check="losscli.families.margin.checks:multi_margin",
         aliases=("MultiMarginLoss", "multi_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N (weights scale the terms but not the denominator)",
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MultiMarginLoss.html",),
@@ -65,7 +65,7 @@ SPECS = (
         ),
         impl="losscli.families.margin.torch_terms:multilabel_margin",
         numpy_impl="losscli.families.margin.numpy_terms:multilabel_margin", chunks="rows",
-        check="losscli.families._shared.checks:multilabel_margin",
+        check="losscli.families.margin.checks:multilabel_margin",
         aliases=("MultiLabelMarginLoss", "multilabel_margin_loss"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelMarginLoss.html",

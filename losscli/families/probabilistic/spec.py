@@ -12,10 +12,10 @@ from losscli.families._shared.specs import (
     TARGET_FLAGS,
     class_weight,
 )
-from losscli.families.classification.conventions import KL_DIV_CONVENTIONS
 from losscli.families.classification.spec import SPECS as CLASSIFICATION
+from losscli.families.probabilistic.conventions import KL_DIV_CONVENTIONS
 
-_CHECKS = "losscli.families.sequence.checks"
+_CHECKS = "losscli.families.probabilistic.checks"
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
     "'mean' divides the sum by every element (batch size × support size), which is not the "

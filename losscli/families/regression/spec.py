@@ -2,7 +2,7 @@
 
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
-from losscli.families.classification.conventions import SMOOTH_L1_CONVENTIONS
+from losscli.families.regression.conventions import SMOOTH_L1_CONVENTIONS
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
 _CHECK = "losscli.families._shared.checks:same_shape"

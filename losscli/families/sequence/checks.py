@@ -1,4 +1,4 @@
-"""Shape and range checks of the torch.nn-parity losses (margin, embedding, probabilistic, CTC).
+"""Shape and range checks of CTC: frames, padded or concatenated targets, lengths.
 
 Same contract as :mod:`losscli.families._shared.checks`: each check takes ``(arrays, params,
 warnings)``, raises :class:`~losscli.core.errors.InputError` with one line naming the argument
@@ -7,176 +7,20 @@ and the shapes involved, and warns about valid but suspicious inputs. numpy only
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
 from losscli.core.errors import InputError
-from losscli.families._shared.checks import broadcastable, cross_entropy, same_shape, shape_str
-
-Arrays = dict[str, np.ndarray]
-
-
-def _ndim(array: np.ndarray, allowed: tuple[int, ...], argument: str, what: str) -> None:
-    if array.ndim not in allowed:
-        raise InputError(f"expected {what}, got shape {shape_str(array.shape)}", argument=argument)
-
-
-def _equal_shapes(arrays: Arrays, names: tuple[str, ...]) -> None:
-    """Every named input has the shape of the first one."""
-    first = arrays[names[0]]
-    for name in names[1:]:
-        if arrays[name].shape != first.shape:
-            raise InputError(
-                f"shape {shape_str(arrays[name].shape)} does not match --"
-                f"{names[0].replace('_', '-')} shape {shape_str(first.shape)}; they must be equal",
-                argument="--" + name.replace("_", "-"),
-            )
-
-
-def _warn_not_sign(target: np.ndarray, warnings, loss: str) -> None:
-    """The formula is written for y ∈ {−1, 1}; other values are computed but rarely meant."""
-    finite = target[np.isfinite(target)] if target.dtype.kind == "f" else target
-    other = finite[(finite != 1) & (finite != -1)]
-    if other.size:
-        hint = " (0/1 labels: write the negative class as -1)" if np.all(
-            np.isin(finite, (0, 1))
-        ) else ""
-        warnings.warn(
-            f"{loss} expects labels 1 or -1, but {other.size} value(s) are neither "
-            f"(e.g. {float(other.flat[0]):g}){hint}",
-            argument="--target",
-        )
-
+from losscli.families._shared.checks import Arrays, ndim_in, shape_str
 
 # --------------------------------------------------------------------------- margin/ranking
-
-
-def soft_margin(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """pred and ±1 target of the same shape."""
-    same_shape(arrays, params, warnings)
-    _warn_not_sign(arrays["target"], warnings, "soft-margin")
-
-
-def multilabel_soft_margin(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """(C) or (N, C, ...) scores, 0/1 targets of the same shape, weights broadcast to pred."""
-    pred = arrays["pred"]
-    if pred.ndim == 0:
-        raise InputError(
-            "expected class scores with the classes on the last dimension, (C) or (N, C), "
-            "got a scalar",
-            argument="--pred",
-        )
-    same_shape(arrays, params, warnings)
-    if arrays.get("weight") is not None:
-        broadcastable(arrays["weight"], pred.shape, "--weight", "pred shape")
-
-
-def margin_ranking(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """input1, input2 and target of one shape; target ±1."""
-    _equal_shapes(arrays, ("input1", "input2", "target"))
-    _warn_not_sign(arrays["target"], warnings, "margin-ranking")
 
 
 # --------------------------------------------------------------------------- embedding
 
 
-def hinge_embedding(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """Distances and ±1 targets of the same shape."""
-    same_shape(arrays, params, warnings)
-
-
-def cosine_embedding(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """(D) or (N, D) embedding pairs and one ±1 label per pair: () or (N)."""
-    _ndim(arrays["input1"], (1, 2), "--input1", "embeddings of shape (D) or (N, D)")
-    _equal_shapes(arrays, ("input1", "input2"))
-    expected = arrays["input1"].shape[:-1]
-    if arrays["target"].shape != expected:
-        raise InputError(
-            f"expected one label per pair, shape {shape_str(expected)} for inputs of shape "
-            f"{shape_str(arrays['input1'].shape)}, got shape {shape_str(arrays['target'].shape)}",
-            argument="--target",
-        )
-
-
-def triplet(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """anchor, positive and negative embeddings of one shape, (D) or (N, D)."""
-    _ndim(arrays["anchor"], (1, 2), "--anchor", "embeddings of shape (D) or (N, D)")
-    if arrays["anchor"].shape[-1] == 0:
-        raise InputError("embeddings need at least one dimension, got D = 0", argument="--anchor")
-    _equal_shapes(arrays, ("anchor", "positive", "negative"))
-
-
 # --------------------------------------------------------------------------- probabilistic
-
-
-def kl_div(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """Log-probability input and a probability (or, with --log-target, log-probability) target."""
-    same_shape(arrays, params, warnings)
-    pred, target = arrays["pred"], arrays["target"]
-    finite = pred[np.isfinite(pred)]
-    if finite.size and finite.max() > 0:
-        warnings.warn(
-            f"has positive values (max {finite.max():g}) but kl-div takes log-probabilities "
-            "(<= 0) as input; apply log_softmax (or log) to the predicted distribution",
-            argument="--pred",
-        )
-    finite = target[np.isfinite(target)]
-    if not params["log_target"] and finite.size and finite.min() < 0:
-        raise InputError(
-            f"value {finite.min():g} is negative: without --log-target the target holds "
-            "probabilities (>= 0); pass --log-target for log-probabilities",
-            argument="--target",
-        )
-    if params["log_target"] and finite.size and finite.max() > 0:
-        warnings.warn(
-            f"has positive values (max {finite.max():g}) but --log-target expects "
-            "log-probabilities (<= 0); drop --log-target for probabilities",
-            argument="--target",
-        )
-
-
-def poisson_nll(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """Rates (>= 0 without --log-input) and counts of the same shape."""
-    same_shape(arrays, params, warnings)
-    pred = arrays["pred"]
-    finite = pred[np.isfinite(pred)]
-    if not params["log_input"] and finite.size and finite.min() < 0:
-        raise InputError(
-            f"value {finite.min():g} is negative: with --no-log-input the input is the "
-            "Poisson rate λ >= 0; use --log-input for log-rates",
-            argument="--pred",
-        )
-
-
-def gaussian_nll(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """Means, targets (broadcast to the means) and variances in PyTorch's accepted shapes."""
-    pred, var = arrays["pred"], arrays["var"]
-    broadcastable(arrays["target"], pred.shape, "--target", "pred shape")
-    # PyTorch: the same shape, pred's shape without its last dimension, or pred's shape
-    # with 1 in exactly one dimension; a single number stands for every element.
-    mismatched = [v for p, v in zip(pred.shape, var.shape) if p != v]
-    fits = (
-        var.ndim == 0
-        or (pred.ndim > 0 and var.shape == pred.shape[:-1])
-        or (var.ndim == pred.ndim and mismatched in ([], [1]))
-    )
-    if not fits:
-        raise InputError(
-            f"shape {shape_str(var.shape)} does not fit --pred shape {shape_str(pred.shape)}: "
-            "give one variance per element (the same shape), one per row (pred's shape "
-            "without its last dimension, or with 1 in one dimension), or a single number",
-            argument="--var",
-        )
-    eps = params["eps"]
-    small = var[var < eps]
-    if small.size:
-        warnings.warn(
-            f"{small.size} variance(s) below eps = {eps:g} (e.g. {float(small.flat[0]):g}) "
-            "are clamped to eps",
-            argument="--var",
-        )
 
 
 # --------------------------------------------------------------------------- sequence
@@ -185,7 +29,7 @@ def gaussian_nll(arrays: Arrays, params: dict[str, Any], warnings) -> None:
 def ctc(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     """(T, N, C) or (T, C) scores; padded or concatenated targets; lengths per sequence."""
     pred = arrays["pred"]
-    _ndim(pred, (2, 3), "--pred", "log-probabilities of shape (T, N, C) or (T, C)")
+    ndim_in(pred, (2, 3), "--pred", "log-probabilities of shape (T, N, C) or (T, C)")
     steps, classes = pred.shape[0], pred.shape[-1]
     batched = pred.ndim == 3
     blank = params["blank"]
@@ -294,30 +138,3 @@ def _warn_not_log_probs(pred: np.ndarray, warnings) -> None:
 
 
 # --------------------------------------------------------------------------- linear cross-entropy
-
-
-def linear_cross_entropy(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """Features (F) or (N, F), a (C, F) projection, optional (C) bias; the targets, weights
-    and ignore_index are checked as cross-entropy's against the logits x·Wᵀ + b."""
-    pred, linear_weight = arrays["pred"], arrays["linear_weight"]
-    _ndim(pred, (1, 2), "--pred", "features of shape (F) or (N, F)")
-    _ndim(linear_weight, (2,), "--linear-weight", "a weight matrix of shape (C, F)")
-    classes, features = linear_weight.shape
-    if features != pred.shape[-1] or classes == 0:
-        raise InputError(
-            f"shape {shape_str(linear_weight.shape)} needs (C, {pred.shape[-1]}) with C >= 1 "
-            f"for features of shape {shape_str(pred.shape)}",
-            argument="--linear-weight",
-        )
-    bias = arrays.get("linear_bias")
-    if bias is not None and bias.shape != (classes,):
-        raise InputError(
-            f"expected one bias per class, shape ({classes}), got {shape_str(bias.shape)}",
-            argument="--linear-bias",
-        )
-    logits = {**arrays, "pred": np.zeros((*pred.shape[:-1], classes))}
-    try:
-        cross_entropy(logits, params, warnings)
-    except InputError as error:
-        message = re.sub(r"(--)?pred\b", "the logits x·Wᵀ", error.message)
-        raise InputError(message, argument=error.argument) from None

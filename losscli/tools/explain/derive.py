@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from losscli.core.spec import registry
 from losscli.families._shared.explain import (
     DERIVATIONS,
     MissingDetail,
@@ -28,6 +27,7 @@ from losscli.families._shared.explain import (
 from losscli.families.classification import explain as _classification  # noqa: F401
 from losscli.families.detection import explain as _detection  # noqa: F401
 from losscli.families.margin import explain as _margin  # noqa: F401
+from losscli.families.registry import registry
 from losscli.families.regression import explain as _regression  # noqa: F401
 
 #: How many terms ``--explain`` works out by default.

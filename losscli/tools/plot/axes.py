@@ -231,6 +231,6 @@ def axis_for(spec: LossSpec, name: str | None) -> PlotAxis:
 
 
 def _registry():
-    from losscli.core.spec import registry
+    from losscli.families.registry import registry
 
     return registry()

@@ -1,0 +1,110 @@
+"""Shape and range checks of the classification losses (numpy only).
+
+Same contract as :mod:`losscli.families._shared.checks`: class scores with the classes on
+dimension 1, class-index or probability targets, per-class weights, ``ignore_index``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from losscli.core.errors import InputError
+from losscli.families._shared.checks import (
+    all_ignored,
+    broadcastable,
+    class_dim_pred,
+    class_indices,
+    per_class,
+    same_shape,
+    shape_str,
+)
+from losscli.inputs import streaming
+
+
+def class_index_loss(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """nll / softmax-focal: class scores and class-index targets."""
+    pred, target = arrays["pred"], arrays["target"]
+    classes = class_dim_pred(pred)
+    ignore_index = params.get("ignore_index")
+    class_indices(target, pred.shape, ignore_index)
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+    alpha = arrays.get("alpha")
+    if alpha is not None and alpha.ndim:
+        per_class(alpha, classes, "--alpha", pred.shape)
+    if ignore_index is not None:
+        all_ignored(target, ignore_index, warnings)
+
+
+def cross_entropy(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """Index targets as for nll; probability targets of pred's shape whose rows sum to 1."""
+    pred, target = arrays["pred"], arrays["target"]
+    if np.issubdtype(target.dtype, np.integer):
+        class_index_loss(arrays, params, warnings)
+        return
+    classes = class_dim_pred(pred)
+    if params.get("ignore_index", -100) != -100:
+        raise InputError(
+            "applies only to class-index targets, but --target holds class probabilities "
+            "(floats); pass integer class indices or drop --ignore-index",
+            argument="--ignore-index",
+        )
+    if target.shape != pred.shape:
+        raise InputError(
+            f"class probabilities must have the shape of --pred {shape_str(pred.shape)}, "
+            f"got {shape_str(target.shape)} (for class indices pass integers)",
+            argument="--target",
+        )
+    lo, hi = streaming.extent(target)
+    if lo < 0 or hi > 1:
+        raise InputError(
+            "class probabilities must lie in [0, 1] (for class indices pass integers)",
+            argument="--target",
+        )
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+    worst = _worst_row_sum(target)
+    if abs(worst - 1.0) > 1e-3:
+        warnings.warn(
+            f"class probabilities do not sum to 1 over the class dimension (one sums to "
+            f"{worst:.6g}); normalise them, or pass integer class indices",
+            argument="--target",
+        )
+
+
+def _worst_row_sum(target: np.ndarray) -> float:
+    """The sum over the class dimension (1, or 0 for 1-D) farthest from 1, blockwise."""
+    if target.ndim == 1:
+        return sum(float(block.sum(dtype=np.float64)) for block in streaming.blocks(target))
+
+    def farthest(block: np.ndarray) -> float:
+        sums = streaming.along(np.add, block, 1)
+        return float(sums.flat[np.argmax(np.abs(sums - 1.0))]) if sums.size else 1.0
+
+    worst = 1.0
+    for far in streaming.map_blocks(farthest, target, label="checking --target"):
+        worst = far if abs(far - 1.0) > abs(worst - 1.0) else worst
+    return worst
+
+
+def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """bce / bce-with-logits: equal shapes; weights broadcast to pred."""
+    same_shape(arrays, params, warnings)
+    shape = arrays["pred"].shape
+    if arrays.get("weight") is not None:
+        broadcastable(arrays["weight"], shape, "--weight", "pred shape")
+    pos_weight = arrays.get("pos_weight")
+    if pos_weight is not None:
+        broadcastable(pos_weight, shape, "--pos-weight", "pred shape")
+
+
+def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """bce: as :func:`bce`, and NaN is no probability (torch.nn.BCELoss refuses it)."""
+    bce(arrays, params, warnings)
+    for name in ("pred", "target"):
+        if np.isnan(streaming.extent(arrays[name])).any():
+            raise InputError(
+                "NaN is not a probability in [0, 1], and BCELoss refuses it; drop or replace "
+                "the NaN values",
+                argument="--" + name,
+            )

@@ -1,0 +1,30 @@
+"""The KL divergence as Keras and optax compute it (``--convention``): one term per
+sample, summed over the last axis. Each function returns the library's unreduced terms.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from losscli.families._shared.torch_terms import Terms
+
+
+def keras_kl_div(*, pred, target, log_target: bool, eps: float) -> Terms:
+    """keras.losses.KLDivergence() (Keras 3.15.1) on probabilities: y_pred = exp(input).
+
+    Both clipped to [eps, 1], ℓ = Σ_last y·log(y / ŷ): one term per sample.
+    """
+    y = (target.exp() if log_target else target).clamp(eps, 1)
+    y_hat = pred.exp().clamp(eps, 1)
+    values = y * torch.log(y / y_hat)
+    return Terms(values.sum(dim=-1) if values.dim() else values)
+
+
+def optax_kl_div(*, pred, target, log_target: bool) -> Terms:
+    """optax.kl_divergence(log_predictions, targets) (optax 0.2.8): Σ_last t·(log t − x), 0 where
+    t = 0 (kl_divergence_with_log_targets for log targets): one term per sample."""
+    if log_target:
+        values = target.exp() * (target - pred)
+    else:
+        values = target * (torch.log(torch.where(target == 0, 1.0, target)) - pred)
+    return Terms(values.sum(dim=-1) if values.dim() else values)

@@ -1,0 +1,47 @@
+"""Other libraries' versions of the KL divergence, as data (``--convention NAME``).
+
+See :mod:`losscli.families._shared.conventions` for what each field means.
+"""
+
+from __future__ import annotations
+
+from losscli.core.spec import Convention
+from losscli.families._shared.conventions import KERAS, KERAS_EPS, KERAS_LOSS, KERAS_MEAN, OPTAX
+
+_TERMS = "losscli.families.probabilistic.convention_terms:"
+
+_KL_NOT_ELEMENTWISE: dict[str, str] = {}  # their mean is over samples: no 'mean' warning
+
+
+KL_DIV_CONVENTIONS = (
+    Convention(
+        name="torch",
+        library="torch.nn.KLDivLoss",
+        call="KLDivLoss(reduction='mean')(input, target)",
+        source="PyTorch KLDivLoss documentation (torch 2.x)",
+        reason="losscli's default: 'mean' averages every element (not the KL divergence; "
+        "batchmean is)",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.KLDivergence",
+        call="KLDivergence()(y_true, y_pred) with y_pred = exp(input) (probabilities)",
+        source=f"{KERAS} kl_divergence; {KERAS_LOSS}",
+        reason="sums over the last axis (one KL per sample) and both sides are clipped to "
+        "[1e-7, 1]",
+        impl=_TERMS + "keras_kl_div",
+        constants=KERAS_EPS,
+        rules=KERAS_MEAN,
+        warnings=_KL_NOT_ELEMENTWISE,
+        clamp="y_true and y_pred clipped to [1e-7, 1]",
+    ),
+    Convention(
+        name="optax",
+        library="optax.kl_divergence",
+        call="kl_divergence(log_predictions, targets) (per sample; jnp.mean it)",
+        source=OPTAX + "_classification.py kl_divergence, kl_divergence_with_log_targets",
+        reason="sums over the last axis: one KL per sample, so its mean is torch's batchmean",
+        impl=_TERMS + "optax_kl_div",
+        warnings=_KL_NOT_ELEMENTWISE,
+    ),
+)

@@ -1,0 +1,154 @@
+"""Other libraries' versions of Dice, Jaccard and Tversky, as data (``--convention NAME``).
+
+See :mod:`losscli.families._shared.conventions` for what each field means.
+"""
+
+from __future__ import annotations
+
+from losscli.core.spec import Convention
+from losscli.families._shared.conventions import (
+    KERAS,
+    KERAS_EPS,
+    KERAS_MEAN,
+    KORNIA,
+    MONAI,
+    OPTAX,
+    SMP,
+)
+
+_OVERLAP = "losscli.families.segmentation.convention_terms:"
+
+
+_MONAI_DICE = Convention(
+    name="monai",
+    library="monai.losses.DiceLoss",
+    call="DiceLoss(smooth_nr=1e-5, smooth_dr=1e-5, batch=False)(input, target)",
+    source=MONAI + "dice.py DiceLoss",
+    reason="losscli's default: one term per (sample, class), smooth_nr = smooth_dr = 1e-5",
+)
+
+
+_SMP_SEG = dict(constants={"eps": 1e-7}, params={"smooth_nr": 0.0, "smooth_dr": 0.0},
+                clamp="denominator clamped at eps = 1e-7")
+
+
+DICE_CONVENTIONS = (
+    _MONAI_DICE,
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.DiceLoss",
+        call="DiceLoss(mode='multiclass', from_logits=False, smooth=0.0, eps=1e-7)"
+        "(y_pred, y_true)",
+        source=SMP + "dice.py @ bc597e9a1c5d618e55a79bd04c05aed9f8767250",
+        reason="per class over the whole batch; smooth 0 with the denominator clamped at "
+        "1e-7; classes absent from the target score 0",
+        impl=_OVERLAP + "smp_dice",
+        **_SMP_SEG,
+    ),
+    Convention(
+        name="kornia",
+        library="kornia.losses.dice_loss",
+        call="dice_loss(pred_logits, target, average='micro', eps=1e-8) (softmax inside)",
+        source=KORNIA + "dice.py dice_loss",
+        reason="one Dice per sample over every class ('micro'); eps 1e-8 in the denominator "
+        "only, no smoothing",
+        impl=_OVERLAP + "kornia_dice",
+        constants={"eps": 1e-8},
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.Dice",
+        call="Dice(axis=None)(y_true, y_pred)",
+        source=f"{KERAS} dice",
+        reason="one Dice over every element of the batch (axis=None); 1e-7 in the "
+        "denominator only",
+        impl=_OVERLAP + "keras_dice",
+        constants=KERAS_EPS,
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="optax",
+        library="optax.losses.dice_loss",
+        call="dice_loss(predictions, targets, smooth=1.0) (channels last; softmax inside)",
+        source=OPTAX + "_segmentation.py dice_loss",
+        reason="smooth = 1 on both sides of (I + s)/((P + G)/2 + s): MONAI's smooth_nr = "
+        "smooth_dr = 2",
+        params={"smooth_nr": 1.0, "smooth_dr": 1.0},
+        impl=_OVERLAP + "optax_dice",
+    ),
+)
+
+
+JACCARD_CONVENTIONS = (
+    Convention(
+        name="monai",
+        library="monai.losses.DiceLoss(jaccard=True)",
+        call="DiceLoss(jaccard=True, smooth_nr=1e-5, smooth_dr=1e-5)(input, target)",
+        source=MONAI + "dice.py DiceLoss",
+        reason="losscli's default: (2·I + smooth_nr)/(2·U + smooth_dr) per (sample, class)",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.JaccardLoss",
+        call="JaccardLoss(mode='multiclass', from_logits=False, smooth=0.0, eps=1e-7)"
+        "(y_pred, y_true)",
+        source=SMP + "jaccard.py @ bc597e9a1c5d618e55a79bd04c05aed9f8767250",
+        reason="per class over the whole batch; I/U with smooth 0 and U clamped at 1e-7; "
+        "classes absent from the target score 0",
+        impl=_OVERLAP + "smp_jaccard",
+        **_SMP_SEG,
+    ),
+)
+
+
+TVERSKY_CONVENTIONS = (
+    Convention(
+        name="monai",
+        library="monai.losses.TverskyLoss",
+        call="TverskyLoss(alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5)(input, target)",
+        source=MONAI + "tversky.py TverskyLoss",
+        reason="losscli's default: α weights false positives, β false negatives, per "
+        "(sample, class)",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.TverskyLoss",
+        call="TverskyLoss(mode='multiclass', from_logits=False, smooth=0.0, eps=1e-7, "
+        "alpha=0.5, beta=0.5, gamma=1.0)(y_pred, y_true)",
+        source=SMP + "tversky.py @ f58fd6d6e56ac0a30882f8b5dc31c8c4b0ec8e7d",
+        reason="per class over the whole batch; smooth 0, denominator clamped at 1e-7; "
+        "classes absent from the target score 0",
+        impl=_OVERLAP + "smp_tversky",
+        **_SMP_SEG,
+    ),
+    Convention(
+        name="kornia",
+        library="kornia.losses.tversky_loss",
+        call="tversky_loss(pred_logits, target, alpha, beta, eps=1e-8) (softmax inside)",
+        source=KORNIA + "tversky.py tversky_loss",
+        reason="per sample: the mean over the classes present in its target; eps 1e-8, no "
+        "smoothing",
+        impl=_OVERLAP + "kornia_tversky",
+        constants={"eps": 1e-8},
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.Tversky",
+        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred)",
+        source=f"{KERAS} tversky",
+        reason="α weights the false negatives and β the false positives (reversed); one "
+        "index over every element; 1e-7 in the denominator",
+        impl=_OVERLAP + "keras_tversky",
+        constants=KERAS_EPS,
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="optax",
+        library="optax.losses.dice_loss",
+        call="dice_loss(predictions, targets, alpha=α, beta=β, smooth=1.0)",
+        source=OPTAX + "_segmentation.py dice_loss",
+        reason="smooth = 1 in numerator and denominator (MONAI's default is 1e-5)",
+        params={"smooth_nr": 1.0, "smooth_dr": 1.0},
+        impl=_OVERLAP + "optax_tversky",
+    ),
+)
