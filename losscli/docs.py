@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-from losscli.cli.commands import example_command
 from losscli.core.spec import FAMILIES
+from losscli.core.text import example_command
 from losscli.families.registry import registry
 
 START, END = "<!-- losses:start -->", "<!-- losses:end -->"

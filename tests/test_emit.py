@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from losscli.cli.commands import example_command
+from losscli.core.text import example_command
 from losscli.families.registry import registry
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -8,8 +8,8 @@ import shlex
 
 import pytest
 
-from losscli.cli.commands import example_command
 from losscli.core.spec import DOMAINS, FAMILIES, KINDS, REDUCTIONS
+from losscli.core.text import example_command
 from losscli.families.registry import registry
 
 SPECS = list(registry())

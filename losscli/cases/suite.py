@@ -1,7 +1,7 @@
 """Run case files in one process and collect the outcomes (``losscli check``).
 
 Each case goes through the same path as a loss command
-(:func:`losscli.cli.commands.evaluate`); its value, terms and gradients are compared
+(:func:`losscli.engine.pipeline.evaluate`); its value, terms and gradients are compared
 with the case's ``expect`` as ``--expect`` does: elementwise,
 ``|got − expected| <= atol + rtol·|expected|``.
 
@@ -22,6 +22,7 @@ import numpy as np
 from losscli.cases.case import Case, CaseError, discover, load_file, selected
 from losscli.core.errors import ExitStatus, InputError, LossCliError
 from losscli.core.result import _jsonable
+from losscli.core.text import short
 
 STATUSES = ("passed", "failed", "missing", "error", "updated")
 
@@ -177,7 +178,7 @@ def evaluate_case(case: Case):
     The value's comparison is also stored on the result (``result.expect``), so the
     result renders like a direct call with ``--expect``.
     """
-    from losscli.cli.commands import evaluate
+    from losscli.engine.pipeline import evaluate
 
     try:
         result = evaluate(case.spec, case.values, reduction=case.reduction, dtype=case.dtype,
@@ -304,22 +305,3 @@ def plain(value: Any) -> Any:
 
 def _finite(number: float) -> float | None:
     return _jsonable(float(number))
-
-
-def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
-    """A number (8 digits), a short array (6 digits), or an array's worst element."""
-    if value is None:
-        return "—"
-    array = np.asarray(value, dtype=np.float64)
-    if array.ndim == 0:
-        return f"{array.item():.8g}"
-    if worst is not None:
-        # The element at ``worst`` as broadcast against the other side (size-1 dims repeat).
-        shape = (1,) * (len(worst) - array.ndim) + array.shape
-        at = tuple(i if n > 1 else 0 for i, n in zip(worst, shape))
-        return "".join(f"[{i}]" for i in worst) + f" {array.reshape(shape)[at]:.8g}"
-    flat = [f"{v:.6g}" for v in array.reshape(-1)]
-    if len(flat) > 3:
-        flat = flat[:2] + ["…"] + flat[-1:]
-    shape = f" {list(array.shape)}" if array.ndim > 1 or len(flat) < array.size else ""
-    return f"[{', '.join(flat)}]{shape}"

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from losscli.cases.case import read_document
-from losscli.cases.suite import short
+from losscli.core.text import short
 
 
 @dataclass

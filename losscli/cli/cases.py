@@ -35,8 +35,9 @@ def run_case(
     """
     from losscli.cases.case import load_case
     from losscli.cases.suite import evaluate_case
-    from losscli.cli.commands import output_format, report
+    from losscli.cli.commands import output_format
     from losscli.core.errors import ExitStatus
+    from losscli.render import report
 
     fmt = output_format(fmt, json_, quiet)
     loaded = load_case(case, select)

@@ -15,6 +15,9 @@ import typer
 
 from losscli.core.errors import ExitStatus, UsageError
 from losscli.core.spec import LossSpec, ParamSpec
+from losscli.core.text import example_command
+from losscli.engine.pipeline import evaluate
+from losscli.render import report
 
 INPUTS_PANEL = "Inputs (TENSOR: a JSON literal, @FILE[:KEY], or - for stdin)"
 PARAMS_PANEL = "Loss parameters"
@@ -165,12 +168,6 @@ def help_text(spec: LossSpec) -> str:
     return "\n\n".join(parts)
 
 
-def example_command(spec: LossSpec) -> str:
-    """A ready-to-run shell command from the spec's example arguments."""
-    args = " ".join(f"--{k.replace('_', '-')} '{v}'" for k, v in spec.example.items())
-    return f"losscli {spec.name} {args}"
-
-
 def command_parameters(spec: LossSpec) -> list[inspect.Parameter]:
     """Every option of the loss command of ``spec`` (also read by :mod:`losscli.cli.quick`)."""
     from losscli.cli.conventions import convention_options
@@ -260,18 +257,6 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
     return status
 
 
-def evaluate(spec: LossSpec, values: dict[str, Any], *, reduction: str, dtype: str,
-             grad: bool, strict: bool, **backend: Any):
-    """Compute ``spec`` on ``values``: the path shared by loss commands and case files.
-
-    ``backend``: the engine's backend options (backend, device, torch_inputs, top).
-    """
-    from losscli.engine.pipeline import compute
-
-    return compute(spec, reduction=reduction, dtype=dtype, grad=grad, strict=strict,
-                   **backend, **values)
-
-
 _TORCH_FILE = re.compile(r"^@.*\.(pt|pth)(:[^/\\]*)?$", re.IGNORECASE)
 
 
@@ -280,17 +265,3 @@ def _torch_files(spec: LossSpec, options: dict[str, Any]) -> bool:
     names = [i.name for i in spec.inputs] + [p.name for p in spec.params]
     return any(isinstance(options.get(n), str) and _TORCH_FILE.match(options[n].strip())
                for n in names)
-
-
-def report(result, fmt: str, *, max_rows: int, top: int | None = None,
-           max_elements: int | None = None) -> ExitStatus:
-    """Render ``result``; a failed comparison adds a mismatch line on stderr (exit 1)."""
-    from losscli.render import render
-
-    render(result, fmt, max_rows=max_rows, top=top, max_elements=max_elements)
-    if result.expect is not None and not result.expect.ok:
-        import sys
-
-        print(f"losscli: mismatch: {result.expect.describe(result.value)}", file=sys.stderr)
-        return ExitStatus.MISMATCH
-    return ExitStatus.OK

@@ -15,7 +15,8 @@ import typer
 
 from losscli.core.errors import ExitStatus, UsageError
 from losscli.core.spec import LossSpec
-from losscli.engine.conventions import ALL, compare, names
+from losscli.engine.convention_compare import compare
+from losscli.engine.conventions import ALL, names
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
 
@@ -54,7 +55,7 @@ def given(spec: LossSpec, options: dict[str, Any], values: dict[str, Any]) -> di
 def run_convention(spec: LossSpec, options: dict[str, Any], values: dict[str, Any],
                    expected: Any, fmt: str) -> ExitStatus:
     """Compute ``spec`` with ``--convention`` (one, or all side by side) and render it."""
-    from losscli.cli.commands import report
+    from losscli.render import report
 
     name = options["convention"]
     for flag, active in (("--emit", options.get("emit")), ("--explain", options.get("explain"))):

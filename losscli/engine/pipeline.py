@@ -126,3 +126,13 @@ def choose_backend(
     if backend == "auto":
         return "torch" if needs or torch_inputs else "numpy"
     return backend
+
+
+def evaluate(spec: LossSpec, values: dict[str, Any], *, reduction: str, dtype: str,
+             grad: bool, strict: bool, **backend: Any):
+    """Compute ``spec`` on ``values``: the path shared by loss commands and case files.
+
+    ``backend``: the engine's backend options (backend, device, torch_inputs, top).
+    """
+    return compute(spec, reduction=reduction, dtype=dtype, grad=grad, strict=strict,
+                   **backend, **values)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sys
 
+from losscli.core.errors import ExitStatus
+
 FORMATS = ("table", "json", "plain")
 
 
@@ -32,3 +34,17 @@ def render(result, fmt: str, *, max_rows: int = 20, top: int | None = None,
         from losscli.render.table import render_table
 
         render_table(result, max_rows=max_rows, top=top)
+
+
+def report(result, fmt: str, *, max_rows: int, top: int | None = None,
+           max_elements: int | None = None) -> ExitStatus:
+    """Render ``result``; a failed comparison adds a mismatch line on stderr (exit 1)."""
+    from losscli.render import render
+
+    render(result, fmt, max_rows=max_rows, top=top, max_elements=max_elements)
+    if result.expect is not None and not result.expect.ok:
+        import sys
+
+        print(f"losscli: mismatch: {result.expect.describe(result.value)}", file=sys.stderr)
+        return ExitStatus.MISMATCH
+    return ExitStatus.OK

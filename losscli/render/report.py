@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from losscli.cases.suite import short
+from losscli.core.text import short
 
 STATUS_STYLES = {
     "passed": ("✓ passed", "green"),

@@ -11,8 +11,6 @@ and inputs follow: which elements dominate the loss. Terms computed in chunks
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 from rich import box
 from rich.console import Console
@@ -20,8 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from losscli.core.summary import DEFAULT_TOP, quantile_label
-
-Slicer = Callable[[tuple[int, ...]], np.ndarray]
+from losscli.core.text import Slicer, term_slicer
 
 
 def render_table(result, *, max_rows: int = 20, top: int | None = None,
@@ -102,7 +99,6 @@ def _shape_text(shape: tuple[int, ...]) -> str:
     return f" (shape {list(shape)})" if len(shape) > 1 else ""
 
 
-
 def build_table(result, *, max_rows: int = 20) -> Table:
     """The per-term table, elided to about ``max_rows`` rows."""
     terms = result.terms
@@ -176,22 +172,6 @@ def summary_lines(result, max_rows: int = 20) -> list[Text]:
             Text(("✓ " if result.expect.ok else "✗ ") + result.expect.describe(value), style=style)
         )
     return lines
-
-
-def term_slicer(term_shape: tuple[int, ...], array: np.ndarray) -> Slicer | None:
-    """How to pick the part of ``array`` that produced the term at an index, or None.
-
-    Same shape: the element. One more dimension: the row along the class dimension
-    (dim 1, or 0 for a single sample) or along the last dimension (boxes, embeddings).
-    """
-    if array.shape == term_shape:
-        return lambda idx: array[idx]
-    if array.ndim != len(term_shape) + 1:
-        return None
-    for axis in dict.fromkeys((min(1, len(term_shape)), array.ndim - 1)):
-        if array.shape[:axis] + array.shape[axis + 1 :] == term_shape:
-            return lambda idx, axis=axis: array[idx[:axis] + (slice(None),) + idx[axis:]]
-    return None
 
 
 def elided_indices(shape: tuple[int, ...], max_rows: int) -> list[tuple[int, ...] | None]:

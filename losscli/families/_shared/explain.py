@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from losscli.render.table import term_slicer
+from losscli.core.text import term_slicer
 
 
 class MissingDetail(KeyError):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from losscli.cli.commands import example_command
 from losscli.core.spec import DOMAINS, REDUCTIONS, InputSpec, LossSpec, ParamSpec
+from losscli.core.text import example_command
 from losscli.engine.conventions import explain_lines
 from losscli.tools.explain.pitfalls import pitfalls
 
