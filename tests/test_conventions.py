@@ -8,7 +8,6 @@ libraries, where they install here, are checked in test_conventions_libraries.py
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import shlex
@@ -21,6 +20,7 @@ import torch
 
 import losscli
 from losscli.core.errors import InputError, UsageError
+from losscli.engine.conventions import apply
 from losscli.families.registry import registry
 
 EPS64 = np.finfo(np.float64).eps
@@ -593,18 +593,13 @@ def test_variant_gradients_match_finite_differences(loss, name):
     params = losscli.compute(loss, convention=name, dtype="float64", **values).params
     kwargs = {k: _tensor(v) if isinstance(v, list) else v for k, v in params.items()}
     inputs = {i.name: _tensor(values[i.name]) for i in spec.inputs if i.name in values}
-    impl = _load(convention.impl)
+    impl = apply(spec, name, {})[0].load()
 
     def total(pred):
         return impl(**{**inputs, "pred": pred}, **kwargs, **convention.constants).values.sum()
 
     pred = inputs["pred"].clone().requires_grad_(True)
     assert torch.autograd.gradcheck(total, (pred,), eps=1e-6, atol=1e-6)
-
-
-def _load(target: str):
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 def _tensor(value):

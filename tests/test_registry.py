@@ -23,8 +23,8 @@ def test_declaration_is_complete(spec):
     assert set(spec.reductions) >= set(REDUCTIONS)
     for item in spec.inputs:
         assert item.kind in KINDS and item.domain in DOMAINS and item.help
-    module, _, attr = spec.impl.partition(":")
-    assert module.startswith("losscli.families.") and attr
+    module, _, attr = spec.target().partition(":")
+    assert module == f"losscli.families.{spec.package}.torch_terms" and attr
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)

@@ -1,10 +1,10 @@
 """The declaration types of a loss: every loss declared once, as plain data.
 
 A :class:`LossSpec` names a loss's inputs, parameters, formula, reduction rule,
-references and the dotted path of its implementation (imported only when the
-loss is computed). The CLI commands, their ``--help``, ``losscli list``, the
-JSON catalogue and the tests are generated from these declarations; the
-registry that collects them is :mod:`losscli.families.registry`.
+references and the names of its functions in its family package (imported only
+when the loss is computed, by :meth:`LossSpec.load`). The CLI commands, their
+``--help``, ``losscli list``, the JSON catalogue and the tests are generated from these
+declarations; the registry that collects them is :mod:`losscli.families.registry`.
 
 This module must stay cheap to import: no torch, no numpy.
 """
@@ -50,6 +50,19 @@ CHUNKS = {
     "rows": "each term depends on one slice of each input along the first dimension "
     "(row-wise; inputs with at least two dimensions)",
 }
+
+
+#: The package holding one package per loss family.
+FAMILIES_PACKAGE = "losscli.families"
+
+#: The module of a family package where each field of a spec looks up its function's name.
+MODULES = {"impl": "torch_terms", "numpy_impl": "numpy_terms", "check": "checks",
+           "convention": "convention_terms"}
+
+
+def qualified(name: str, module: str) -> str:
+    """``"module:name"`` for a bare ``name``; a ``"module:name"`` is returned as it is."""
+    return name if ":" in name else f"{module}:{name}"
 
 
 @dataclass(frozen=True)
@@ -131,8 +144,10 @@ class Convention:
     """Another library's version of a loss, as plain data (``--convention NAME``).
 
     ``params``: the library's defaults for the loss's own parameters (an option given
-    explicitly still wins). ``impl``: "module:function" computing the library's unreduced
-    terms from the loss's inputs and parameters, or None for the loss's own function;
+    explicitly still wins). ``impl``: the function computing the library's unreduced terms
+    from the loss's inputs and parameters, a name in the family's ``convention_terms``
+    module (or ``"module:name"`` for another module of the family), or None for the loss's
+    own function;
     ``constants``: keyword arguments of ``impl`` the library fixes (clip epsilons).
     ``rules``: the library's reduction rule for a reduction, by name (``{"mean":
     "sum_over_batch_size"}``; see losscli.engine.convention_rules). ``warnings``: replaces
@@ -170,15 +185,16 @@ class LossSpec:
     family: str
     formula: str
     inputs: tuple[InputSpec, ...]
+    #: The torch terms function: a name in the family's ``torch_terms`` module (see ``load``).
     impl: str
     params: tuple[ParamSpec, ...] = ()
     aliases: tuple[str, ...] = ()
     reductions: tuple[str, ...] = REDUCTIONS
     reduction_rule: str = "mean: average of the terms; sum: their sum; none: the terms"
     references: tuple[str, ...] = ()
-    #: Loss-specific shape/domain checks on the numpy inputs: "module:function".
+    #: Loss-specific shape/domain checks on the numpy inputs: a name in the family's ``checks``.
     check: str | None = None
-    #: The numpy backend's terms function, "losscli.families.<module>:<function>" (beside
+    #: The numpy backend's terms function, a name in the family's ``numpy_terms`` (beside
     #: ``impl``, the torch one); None: the loss runs on torch only.
     numpy_impl: str | None = None
     #: How the numpy backend may cut large inputs into pieces (a key of CHUNKS), or None.
@@ -191,6 +207,9 @@ class LossSpec:
     reduction_warnings: dict[str, str] = field(default_factory=dict)
     #: Other libraries' versions of this loss (``--convention NAME``); the first is the default.
     conventions: tuple[Convention, ...] = ()
+    #: The family package (under ``losscli.families``) holding the loss's functions; the
+    #: registry sets it from the package whose ``spec`` module declares the loss.
+    package: str = ""
 
     def input(self, name: str) -> InputSpec:
         return next(i for i in self.inputs if i.name == name)
@@ -229,8 +248,18 @@ class LossSpec:
         """The backends that compute this loss: torch always, numpy where declared."""
         return ("torch", "numpy") if self.numpy_impl else ("torch",)
 
+    def target(self, which: str = "impl") -> str:
+        """The dotted ``module:function`` that ``which`` (a field naming a function) names.
+
+        A name alone is looked up in the family's module for that field (:data:`MODULES`);
+        ``"module:name"`` names another module of the family package.
+        """
+        if not self.package:
+            raise ValueError(f"{self.name}: no family package (specs come from the registry)")
+        module, _, function = qualified(getattr(self, which), MODULES[which]).partition(":")
+        return f"{FAMILIES_PACKAGE}.{self.package}.{module}:{function}"
+
     def load(self, which: str = "impl") -> Callable[..., Any]:
-        """Import and return the implementation (``impl``, ``numpy_impl`` or ``check``)."""
-        target = getattr(self, which)
-        module, _, attr = target.partition(":")
-        return getattr(importlib.import_module(module), attr)
+        """Import and return the function ``which`` names (``impl``, ``numpy_impl``, ``check``)."""
+        module, _, function = self.target(which).partition(":")
+        return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]

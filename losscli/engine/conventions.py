@@ -18,7 +18,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from losscli.core.errors import UsageError
-from losscli.core.spec import Convention, LossSpec
+from losscli.core.spec import MODULES, Convention, LossSpec, qualified
 
 ALL = "all"
 
@@ -48,7 +48,7 @@ def apply(
     convention = resolve(spec, name)
     derived = replace(
         spec,
-        impl=convention.impl or spec.impl,
+        impl=qualified(convention.impl, MODULES["convention"]) if convention.impl else spec.impl,
         reduction_warnings=(
             spec.reduction_warnings if convention.warnings is None else convention.warnings
         ),

@@ -4,12 +4,20 @@ Each family package's ``spec`` module exports ``SPECS``; :func:`registry` collec
 once per process. Everything else (command, help, ``list``, JSON) is generated from it.
 """
 
+from __future__ import annotations
+
 import difflib
+import pkgutil
+from collections.abc import Iterator
+from dataclasses import replace
 from importlib import import_module
 
+import losscli.families
 from losscli.core.errors import UsageError
-from losscli.core.spec import LossSpec
+from losscli.core.spec import FAMILIES_PACKAGE, LossSpec
 
+#: The family packages in the order of ``losscli list`` and the docs; a package added
+#: under losscli/families/ without being listed here comes after them.
 FAMILY_MODULES = (
     "regression",
     "classification",
@@ -22,17 +30,23 @@ FAMILY_MODULES = (
     "classical",
 )
 
-ALL_SPECS = tuple(
-    spec
-    for module in FAMILY_MODULES
-    for spec in import_module(f"losscli.families.{module}.spec").SPECS
-)
+
+def family_packages() -> tuple[str, ...]:
+    """Every family package: :data:`FAMILY_MODULES`, then any other one in name order."""
+    found = sorted(
+        info.name for info in pkgutil.iter_modules(losscli.families.__path__)
+        if info.ispkg and not info.name.startswith("_")
+    )
+    return FAMILY_MODULES + tuple(name for name in found if name not in FAMILY_MODULES)
 
 
 def _catalog() -> tuple[LossSpec, ...]:
-    from losscli.families.registry import ALL_SPECS
-
-    return ALL_SPECS
+    """Each family's ``SPECS``, each spec told its family package."""
+    return tuple(
+        replace(spec, package=spec.package or package)
+        for package in family_packages()
+        for spec in import_module(f"{FAMILIES_PACKAGE}.{package}.spec").SPECS
+    )
 
 
 def _normalise(name: str) -> str:
@@ -52,7 +66,7 @@ class Registry:
                 if owner != spec.name:
                     raise ValueError(f"alias {alias!r} of {spec.name} already names {owner}")
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[LossSpec]:
         return iter(self.specs.values())
 
     def __len__(self) -> int:

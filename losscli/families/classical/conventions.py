@@ -14,8 +14,6 @@ from losscli.families._shared.conventions import (
                 KERAS_MEAN,
 )
 
-_TERMS = "losscli.families.classical.convention_terms:"
-
 _SKLEARN_OLD = ("scikit-learn ≤ 1.4 sklearn/metrics/_classification.py log_loss (clip, "
                 "then 'Renormalize'; removed in 1.5 by scikit-learn PR #28851)")
 
@@ -35,7 +33,7 @@ LOG_LOSS_CONVENTIONS = (
         call="log_loss(y_true, y_pred, eps='auto', labels=range(C))",
         source=_SKLEARN_OLD,
         reason="rows renormalised to sum 1 after clipping",
-        impl=_TERMS + "sklearn_renormalised_log_loss",
+        impl="sklearn_renormalised_log_loss",
         constants={"eps": None},
         clamp="clipped to [eps, 1 − eps], eps = finfo(dtype).eps, then renormalised",
     ),
@@ -45,7 +43,7 @@ LOG_LOSS_CONVENTIONS = (
         call="log_loss(y_true, y_pred, eps=1e-15, labels=range(C))",
         source=_SKLEARN_OLD + "; eps default 1e-15 until 1.2",
         reason="eps = 1e-15 instead of the dtype's epsilon, and rows renormalised",
-        impl=_TERMS + "sklearn_renormalised_log_loss",
+        impl="sklearn_renormalised_log_loss",
         constants={"eps": 1e-15},
         clamp="clipped to [1e-15, 1 − 1e-15], then renormalised",
     ),
@@ -57,7 +55,7 @@ LOG_LOSS_CONVENTIONS = (
         source=f"{KERAS} categorical_crossentropy; keras/src/backend/*/nn.py; {KERAS_LOSS}",
         reason="probabilities clipped at 1e-7; a sample weight does not enter the "
         "denominator (sum_over_batch_size)",
-        impl=_TERMS + "keras_log_loss",
+        impl="keras_log_loss",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
         clamp=KERAS_CLIP + ", rows renormalised first",
@@ -69,6 +67,6 @@ LOG_LOSS_CONVENTIONS = (
         source="PyTorch NLLLoss and BCELoss documentation (torch 2.x)",
         reason="no clipping: a probability of 0 on the true class gives inf ((N) pred: log "
         "clamped at −100)",
-        impl=_TERMS + "torch_log_loss",
+        impl="torch_log_loss",
     ),
 )

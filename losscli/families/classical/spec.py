@@ -15,9 +15,6 @@ _RULE = (
     "mean: Σ ℓᵢ / N over the N samples, or Σ wᵢ·ℓᵢ / Σ wᵢ with --sample-weight "
     "(scikit-learn's normalize=True); sum: Σ wᵢ·ℓᵢ (normalize=False)"
 )
-_CHECKS = "losscli.families.classical.checks:"
-_IMPL = "losscli.families.classical.torch_terms:"
-_NUMPY_IMPL = "losscli.families.classical.numpy_terms:"
 _SKLEARN = "https://scikit-learn.org/stable/modules/generated/sklearn.metrics."
 SPECS = (
     LossSpec(
@@ -43,9 +40,9 @@ SPECS = (
             ),
         ),
         params=(_SAMPLE_WEIGHT,),
-        impl=_IMPL + "zero_one",
-        numpy_impl=_NUMPY_IMPL + "zero_one", chunks="rows",
-        check=_CHECKS + "zero_one",
+        impl="zero_one",
+        numpy_impl="zero_one", chunks="rows",
+        check="zero_one",
         aliases=("zero_one_loss", "0-1", "misclassification"),
         reduction_rule=_RULE,
         references=(
@@ -87,9 +84,9 @@ SPECS = (
             ),
         ),
         params=(_SAMPLE_WEIGHT,),
-        impl=_IMPL + "hinge",
-        numpy_impl=_NUMPY_IMPL + "hinge", chunks="rows",
-        check=_CHECKS + "hinge",
+        impl="hinge",
+        numpy_impl="hinge", chunks="rows",
+        check="hinge",
         aliases=("hinge_loss", "svm-hinge", "crammer-singer"),
         reduction_rule=_RULE,
         references=(
@@ -136,9 +133,9 @@ SPECS = (
         ),
         params=(_SAMPLE_WEIGHT,),
         conventions=LOG_LOSS_CONVENTIONS,
-        impl=_IMPL + "log_loss",
-        numpy_impl=_NUMPY_IMPL + "log_loss", chunks="rows",
-        check=_CHECKS + "log_loss",
+        impl="log_loss",
+        numpy_impl="log_loss", chunks="rows",
+        check="log_loss",
         aliases=("log_loss", "sklearn-log-loss"),
         reduction_rule=_RULE,
         references=(

@@ -17,8 +17,10 @@ from losscli.families._shared.checks import (
     class_dim_pred,
     class_indices,
     per_class,
-    same_shape,
     shape_str,
+)
+from losscli.families._shared.checks import (
+    same_shape as same_shape,  # focal's check
 )
 from losscli.inputs import streaming
 

@@ -18,10 +18,6 @@ from losscli.families._shared.conventions import (
     SMP,
 )
 
-_FOCAL = "losscli.families.classification.convention_terms:"
-_ENTROPY = "losscli.families.classification.convention_entropy:"
-
-
 FOCAL_CONVENTIONS = (
     Convention(
         name="torchvision",
@@ -48,7 +44,7 @@ FOCAL_CONVENTIONS = (
         source=KORNIA + "focal.py",
         reason="same as torchvision for 0/1 targets; a soft target t weights the positive "
         "and negative terms by t and 1 − t",
-        impl=_FOCAL + "kornia_binary_focal",
+        impl="kornia_binary_focal",
     ),
     Convention(
         name="monai",
@@ -59,7 +55,7 @@ FOCAL_CONVENTIONS = (
         reason="alpha = None by default: no α weighting; modulating factor "
         "exp(γ·log σ(−x·(2t − 1)))",
         params={"alpha": -1.0},
-        impl=_FOCAL + "monai_sigmoid_focal",
+        impl="monai_sigmoid_focal",
         rules={"sum": "monai_sum"},
     ),
     Convention(
@@ -70,7 +66,7 @@ FOCAL_CONVENTIONS = (
         "97dce8c10adf324bfdec8d3e7d02bf6ba01fd3aa",
         reason="alpha = None by default: no α weighting; p_t = exp(−BCE)",
         params={"alpha": -1.0},
-        impl=_FOCAL + "smp_binary_focal",
+        impl="smp_binary_focal",
     ),
     Convention(
         name="mmdet",
@@ -90,7 +86,7 @@ FOCAL_CONVENTIONS = (
         source=f"{KERAS} binary_focal_crossentropy; {KERAS_LOSS}",
         reason="alpha ignored unless apply_class_balancing=True; probabilities clipped at "
         "1e-7; mean over the last axis, then sum_over_batch_size",
-        impl=_FOCAL + "keras_binary_focal",
+        impl="keras_binary_focal",
         constants={**KERAS_EPS, "apply_class_balancing": False},
         rules=KERAS_MEAN,
         clamp=KERAS_CLIP + " inside the BCE",
@@ -122,7 +118,7 @@ SOFTMAX_FOCAL_CONVENTIONS = (
         source=KORNIA + "focal.py focal_loss",
         reason="mean also divides by C (the unreduced loss is (N, C), 0 off the true class); "
         "α weights class 0 by 1 − α, the others by α",
-        impl=_FOCAL + "kornia_softmax_focal",
+        impl="kornia_softmax_focal",
         rules={"mean": "mean_over_classes"},
     ),
     Convention(
@@ -133,7 +129,7 @@ SOFTMAX_FOCAL_CONVENTIONS = (
         source=MONAI + "focal_loss.py softmax_focal_loss",
         reason="as kornia: mean divides by C, a number α gives [1 − α, α, …]; with ignored "
         "pixels the mean divides by the kept pixels only",
-        impl=_FOCAL + "monai_softmax_focal",
+        impl="monai_softmax_focal",
         rules={"mean": "monai_mean", "sum": "monai_sum"},
     ),
     Convention(
@@ -143,7 +139,7 @@ SOFTMAX_FOCAL_CONVENTIONS = (
         source=SMP + "focal.py @ 744e3724b1679e1e7dacc422baa8253c2fcdb8bf",
         reason="a sigmoid per class, not a softmax: one binary focal loss per class, "
         "averaged over the samples and summed over the classes",
-        impl=_FOCAL + "smp_multiclass_focal",
+        impl="smp_multiclass_focal",
         rules={"mean": "sum_over_classes"},
     ),
     Convention(
@@ -155,7 +151,7 @@ SOFTMAX_FOCAL_CONVENTIONS = (
         reason="no softmax: a sigmoid focal term per (sample, class) on one-hot targets, α = "
         "0.25 on positives, mean over N·C",
         params={"alpha": 0.25},
-        impl=_FOCAL + "mmdet_sigmoid_focal",
+        impl="mmdet_sigmoid_focal",
         rules={"mean": "mean_over_classes"},
     ),
     Convention(
@@ -166,7 +162,7 @@ SOFTMAX_FOCAL_CONVENTIONS = (
         source=f"{KERAS} categorical_focal_crossentropy; {KERAS_LOSS}",
         reason="α = 0.25 on every class by default; probabilities clipped at 1e-7",
         params={"alpha": 0.25},
-        impl=_FOCAL + "keras_categorical_focal",
+        impl="keras_categorical_focal",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
         clamp=KERAS_CLIP,
@@ -190,7 +186,7 @@ BCE_CONVENTIONS = (
         source=f"{KERAS} binary_crossentropy; keras/src/backend/*/nn.py; {KERAS_LOSS}",
         reason="probabilities clipped at 1e-7 (not logs at −100); mean over the last axis, "
         "then sum_over_batch_size",
-        impl=_ENTROPY + "keras_bce",
+        impl="convention_entropy:keras_bce",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
         clamp=KERAS_CLIP,
@@ -202,7 +198,7 @@ BCE_CONVENTIONS = (
         source="scikit-learn 1.9.1, sklearn/metrics/_classification.py _log_loss",
         reason="probabilities clipped at the dtype's machine epsilon; a weight is a sample "
         "weight (mean divides by Σ w)",
-        impl=_ENTROPY + "sklearn_bce",
+        impl="convention_entropy:sklearn_bce",
         clamp="probabilities clipped to [eps, 1 − eps], eps = finfo(dtype).eps",
     ),
 )
@@ -225,7 +221,7 @@ CROSS_ENTROPY_CONVENTIONS = (
         source=f"{KERAS} categorical_crossentropy; {KERAS_LOSS}",
         reason="same smoothing (ε/C); class weights are sample weights and the mean divides "
         "by N, not Σ w",
-        impl=_ENTROPY + "keras_cross_entropy",
+        impl="convention_entropy:keras_cross_entropy",
         rules=KERAS_MEAN,
     ),
     Convention(
@@ -234,7 +230,7 @@ CROSS_ENTROPY_CONVENTIONS = (
         call="softmax_cross_entropy(logits, smooth_labels(one_hot(labels), ε))",
         source=OPTAX + "_classification.py softmax_cross_entropy; _smoothing.py smooth_labels",
         reason="same smoothing (ε/C); no class weights or ignore_index",
-        impl=_ENTROPY + "optax_cross_entropy",
+        impl="convention_entropy:optax_cross_entropy",
     ),
     Convention(
         name="fairseq",
@@ -244,6 +240,6 @@ CROSS_ENTROPY_CONVENTIONS = (
         "f7c559cf2e519f90f1a80b93c005901da7d1cbb8",
         reason="ε/(C − 1) to each wrong class and 1 − ε to the true one (torch: ε/C to every "
         "class)",
-        impl=_ENTROPY + "fairseq_cross_entropy",
+        impl="convention_entropy:fairseq_cross_entropy",
     ),
 )

@@ -24,7 +24,7 @@ IOU_CONVENTIONS = (
         "19bceba56284d440278e80cfde1d95460330ccbb",
         reason="mode 'log' by default: −ln IoU (UnitBox), IoU = I/max(U, 1e-6) clamped at 1e-6",
         params={"mode": "log", "eps": 1e-6},
-        impl="losscli.families.detection.convention_terms:mmdet_iou",
+        impl="mmdet_iou",
         constants={"overlap_eps": 1e-6},
         clamp="union clamped at 1e-6, IoU clamped at eps",
     ),

@@ -34,7 +34,7 @@ _EPS = ParamSpec(
     minimum=0.0,
 )
 _PARAMS = (_BOX_FORMAT, _EPS)
-_CHECK = "losscli.families.detection.checks:boxes"
+_CHECK = "boxes"
 _RULE = "mean: Σ ℓᵢ / N over the N box pairs; sum: Σ ℓᵢ; none: one term per box pair"
 _IOU = "IoU = I / (U + eps), I the overlap area, U = A_pred + A_target − I"
 _NOTES = (
@@ -67,8 +67,8 @@ SPECS = (
             *_PARAMS,
         ),
         conventions=IOU_CONVENTIONS,
-        impl="losscli.families.detection.torch_terms:iou",
-        numpy_impl="losscli.families.detection.numpy_terms:iou", chunks="rows",
+        impl="iou",
+        numpy_impl="iou", chunks="rows",
         check=_CHECK,
         aliases=("iou-loss", "IoULoss"),
         reduction_rule=_RULE,
@@ -96,8 +96,8 @@ SPECS = (
         f"{_IOU}",
         inputs=_BOXES,
         params=_PARAMS,
-        impl="losscli.families.detection.torch_terms:giou",
-        numpy_impl="losscli.families.detection.numpy_terms:giou", chunks="rows",
+        impl="giou",
+        numpy_impl="giou", chunks="rows",
         check=_CHECK,
         aliases=("generalized_box_iou_loss", "GIoULoss", "giou-loss", "generalized-iou"),
         reduction_rule=_RULE,
@@ -120,8 +120,8 @@ SPECS = (
         f"c the diagonal of the smallest enclosing box; {_IOU}",
         inputs=_BOXES,
         params=_PARAMS,
-        impl="losscli.families.detection.torch_terms:diou",
-        numpy_impl="losscli.families.detection.numpy_terms:diou", chunks="rows",
+        impl="diou",
+        numpy_impl="diou", chunks="rows",
         check=_CHECK,
         aliases=("distance_box_iou_loss", "DIoULoss", "diou-loss", "distance-iou"),
         reduction_rule=_RULE,
@@ -142,9 +142,9 @@ SPECS = (
         ),
         inputs=_BOXES,
         params=_PARAMS,
-        impl="losscli.families.detection.torch_terms:ciou",
-        numpy_impl="losscli.families.detection.numpy_terms:ciou", chunks="rows",
-        check="losscli.families.detection.checks:ciou_boxes",
+        impl="ciou",
+        numpy_impl="ciou", chunks="rows",
+        check="ciou_boxes",
         aliases=("complete_box_iou_loss", "CIoULoss", "ciou-loss", "complete-iou"),
         reduction_rule=_RULE,
         references=(

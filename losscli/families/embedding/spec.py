@@ -3,7 +3,6 @@
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
 
-_CHECKS = "losscli.families.embedding.checks"
 _TRIPLET_FORMULA = "ℓᵢ = max(d(aᵢ, pᵢ) − d(aᵢ, nᵢ) + margin, 0)"
 _TRIPLET_INPUTS = (
     InputSpec("anchor", "anchor embeddings a, (N, D) or (D)", shape="(N, D) | (D)"),
@@ -68,9 +67,9 @@ SPECS = (
             ),
         ),
         params=(ParamSpec("margin", "float", 1.0, "distance dissimilar pairs must exceed"),),
-        impl="losscli.families.embedding.torch_terms:hinge_embedding",
-        numpy_impl="losscli.families.embedding.numpy_terms:hinge_embedding", chunks="elements",
-        check=f"{_CHECKS}:hinge_embedding",
+        impl="hinge_embedding",
+        numpy_impl="hinge_embedding", chunks="elements",
+        check="hinge_embedding",
         aliases=("HingeEmbeddingLoss", "hinge_embedding_loss"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.HingeEmbeddingLoss.html",
@@ -113,9 +112,9 @@ SPECS = (
                 maximum=1.0,
             ),
         ),
-        impl="losscli.families.embedding.torch_terms:cosine_embedding",
-        numpy_impl="losscli.families.embedding.numpy_terms:cosine_embedding", chunks="rows",
-        check=f"{_CHECKS}:cosine_embedding",
+        impl="cosine_embedding",
+        numpy_impl="cosine_embedding", chunks="rows",
+        check="cosine_embedding",
         aliases=("CosineEmbeddingLoss", "cosine_embedding_loss"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.CosineEmbeddingLoss.html",
@@ -148,9 +147,9 @@ SPECS = (
             ),
             _SWAP,
         ),
-        impl="losscli.families.embedding.torch_terms:triplet_margin",
-        numpy_impl="losscli.families.embedding.numpy_terms:triplet_margin", chunks="rows",
-        check=f"{_CHECKS}:triplet",
+        impl="triplet_margin",
+        numpy_impl="triplet_margin", chunks="rows",
+        check="triplet",
         aliases=("TripletMarginLoss", "triplet_margin_loss", "triplet"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.TripletMarginLoss.html",
@@ -180,10 +179,10 @@ SPECS = (
             _TRIPLET_MARGIN,
             _SWAP,
         ),
-        impl="losscli.families.embedding.torch_terms:triplet_margin_with_distance",
-        numpy_impl="losscli.families.embedding.numpy_terms:triplet_margin_with_distance",
+        impl="triplet_margin_with_distance",
+        numpy_impl="triplet_margin_with_distance",
         chunks="rows",
-        check=f"{_CHECKS}:triplet",
+        check="triplet",
         aliases=("TripletMarginWithDistanceLoss", "triplet_margin_with_distance_loss"),
         references=(
             "https://pytorch.org/docs/stable/generated/"

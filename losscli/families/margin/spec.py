@@ -15,7 +15,6 @@ _SCORES = InputSpec(
     shape="(C) | (N, C)",
 )
 
-_CHECKS = "losscli.families.margin.checks"
 _SIGN_TARGET = InputSpec(
     "target",
     "labels 1 or -1, the same shape as --pred",
@@ -36,9 +35,9 @@ SPECS = (
             ParamSpec("margin", "float", 1.0, "required gap between true and other scores"),
             ParamSpec("weight", "tensor", None, "TENSOR of C per-class weights, w[yᵢ]"),
         ),
-        impl="losscli.families.margin.torch_terms:multi_margin",
-        numpy_impl="losscli.families.margin.numpy_terms:multi_margin", chunks="rows",
-        check="losscli.families.margin.checks:multi_margin",
+        impl="multi_margin",
+        numpy_impl="multi_margin", chunks="rows",
+        check="multi_margin",
         aliases=("MultiMarginLoss", "multi_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N (weights scale the terms but not the denominator)",
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MultiMarginLoss.html",),
@@ -63,9 +62,9 @@ SPECS = (
                 shape="as pred",
             ),
         ),
-        impl="losscli.families.margin.torch_terms:multilabel_margin",
-        numpy_impl="losscli.families.margin.numpy_terms:multilabel_margin", chunks="rows",
-        check="losscli.families.margin.checks:multilabel_margin",
+        impl="multilabel_margin",
+        numpy_impl="multilabel_margin", chunks="rows",
+        check="multilabel_margin",
         aliases=("MultiLabelMarginLoss", "multilabel_margin_loss"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.MultiLabelMarginLoss.html",
@@ -78,9 +77,9 @@ SPECS = (
         family="margin/ranking",
         formula="ℓᵢ = log(1 + exp(−yᵢ·xᵢ))",
         inputs=(REGRESSION_PRED, _SIGN_TARGET),
-        impl="losscli.families.margin.torch_terms:soft_margin",
-        numpy_impl="losscli.families.margin.numpy_terms:soft_margin", chunks="elements",
-        check=f"{_CHECKS}:soft_margin",
+        impl="soft_margin",
+        numpy_impl="soft_margin", chunks="elements",
+        check="soft_margin",
         aliases=("SoftMarginLoss", "soft_margin_loss"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.SoftMarginLoss.html",),
         notes=(
@@ -119,9 +118,9 @@ SPECS = (
                 "TENSOR of C per-class weights w_c (broadcast to --pred)",
             ),
         ),
-        impl="losscli.families.margin.torch_terms:multilabel_soft_margin",
-        numpy_impl="losscli.families.margin.numpy_terms:multilabel_soft_margin", chunks="rows",
-        check=f"{_CHECKS}:multilabel_soft_margin",
+        impl="multilabel_soft_margin",
+        numpy_impl="multilabel_soft_margin", chunks="rows",
+        check="multilabel_soft_margin",
         aliases=("MultiLabelSoftMarginLoss", "multilabel_soft_margin_loss"),
         reduction_rule="mean: Σ ℓᵢ / N over the N samples (each ℓᵢ already averages its C "
         "classes)",
@@ -159,9 +158,9 @@ SPECS = (
         params=(
             ParamSpec("margin", "float", 0.0, "required score gap between the two items"),
         ),
-        impl="losscli.families.margin.torch_terms:margin_ranking",
-        numpy_impl="losscli.families.margin.numpy_terms:margin_ranking", chunks="elements",
-        check=f"{_CHECKS}:margin_ranking",
+        impl="margin_ranking",
+        numpy_impl="margin_ranking", chunks="elements",
+        check="margin_ranking",
         aliases=("MarginRankingLoss", "margin_ranking_loss", "ranking"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.MarginRankingLoss.html",

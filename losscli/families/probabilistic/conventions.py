@@ -8,8 +8,6 @@ from __future__ import annotations
 from losscli.core.spec import Convention
 from losscli.families._shared.conventions import KERAS, KERAS_EPS, KERAS_LOSS, KERAS_MEAN, OPTAX
 
-_TERMS = "losscli.families.probabilistic.convention_terms:"
-
 _KL_NOT_ELEMENTWISE: dict[str, str] = {}  # their mean is over samples: no 'mean' warning
 
 
@@ -29,7 +27,7 @@ KL_DIV_CONVENTIONS = (
         source=f"{KERAS} kl_divergence; {KERAS_LOSS}",
         reason="sums over the last axis (one KL per sample) and both sides are clipped to "
         "[1e-7, 1]",
-        impl=_TERMS + "keras_kl_div",
+        impl="keras_kl_div",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
         warnings=_KL_NOT_ELEMENTWISE,
@@ -41,7 +39,7 @@ KL_DIV_CONVENTIONS = (
         call="kl_divergence(log_predictions, targets) (per sample; jnp.mean it)",
         source=OPTAX + "_classification.py kl_divergence, kl_divergence_with_log_targets",
         reason="sums over the last axis: one KL per sample, so its mean is torch's batchmean",
-        impl=_TERMS + "optax_kl_div",
+        impl="optax_kl_div",
         warnings=_KL_NOT_ELEMENTWISE,
     ),
 )

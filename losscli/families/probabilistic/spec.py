@@ -15,7 +15,6 @@ from losscli.families._shared.specs import (
 from losscli.families.classification.spec import SPECS as CLASSIFICATION
 from losscli.families.probabilistic.conventions import KL_DIV_CONVENTIONS
 
-_CHECKS = "losscli.families.probabilistic.checks"
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
     "'mean' divides the sum by every element (batch size × support size), which is not the "
@@ -56,9 +55,9 @@ SPECS = (
             ),
         ),
         conventions=KL_DIV_CONVENTIONS,
-        impl="losscli.families.probabilistic.torch_terms:kl_div",
-        numpy_impl="losscli.families.probabilistic.numpy_terms:kl_div", chunks="elements",
-        check=f"{_CHECKS}:kl_div",
+        impl="kl_div",
+        numpy_impl="kl_div", chunks="elements",
+        check="kl_div",
         aliases=("KLDivLoss", "kl_div", "kl", "kl-divergence"),
         reductions=(*REDUCTIONS, "batchmean"),
         reduction_rule=(
@@ -127,9 +126,9 @@ SPECS = (
                 minimum=0.0,
             ),
         ),
-        impl="losscli.families.probabilistic.torch_terms:poisson_nll",
-        numpy_impl="losscli.families.probabilistic.numpy_terms:poisson_nll", chunks="elements",
-        check=f"{_CHECKS}:poisson_nll",
+        impl="poisson_nll",
+        numpy_impl="poisson_nll", chunks="elements",
+        check="poisson_nll",
         aliases=("PoissonNLLLoss", "poisson_nll_loss", "poisson"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.PoissonNLLLoss.html",),
         notes=(
@@ -178,9 +177,9 @@ SPECS = (
                 exclusive_minimum=True,
             ),
         ),
-        impl="losscli.families.probabilistic.torch_terms:gaussian_nll",
-        numpy_impl="losscli.families.probabilistic.numpy_terms:gaussian_nll",
-        check=f"{_CHECKS}:gaussian_nll",
+        impl="gaussian_nll",
+        numpy_impl="gaussian_nll",
+        check="gaussian_nll",
         aliases=("GaussianNLLLoss", "gaussian_nll_loss", "gaussian"),
         references=(
             "https://pytorch.org/docs/stable/generated/torch.nn.GaussianNLLLoss.html",
@@ -221,9 +220,9 @@ SPECS = (
             InputSpec("linear_bias", "bias b, (C)", shape="(C)", required=False),
         ),
         params=(class_weight(), IGNORE_INDEX, _CROSS_ENTROPY.param("label_smoothing")),
-        impl="losscli.families.probabilistic.torch_terms:linear_cross_entropy",
-        numpy_impl="losscli.families.probabilistic.numpy_terms:linear_cross_entropy",
-        check=f"{_CHECKS}:linear_cross_entropy",
+        impl="linear_cross_entropy",
+        numpy_impl="linear_cross_entropy",
+        check="linear_cross_entropy",
         aliases=("LinearCrossEntropyLoss", "linear_cross_entropy"),
         reduction_rule=_CROSS_ENTROPY.reduction_rule,
         references=(

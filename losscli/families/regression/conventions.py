@@ -8,9 +8,6 @@ from __future__ import annotations
 from losscli.core.spec import Convention
 from losscli.families._shared.conventions import KERAS, KERAS_LOSS, KERAS_MEAN, MMDET, OPTAX
 
-_REGRESSION = "losscli.families.regression.convention_terms:"
-
-
 SMOOTH_L1_CONVENTIONS = (
     Convention(
         name="torch",
@@ -26,7 +23,7 @@ SMOOTH_L1_CONVENTIONS = (
         source="facebookresearch/fvcore fvcore/nn/smooth_l1_loss.py @ "
         "b1a085b7e77aceff16fde2564a31bf2e42229ba5 (fvcore 0.1.5)",
         reason="same formula; β has no default, and β < 1e-5 gives exactly L1",
-        impl=_REGRESSION + "fvcore_smooth_l1",
+        impl="fvcore_smooth_l1",
     ),
     Convention(
         name="mmdet",
@@ -34,7 +31,7 @@ SMOOTH_L1_CONVENTIONS = (
         call="SmoothL1Loss(beta=1.0, reduction='mean', loss_weight=1.0)(pred, target)",
         source=MMDET + "smooth_l1_loss.py @ 030b5682a4fc5bfe7fda1b0c6fb6e896f33b61dc",
         reason="same formula and β = 1; β must be > 0",
-        impl=_REGRESSION + "mmdet_smooth_l1",
+        impl="mmdet_smooth_l1",
     ),
     Convention(
         name="maskrcnn-benchmark",
@@ -52,7 +49,7 @@ SMOOTH_L1_CONVENTIONS = (
         source=f"{KERAS} huber; {KERAS_LOSS}",
         reason="no Smooth L1: Huber(delta=β) is β × smooth-l1 (equal at β = 1); mean over "
         "the last axis, then sum_over_batch_size",
-        impl=_REGRESSION + "keras_huber",
+        impl="keras_huber",
         rules=KERAS_MEAN,
     ),
     Convention(
@@ -61,6 +58,6 @@ SMOOTH_L1_CONVENTIONS = (
         call="huber_loss(predictions, targets, delta=β) (elementwise)",
         source=OPTAX + "_regression.py huber_loss",
         reason="no Smooth L1: huber_loss(delta=β) is β × smooth-l1 (equal at β = 1)",
-        impl=_REGRESSION + "optax_huber",
+        impl="optax_huber",
     ),
 )

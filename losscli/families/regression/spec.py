@@ -5,7 +5,7 @@ from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import SMOOTH_L1_CONVENTIONS
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
-_CHECK = "losscli.families._shared.checks:same_shape"
+_CHECK = "same_shape"
 _EXAMPLE = {"pred": "[[0.8, 0.1], [0.4, 1.5]]", "target": "[[1, 1], [0, 1]]"}
 
 SPECS = (
@@ -15,8 +15,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
-        impl="losscli.families.regression.torch_terms:l1",
-        numpy_impl="losscli.families.regression.numpy_terms:l1", chunks="elements",
+        impl="l1",
+        numpy_impl="l1", chunks="elements",
         check=_CHECK,
         aliases=("L1Loss", "l1_loss", "mae"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.L1Loss.html",),
@@ -28,8 +28,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
-        impl="losscli.families.regression.torch_terms:mse",
-        numpy_impl="losscli.families.regression.numpy_terms:mse", chunks="elements",
+        impl="mse",
+        numpy_impl="mse", chunks="elements",
         check=_CHECK,
         aliases=("MSELoss", "mse_loss", "l2"),
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html",),
@@ -51,8 +51,8 @@ SPECS = (
             ),
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
-        impl="losscli.families.regression.torch_terms:smooth_l1",
-        numpy_impl="losscli.families.regression.numpy_terms:smooth_l1", chunks="elements",
+        impl="smooth_l1",
+        numpy_impl="smooth_l1", chunks="elements",
         check=_CHECK,
         aliases=("SmoothL1Loss", "smooth_l1_loss"),
         references=(
@@ -81,8 +81,8 @@ SPECS = (
                 exclusive_minimum=True,
             ),
         ),
-        impl="losscli.families.regression.torch_terms:huber",
-        numpy_impl="losscli.families.regression.numpy_terms:huber", chunks="elements",
+        impl="huber",
+        numpy_impl="huber", chunks="elements",
         check=_CHECK,
         aliases=("HuberLoss", "huber_loss"),
         references=(

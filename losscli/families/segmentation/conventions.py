@@ -16,9 +16,6 @@ from losscli.families._shared.conventions import (
     SMP,
 )
 
-_OVERLAP = "losscli.families.segmentation.convention_terms:"
-
-
 _MONAI_DICE = Convention(
     name="monai",
     library="monai.losses.DiceLoss",
@@ -42,7 +39,7 @@ DICE_CONVENTIONS = (
         source=SMP + "dice.py @ bc597e9a1c5d618e55a79bd04c05aed9f8767250",
         reason="per class over the whole batch; smooth 0 with the denominator clamped at "
         "1e-7; classes absent from the target score 0",
-        impl=_OVERLAP + "smp_dice",
+        impl="smp_dice",
         **_SMP_SEG,
     ),
     Convention(
@@ -52,7 +49,7 @@ DICE_CONVENTIONS = (
         source=KORNIA + "dice.py dice_loss",
         reason="one Dice per sample over every class ('micro'); eps 1e-8 in the denominator "
         "only, no smoothing",
-        impl=_OVERLAP + "kornia_dice",
+        impl="kornia_dice",
         constants={"eps": 1e-8},
     ),
     Convention(
@@ -62,7 +59,7 @@ DICE_CONVENTIONS = (
         source=f"{KERAS} dice",
         reason="one Dice over every element of the batch (axis=None); 1e-7 in the "
         "denominator only",
-        impl=_OVERLAP + "keras_dice",
+        impl="keras_dice",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
     ),
@@ -74,7 +71,7 @@ DICE_CONVENTIONS = (
         reason="smooth = 1 on both sides of (I + s)/((P + G)/2 + s): MONAI's smooth_nr = "
         "smooth_dr = 2",
         params={"smooth_nr": 1.0, "smooth_dr": 1.0},
-        impl=_OVERLAP + "optax_dice",
+        impl="optax_dice",
     ),
 )
 
@@ -95,7 +92,7 @@ JACCARD_CONVENTIONS = (
         source=SMP + "jaccard.py @ bc597e9a1c5d618e55a79bd04c05aed9f8767250",
         reason="per class over the whole batch; I/U with smooth 0 and U clamped at 1e-7; "
         "classes absent from the target score 0",
-        impl=_OVERLAP + "smp_jaccard",
+        impl="smp_jaccard",
         **_SMP_SEG,
     ),
 )
@@ -118,7 +115,7 @@ TVERSKY_CONVENTIONS = (
         source=SMP + "tversky.py @ f58fd6d6e56ac0a30882f8b5dc31c8c4b0ec8e7d",
         reason="per class over the whole batch; smooth 0, denominator clamped at 1e-7; "
         "classes absent from the target score 0",
-        impl=_OVERLAP + "smp_tversky",
+        impl="smp_tversky",
         **_SMP_SEG,
     ),
     Convention(
@@ -128,7 +125,7 @@ TVERSKY_CONVENTIONS = (
         source=KORNIA + "tversky.py tversky_loss",
         reason="per sample: the mean over the classes present in its target; eps 1e-8, no "
         "smoothing",
-        impl=_OVERLAP + "kornia_tversky",
+        impl="kornia_tversky",
         constants={"eps": 1e-8},
     ),
     Convention(
@@ -138,7 +135,7 @@ TVERSKY_CONVENTIONS = (
         source=f"{KERAS} tversky",
         reason="α weights the false negatives and β the false positives (reversed); one "
         "index over every element; 1e-7 in the denominator",
-        impl=_OVERLAP + "keras_tversky",
+        impl="keras_tversky",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
     ),
@@ -149,6 +146,6 @@ TVERSKY_CONVENTIONS = (
         source=OPTAX + "_segmentation.py dice_loss",
         reason="smooth = 1 in numerator and denominator (MONAI's default is 1e-5)",
         params={"smooth_nr": 1.0, "smooth_dr": 1.0},
-        impl=_OVERLAP + "optax_tversky",
+        impl="optax_tversky",
     ),
 )

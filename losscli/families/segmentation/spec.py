@@ -64,7 +64,7 @@ _SMOOTH = (
     ),
 )
 _PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH)
-_CHECK = "losscli.families.segmentation.checks:segmentation"
+_CHECK = "segmentation"
 _SUMS = (
     "sums over the spatial dimensions of sample n and class c; p after the activation, "
     "g one-hot"
@@ -98,8 +98,8 @@ SPECS = (
         inputs=_INPUTS,
         params=_PARAMS,
         conventions=DICE_CONVENTIONS,
-        impl="losscli.families.segmentation.torch_terms:dice",
-        numpy_impl="losscli.families.segmentation.numpy_terms:dice", chunks="rows",
+        impl="dice",
+        numpy_impl="dice", chunks="rows",
         check=_CHECK,
         aliases=("DiceLoss", "soft-dice", "dice-loss"),
         reduction_rule=_RULE,
@@ -127,8 +127,8 @@ SPECS = (
         inputs=_INPUTS,
         params=_PARAMS,
         conventions=JACCARD_CONVENTIONS,
-        impl="losscli.families.segmentation.torch_terms:jaccard",
-        numpy_impl="losscli.families.segmentation.numpy_terms:jaccard", chunks="rows",
+        impl="jaccard",
+        numpy_impl="jaccard", chunks="rows",
         check=_CHECK,
         aliases=("JaccardLoss", "soft-jaccard", "soft-iou", "jaccard-loss"),
         reduction_rule=_RULE,
@@ -160,8 +160,8 @@ SPECS = (
             *_PARAMS,
         ),
         conventions=TVERSKY_CONVENTIONS,
-        impl="losscli.families.segmentation.torch_terms:tversky",
-        numpy_impl="losscli.families.segmentation.numpy_terms:tversky", chunks="rows",
+        impl="tversky",
+        numpy_impl="tversky", chunks="rows",
         check=_CHECK,
         aliases=("TverskyLoss", "tversky-loss"),
         reduction_rule=_RULE,

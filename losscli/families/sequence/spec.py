@@ -67,9 +67,9 @@ SPECS = (
                 "not PyTorch's)",
             ),
         ),
-        impl="losscli.families.sequence.torch_terms:ctc",
-        numpy_impl="losscli.families.sequence.numpy_terms:ctc",
-        check="losscli.families.sequence.checks:ctc",
+        impl="ctc",
+        numpy_impl="ctc",
+        check="ctc",
         aliases=("CTCLoss", "ctc_loss", "connectionist-temporal-classification"),
         reduction_rule=(
             "mean: Σ (ℓₙ / target_lengthₙ) / N, each term divided by its target length "
