@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from losscli.core.spec import FAMILIES
 from losscli.core.text import example_command
@@ -25,7 +26,7 @@ def loss_table() -> str:
 
     rows = ["| family | loss | aliases | example | value |", "| --- | --- | --- | --- | --- |"]
     for spec in sorted(registry(), key=lambda s: (FAMILIES.index(s.family), s.name)):
-        values = {}
+        values: dict[str, Any] = {}
         for name, text in spec.example.items():
             is_tensor = any(i.name == name for i in spec.inputs) or any(
                 p.name == name and p.type in ("tensor", "float_or_tensor") for p in spec.params

@@ -188,7 +188,7 @@ def flow(value: Any, as_json: bool) -> str:
 def _edit(text: str, changes: list[Change], as_json: bool) -> str:
     import yaml
 
-    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    root: Any = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     edits: list[tuple[int, int, str]] = []
     for change in changes:
         node = root if change.index is None else root.value[change.index]

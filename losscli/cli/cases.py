@@ -39,12 +39,12 @@ def run_case(
     from losscli.core.errors import ExitStatus
     from losscli.render import report
 
-    fmt = output_format(fmt, json_, quiet)
+    chosen = output_format(fmt, json_, quiet)
     loaded = load_case(case, select)
     loaded.grad = loaded.grad or grad
     loaded.strict = loaded.strict or strict
     result, checks = evaluate_case(loaded)
-    status = report(result, fmt, max_rows=max_rows)
+    status = report(result, chosen, max_rows=max_rows)
     for check in checks:
         if not check.ok and not (check.name == "value" and result.expect is not None):
             print(f"losscli: mismatch: {check.message}", file=sys.stderr)

@@ -185,7 +185,7 @@ def make_command(spec: LossSpec):
         if status:
             raise typer.Exit(int(status))
 
-    command.__signature__ = inspect.Signature(parameters)
+    command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     command.__annotations__ = {p.name: p.annotation for p in parameters}
     command.__name__ = spec.name.replace("-", "_")
     command.__doc__ = help_text(spec)

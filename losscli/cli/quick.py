@@ -54,7 +54,7 @@ def parse(parameters, args: list[str]) -> dict[str, Any] | None:
         options[parameter.name] = info.default
         kinds[parameter.name] = (parameter.annotation, info)
         is_bool = parameter.annotation is bool
-        for declaration in info.param_decls:
+        for declaration in info.param_decls or ():
             on, _, off = declaration.partition("/")
             flags[on] = (parameter.name, True if is_bool else None)
             if off:

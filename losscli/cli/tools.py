@@ -168,8 +168,10 @@ def plot_command(
     _, params = loss_options(spec, ctx.args, inputs=False, lists=True)
     others = tuple(_companion(n.strip(), axis.name) for n in (with_ or "").split(",")
                    if n.strip())
-    lo, hi = _floats(range_, "--range", 2) if range_ else (None, None)
+    lo: float | None = None
+    hi: float | None = None
     if range_:
+        lo, hi = _floats(range_, "--range", 2)
         axis.check_range(lo, hi)
     if out:
         from losscli.tools.plot.image import check_path

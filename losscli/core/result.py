@@ -91,12 +91,16 @@ class Result:
 
     @property
     def term_shape(self) -> tuple[int, ...]:
-        return self.stats.shape if self.terms is None else tuple(self.terms.shape)
+        if self.terms is None:
+            assert self.stats is not None, "a result keeps its terms or their statistics"
+            return self.stats.shape
+        return tuple(self.terms.shape)
 
     def summary(self, top: int = DEFAULT_TOP) -> TermStats:
         """Statistics of the terms and the ``top`` largest (exact when the terms are kept)."""
-        if self.terms is None or (self.stats is not None and top <= len(self.stats.top)):
+        if self.stats is not None and (self.terms is None or top <= len(self.stats.top)):
             return self.stats
+        assert self.terms is not None, "a result keeps its terms or their statistics"
         return summarize(self.terms, self.ignored, top=top)
 
     def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Expectation:
@@ -175,7 +179,7 @@ class Result:
 
 
     def _terms_dict(self, summarised: bool, top: int) -> dict[str, Any]:
-        if not summarised:
+        if not summarised and self.terms is not None:
             return {"shape": list(self.terms.shape), "values": _jsonable(self.terms)}
         stats = self.summary(top)
         return {"shape": list(stats.shape), "summary": stats.to_dict(),

@@ -262,4 +262,4 @@ class LossSpec:
     def load(self, which: str = "impl") -> Callable[..., Any]:
         """Import and return the function ``which`` names (``impl``, ``numpy_impl``, ``check``)."""
         module, _, function = self.target(which).partition(":")
-        return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+        return getattr(importlib.import_module(module), function)

@@ -93,19 +93,20 @@ def _rule(
     denominator: float | None = None,
 ) -> Reduction:
     """The rule's text for ``terms`` (the same whether the terms came whole or in pieces)."""
-    info = dict(ignored=ignored, ignore_reason=terms.ignore_reason if ignored else "")
+    info: dict[str, Any] = dict(ignored=ignored,
+                                ignore_reason=terms.ignore_reason if ignored else "")
     if reduction == "none":
         return Reduction("none", "none: the terms, unreduced", **info)
     if reduction == "sum":
         return Reduction("sum", "sum: Σ ℓᵢ", numerator, **info)
     if reduction == "batchmean":
         rule = "batchmean: Σ ℓᵢ / N (N = batch size)"
-        return Reduction("batchmean", rule, numerator, float(denominator), **info)
+        return Reduction("batchmean", rule, numerator, _float(denominator), **info)
     if terms.mean_divisor is not None:
         rule = f"mean: Σ (ℓᵢ / {terms.divisor_symbol}) / N"
-        return Reduction("mean", rule, numerator, float(denominator))
+        return Reduction("mean", rule, numerator, _float(denominator))
     if terms.weights is None:
-        return Reduction("mean", "mean: Σ ℓᵢ / n", numerator, float(denominator))
+        return Reduction("mean", "mean: Σ ℓᵢ / n", numerator, _float(denominator))
     w = terms.weight_symbol
     if w == "1":
         rule = "mean over the n non-ignored terms: Σ ℓᵢ / n" if ignored else "mean: Σ ℓᵢ / n"
@@ -171,7 +172,7 @@ class Totals:
             return None, _rule(terms, "none", self.ignored)
         if reduction == "sum":
             return float(dtype.type(self.total)), _rule(terms, reduction, self.ignored, self.total)
-        numerator, denominator = self.total, self.count
+        numerator, denominator = self.total, float(self.count)
         if reduction == "batchmean":
             denominator = shape[0] if shape else 1
         elif terms.mean_divisor is not None:

@@ -6,6 +6,7 @@ numpy only; no rich, no torch.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,13 @@ def term_slicer(term_shape: tuple[int, ...], array: np.ndarray) -> Slicer | None
         return None
     for axis in dict.fromkeys((min(1, len(term_shape)), array.ndim - 1)):
         if array.shape[:axis] + array.shape[axis + 1 :] == term_shape:
-            return lambda idx, axis=axis: array[idx[:axis] + (slice(None),) + idx[axis:]]
+            return partial(_row, array, axis)
     return None
+
+
+def _row(array: np.ndarray, axis: int, idx: tuple[int, ...]) -> np.ndarray:
+    """The slice of ``array`` along ``axis`` at the term index ``idx``."""
+    return array[idx[:axis] + (slice(None),) + idx[axis:]]
 
 
 def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
@@ -40,9 +46,9 @@ def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
         return f"{array.item():.8g}"
     if worst is not None:
         # The element at ``worst`` as broadcast against the other side (size-1 dims repeat).
-        shape = (1,) * (len(worst) - array.ndim) + array.shape
-        at = tuple(i if n > 1 else 0 for i, n in zip(worst, shape))
-        return "".join(f"[{i}]" for i in worst) + f" {array.reshape(shape)[at]:.8g}"
+        full = (1,) * (len(worst) - array.ndim) + array.shape
+        at = tuple(i if n > 1 else 0 for i, n in zip(worst, full))
+        return "".join(f"[{i}]" for i in worst) + f" {array.reshape(full)[at]:.8g}"
     flat = [f"{v:.6g}" for v in array.reshape(-1)]
     if len(flat) > 3:
         flat = flat[:2] + ["…"] + flat[-1:]

@@ -93,7 +93,7 @@ def compare(
                         params=result.params))
     default = rows[0].value
     for row in rows:
-        if row.value is not None:
+        if row.value is not None and default is not None:
             row.difference = row.value - default
             row.ratio = row.value / default if default else None
     return Comparison(spec.name, reduction, dtype, rows, warnings)

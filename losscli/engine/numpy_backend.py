@@ -145,6 +145,7 @@ def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -
     stats = state["stats"]
     value, rule = totals.finish(prepared.reduction, dtype, stats.shape)
     out = state["out"]
+    assert totals.first is not None, "a computation has at least one chunk"
     note = f"computed in chunks of {plan.block:,} elements"
     if stats.stride > 1:
         note += "; summary quantiles are estimated from a sample of the terms"

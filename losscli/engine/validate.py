@@ -81,8 +81,8 @@ def _prepare(
     warnings = Warnings(strict)
     if reduction in spec.reduction_warnings:
         warnings.warn(spec.reduction_warnings[reduction], argument="--reduction")
-    arrays = {i.name: _input_array(i, values.get(i.name), warnings) for i in spec.inputs}
-    arrays = {name: array for name, array in arrays.items() if array is not None}
+    given = {i.name: _input_array(i, values.get(i.name), warnings) for i in spec.inputs}
+    arrays = {name: array for name, array in given.items() if array is not None}
     params: dict[str, Any] = {}
     for param in spec.params:
         value = values.get(param.name, param.default)

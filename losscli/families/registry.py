@@ -89,7 +89,7 @@ class Registry:
         names = [s.name for s in self] + [a for s in self for a in s.aliases]
         lowered = {n.lower(): n for n in names}
         close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
-        hits = list(dict.fromkeys(self.find(lowered[c]).name for c in close))
+        hits = list(dict.fromkeys(self.resolve(lowered[c]).name for c in close))
         if not hits:
             return " (run 'losscli list' to see every loss)"
         return "; did you mean " + " or ".join(hits) + "?"

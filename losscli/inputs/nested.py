@@ -67,7 +67,7 @@ def _number(value: object) -> int | float | None:
         if isinstance(value, str):
             return float_from_text(value)
         if isinstance(value, numbers.Number) and not isinstance(value, numbers.Complex):
-            return float(value)  # e.g. decimal.Decimal
+            return float(value)  # type: ignore[arg-type]  # e.g. decimal.Decimal
     except (TypeError, ValueError, OverflowError, ArithmeticError):
         return None
     return None
@@ -170,10 +170,10 @@ class _NestedReader:
         for index, item in enumerate(items):
             kind = type(item)
             if kind is float:
-                values.append(item)
+                values.append(item)  # type: ignore[arg-type]  # type(item) is float
                 self.all_int = False
-            elif kind is int and _INT64_MIN <= item <= _INT64_MAX:
-                values.append(item)
+            elif kind is int and _INT64_MIN <= item <= _INT64_MAX:  # type: ignore[operator]
+                values.append(item)  # type: ignore[arg-type]  # type(item) is int
             else:
                 self.visit(item, [*path, index])
 

@@ -61,6 +61,7 @@ def _parse_cell(cell: str, src: Source, lineno: int, first_row: bool) -> int | f
     """One numeric cell of a CSV/TXT file."""
     if not cell:
         raise src.fail(f"line {lineno} of {src.name}: empty field")
+    value: int | float | None
     try:
         value = int(cell)
     except ValueError:

@@ -21,7 +21,7 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -140,7 +140,7 @@ def ordered(function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
 
 # --------------------------------------------------------------------------- progress
 
-_PROGRESS = {"enabled": False, "display": None, "started": 0.0}
+_PROGRESS: dict[str, Any] = {"enabled": False, "display": None, "started": 0.0}
 
 #: Work shorter than this shows no progress bar.
 PROGRESS_DELAY_S = 1.0
@@ -249,7 +249,7 @@ def along(ufunc: np.ufunc, x: np.ndarray, axis: int, keepdims: bool = False) -> 
     count = x.shape[axis]
     if not 1 < count <= 32 or x.size < 1024:
         return ufunc.reduce(x, axis=axis, keepdims=keepdims)
-    index = [slice(None)] * x.ndim
+    index: list[int | slice] = [slice(None)] * x.ndim
     index[axis] = 0
     out = x[tuple(index)].copy()
     for c in range(1, count):

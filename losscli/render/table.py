@@ -11,6 +11,8 @@ and inputs follow: which elements dominate the loss. Terms computed in chunks
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rich import box
 from rich.console import Console
@@ -105,7 +107,7 @@ def build_table(result, *, max_rows: int = 20) -> Table:
     shape = terms.shape
     title = f"{result.loss} · reduction {result.reduction.name} · {result.dtype}"
     table = Table(title=title, box=box.SIMPLE_HEAVY, title_style="bold")
-    columns: list[tuple[str, Slicer, str]] = [("#", lambda idx: idx, "dim")]
+    columns: list[tuple[str, Any, str]] = [("#", lambda idx: idx, "dim")]
     for name, array in result.inputs.items():
         if result.shown_inputs is not None and name not in result.shown_inputs:
             continue

@@ -108,7 +108,7 @@ def load_impl(target: str, kwargs: dict[str, Any] | None = None) -> Callable:
     kwargs = kwargs or {}
     if inspect.isclass(obj):
         try:
-            return obj(**kwargs)
+            return obj(**kwargs)  # type: ignore[return-value]  # an instance with __call__
         except (Exception, SystemExit) as error:  # noqa: BLE001 - user code
             raise UsageError(f"--impl: {attr}(**{kwargs}) failed: {_oneline(error)}") from None
     if not callable(obj):
@@ -124,6 +124,8 @@ def _import(where: str):
                 raise UsageError(f"--impl: no file {where!r}")
             name = f"losscli_impl_{abs(hash(str(path.resolve())))}"
             spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise UsageError(f"--impl: cannot import {where!r}")
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             spec.loader.exec_module(module)
@@ -224,9 +226,10 @@ def shrink(spec: LossSpec, impl: Callable, trial: Trial, params: dict[str, Any],
     """A one-sample slice of a failing trial that still fails, or the trial itself."""
     values = trial.values
     leading = {v.shape[0] if v.ndim else None for v in values.values()}
-    if len(leading) != 1 or None in leading or leading == {1}:
+    count = leading.pop() if len(leading) == 1 else None
+    if count is None or count == 1:
         return trial
-    for k in range(leading.pop()):
+    for k in range(count):
         sample = {name: v[k:k + 1] for name, v in values.items()}
         if not valid(spec, sample, params):
             continue
@@ -331,6 +334,7 @@ def write_case(report: Report, path: pathlib.Path) -> pathlib.Path:
     import losscli
 
     trial = report.smallest
+    assert trial is not None, "only a failing comparison writes a case"
     effective = losscli.compute(report.loss, reduction=report.reduction, dtype="float64",
                                 **trial.values, **report.params).params
     try:
@@ -398,6 +402,7 @@ def render_report(report: Report, spec: LossSpec, *, case_path: pathlib.Path | N
         return
     console.print(Text(f"✗ {len(failed)} of {len(report.trials)} trials differ", style="bold red"))
     smallest = report.smallest
+    assert smallest is not None, "a failing comparison has a smallest failing trial"
     console.print(f"smallest failing input: {smallest.label} ({smallest.problem}); reference "
                   f"{_short(smallest.reference)}, yours {_short(smallest.got)}")
     if case_path is not None:

@@ -47,6 +47,7 @@ def cross_entropy(
     if label_smoothing:
         smooth = -(log_p if w is None else log_p * w).sum(axis=dim)
         mixed = (1 - label_smoothing) * terms.values + smooth * (label_smoothing / classes)
+        assert terms.ignored is not None
         terms.values = np.where(terms.ignored, 0, mixed).astype(pred.dtype, copy=False)
     terms.details.update(details)
     return terms

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 import torch.nn.functional as F
 
@@ -86,7 +88,9 @@ def _cosine_distance(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return 1.0 - F.cosine_similarity(x, y, dim=-1)
 
 
-DISTANCES = {"pairwise": F.pairwise_distance, "cosine": _cosine_distance}
+DISTANCES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    "pairwise": F.pairwise_distance, "cosine": _cosine_distance,
+}
 
 
 def _distances(distance, anchor, positive, negative, swap: bool) -> dict[str, torch.Tensor]:

@@ -5,6 +5,8 @@ See :mod:`losscli.families._shared.conventions` for what each field means.
 
 from __future__ import annotations
 
+from typing import Any
+
 from losscli.core.spec import Convention
 from losscli.families._shared.conventions import (
     KERAS,
@@ -25,8 +27,10 @@ _MONAI_DICE = Convention(
 )
 
 
-_SMP_SEG = dict(constants={"eps": 1e-7}, params={"smooth_nr": 0.0, "smooth_dr": 0.0},
-                clamp="denominator clamped at eps = 1e-7")
+_SMP_SEG: dict[str, Any] = dict(
+    constants={"eps": 1e-7}, params={"smooth_nr": 0.0, "smooth_dr": 0.0},
+    clamp="denominator clamped at eps = 1e-7",
+)
 
 
 DICE_CONVENTIONS = (

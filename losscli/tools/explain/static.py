@@ -171,12 +171,13 @@ def _print_sections(console, sections: list[Section]) -> None:
                 console.print(Text("  " + line, style="green"), soft_wrap=True)
                 continue
             text = line.lstrip(" ")
-            body = Text(text)
+            body: Text | Table = Text(text)
             if text.startswith("• ") or "\t" in text:  # bullets, name<TAB>text: hanging indent
                 head, _, rest = text.partition(" " if text.startswith("• ") else "\t")
-                body = Table.grid(padding=(0, 2 if "\t" in text else 1))
-                body.add_column(min_width=0 if text.startswith("• ") else 9)
-                body.add_row(head, Text(rest))
+                grid = Table.grid(padding=(0, 2 if "\t" in text else 1))
+                grid.add_column(min_width=0 if text.startswith("• ") else 9)
+                grid.add_row(head, Text(rest))
+                body = grid
             console.print(Padding(body, (0, 0, 0, 2 + len(line) - len(text)), expand=False))
 
 
