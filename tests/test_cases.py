@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from losscli.cases.case import CASE_FIELDS, EXPECT_FIELDS, CaseError, load_case, load_file
+from losscli.core.options import DTYPES
 from losscli.core.spec import REDUCTIONS
-from losscli.engine.validate import DTYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "losscli" / "case.schema.json").read_text(encoding="utf-8"))

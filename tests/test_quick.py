@@ -6,8 +6,8 @@ import pytest
 
 import losscli.cli.commands
 from losscli.cli.app import app, run_app
-from losscli.cli.commands import command_parameters
-from losscli.cli.quick import parse, run_quick
+from losscli.cli.quick import run_quick
+from losscli.core.options import parse_args
 from losscli.families.registry import registry
 
 SEED = ("--pred", "[[0.8,0.1,0.4],[0.1,0.9,0.2],[0.5,0.4,0.6]]", "--target", "[0,1,2]")
@@ -29,24 +29,22 @@ CALLS = [
 
 
 def _typer_options(argv, monkeypatch):
-    seen = {}
+    seen = []
 
     def record(spec, options):
-        seen.update(options)
+        seen.append(options)
         return 0
 
     monkeypatch.setattr(losscli.cli.commands, "run_loss", record)
     assert run_app(list(argv)) == 0
-    seen.pop("ctx", None)
-    return seen
+    return seen[0]
 
 
 @pytest.mark.parametrize("argv", CALLS, ids=lambda a: " ".join(a[:1]))
 def test_quick_parse_equals_typer(argv, monkeypatch):
     spec = registry().resolve(argv[0])
-    quick = parse(command_parameters(spec), list(argv[1:]))
+    quick = parse_args(spec, list(argv[1:]))
     assert quick is not None
-    quick.pop("ctx", None)
     assert quick == _typer_options(argv, monkeypatch)
 
 
@@ -59,7 +57,7 @@ def test_quick_parse_equals_typer(argv, monkeypatch):
 def test_anything_unusual_goes_to_the_full_cli(argv, monkeypatch):
     spec = registry().find(argv[0]) if argv else None
     if spec is not None and argv[0] != "focal":
-        assert parse(command_parameters(spec), argv[1:]) is None
+        assert parse_args(spec, argv[1:]) is None
     monkeypatch.setattr(losscli.cli.commands, "run_loss", lambda spec, options: 0)
     assert run_quick(argv) is None
 

@@ -35,16 +35,16 @@ def run_case(
     """
     from losscli.cases.case import load_case
     from losscli.cases.suite import evaluate_case
-    from losscli.cli.commands import output_format
     from losscli.core.errors import ExitStatus
-    from losscli.render import report
+    from losscli.core.options import output_format
+    from losscli.render import report_result
 
     chosen = output_format(fmt, json_, quiet)
     loaded = load_case(case, select)
     loaded.grad = loaded.grad or grad
     loaded.strict = loaded.strict or strict
     result, checks = evaluate_case(loaded)
-    status = report(result, chosen, max_rows=max_rows)
+    status = report_result(result, chosen, max_rows=max_rows)
     for check in checks:
         if not check.ok and not (check.name == "value" and result.expect is not None):
             print(f"losscli: mismatch: {check.message}", file=sys.stderr)

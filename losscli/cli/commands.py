@@ -14,10 +14,11 @@ from typing import Any, Literal
 import typer
 
 from losscli.core.errors import ExitStatus, UsageError
+from losscli.core.options import LossOptions, choices_of, common_fields
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.core.text import example_command
 from losscli.engine.pipeline import evaluate
-from losscli.render import report
+from losscli.render import report_result
 
 INPUTS_PANEL = "Inputs (TENSOR: a JSON literal, @FILE[:KEY], or - for stdin)"
 PARAMS_PANEL = "Loss parameters"
@@ -85,74 +86,28 @@ def param_options(spec: LossSpec) -> list[inspect.Parameter]:
     return options
 
 
+def _annotation(spec: LossSpec, meta: dict[str, Any], default: Any) -> Any:
+    """The Python type Typer reads a common option as, from its declared kind."""
+    kind = meta["kind"]
+    annotation: Any = {"bool": bool, "int": int, "float": float, "str": str}.get(kind)
+    if kind == "choice":
+        annotation = Literal[choices_of(spec, meta)]
+    return annotation if default is not None or kind == "bool" else annotation | None
+
+
 def common_options(spec: LossSpec) -> list[inspect.Parameter]:
-    """The options every loss command shares (INTERFACE.md, "Common options")."""
-    panel = COMMON_PANEL
-
-    def opt(name, annotation, default, *flags, **kw):
-        return _option(name, annotation, typer.Option(default, *flags, rich_help_panel=panel, **kw))
-
-    return [
-        opt(
-            "reduction",
-            Literal[spec.reductions],
-            "mean",
-            "--reduction",
-            "-r",
-            help="how the terms are reduced",
-        ),
-        opt(
-            "grad",
-            bool,
-            False,
-            "--grad",
-            help="also compute d(value)/d(input) for every "
-            "floating-point input (of the sum of the terms for 'none')",
-        ),
-        opt(
-            "dtype",
-            Literal["float32", "float64", "float16", "bfloat16"],
-            "float32",
-            "--dtype",
-            help="compute precision",
-        ),
-        opt(
-            "fmt",
-            Literal["table", "json", "plain"],
-            "table",
-            "--format",
-            "-f",
-            help="output format",
-        ),
-        opt("json_", bool, False, "--json", help="same as --format json"),
-        opt("quiet", bool, False, "--quiet", "-q", help="same as --format plain"),
-        opt(
-            "expect",
-            str | None,
-            None,
-            "--expect",
-            metavar="X",
-            help="compare the value with X (a number, or a TENSOR for 'none'); exit 1 when "
-            "it differs",
-        ),
-        opt("rtol", float, 1e-5, "--rtol", help="relative tolerance of --expect"),
-        opt("atol", float, 1e-8, "--atol", help="absolute tolerance of --expect"),
-        opt("strict", bool, False, "--strict", help="treat warnings as input errors (exit 2)"),
-        opt("max_rows", int, 20, "--max-rows", min=1, help="table rows shown before eliding"),
-        opt("explain", bool, False, "--explain", help="also work out the first terms and the "
-            "reduction step by step with your numbers (on stderr with --format json/plain)"),
-        opt("emit", Literal["python"] | None, None, "--emit", help="print a self-contained "
-            "PyTorch snippet that reproduces the value, instead of the result"),
-        opt("backend", Literal["auto", "torch", "numpy"], "auto", "--backend",
-            help="torch: the reference (gradients, devices); numpy: no torch import, inputs "
-            "of any size in chunks, no gradients; auto: numpy where it can serve"),
-        opt("device", Literal["cpu", "cuda", "mps", "auto"] | None, None, "--device",
-            help="the torch device (uses the torch backend); auto: cuda, else mps, else cpu"),
-        opt("top", int | None, None, "--top", min=0, metavar="K", help="list the K largest "
-            "terms with their indices (by default a few, when the terms are summarised)"),
-        opt("max_elements", int, 100_000, "--max-elements", min=1, metavar="N",
-            help="json: give terms and gradients of more than N elements as a summary"),
-    ]
+    """The options every loss command shares (INTERFACE.md, "Common options"), from
+    :class:`~losscli.core.options.LossOptions`."""
+    parameters = []
+    for f in common_fields():
+        meta = f.metadata
+        extra = {"min": meta["minimum"]} if meta["minimum"] is not None else {}
+        if meta["metavar"]:
+            extra["metavar"] = meta["metavar"]
+        info = typer.Option(f.default, *meta["flags"], rich_help_panel=COMMON_PANEL,
+                            help=meta["help"], **extra)
+        parameters.append(_option(f.name, _annotation(spec, meta, f.default), info))
+    return parameters
 
 
 def help_text(spec: LossSpec) -> str:
@@ -172,7 +127,8 @@ def command_parameters(spec: LossSpec) -> list[inspect.Parameter]:
     """Every option of the loss command of ``spec`` (also read by :mod:`losscli.cli.quick`)."""
     from losscli.cli.conventions import convention_options
 
-    return (input_options(spec) + param_options(spec) + common_options(spec)
+    context = inspect.Parameter("ctx", _KEYWORD, annotation=typer.Context)
+    return ([context] + input_options(spec) + param_options(spec) + common_options(spec)
             + convention_options(spec))
 
 
@@ -180,8 +136,13 @@ def make_command(spec: LossSpec):
     """The Typer command function of ``spec`` (its signature is synthesised)."""
     parameters = command_parameters(spec)
 
-    def command(**options: Any) -> None:
-        status = run_loss(spec, options)
+    def command(**values: Any) -> None:
+        ctx = values.pop("ctx", None)
+        given = frozenset(
+            p.name for p in spec.params
+            if getattr(ctx.get_parameter_source(p.name), "name", "DEFAULT") != "DEFAULT"
+        )
+        status = run_loss(spec, LossOptions.from_values(spec, values, given))
         if status:
             raise typer.Exit(int(status))
 
@@ -192,30 +153,24 @@ def make_command(spec: LossSpec):
     return command
 
 
-def output_format(fmt: str, json_: bool, quiet: bool) -> str:
-    if json_ and quiet:
-        raise UsageError("--json and --quiet are mutually exclusive")
-    return "json" if json_ else "plain" if quiet else fmt
-
-
-def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
+def run_loss(spec: LossSpec, options: LossOptions) -> ExitStatus:
     """Parse the TENSOR arguments, compute, render, and compare with --expect."""
     from losscli.inputs import load_tensor
 
-    fmt = output_format(options["fmt"], options["json_"], options["quiet"])
+    fmt = options.output
     values: dict[str, Any] = {}
     for i in spec.inputs:
-        if options[i.name] is not None:
-            values[i.name] = load_tensor(options[i.name], argument=i.option)
+        if i.name in options.inputs:
+            values[i.name] = load_tensor(options.inputs[i.name], argument=i.option)
     for param in spec.params:
-        raw = options[param.name]
+        raw = options.params[param.name]
         if param.type in ("tensor", "float_or_tensor") and raw is not None:
             raw = load_tensor(raw, argument=param.option)
         values[param.name] = raw
     expected = None
-    if options["expect"] is not None:
-        expected = load_tensor(options["expect"], argument="--expect")
-    if options.get("convention"):
+    if options.expect is not None:
+        expected = load_tensor(options.expect, argument="--expect")
+    if options.convention:
         from losscli.cli.conventions import run_convention
 
         return run_convention(spec, options, values, expected, fmt)
@@ -226,29 +181,29 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
         result = evaluate(
             spec,
             values,
-            reduction=options["reduction"],
-            dtype=options["dtype"],
-            grad=options["grad"],
-            strict=options["strict"],
-            backend=options["backend"],
-            device=options["device"],
-            torch_inputs=_torch_files(spec, options),
-            top=options["top"],
+            reduction=options.reduction,
+            dtype=options.dtype,
+            grad=options.grad,
+            strict=options.strict,
+            backend=options.backend,
+            device=options.device,
+            torch_inputs=_torch_files(options),
+            top=options.top,
         )
     for flag in ("emit", "explain"):
-        if options.get(flag) and result.terms is None:
+        if getattr(options, flag) and result.terms is None:
             raise UsageError(f"--{flag} needs the terms in memory, but these inputs were "
                              "computed in chunks; use it on a slice of them")
     if expected is not None:
-        result.compare(expected, rtol=options["rtol"], atol=options["atol"])
-    if options.get("emit"):
+        result.compare(expected, rtol=options.rtol, atol=options.atol)
+    if options.emit:
         from losscli.tools.emit import emit
 
-        print(emit(spec, result, options["emit"]))
+        print(emit(spec, result, options.emit))
         return ExitStatus.OK
-    status = report(result, fmt, max_rows=options["max_rows"], top=options["top"],
-                    max_elements=options["max_elements"])
-    if options.get("explain"):
+    status = report_result(result, fmt, max_rows=options.max_rows, top=options.top,
+                    max_elements=options.max_elements)
+    if options.explain:
         import sys
 
         from losscli.tools.explain.derive import print_derivation
@@ -260,8 +215,7 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
 _TORCH_FILE = re.compile(r"^@.*\.(pt|pth)(:[^/\\]*)?$", re.IGNORECASE)
 
 
-def _torch_files(spec: LossSpec, options: dict[str, Any]) -> bool:
+def _torch_files(options: LossOptions) -> bool:
     """Whether an input or tensor parameter is read from a .pt/.pth file (torch is loaded)."""
-    names = [i.name for i in spec.inputs] + [p.name for p in spec.params]
-    return any(isinstance(options.get(n), str) and _TORCH_FILE.match(options[n].strip())
-               for n in names)
+    texts = [*options.inputs.values(), *options.params.values()]
+    return any(isinstance(t, str) and _TORCH_FILE.match(t.strip()) for t in texts)

@@ -1,8 +1,7 @@
 """``--convention NAME|all`` on the losses that declare library conventions.
 
-:func:`convention_options` adds the option (and the Typer context, to tell options the
-user typed from defaults) to a loss command; :func:`run_convention` computes with one
-convention, or compares them all. The library's parameter defaults apply to every
+:func:`convention_options` adds the option to a loss command; :func:`run_convention`
+computes with one convention, or compares them all. The library's parameter defaults apply to every
 parameter the user did not give on the command line. No torch at import.
 """
 
@@ -14,6 +13,7 @@ from typing import Any
 import typer
 
 from losscli.core.errors import ExitStatus, UsageError
+from losscli.core.options import LossOptions
 from losscli.core.spec import LossSpec
 from losscli.engine.convention_compare import compare
 from losscli.engine.conventions import ALL, names
@@ -35,37 +35,30 @@ def convention_options(spec: LossSpec) -> list[inspect.Parameter]:
         help=f"compute as another library does: {choices}; '{ALL}' compares them side by "
         f"side (the first, {names(spec)[0]}, is losscli's default)",
     )
-    return [
-        inspect.Parameter("ctx", _KEYWORD, annotation=typer.Context),
-        inspect.Parameter("convention", _KEYWORD, default=option, annotation=str | None),
-    ]
+    return [inspect.Parameter("convention", _KEYWORD, default=option, annotation=str | None)]
 
 
-def given(spec: LossSpec, options: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    """The inputs, and the parameters typed on the command line (not Typer's defaults)."""
-    ctx = options["ctx"]
-    typed = {}
-    for name, value in values.items():
-        source = ctx.get_parameter_source(name)
-        if name in {i.name for i in spec.inputs} or (source and source.name != "DEFAULT"):
-            typed[name] = value
-    return typed
+def given(spec: LossSpec, options: LossOptions, values: dict[str, Any]) -> dict[str, Any]:
+    """The inputs, and the parameters typed on the command line (not their defaults)."""
+    inputs = {i.name for i in spec.inputs}
+    return {name: value for name, value in values.items()
+            if name in inputs or name in options.given}
 
 
-def run_convention(spec: LossSpec, options: dict[str, Any], values: dict[str, Any],
+def run_convention(spec: LossSpec, options: LossOptions, values: dict[str, Any],
                    expected: Any, fmt: str) -> ExitStatus:
     """Compute ``spec`` with ``--convention`` (one, or all side by side) and render it."""
-    from losscli.render import report
+    from losscli.render import report_result
 
-    name = options["convention"]
-    for flag, active in (("--emit", options.get("emit")), ("--explain", options.get("explain"))):
+    name = options.convention or ""
+    for flag, active in (("--emit", options.emit), ("--explain", options.explain)):
         if active:
             raise UsageError(f"{flag} shows losscli's default semantics; drop --convention")
     values = given(spec, options, values)
-    common = dict(reduction=options["reduction"], dtype=options["dtype"],
-                  strict=options["strict"])
+    common: dict[str, Any] = dict(reduction=options.reduction, dtype=options.dtype,
+                                  strict=options.strict)
     if name.lower() == ALL:
-        for flag, active in (("--expect", expected is not None), ("--grad", options["grad"])):
+        for flag, active in (("--expect", expected is not None), ("--grad", options.grad)):
             if active:
                 raise UsageError(f"{flag} needs one value: use --convention NAME, not {ALL}")
         from losscli.render.conventions import render_comparison
@@ -74,7 +67,7 @@ def run_convention(spec: LossSpec, options: dict[str, Any], values: dict[str, An
         return ExitStatus.OK
     from losscli.engine.pipeline import compute
 
-    result = compute(spec, grad=options["grad"], convention=name, **common, **values)
+    result = compute(spec, grad=options.grad, convention=name, **common, **values)
     if expected is not None:
-        result.compare(expected, rtol=options["rtol"], atol=options["atol"])
-    return report(result, fmt, max_rows=options["max_rows"])
+        result.compare(expected, rtol=options.rtol, atol=options.atol)
+    return report_result(result, fmt, max_rows=options.max_rows)

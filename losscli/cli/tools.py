@@ -14,7 +14,8 @@ from typing import Any
 import typer
 
 from losscli.core.errors import ExitStatus, InputError, UsageError
-from losscli.core.spec import LossSpec, ParamSpec
+from losscli.core.options import scalar
+from losscli.core.spec import LossSpec
 from losscli.families.registry import registry
 
 PANEL = "Tools"
@@ -22,22 +23,6 @@ _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 
 
 # --------------------------------------------------------------------------- loss options
-
-
-def _scalar(param: ParamSpec, text: str) -> Any:
-    """One CLI value of a scalar parameter, in the parameter's type."""
-    try:
-        if param.type == "int" or (param.type == "choice" and isinstance(param.default, int)):
-            return int(text)
-        if param.type in ("float", "float_or_tensor"):
-            return float(text)
-    except ValueError:
-        raise InputError(f"expected a {param.type}, got {text!r}", argument=param.option) from None
-    if param.type == "bool":
-        if text.lower() not in ("true", "false", "1", "0"):
-            raise InputError(f"expected true or false, got {text!r}", argument=param.option)
-        return text.lower() in ("true", "1")
-    return text
 
 
 def loss_options(spec: LossSpec, args: list[str], *, inputs: bool, lists: bool
@@ -80,9 +65,9 @@ def loss_options(spec: LossSpec, args: list[str], *, inputs: bool, lists: bool
                 raise UsageError(f"{flag}: plot takes numbers for parameters, not tensors")
             params[item.name] = load_tensor(text, argument=item.option)
         elif lists:
-            params[item.name] = [_scalar(item, part.strip()) for part in text.split(",")]
+            params[item.name] = [scalar(item, part.strip()) for part in text.split(",")]
         else:
-            params[item.name] = _scalar(item, text)
+            params[item.name] = scalar(item, text)
     return values, params
 
 

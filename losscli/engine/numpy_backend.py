@@ -24,7 +24,6 @@ from losscli.engine.validate import Prepared
 from losscli.inputs import streaming
 
 #: Compute dtypes of the numpy backend (float16/bfloat16 run on torch).
-DTYPES = ("float32", "float64")
 
 
 def run(prepared: Prepared, *, chunk_elements: int | None = None, top: int = DEFAULT_TOP

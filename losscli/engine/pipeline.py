@@ -19,17 +19,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from losscli.core.errors import InputError, UsageError
+from losscli.core.options import BACKENDS, DEVICES, NUMPY_DTYPES
 from losscli.core.result import Result
 from losscli.core.spec import LossSpec
 from losscli.core.summary import DEFAULT_TOP
 from losscli.engine.validate import Prepared, prepare
 from losscli.families.registry import registry
-
-BACKENDS = ("auto", "torch", "numpy")
-DEVICES = ("cpu", "cuda", "mps", "auto")
-
-#: Compute dtypes of the numpy backend (float16/bfloat16 run on torch).
-NUMPY_DTYPES = ("float32", "float64")
 
 
 def compute(

@@ -14,11 +14,10 @@ from typing import Any
 import numpy as np
 
 from losscli.core.errors import InputError, StrictWarningError, UsageError
+from losscli.core.options import DTYPES
 from losscli.core.spec import DOMAINS, InputSpec, LossSpec
 from losscli.families._shared.checks import shape_str
 from losscli.inputs import streaming, to_array
-
-DTYPES = ("float32", "float64", "float16", "bfloat16")
 
 
 class Warnings(list):
@@ -255,4 +254,4 @@ def _rows_sum_to_one(array: np.ndarray, atol: float) -> bool:
     )
 
 
-__all__ = ["DTYPES", "Prepared", "Warnings", "prepare", "shape_str"]
+__all__ = ["Prepared", "Warnings", "prepare", "shape_str"]

@@ -10,8 +10,6 @@ import sys
 
 from losscli.core.errors import ExitStatus
 
-FORMATS = ("table", "json", "plain")
-
 
 def render(result, fmt: str, *, max_rows: int = 20, top: int | None = None,
            max_elements: int | None = None) -> None:
@@ -36,7 +34,7 @@ def render(result, fmt: str, *, max_rows: int = 20, top: int | None = None,
         render_table(result, max_rows=max_rows, top=top)
 
 
-def report(result, fmt: str, *, max_rows: int, top: int | None = None,
+def report_result(result, fmt: str, *, max_rows: int, top: int | None = None,
            max_elements: int | None = None) -> ExitStatus:
     """Render ``result``; a failed comparison adds a mismatch line on stderr (exit 1)."""
     from losscli.render import render
