@@ -4,8 +4,9 @@
 
 Prints the median wall time of each command and its ratio to its baseline:
 ``--help``, ``list`` and per-loss ``--help`` against ``python -c pass`` (they
-must not import torch), and a one-shot computation against the equivalent
-``python -c "import torch ..."`` one-liner.
+must not import torch), a one-shot computation against the equivalent
+``python -c "import torch ..."`` one-liner, and a one-shot numpy computation against
+``python -c "import numpy"`` (target: at most 1.2 times).
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ CASES = [
         LOSSCLI + ["cross-entropy", "--pred", SEED, "--target", "[0,1,2]", "-q"],
         "python -c 'import torch; F.cross_entropy(...)'",
         [PY, "-c", ONE_LINER],
+    ),
+    # The lean quick path: numpy, the option parser and the loss's family; target <= 1.2x.
+    (
+        "losscli mse -q (numpy backend)",
+        LOSSCLI + ["mse", "--pred", "[1, 2]", "--target", "[1, 3]", "-q"],
+        "python -c 'import numpy'",
+        [PY, "-c", "import numpy"],
     ),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import losscli.cli.commands
+import losscli.cli.run
 from losscli.cli.app import app, run_app
 from losscli.cli.quick import run_quick
 from losscli.core.options import parse_args
@@ -35,7 +35,7 @@ def _typer_options(argv, monkeypatch):
         seen.append(options)
         return 0
 
-    monkeypatch.setattr(losscli.cli.commands, "run_loss", record)
+    monkeypatch.setattr(losscli.cli.run, "run_loss", record)
     assert run_app(list(argv)) == 0
     return seen[0]
 
@@ -58,7 +58,7 @@ def test_anything_unusual_goes_to_the_full_cli(argv, monkeypatch):
     spec = registry().find(argv[0]) if argv else None
     if spec is not None and argv[0] != "focal":
         assert parse_args(spec, argv[1:]) is None
-    monkeypatch.setattr(losscli.cli.commands, "run_loss", lambda spec, options: 0)
+    monkeypatch.setattr(losscli.cli.run, "run_loss", lambda spec, options: 0)
     assert run_quick(argv) is None
 
 
@@ -73,3 +73,37 @@ def test_quick_path_errors_match_the_full_cli(cli):
     assert out.code == 2 and out.stderr.startswith("losscli: error: --pred:")
     out = cli("ce", *SEED, "--expect", "0.9")
     assert out.code == 1 and "mismatch" in out.stderr
+
+
+LEAN_PROBE = """
+import sys
+from losscli.__main__ import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+print("MODULES:" + ",".join(sorted(sys.modules)), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(("argv", "family"), [
+    (["mse", "-p", "[1,2]", "-t", "[1,3]", "-q"], "regression"),
+    (["ce", *SEED, "--json"], "classification"),
+    (["ctc", "-p", "[[-1.0,-0.5],[-0.7,-0.7]]", "-t", "[1]", "--input-lengths", "2",
+      "--target-lengths", "1", "--from-logits", "-q"], "sequence"),
+])
+def test_a_quick_call_imports_numpy_and_its_family_only(argv, family):
+    """No Typer, rich, YAML or torch, and of the families' code only the loss's own."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", LEAN_PROBE.format(args=argv)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip(), proc.stderr
+    modules = proc.stderr.split("MODULES:")[-1].strip().split(",")
+    roots = {m.split(".")[0] for m in modules}
+    assert "numpy" in roots and not roots & {"typer", "click", "rich", "yaml", "torch"}
+    code = {m for m in modules if m.startswith("losscli.families.") and m.count(".") == 3
+            and m.rsplit(".", 1)[-1] not in ("spec", "conventions")
+            and m.split(".")[2] not in ("_shared", "registry")}
+    assert code and {m.split(".")[2] for m in code} == {family}, code

@@ -8,17 +8,14 @@ the loss's parameters, the common options) so Typer generates the options and
 from __future__ import annotations
 
 import inspect
-import re
 from typing import Any, Literal
 
 import typer
 
-from losscli.core.errors import ExitStatus, UsageError
+from losscli.cli import run
 from losscli.core.options import LossOptions, choices_of, common_fields
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.core.text import example_command
-from losscli.engine.pipeline import evaluate
-from losscli.render import report_result
 
 INPUTS_PANEL = "Inputs (TENSOR: a JSON literal, @FILE[:KEY], or - for stdin)"
 PARAMS_PANEL = "Loss parameters"
@@ -142,7 +139,7 @@ def make_command(spec: LossSpec):
             p.name for p in spec.params
             if getattr(ctx.get_parameter_source(p.name), "name", "DEFAULT") != "DEFAULT"
         )
-        status = run_loss(spec, LossOptions.from_values(spec, values, given))
+        status = run.run_loss(spec, LossOptions.from_values(spec, values, given))
         if status:
             raise typer.Exit(int(status))
 
@@ -151,71 +148,3 @@ def make_command(spec: LossSpec):
     command.__name__ = spec.name.replace("-", "_")
     command.__doc__ = help_text(spec)
     return command
-
-
-def run_loss(spec: LossSpec, options: LossOptions) -> ExitStatus:
-    """Parse the TENSOR arguments, compute, render, and compare with --expect."""
-    from losscli.inputs import load_tensor
-
-    fmt = options.output
-    values: dict[str, Any] = {}
-    for i in spec.inputs:
-        if i.name in options.inputs:
-            values[i.name] = load_tensor(options.inputs[i.name], argument=i.option)
-    for param in spec.params:
-        raw = options.params[param.name]
-        if param.type in ("tensor", "float_or_tensor") and raw is not None:
-            raw = load_tensor(raw, argument=param.option)
-        values[param.name] = raw
-    expected = None
-    if options.expect is not None:
-        expected = load_tensor(options.expect, argument="--expect")
-    if options.convention:
-        from losscli.cli.conventions import run_convention
-
-        return run_convention(spec, options, values, expected, fmt)
-
-    from losscli.inputs import streaming
-
-    with streaming.progress():
-        result = evaluate(
-            spec,
-            values,
-            reduction=options.reduction,
-            dtype=options.dtype,
-            grad=options.grad,
-            strict=options.strict,
-            backend=options.backend,
-            device=options.device,
-            torch_inputs=_torch_files(options),
-            top=options.top,
-        )
-    for flag in ("emit", "explain"):
-        if getattr(options, flag) and result.terms is None:
-            raise UsageError(f"--{flag} needs the terms in memory, but these inputs were "
-                             "computed in chunks; use it on a slice of them")
-    if expected is not None:
-        result.compare(expected, rtol=options.rtol, atol=options.atol)
-    if options.emit:
-        from losscli.tools.emit import emit
-
-        print(emit(spec, result, options.emit))
-        return ExitStatus.OK
-    status = report_result(result, fmt, max_rows=options.max_rows, top=options.top,
-                    max_elements=options.max_elements)
-    if options.explain:
-        import sys
-
-        from losscli.tools.explain.derive import print_derivation
-
-        print_derivation(result, stream=None if fmt == "table" else sys.stderr)
-    return status
-
-
-_TORCH_FILE = re.compile(r"^@.*\.(pt|pth)(:[^/\\]*)?$", re.IGNORECASE)
-
-
-def _torch_files(options: LossOptions) -> bool:
-    """Whether an input or tensor parameter is read from a .pt/.pth file (torch is loaded)."""
-    texts = [*options.inputs.values(), *options.params.values()]
-    return any(isinstance(t, str) and _TORCH_FILE.match(t.strip()) for t in texts)

@@ -4,7 +4,7 @@ Building the whole Typer application and converting each option through Typer's
 validators costs more than the computation itself. A plain loss call (a loss name or
 alias, then the loss command's own options) is parsed here by
 :func:`losscli.core.options.parse_args`, from the same declarations the Typer command is
-built from, and handed to :func:`losscli.cli.commands.run_loss`, as the Typer command
+built from, and handed to :func:`losscli.cli.run.run_loss`, as the Typer command
 would do. Anything else (``--help``, a tool command, an unknown or malformed option, a
 value out of range, ``--convention``, shell completion) returns None and goes through the
 full CLI, which gives the help and the error messages.
@@ -29,6 +29,6 @@ def run_quick(argv: list[str]) -> int | None:
     options = parse_args(spec, argv[1:])
     if options is None:
         return None
-    from losscli.cli.commands import run_loss
+    from losscli.cli import run
 
-    return int(run_loss(spec, options))
+    return int(run.run_loss(spec, options))
