@@ -24,6 +24,7 @@ import losscli
 from losscli.cases.case import load_file
 from losscli.families._shared import explain as _base
 from losscli.families.registry import registry
+from losscli.families.regression import explain as _regression  # noqa: F401 (its derivations)
 from losscli.inputs import load_tensor
 from losscli.tools.explain.derive import derive, generic
 from losscli.tools.explain.static import example, reduction_texts, references

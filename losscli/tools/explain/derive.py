@@ -1,19 +1,22 @@
 """``--explain``: the worked derivation of the first terms of a result, then its reduction.
 
 :func:`derive` picks the loss's derivation from
-:data:`~losscli.families._shared.explain.DERIVATIONS` (filled by the family modules)
-or, for a loss without one, the generic derivation that lists the inputs behind the term
-and its intermediate quantities (``details``).
+:data:`~losscli.families._shared.explain.DERIVATIONS` (filled by each family's ``explain``
+module, imported when needed) or, for a loss without one, the generic derivation that
+lists the inputs behind the term and its intermediate quantities (``details``).
 Each term's block ends with the term's value; the last line is the reduced value.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from losscli.core.spec import FAMILIES_PACKAGE
 from losscli.families._shared.explain import (
     DERIVATIONS,
     MissingDetail,
@@ -24,11 +27,7 @@ from losscli.families._shared.explain import (
     par,
     vector,
 )
-from losscli.families.classification import explain as _classification  # noqa: F401
-from losscli.families.detection import explain as _detection  # noqa: F401
-from losscli.families.margin import explain as _margin  # noqa: F401
 from losscli.families.registry import registry
-from losscli.families.regression import explain as _regression  # noqa: F401
 
 #: How many terms ``--explain`` works out by default.
 DEFAULT_TERMS = 3
@@ -68,8 +67,18 @@ class Derivation:
         return out
 
 
+def _load_derivations(package: str) -> None:
+    """Import the family's ``explain`` module, if it has one (it registers its derivations)."""
+    name = f"{FAMILIES_PACKAGE}.{package}.explain"
+    if package and importlib.util.find_spec(name) is not None:
+        importlib.import_module(name)
+
+
 def derive(result, *, limit: int = DEFAULT_TERMS) -> Derivation:
     """The derivation of ``result``'s first ``limit`` terms and of its reduction."""
+    spec = registry().find(result.loss)
+    if spec is not None:
+        _load_derivations(spec.package)
     function = DERIVATIONS.get(result.loss, generic)
     terms = np.asarray(result.terms)
     indices = [tuple(int(i) for i in np.unravel_index(k, terms.shape)) for k in range(terms.size)]
@@ -81,7 +90,6 @@ def derive(result, *, limit: int = DEFAULT_TERMS) -> Derivation:
         except MissingDetail:  # the loss reports other intermediates: list those
             steps = generic(view)
         blocks.append(Block(index, heading(view), steps, view.term))
-    spec = registry().find(result.loss)
     formula = spec.formula if spec else ""
     return Derivation(result.loss, formula, blocks, terms.size, reduction_lines(result))
 
