@@ -156,7 +156,8 @@ def test_the_toy_loss_runs_in_the_generated_tests(toy):
     """The registry-driven tests (fuzzing, backend agreement) pick the toy up by themselves."""
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "toy_family_plugin",
-         "-o", "addopts=", "tests/test_fuzz_cli.py", "tests/test_backends.py", "-k", "toy-cubed"],
+         "-o", "addopts=", "tests/contracts/test_fuzz_cli.py", "tests/contracts/test_backends.py",
+         "-k", "toy-cubed"],
         cwd=ROOT, capture_output=True, text=True, env=_env(toy), timeout=600,
     )
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
