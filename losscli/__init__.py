@@ -6,13 +6,17 @@ The Python API mirrors the CLI::
     result = losscli.compute("focal", pred=[[-0.1, 0.9]], target=[[0, 1]], gamma=2.0)
     result.value, result.terms, result.grads, result.params
 
-Importing this package does not import torch; :func:`compute` does only when the torch
-backend computes (gradients, a device, ``backend="torch"``; see :mod:`losscli.engine.pipeline`).
+Errors raise :class:`LossCliError` (``InputError`` for bad inputs, ``UsageError`` for
+bad usage) with the CLI's one-line message. Importing this package does not import torch;
+:func:`compute` does only when the torch backend computes (gradients, a device,
+``backend="torch"``; see :mod:`losscli.engine.pipeline`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from losscli.core.errors import InputError, LossCliError, UsageError
 
 __version__ = "0.1.0"
 
@@ -27,4 +31,4 @@ def compute(loss: str, **kwargs: Any) -> Result:
     return _compute(loss, **kwargs)
 
 
-__all__ = ["__version__", "compute"]
+__all__ = ["InputError", "LossCliError", "UsageError", "__version__", "compute"]
