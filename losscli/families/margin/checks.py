@@ -81,3 +81,21 @@ def margin_ranking(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     """input1, input2 and target of one shape; target ±1."""
     equal_shapes(arrays, ("input1", "input2", "target"))
     warn_not_sign(arrays["target"], warnings, "margin-ranking")
+
+
+def _last_axis_scores(pred: np.ndarray) -> None:
+    if pred.ndim == 0 or pred.shape[-1] == 0:
+        raise InputError(
+            "expected scores with the classes on the last dimension, (C), (N, C) or "
+            f"(N, ..., C) with C >= 1, got shape {shape_str(pred.shape)}",
+            argument="--pred",
+        )
+
+
+def squared_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Scores with classes last, labels ±1 (or all 0/1) of the same shape."""
+    _last_axis_scores(arrays["pred"])
+    same_shape(arrays, params, warnings)
+    target = arrays["target"]
+    if not np.all((target == 0) | (target == 1)):
+        warn_not_sign(target, warnings, "squared-hinge")

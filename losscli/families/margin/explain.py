@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from losscli.families._shared.explain import TermView, derivation, joined, num, par, vector
 
 
@@ -39,4 +41,26 @@ def multilabel_margin(view: TermView) -> list[str]:
         f"first −1), others = {{{', '.join(map(str, others))}}}, C = {len(x)}",
         f"ℓ = Σ_(j ∈ Y) Σ_(k ∉ Y) max(0, 1 − (x_j − x_k)) / C = "
         f"({joined(pairs) or '0'}) / {len(x)} = {num(view.term)}",
+    ]
+
+
+@derivation("squared-hinge")
+def squared_hinge(view: TermView) -> list[str]:
+    """ℓ = Σ_c max(0, 1 − y_c·x_c)² / C, labels all in {0, 1} read as 2y − 1."""
+    x = np.atleast_1d(view.input("pred"))
+    given = np.atleast_1d(view.input("target"))
+    y = np.atleast_1d(view.detail("y"))
+    whole = np.asarray(view.result.inputs["target"])
+    read = (
+        f"every label of the target is 0 or 1, so y = 2·t − 1 = {vector(y)}"
+        if np.all((whole == 0) | (whole == 1))
+        else f"labels y = {vector(given)} (not all 0/1: used as given)"
+    )
+    squares = [f"max(0, 1 − {par(yc)}·{par(xc)})²" for xc, yc in zip(x, y)]
+    return [
+        f"scores x = {vector(x)}, C = {len(x)}; {read}",
+        f"ℓ = Σ_c max(0, 1 − y_c·x_c)² / C = ({joined(squares)}) / {len(x)} = "
+        f"{num(view.term)}",
+        "gradient: ∂ℓ/∂x_c = −2·y_c·max(0, 1 − y_c·x_c) / C, continuous (0 at the margin "
+        "y_c·x_c = 1 from both sides), so autograd needs no subgradient choice",
     ]

@@ -70,3 +70,15 @@ def margin_ranking(
     target = target.astype(input1.dtype, copy=False)
     difference = input1 - input2
     return Terms(np.maximum(-target * difference + margin, 0), details={"x1 − x2": difference})
+
+
+def _hinge_labels(target: np.ndarray) -> np.ndarray:
+    """Keras' convert_binary_labels_to_hinge: all labels in {0, 1} become 2y − 1."""
+    return 2 * target - 1 if np.all((target == 0) | (target == 1)) else target
+
+
+def squared_hinge(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = Σ_c max(0, 1 − yᵢ,c·xᵢ,c)² / C over the last dimension."""
+    y = _hinge_labels(target.astype(pred.dtype, copy=False))
+    hinge = np.maximum(1 - y * pred, 0)
+    return Terms((hinge * hinge).mean(axis=-1), details={"y": y})

@@ -15,6 +15,15 @@ _SCORES = InputSpec(
     shape="(C) | (N, C)",
 )
 
+_LAST_AXIS_SCORES = InputSpec(
+    "pred",
+    "scores, classes on the last dimension: (C), (N, C) or (N, ..., C)",
+    flags=PRED_FLAGS,
+    shape="(C) | (N, C) | (N, ..., C)",
+)
+
+_KERAS = "Keras 3.15.1, keras/src/losses/losses.py"
+
 _SIGN_TARGET = InputSpec(
     "target",
     "labels 1 or -1, the same shape as --pred",
@@ -171,5 +180,38 @@ SPECS = (
             "target": "[1, 1, -1]",
             "margin": "0.1",
         },
+    ),
+    LossSpec(
+        name="squared-hinge",
+        summary="Squared hinge on ±1 labels, averaged over the last dimension "
+        "(Keras SquaredHinge)",
+        family="margin/ranking",
+        formula="ℓᵢ = Σ_c max(0, 1 − yᵢ,c·xᵢ,c)² / C, labels all in {0, 1} read as 2y − 1",
+        inputs=(
+            _LAST_AXIS_SCORES,
+            InputSpec(
+                "target",
+                "labels -1 or 1 (or all 0/1, read as -1/1), the shape of --pred",
+                flags=TARGET_FLAGS,
+                shape="as pred",
+            ),
+        ),
+        impl="squared_hinge",
+        numpy_impl="squared_hinge",
+        check="squared_hinge",
+        aliases=("SquaredHinge", "squared_hinge"),
+        reduction_rule="mean: Σ ℓᵢ / N over the samples (each ℓᵢ already averages the last "
+        "dimension), Keras' sum_over_batch_size",
+        references=(
+            "https://keras.io/api/losses/hinge_losses/#squaredhinge-class",
+            _KERAS + " squared_hinge",
+        ),
+        notes=(
+            "Keras semantics: when every label is 0 or 1 the whole target is mapped to "
+            "2y − 1 (convert_binary_labels_to_hinge); otherwise labels are used as given.",
+            "Differentiable everywhere (C¹): ∂ℓ/∂x_c = −2·y_c·max(0, 1 − y_c·x_c)/C, which "
+            "is 0 on both sides of the margin y·x = 1.",
+        ),
+        example={"pred": "[[0.6, 0.4], [0.4, 0.6]]", "target": "[[0, 1], [0, 0]]"},
     ),
 )

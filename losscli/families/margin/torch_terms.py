@@ -71,3 +71,16 @@ def margin_ranking(
         F.margin_ranking_loss(input1, input2, target, margin=margin, reduction="none"),
         details={"x1 − x2": input1 - input2},
     )
+
+
+def _hinge_labels(target: torch.Tensor) -> torch.Tensor:
+    """Keras' convert_binary_labels_to_hinge: all labels in {0, 1} become 2y − 1."""
+    binary = bool(((target == 0) | (target == 1)).all())
+    return 2 * target - 1 if binary else target
+
+
+def squared_hinge(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = Σ_c max(0, 1 − yᵢ,c·xᵢ,c)² / C over the last dimension (keras.losses.SquaredHinge)."""
+    y = _hinge_labels(target.to(pred.dtype))
+    hinge = torch.clamp(1 - y * pred, min=0)
+    return Terms((hinge * hinge).mean(dim=-1), details={"y": y})

@@ -181,6 +181,13 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "giou": (_box_shift(),),
     "diou": (_box_shift(),),
     "ciou": (_box_shift(),),
+    "squared-hinge": (
+        PlotAxis(
+            "margin", "margin y·x of one score with label y = 1", -2.0, 2.0,
+            lambda x: {"pred": x[:, None], "target": _ones(x)[:, None]},
+            grad_label="∂ℓ/∂x",
+        ),
+    ),
     "multi-margin": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
     "multilabel-margin": (
         _margin_gap(lambda n: np.tile(np.array([[0, -1]], dtype=np.int64), (n, 1))),

