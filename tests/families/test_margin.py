@@ -122,12 +122,91 @@ def test_squared_hinge_matches_keras():
         np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
+# --- categorical-hinge ---------------------------------------------------------------------
+
+
+def ref_categorical_hinge(pred, target):
+    """Keras' docstring: pos = sum(y·x), neg = max((1 − y)·x), max(neg − pos + 1, 0)."""
+    terms = []
+    for x_row, y_row in zip(np.asarray(pred, float), np.asarray(target, float)):
+        pos = sum(y * x for x, y in zip(x_row, y_row))
+        neg = max((1 - y) * x for x, y in zip(x_row, y_row))
+        terms.append(max(neg - pos + 1, 0.0))
+    return np.array(terms)
+
+
+def one_hot(labels, classes):
+    return np.eye(classes)[labels]
+
+
+CATEGORICAL_CASES = [
+    (RNG.normal(0, 1.5, (8, 4)), one_hot(RNG.integers(0, 4, 8), 4)),
+    (RNG.normal(0, 0.3, (8, 3)), one_hot(RNG.integers(0, 3, 8), 3)),
+    (-np.abs(RNG.normal(0, 1.0, (4, 3))), one_hot([0, 1, 2, 0], 3)),  # all wrong scores < 0
+]
+
+
+@pytest.mark.parametrize("case", range(len(CATEGORICAL_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_categorical_hinge_matches_the_formula(case, reduction):
+    pred, target = CATEGORICAL_CASES[case]
+    terms = ref_categorical_hinge(pred, target)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("categorical-hinge", expected, pred=pred, target=target, reduction=reduction)
+
+
+def test_categorical_hinge_keras_published_values():
+    # keras/src/losses/losses_test.py @ v3.15.1, CategoricalHingeTest.test_unweighted:
+    # row 0: pos = 0.4, neg = 0.6 -> 1.2; row 1 (all-zero y): pos = 0, neg = 0.6 -> 1.6;
+    # sum_over_batch_size 1.4, sum 2.8.
+    kw = dict(pred=KERAS_P, target=KERAS_T)
+    both_backends("categorical-hinge", [1.2, 1.6], reduction="none", **kw)
+    both_backends("categorical-hinge", 1.4, reduction="mean", **kw)
+    both_backends("categorical-hinge", 2.8, reduction="sum", **kw)
+
+
+def test_categorical_hinge_counts_negative_wrong_scores_as_zero():
+    # x = [-2, -1, 0.5], y = class 2: neg = max(-2, -1, 0·0.5) = 0, so ℓ = 1 − 0.5 = 0.5,
+    # whereas Crammer-Singer (losscli hinge) would give max(0, 1 − (0.5 − (−1))) = 0.
+    got = compute("categorical-hinge", pred=[[-2.0, -1.0, 0.5]], target=[[0.0, 0.0, 1.0]])
+    assert got.value == pytest.approx(0.5, abs=1e-15)
+
+
+@pytest.mark.parametrize("case", range(2))
+def test_categorical_hinge_gradients(case):
+    pred, target = CATEGORICAL_CASES[case]  # random scores: no ties, no term exactly at 0
+    gradcheck("categorical-hinge", dict(pred=pred, target=target))
+
+
+def test_categorical_hinge_subgradients_at_ties_and_at_the_kink():
+    # Tied wrong scores 0.5 and 0.5, true score 0.5: neg − pos + 1 = 1 > 0, and the
+    # gradient of neg is split evenly: ∂ℓ/∂x = [0.5, 0.5, −1].
+    tie = compute("categorical-hinge", pred=[[0.5, 0.5, 0.5]], target=[[0, 0, 1]], grad=True)
+    np.testing.assert_allclose(tie.grads["pred"], [[0.5, 0.5, -1.0]])
+    # At the kink neg − pos + 1 = 0 (x = [0.5, 1.5], neg = max(0.5, 0·1.5) = 0.5 with no
+    # tie): the slope 1 side is taken, ∂ℓ/∂x = [1, −1].
+    kink = compute("categorical-hinge", pred=[[0.5, 1.5]], target=[[0, 1]], grad=True)
+    assert kink.value == 0.0
+    np.testing.assert_allclose(kink.grads["pred"], [[1.0, -1.0]])
+
+
+def test_categorical_hinge_matches_keras():
+    keras = pytest.importorskip("keras", reason="Keras is not installed (optional cross-check)")
+    for pred, target in CATEGORICAL_CASES:
+        expected = np.asarray(keras.losses.categorical_hinge(target, pred))
+        got = compute("categorical-hinge", pred=pred, target=target, reduction="none").terms
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
 # --- input errors through the CLI -----------------------------------------------------------
 
 BAD = [
     (("squared-hinge", "-p", "1.5", "-t", "1"), "--pred", "classes on the last dimension"),
     (("squared-hinge", "-p", "[[1, 2]]", "-t", "[[1, -1, 1]]"), "--target",
      "does not match --pred shape"),
+    (("categorical-hinge", "-p", "[[1, 2]]", "-t", "[1]"), "--target",
+     "does not match --pred shape"),
+    (("categorical-hinge", "-p", "[[]]", "-t", "[[]]"), "--pred", "C >= 1"),
 ]
 
 
@@ -143,3 +222,8 @@ def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
 def test_squared_hinge_warns_on_labels_that_are_not_signs(cli):
     out = cli("squared-hinge", "-p", "[0.5, 1]", "-t", "[2, -1]", "--strict")
     assert out.code == 2 and "expects labels 1 or -1" in out.stderr
+
+
+def test_categorical_hinge_warns_on_targets_that_are_not_one_hot(cli):
+    out = cli("categorical-hinge", "-p", "[[0.5, 1]]", "-t", "[[0, 0]]", "--strict")
+    assert out.code == 2 and "expects one-hot rows" in out.stderr

@@ -99,3 +99,16 @@ def squared_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     target = arrays["target"]
     if not np.all((target == 0) | (target == 1)):
         warn_not_sign(target, warnings, "squared-hinge")
+
+
+def categorical_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Scores with classes last and one-hot targets of the same shape."""
+    _last_axis_scores(arrays["pred"])
+    same_shape(arrays, params, warnings)
+    target = arrays["target"]
+    if not np.all(((target == 0) | (target == 1)).all(axis=-1) & (target.sum(axis=-1) == 1)):
+        warnings.warn(
+            "categorical-hinge expects one-hot rows (a single 1, zeros elsewhere); other "
+            "targets are computed as given",
+            argument="--target",
+        )

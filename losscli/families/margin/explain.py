@@ -64,3 +64,21 @@ def squared_hinge(view: TermView) -> list[str]:
         "gradient: ∂ℓ/∂x_c = −2·y_c·max(0, 1 − y_c·x_c) / C, continuous (0 at the margin "
         "y_c·x_c = 1 from both sides), so autograd needs no subgradient choice",
     ]
+
+
+@derivation("categorical-hinge")
+def categorical_hinge(view: TermView) -> list[str]:
+    """pos = Σ_c y_c·x_c, neg = max_c (1 − y_c)·x_c, ℓ = max(0, neg − pos + 1)."""
+    x = np.atleast_1d(view.input("pred"))
+    y = np.atleast_1d(view.input("target"))
+    pos, neg = float(view.detail("pos")), float(view.detail("neg"))
+    products = [f"{par(yc)}·{par(xc)}" for xc, yc in zip(x, y)]
+    others = [f"{par(1 - yc)}·{par(xc)}" for xc, yc in zip(x, y)]
+    return [
+        f"scores x = {vector(x)}, one-hot y = {vector(y)}",
+        f"pos = Σ_c y_c·x_c = {joined(products)} = {num(pos)}",
+        f"neg = max_c (1 − y_c)·x_c = max({joined(others, sep=', ')}) = {num(neg)}",
+        f"ℓ = max(0, neg − pos + 1) = max(0, {num(neg)} − {par(pos)} + 1) = {num(view.term)}",
+        "subgradients: tied maxima share ∂neg evenly; at neg − pos + 1 = 0 the slope 1 "
+        "is taken",
+    ]

@@ -82,3 +82,11 @@ def squared_hinge(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     y = _hinge_labels(target.astype(pred.dtype, copy=False))
     hinge = np.maximum(1 - y * pred, 0)
     return Terms((hinge * hinge).mean(axis=-1), details={"y": y})
+
+
+def categorical_hinge(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = max(0, max_c (1 − yᵢ,c)·xᵢ,c − Σ_c yᵢ,c·xᵢ,c + 1)."""
+    y = target.astype(pred.dtype, copy=False)
+    pos = (y * pred).sum(axis=-1)
+    neg = ((1 - y) * pred).max(axis=-1)
+    return Terms(np.maximum(neg - pos + 1, 0), details={"pos": pos, "neg": neg})

@@ -214,4 +214,42 @@ SPECS = (
         ),
         example={"pred": "[[0.6, 0.4], [0.4, 0.6]]", "target": "[[0, 1], [0, 0]]"},
     ),
+    LossSpec(
+        name="categorical-hinge",
+        summary="Multi-class hinge on one-hot targets: best wrong score against the true "
+        "score (Keras CategoricalHinge)",
+        family="margin/ranking",
+        formula="posᵢ = Σ_c yᵢ,c·xᵢ,c,  negᵢ = max_c (1 − yᵢ,c)·xᵢ,c,  "
+        "ℓᵢ = max(0, negᵢ − posᵢ + 1)",
+        inputs=(
+            _LAST_AXIS_SCORES,
+            InputSpec(
+                "target",
+                "one-hot labels (1 for the true class, 0 elsewhere), the shape of --pred",
+                flags=TARGET_FLAGS,
+                shape="as pred",
+            ),
+        ),
+        impl="categorical_hinge",
+        numpy_impl="categorical_hinge",
+        chunks="rows",
+        check="categorical_hinge",
+        aliases=("CategoricalHinge", "categorical_hinge"),
+        reduction_rule="mean: Σ ℓᵢ / N over the samples, Keras' sum_over_batch_size",
+        references=(
+            "https://keras.io/api/losses/hinge_losses/#categoricalhinge-class",
+            _KERAS + " categorical_hinge",
+        ),
+        notes=(
+            "Keras semantics: the true class enters the max as (1 − 1)·x_y = 0, so with a "
+            "one-hot y, neg = max(0, max_(c ≠ y) x_c); unlike hinge's Crammer-Singer "
+            "margin, wrong scores below 0 all count as 0.",
+            "Targets are used as given (Keras does not check them): an all-zero row gives "
+            "max(0, max_c x_c + 1).",
+            "Subgradients (autograd): ties in the max split the gradient evenly between "
+            "the tied classes (torch.amax); at neg − pos + 1 = 0 the hinge's slope 1 is "
+            "taken (torch.clamp).",
+        ),
+        example={"pred": "[[0.6, 0.4], [0.4, 0.6]]", "target": "[[0, 1], [0, 0]]"},
+    ),
 )

@@ -84,3 +84,15 @@ def squared_hinge(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     y = _hinge_labels(target.to(pred.dtype))
     hinge = torch.clamp(1 - y * pred, min=0)
     return Terms((hinge * hinge).mean(dim=-1), details={"y": y})
+
+
+def categorical_hinge(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = max(0, max_c (1 − yᵢ,c)·xᵢ,c − Σ_c yᵢ,c·xᵢ,c + 1) (keras.losses.CategoricalHinge).
+
+    Ties in the max share the gradient evenly (torch.amax); at the hinge's kink the
+    slope 1 is taken (torch.clamp passes the gradient at its bound).
+    """
+    y = target.to(pred.dtype)
+    pos = (y * pred).sum(dim=-1)
+    neg = torch.amax((1 - y) * pred, dim=-1)
+    return Terms(torch.clamp(neg - pos + 1, min=0), details={"pos": pos, "neg": neg})
