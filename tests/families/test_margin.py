@@ -198,6 +198,80 @@ def test_categorical_hinge_matches_keras():
         np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
+# --- perceptron ----------------------------------------------------------------------------
+
+
+def ref_perceptron(pred, target):
+    """max_c x_c − x_y per row (Rosenblatt's perceptron loss, multi-class)."""
+    pred = np.asarray(pred, float)
+    rows, labels = pred.reshape(-1, pred.shape[-1]), np.asarray(target).reshape(-1)
+    return np.array([max(x) - x[y] for x, y in zip(rows, labels)]).reshape(pred.shape[:-1])
+
+
+PERCEPTRON_CASES = [
+    (RNG.normal(0, 1.5, (8, 4)), RNG.integers(0, 4, 8)),
+    (RNG.normal(0, 1.5, (2, 3, 5)), RNG.integers(0, 5, (2, 3))),
+    (RNG.normal(0, 1.5, 3), np.array(2)),
+]
+
+
+@pytest.mark.parametrize("case", range(len(PERCEPTRON_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_perceptron_matches_the_formula(case, reduction):
+    pred, target = PERCEPTRON_CASES[case]
+    terms = ref_perceptron(pred, target)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("perceptron", expected, pred=pred, target=target, reduction=reduction)
+
+
+def test_perceptron_optax_published_values():
+    # optax/losses/_classification_test.py @ v0.2.8, PerceptronTest.test_batched_multi_class:
+    # scores [[10, 3], [11, -2]], labels [1, 0] -> [10 − 3, 11 − 11] = [7, 0];
+    # test_multi_class: [10, 3] with label 1 -> 7.
+    both_backends("perceptron", [7.0, 0.0], reduction="none", pred=[[10.0, 3.0], [11.0, -2.0]],
+                  target=[1, 0])
+    both_backends("perceptron", 7.0, pred=[10.0, 3.0], target=1)
+
+
+def test_perceptron_on_scores_0_z_is_optax_binary_perceptron():
+    # PerceptronTest.test_batched_binary: perceptron_loss([10, 20], [1, -1]) = max(0, −t·z)
+    # = [0, 20]; on scores [0, z] with class 1 for t = 1 and 0 for t = −1 this loss gives
+    # max(0, z) − z = max(0, −z) and max(0, z) − 0: the same numbers.
+    z, t = np.array([10.0, 20.0]), np.array([1, -1])
+    scores = np.stack([np.zeros_like(z), z], axis=1)
+    both_backends("perceptron", [0.0, 20.0], reduction="none", pred=scores,
+                  target=(t > 0).astype(np.int64))
+
+
+@pytest.mark.parametrize("case", range(len(PERCEPTRON_CASES)))
+def test_perceptron_gradients(case):
+    pred, target = PERCEPTRON_CASES[case]  # random scores: no ties
+    gradcheck("perceptron", dict(pred=pred, target=target))
+
+
+def test_perceptron_subgradient_splits_ties_evenly():
+    # x = [1, 1, 0], y = 0: ℓ = 0 but the max is tied between classes 0 and 1, so
+    # ∂ℓ/∂x = [½, ½, 0] − [1, 0, 0] = [−½, ½, 0] (jax.numpy.max splits the same way).
+    got = compute("perceptron", pred=[1.0, 1.0, 0.0], target=0, grad=True)
+    assert got.value == 0.0
+    np.testing.assert_allclose(got.grads["pred"], [-0.5, 0.5, 0.0])
+
+
+def test_perceptron_matches_optax():
+    optax = pytest.importorskip("optax", reason="optax is not installed (optional cross-check)")
+    jnp = pytest.importorskip("jax.numpy")
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    for pred, target in PERCEPTRON_CASES:
+        expected = np.asarray(optax.losses.multiclass_perceptron_loss(pred, target))
+        got = compute("perceptron", pred=pred, target=target, reduction="none").terms
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
+    tie = jax.grad(lambda s: optax.losses.multiclass_perceptron_loss(s, 0))(
+        jnp.array([1.0, 1.0, 0.0]))
+    np.testing.assert_allclose(np.asarray(tie), [-0.5, 0.5, 0.0])
+
+
 # --- input errors through the CLI -----------------------------------------------------------
 
 BAD = [
@@ -207,6 +281,9 @@ BAD = [
     (("categorical-hinge", "-p", "[[1, 2]]", "-t", "[1]"), "--target",
      "does not match --pred shape"),
     (("categorical-hinge", "-p", "[[]]", "-t", "[[]]"), "--pred", "C >= 1"),
+    (("perceptron", "-p", "[[1, 2]]", "-t", "[[1]]"), "--target", "class indices of shape (1)"),
+    (("perceptron", "-p", "[[1, 2]]", "-t", "[2]"), "--target", "out of range for 2 classes"),
+    (("perceptron", "-p", "[[1, 2]]", "-t", "[0.5]"), "--target", "integers"),
 ]
 
 

@@ -112,3 +112,23 @@ def categorical_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
             "targets are computed as given",
             argument="--target",
         )
+
+
+def last_axis_index(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Scores with classes last; class indices of pred's shape without its last dimension."""
+    pred, target = arrays["pred"], arrays["target"]
+    _last_axis_scores(pred)
+    expected = pred.shape[:-1]
+    if target.shape != expected:
+        raise InputError(
+            f"class indices of shape {shape_str(expected)} expected for --pred of shape "
+            f"{shape_str(pred.shape)} (classes last), got shape {shape_str(target.shape)}",
+            argument="--target",
+        )
+    classes = pred.shape[-1]
+    bad = target[(target < 0) | (target >= classes)]
+    if bad.size:
+        raise InputError(
+            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
+            argument="--target",
+        )

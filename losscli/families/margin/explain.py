@@ -82,3 +82,19 @@ def categorical_hinge(view: TermView) -> list[str]:
         "subgradients: tied maxima share ∂neg evenly; at neg − pos + 1 = 0 the slope 1 "
         "is taken",
     ]
+
+
+@derivation("perceptron")
+def perceptron(view: TermView) -> list[str]:
+    """ℓ = max_c x_c − x_y."""
+    x = np.atleast_1d(view.input("pred"))
+    y = int(view.input("target"))
+    best = float(np.max(x))
+    tied = int(np.sum(x == best))
+    share = "" if tied == 1 else f" ({tied} classes tie: each gets 1/{tied} of ∂max)"
+    return [
+        f"scores x = {vector(x)}, true class y = {y}, x_y = {num(x[y])}",
+        f"max_c x_c = {num(best)}{share}",
+        f"ℓ = max_c x_c − x_y = {num(best)} − {par(x[y])} = {num(view.term)}",
+        "subgradient: ∂ℓ/∂x = e_argmax − e_y, ties in the max sharing e_argmax evenly",
+    ]

@@ -90,3 +90,10 @@ def categorical_hinge(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     pos = (y * pred).sum(axis=-1)
     neg = ((1 - y) * pred).max(axis=-1)
     return Terms(np.maximum(neg - pos + 1, 0), details={"pos": pos, "neg": neg})
+
+
+def perceptron(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = max_c xᵢ,c − xᵢ,yᵢ."""
+    best = pred.max(axis=-1)
+    true = np.take_along_axis(pred, target[..., None], axis=-1)[..., 0]
+    return Terms(best - true, details={"max_c x_c": best, "x_y": true})

@@ -22,6 +22,17 @@ _LAST_AXIS_SCORES = InputSpec(
     shape="(C) | (N, C) | (N, ..., C)",
 )
 
+_LAST_AXIS_INDEX = InputSpec(
+    "target",
+    "class indices in [0, C), the shape of --pred without its last dimension: () for "
+    "(C), (N) for (N, C)",
+    kind="index",
+    flags=TARGET_FLAGS,
+    shape="() | (N) | (N, ...)",
+)
+
+_OPTAX = "optax 0.2.8, optax/losses/_classification.py"
+
 _KERAS = "Keras 3.15.1, keras/src/losses/losses.py"
 
 _SIGN_TARGET = InputSpec(
@@ -251,5 +262,32 @@ SPECS = (
             "taken (torch.clamp).",
         ),
         example={"pred": "[[0.6, 0.4], [0.4, 0.6]]", "target": "[[0, 1], [0, 0]]"},
+    ),
+    LossSpec(
+        name="perceptron",
+        summary="Multi-class perceptron loss: best score minus the true score "
+        "(optax multiclass_perceptron_loss)",
+        family="margin/ranking",
+        formula="ℓᵢ = max_c xᵢ,c − xᵢ,yᵢ",
+        inputs=(_LAST_AXIS_SCORES, _LAST_AXIS_INDEX),
+        impl="perceptron",
+        numpy_impl="perceptron",
+        chunks="rows",
+        check="last_axis_index",
+        aliases=("multiclass_perceptron_loss", "multiclass-perceptron", "perceptron_loss"),
+        references=(
+            "Rosenblatt, The perceptron, Psychological Review 1958",
+            _OPTAX + " multiclass_perceptron_loss",
+        ),
+        notes=(
+            "A hinge without margin: ℓ = 0 as soon as the true class has the best score. "
+            "optax returns the per-sample values (reduction none).",
+            "optax's binary perceptron_loss(z, t ∈ {−1, 1}) = max(0, −t·z) is this loss on "
+            "the scores [0, z] with class 1 for t = 1 and class 0 for t = −1.",
+            "Subgradient (autograd): ties in the max split the gradient evenly between the "
+            "tied classes (torch.amax, as jax.numpy.max), so a correct class tied with "
+            "another gets ∂ℓ/∂x_y = 1/k − 1 for k tied classes, not 0.",
+        ),
+        example={"pred": "[[10, 3], [11, -2]]", "target": "[1, 0]"},
     ),
 )

@@ -96,3 +96,13 @@ def categorical_hinge(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     pos = (y * pred).sum(dim=-1)
     neg = torch.amax((1 - y) * pred, dim=-1)
     return Terms(torch.clamp(neg - pos + 1, min=0), details={"pos": pos, "neg": neg})
+
+
+def perceptron(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = max_c xᵢ,c − xᵢ,yᵢ (optax.losses.multiclass_perceptron_loss).
+
+    Ties in the max share the gradient evenly (torch.amax, as jax.numpy.max).
+    """
+    best = torch.amax(pred, dim=-1)
+    true = pred.gather(-1, target.unsqueeze(-1)).squeeze(-1)
+    return Terms(best - true, details={"max_c x_c": best, "x_y": true})

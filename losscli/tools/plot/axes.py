@@ -191,6 +191,7 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "categorical-hinge": (
         _margin_gap(lambda n: np.tile(np.array([[1.0, 0.0]]), (n, 1))),
     ),
+    "perceptron": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
     "multi-margin": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
     "multilabel-margin": (
         _margin_gap(lambda n: np.tile(np.array([[0, -1]], dtype=np.int64), (n, 1))),
