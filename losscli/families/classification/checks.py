@@ -110,3 +110,44 @@ def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], war
                 "the NaN values",
                 argument="--" + name,
             )
+
+
+def last_axis_labels(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """Classes last: index targets of pred's shape less its last dimension, or probabilities."""
+    pred, target = arrays["pred"], arrays["target"]
+    if pred.ndim == 0 or pred.shape[-1] == 0:
+        raise InputError(
+            "expected class scores with the classes on the last dimension, (C), (N, C) or "
+            f"(N, ..., C) with C >= 1, got shape {shape_str(pred.shape)}",
+            argument="--pred",
+        )
+    classes = pred.shape[-1]
+    if np.issubdtype(target.dtype, np.integer):
+        if target.shape != pred.shape[:-1]:
+            raise InputError(
+                f"class indices of shape {shape_str(pred.shape[:-1])} expected for --pred of "
+                f"shape {shape_str(pred.shape)} (classes last), got shape "
+                f"{shape_str(target.shape)}",
+                argument="--target",
+            )
+        bad = target[(target < 0) | (target >= classes)]
+        if bad.size:
+            raise InputError(
+                f"class index {int(bad.flat[0])} is out of range for {classes} classes",
+                argument="--target",
+            )
+        return
+    if target.shape != pred.shape:
+        raise InputError(
+            f"class probabilities must have the shape of --pred {shape_str(pred.shape)}, "
+            f"got {shape_str(target.shape)} (for class indices pass integers)",
+            argument="--target",
+        )
+    sums = target.sum(axis=-1)
+    if target.size and not np.allclose(sums, 1.0, atol=1e-3):
+        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+        warnings.warn(
+            f"class probabilities do not sum to 1 over the last dimension (one sums to "
+            f"{worst:.6g}); the loss uses them as given",
+            argument="--target",
+        )

@@ -189,3 +189,32 @@ def softmax_focal(view: TermView) -> list[str]:
         product, rule = f"{num(alpha_t)} × {product}", "α_t·" + rule
     lines.append(f"ℓ = {rule} = {product} = {num(view.term)}")
     return lines
+
+
+def _labels(view: TermView, classes: int) -> np.ndarray:
+    """The row of class probabilities behind a term (class indices one-hot)."""
+    target = view.input("target")
+    if target.dtype.kind == "f":
+        return np.atleast_1d(target)
+    return (np.arange(classes) == int(target)).astype(float)
+
+
+@derivation("poly")
+def poly(view: TermView) -> list[str]:
+    """ℓ = −Σ_c y_c·log p_c + ε·Σ_c y_c·(1 − p_c), p = softmax(x)."""
+    x = np.atleast_1d(view.input("pred"))
+    y = _labels(view, len(x))
+    eps = float(view.param("epsilon"))
+    shifted = x - x.max()
+    p = np.exp(shifted) / np.exp(shifted).sum()
+    ce, one_minus = float(view.detail("CE")), float(view.detail("1 − p_t"))
+    used = [c for c in range(len(x)) if y[c]]
+    logs = joined([f"{num(y[c])}·log {num(p[c])}" for c in used])
+    gaps = joined([f"{num(y[c])}·(1 − {num(p[c])})" for c in used])
+    return [
+        f"logits x = {vector(x)}, labels y = {vector(y)}",
+        f"p = softmax(x) = {vector(p)}",
+        f"cross-entropy −Σ_c y_c·log p_c = −({logs}) = {num(ce)}",
+        f"1 − p_t = Σ_c y_c·(1 − p_c) = {gaps or '0'} = {num(one_minus)}",
+        f"ℓ = CE + ε·(1 − p_t) = {num(ce)} + {num(eps)} × {num(one_minus)} = {num(view.term)}",
+    ]

@@ -152,3 +152,19 @@ def softmax_focal(
         ignore_reason=f"target = ignore_index ({ignore_index})",
         details=details,
     )
+
+
+def _last_axis_labels(target: np.ndarray, classes: int, dtype) -> np.ndarray:
+    """Class probabilities as given; class indices one-hot over the last dimension."""
+    if target.dtype.kind == "f":
+        return target.astype(dtype, copy=False)
+    return (target[..., None] == np.arange(classes)).astype(dtype)
+
+
+def poly(*, pred: np.ndarray, target: np.ndarray, epsilon: float) -> Terms:
+    """ℓᵢ = −Σ_c y_c·log p_c + ε·Σ_c y_c·(1 − p_c), p = softmax(xᵢ) over the last dimension."""
+    y = _last_axis_labels(target, pred.shape[-1], pred.dtype)
+    log_p = log_softmax(pred, -1)
+    ce = -(y * log_p).sum(axis=-1)
+    one_minus_pt = (y * (1 - np.exp(log_p))).sum(axis=-1)
+    return Terms(ce + epsilon * one_minus_pt, details={"CE": ce, "1 − p_t": one_minus_pt})

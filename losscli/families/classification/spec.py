@@ -38,6 +38,25 @@ _GAMMA = ParamSpec(
     minimum=0.0,
 )
 
+_LAST_AXIS_LOGITS = InputSpec(
+    "pred",
+    "raw class scores (logits), classes on the last dimension: (C), (N, C) or (N, ..., C)",
+    flags=PRED_FLAGS,
+    shape="(C) | (N, C) | (N, ..., C)",
+    expects="class_logits",
+)
+
+_LAST_AXIS_LABELS = InputSpec(
+    "target",
+    "class probabilities (floats, the shape of --pred; soft labels allowed) or class "
+    "indices (integers, the shape of --pred without its last dimension)",
+    kind="float_or_index",
+    flags=TARGET_FLAGS,
+    shape="() | (N) | (N, ...) | as pred",
+)
+
+_OPTAX = "optax 0.2.8, optax/losses/_classification.py"
+
 SPECS = (
     LossSpec(
         name="cross-entropy",
@@ -267,5 +286,38 @@ SPECS = (
             "1 − α and the other classes by α: see --convention kornia.",
         ),
         example={"pred": _SEED_LOGITS, "target": "[0, 1, 2]", "gamma": "2"},
+    ),
+    LossSpec(
+        name="poly",
+        summary="Poly-1 loss: softmax cross-entropy plus ε·(1 − p_t) (optax "
+        "poly_loss_cross_entropy)",
+        family="classification",
+        formula="p = softmax(xᵢ),  ℓᵢ = −Σ_c yᵢ,c·log p_c + ε·Σ_c yᵢ,c·(1 − p_c)",
+        inputs=(_LAST_AXIS_LOGITS, _LAST_AXIS_LABELS),
+        params=(
+            ParamSpec(
+                "epsilon",
+                "float",
+                2.0,
+                "weight ε of the first polynomial term (1 − p_t); 0 gives cross-entropy",
+            ),
+        ),
+        impl="poly",
+        numpy_impl="poly",
+        chunks="rows",
+        check="last_axis_labels",
+        aliases=("PolyLoss", "poly_loss_cross_entropy", "poly-1", "poly1"),
+        references=(
+            "Leng et al., PolyLoss: A Polynomial Expansion Perspective of Classification "
+            "Loss Functions, ICLR 2022",
+            _OPTAX + " poly_loss_cross_entropy",
+        ),
+        notes=(
+            "ε defaults to 2.0 as in optax (the paper's ImageNet value; it suggests "
+            "ε = −1 for detection). Classes are on the last dimension, as in optax.",
+            "With soft labels the (1 − p_t) term is Σ_c y_c·(1 − p_c), optax's definition; "
+            "it equals 1 − Σ_c y_c·p_c when the labels sum to 1. Class indices are one-hot.",
+        ),
+        example={"pred": "[[4, 2, 1], [0, 5, 1]]", "target": "[[1, 0, 0], [0, 0.8, 0.2]]"},
     ),
 )

@@ -144,3 +144,22 @@ def softmax_focal(
         ignore_reason=f"target = ignore_index ({ignore_index})",
         details=details,
     )
+
+
+def _last_axis_labels(target: torch.Tensor, classes: int, dtype: torch.dtype) -> torch.Tensor:
+    """Class probabilities as given; class indices one-hot over the last dimension."""
+    if target.is_floating_point():
+        return target.to(dtype)
+    return F.one_hot(target, classes).to(dtype)
+
+
+def poly(*, pred: torch.Tensor, target: torch.Tensor, epsilon: float) -> Terms:
+    """ℓᵢ = −Σ_c y_c·log p_c + ε·Σ_c y_c·(1 − p_c), p = softmax(xᵢ) over the last dimension.
+
+    Poly-1 of Leng et al. (2022), as optax.losses.poly_loss_cross_entropy.
+    """
+    y = _last_axis_labels(target, pred.shape[-1], pred.dtype)
+    log_p = F.log_softmax(pred, dim=-1)
+    ce = -(y * log_p).sum(dim=-1)
+    one_minus_pt = (y * (1 - log_p.exp())).sum(dim=-1)
+    return Terms(ce + epsilon * one_minus_pt, details={"CE": ce, "1 − p_t": one_minus_pt})

