@@ -166,6 +166,86 @@ def test_poly_matches_optax():
         np.testing.assert_allclose(got, expected, rtol=1e-10)
 
 
+# --- generalized-cross-entropy -------------------------------------------------------------
+
+
+def ref_gce(pred, target, q=0.5):
+    """Zhang and Sabuncu 2018, eq. (6): L_q = (1 − p_y^q) / q on the probability of y."""
+    pred = np.asarray(pred, float)
+    rows, labels = pred.reshape(-1, pred.shape[-1]), np.asarray(target).reshape(-1)
+    return np.array([(1 - p[y] ** q) / q for p, y in zip(rows, labels)]).reshape(
+        pred.shape[:-1])
+
+
+GCE_CASES = [
+    (soft_rows(8, 4), RNG.integers(0, 4, 8), {}),
+    (soft_rows(8, 3), RNG.integers(0, 3, 8), {"q": 0.7}),
+    (soft_rows(6, 5).reshape(2, 3, 5), RNG.integers(0, 5, (2, 3)), {"q": 1.0}),
+    (soft_rows(1, 4)[0], np.array(3), {"q": 0.05}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(GCE_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_gce_matches_the_formula(case, reduction):
+    pred, target, params = GCE_CASES[case]
+    terms = ref_gce(pred, target, **params)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("generalized-cross-entropy", expected, pred=pred, target=target,
+                  reduction=reduction, **params)
+
+
+def test_gce_keras_published_values():
+    # keras/src/losses/losses_test.py @ v3.15.1,
+    # CategoricalGeneralizedCrossEntropyTest.test_basic_correctness_for_multi_class:
+    # p_t = [0.7, 0.2, 0.6, 0.2]; mean((1 − p_t^q)/q) = 0.747158 (q = 0.5), 0.634941 (q = 0.8).
+    pred = [[0.7, 0.3, 0.0], [0.2, 0.2, 0.6], [0.6, 0.4, 0.0], [0.2, 0.2, 0.6]]
+    kw = dict(pred=pred, target=[0, 1, 0, 1])
+    both_backends("generalized-cross-entropy", 0.747158, atol=1e-6, **kw)
+    both_backends("generalized-cross-entropy", 0.634941, atol=1e-6, q=0.8, **kw)
+    # test_binary_segmentation (second part): 16 pixels of two classes, two of them wrong
+    # by 0.2 and 0.4: ((1 − √0.2)/0.5 + (1 − √0.4)/0.5) / 16.
+    seg_true = [[0, 1, 1, 0], [1, 0, 1, 0], [0, 0, 1, 1], [1, 1, 0, 1]]
+    seg_pred = [
+        [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.2, 0.8]],
+        [[0.0, 1.0], [1.0, 0.0], [0.0, 1.0], [1.0, 0.0]],
+        [[1.0, 0.0], [1.0, 0.0], [0.0, 1.0], [0.0, 1.0]],
+        [[0.0, 1.0], [0.0, 1.0], [1.0, 0.0], [0.6, 0.4]],
+    ]
+    expected = ((1 - 0.2**0.5) / 0.5 + (1 - 0.4**0.5) / 0.5) / 16
+    both_backends("generalized-cross-entropy", expected, pred=seg_pred, target=seg_true)
+
+
+def test_gce_tends_to_cross_entropy_as_q_goes_to_0():
+    pred, labels = soft_rows(6, 4), RNG.integers(0, 4, 6)
+    nll = -np.log(pred[np.arange(6), labels])
+    got = compute("generalized-cross-entropy", pred=pred, target=labels, q=1e-7,
+                  reduction="none").terms
+    np.testing.assert_allclose(got, nll, rtol=1e-5)
+
+
+@pytest.mark.parametrize("case", range(len(GCE_CASES)))
+def test_gce_gradients(case):
+    pred, target, params = GCE_CASES[case]
+    gradcheck("generalized-cross-entropy", dict(pred=pred, target=target), q=params.get("q", 0.5))
+
+
+def test_gce_gradient_by_hand():
+    # ∂ℓ/∂p_t = −p_t^(q − 1): for p_t = 0.25, q = 0.5, −0.25^(−0.5) = −2; the others get 0.
+    got = compute("generalized-cross-entropy", pred=[0.25, 0.75], target=0, grad=True)
+    np.testing.assert_allclose(got.grads["pred"], [-2.0, 0.0], rtol=1e-12)
+
+
+def test_gce_matches_keras():
+    keras = pytest.importorskip("keras", reason="Keras is not installed (optional cross-check)")
+    for pred, target, params in GCE_CASES[:2]:
+        loss = keras.losses.CategoricalGeneralizedCrossEntropy(reduction=None, **params)
+        expected = np.asarray(loss(target, pred))
+        got = compute("generalized-cross-entropy", pred=pred, target=target, reduction="none",
+                      **params).terms
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
 # --- input errors through the CLI -----------------------------------------------------------
 
 BAD = [
@@ -174,6 +254,11 @@ BAD = [
     (("poly", "-p", "[[1, 2]]", "-t", "[2]"), "--target", "out of range for 2 classes"),
     (("poly", "-p", "[[1, 2]]", "-t", "[[0.5, 0.25, 0.25]]"), "--target",
      "must have the shape of --pred"),
+    (("gce", "-p", "[[0.5, 0.5]]", "-t", "[[0.5, 0.5]]"), "--target", "integers"),
+    (("gce", "-p", "[[0.5, 0.5]]", "-t", "[2]"), "--target", "out of range for 2 classes"),
+    (("gce", "-p", "[[1.5, -0.5]]", "-t", "[0]"), "--pred", "outside the domain"),
+    (("gce", "-p", "[[0.5, 0.5]]", "-t", "[0]", "--q", "1.5"), "--q", "<= 1"),
+    (("gce", "-p", "[[0.5, 0.5]]", "-t", "[0]", "--q", "0"), "--q", "> 0"),
 ]
 
 
@@ -188,4 +273,9 @@ def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
 
 def test_poly_warns_on_labels_that_do_not_sum_to_1(cli):
     out = cli("poly", "-p", "[[1, 2]]", "-t", "[[0.5, 0.6]]", "--strict")
+    assert out.code == 2 and "do not sum to 1" in out.stderr
+
+
+def test_gce_warns_on_rows_that_are_not_probabilities(cli):
+    out = cli("gce", "-p", "[[0.5, 0.6]]", "-t", "[0]", "--strict")
     assert out.code == 2 and "do not sum to 1" in out.stderr

@@ -112,30 +112,52 @@ def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], war
             )
 
 
-def last_axis_labels(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """Classes last: index targets of pred's shape less its last dimension, or probabilities."""
-    pred, target = arrays["pred"], arrays["target"]
+def _last_axis_indices(pred: np.ndarray, target: np.ndarray) -> None:
+    """Classes on pred's last dimension; class indices of pred's shape without it."""
     if pred.ndim == 0 or pred.shape[-1] == 0:
         raise InputError(
             "expected class scores with the classes on the last dimension, (C), (N, C) or "
             f"(N, ..., C) with C >= 1, got shape {shape_str(pred.shape)}",
             argument="--pred",
         )
+    if not np.issubdtype(target.dtype, np.integer):
+        return
+    if target.shape != pred.shape[:-1]:
+        raise InputError(
+            f"class indices of shape {shape_str(pred.shape[:-1])} expected for --pred of "
+            f"shape {shape_str(pred.shape)} (classes last), got shape "
+            f"{shape_str(target.shape)}",
+            argument="--target",
+        )
     classes = pred.shape[-1]
+    bad = target[(target < 0) | (target >= classes)]
+    if bad.size:
+        raise InputError(
+            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
+            argument="--target",
+        )
+
+
+def last_axis_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any],
+                            warnings) -> None:
+    """generalized-cross-entropy: probabilities, classes last, class-index targets."""
+    pred = arrays["pred"]
+    _last_axis_indices(pred, arrays["target"])
+    sums = pred.sum(axis=-1)
+    if pred.size and not np.allclose(sums, 1.0, atol=1e-3):
+        worst = float(sums.flat[np.argmax(np.abs(sums - 1.0))])
+        warnings.warn(
+            f"rows do not sum to 1 over the last dimension (one sums to {worst:.6g}); "
+            "this loss expects probabilities, e.g. a softmax output",
+            argument="--pred",
+        )
+
+
+def last_axis_labels(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """Classes last: index targets of pred's shape less its last dimension, or probabilities."""
+    pred, target = arrays["pred"], arrays["target"]
+    _last_axis_indices(pred, target)
     if np.issubdtype(target.dtype, np.integer):
-        if target.shape != pred.shape[:-1]:
-            raise InputError(
-                f"class indices of shape {shape_str(pred.shape[:-1])} expected for --pred of "
-                f"shape {shape_str(pred.shape)} (classes last), got shape "
-                f"{shape_str(target.shape)}",
-                argument="--target",
-            )
-        bad = target[(target < 0) | (target >= classes)]
-        if bad.size:
-            raise InputError(
-                f"class index {int(bad.flat[0])} is out of range for {classes} classes",
-                argument="--target",
-            )
         return
     if target.shape != pred.shape:
         raise InputError(

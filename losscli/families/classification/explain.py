@@ -218,3 +218,15 @@ def poly(view: TermView) -> list[str]:
         f"1 − p_t = Σ_c y_c·(1 − p_c) = {gaps or '0'} = {num(one_minus)}",
         f"ℓ = CE + ε·(1 − p_t) = {num(ce)} + {num(eps)} × {num(one_minus)} = {num(view.term)}",
     ]
+
+
+@derivation("generalized-cross-entropy")
+def generalized_cross_entropy(view: TermView) -> list[str]:
+    """ℓ = (1 − p_t^q) / q, p_t the probability of the true class."""
+    p = np.atleast_1d(view.input("pred"))
+    y = int(view.input("target"))
+    q = float(view.param("q"))
+    return [
+        f"probabilities p = {vector(p)}, true class y = {y}: p_t = p[{y}] = {num(p[y])}",
+        f"ℓ = (1 − p_t^q) / q = (1 − {num(p[y])}^{num(q)}) / {num(q)} = {num(view.term)}",
+    ]

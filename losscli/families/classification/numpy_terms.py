@@ -168,3 +168,9 @@ def poly(*, pred: np.ndarray, target: np.ndarray, epsilon: float) -> Terms:
     ce = -(y * log_p).sum(axis=-1)
     one_minus_pt = (y * (1 - np.exp(log_p))).sum(axis=-1)
     return Terms(ce + epsilon * one_minus_pt, details={"CE": ce, "1 − p_t": one_minus_pt})
+
+
+def generalized_cross_entropy(*, pred: np.ndarray, target: np.ndarray, q: float) -> Terms:
+    """ℓᵢ = (1 − p_t^q) / q, p_t = xᵢ,yᵢ over the last dimension."""
+    p_t = np.take_along_axis(pred, target[..., None], axis=-1)[..., 0]
+    return Terms((1 - p_t**q) / q, details={"p_t": p_t})

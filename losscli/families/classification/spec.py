@@ -55,6 +55,8 @@ _LAST_AXIS_LABELS = InputSpec(
     shape="() | (N) | (N, ...) | as pred",
 )
 
+_KERAS = "Keras 3.15.1, keras/src/losses/losses.py"
+
 _OPTAX = "optax 0.2.8, optax/losses/_classification.py"
 
 SPECS = (
@@ -319,5 +321,67 @@ SPECS = (
             "it equals 1 − Σ_c y_c·p_c when the labels sum to 1. Class indices are one-hot.",
         ),
         example={"pred": "[[4, 2, 1], [0, 5, 1]]", "target": "[[1, 0, 0], [0, 0.8, 0.2]]"},
+    ),
+    LossSpec(
+        name="generalized-cross-entropy",
+        summary="Generalized cross-entropy (1 − p_t^q)/q on probabilities, robust to noisy "
+        "labels (Keras CategoricalGeneralizedCrossEntropy)",
+        family="classification",
+        formula="p_t = xᵢ,yᵢ,  ℓᵢ = (1 − p_t^q) / q",
+        inputs=(
+            InputSpec(
+                "pred",
+                "class probabilities (e.g. a softmax output), classes on the last "
+                "dimension: (C), (N, C) or (N, ..., C)",
+                domain="prob",
+                flags=PRED_FLAGS,
+                shape="(C) | (N, C) | (N, ..., C)",
+            ),
+            InputSpec(
+                "target",
+                "class indices in [0, C), the shape of --pred without its last dimension",
+                kind="index",
+                flags=TARGET_FLAGS,
+                shape="() | (N) | (N, ...)",
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "q",
+                "float",
+                0.5,
+                "exponent in (0, 1]: towards 0 cross-entropy, 1 gives 1 − p_t (MAE-like)",
+                minimum=0.0,
+                exclusive_minimum=True,
+                maximum=1.0,
+            ),
+        ),
+        impl="generalized_cross_entropy",
+        numpy_impl="generalized_cross_entropy",
+        chunks="rows",
+        check="last_axis_probabilities",
+        aliases=(
+            "CategoricalGeneralizedCrossEntropy",
+            "categorical_generalized_cross_entropy",
+            "gce",
+        ),
+        reduction_rule="mean: Σ ℓᵢ / N over the samples (or pixels), Keras' "
+        "sum_over_batch_size",
+        references=(
+            "Zhang and Sabuncu, Generalized Cross Entropy Loss for Training Deep Neural "
+            "Networks with Noisy Labels, NeurIPS 2018",
+            _KERAS + " categorical_generalized_cross_entropy",
+        ),
+        notes=(
+            "The input is probabilities (no softmax is applied), as in Keras. q defaults to "
+            "Keras' 0.5 (the paper uses 0.7); Keras refuses q = 1, where the loss is "
+            "1 − p_t.",
+            "As q → 0 the loss tends to −log p_t (cross-entropy). ∂ℓ/∂p_t = −p_t^(q−1) is "
+            "unbounded at p_t = 0 for q < 1.",
+        ),
+        example={
+            "pred": "[[0.7, 0.3, 0.0], [0.2, 0.2, 0.6], [0.6, 0.4, 0.0], [0.2, 0.2, 0.6]]",
+            "target": "[0, 1, 0, 1]",
+        },
     ),
 )

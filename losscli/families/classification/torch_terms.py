@@ -163,3 +163,12 @@ def poly(*, pred: torch.Tensor, target: torch.Tensor, epsilon: float) -> Terms:
     ce = -(y * log_p).sum(dim=-1)
     one_minus_pt = (y * (1 - log_p.exp())).sum(dim=-1)
     return Terms(ce + epsilon * one_minus_pt, details={"CE": ce, "1 − p_t": one_minus_pt})
+
+
+def generalized_cross_entropy(*, pred: torch.Tensor, target: torch.Tensor, q: float) -> Terms:
+    """ℓᵢ = (1 − p_t^q) / q, p_t = xᵢ,yᵢ over the last dimension (Zhang and Sabuncu, 2018).
+
+    As keras.losses.CategoricalGeneralizedCrossEntropy: the input is probabilities.
+    """
+    p_t = pred.gather(-1, target.unsqueeze(-1)).squeeze(-1)
+    return Terms((1 - p_t**q) / q, details={"p_t": p_t})

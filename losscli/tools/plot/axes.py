@@ -166,6 +166,16 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "cross-entropy": (_softmax_p_t(),),
     "softmax-focal": (_softmax_p_t(),),
     "poly": (_softmax_p_t(),),
+    "generalized-cross-entropy": (
+        PlotAxis(
+            "p_t", _P_T, 0.01, 0.99,
+            lambda x: {"pred": np.stack([x, 1 - x], axis=1),
+                       "target": np.zeros(len(x), dtype=np.int64)},
+            grad_label="∂ℓ/∂p_t",
+            grad_pick=_true_class,
+            bounds=_PROBABILITY,
+        ),
+    ),
     "nll": (
         PlotAxis(
             "p_t", _P_T, 0.01, 0.99,
