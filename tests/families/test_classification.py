@@ -246,6 +246,142 @@ def test_gce_matches_keras():
         np.testing.assert_allclose(got, expected, rtol=1e-6)
 
 
+# --- sparsemax -----------------------------------------------------------------------------
+
+
+def ref_sparsemax_projection(z):
+    """Martins and Astudillo 2016, Algorithm 1, as a plain loop."""
+    ordered = sorted(z, reverse=True)
+    k, total = 0, 0.0
+    for j, value in enumerate(ordered, start=1):
+        if 1 + j * value > total + value:
+            k, total = j, total + value
+        else:
+            break
+    tau = (total - 1) / k
+    return [max(v - tau, 0.0) for v in z]
+
+
+def ref_sparsemax_multiclass(pred, target):
+    """Martins and Astudillo 2016, eq. (16) as optax writes it: ⟨p, z − z_y⟩ + ½(1 − ‖p‖²)."""
+    pred = np.asarray(pred, float)
+    rows, labels = pred.reshape(-1, pred.shape[-1]), np.asarray(target).reshape(-1)
+    terms = []
+    for z, y in zip(rows, labels):
+        p = ref_sparsemax_projection(list(z))
+        terms.append(sum(pc * (zc - z[y]) for pc, zc in zip(p, z))
+                     + 0.5 * (1 - sum(pc * pc for pc in p)))
+    return np.array(terms).reshape(pred.shape[:-1])
+
+
+def ref_sparse_plus(s):
+    """Blondel et al. 2020, §4.4: 0 for s ≤ −1, (s + 1)²/4 for |s| < 1, s for s ≥ 1."""
+    return 0.0 if s <= -1 else s if s >= 1 else (s + 1) ** 2 / 4
+
+
+def ref_sparsemax_binary(pred, target):
+    return np.array([ref_sparse_plus(-x if y else x)
+                     for x, y in zip(np.ravel(pred), np.ravel(target))]).reshape(np.shape(pred))
+
+
+SPARSEMAX_CASES = [
+    (RNG.normal(0, 1, (8, 4)), RNG.integers(0, 4, 8)),
+    (RNG.normal(0, 0.2, (8, 5)), RNG.integers(0, 5, 8)),  # wide supports
+    (RNG.normal(0, 1, (2, 3, 4)), RNG.integers(0, 4, (2, 3))),
+    (RNG.normal(0, 1.5, 10), RNG.integers(0, 2, 10)),  # binary
+    (RNG.normal(0, 1.5, (3, 4)), RNG.integers(0, 2, (3, 4)).astype(float)),  # binary
+]
+
+
+def ref_sparsemax(pred, target):
+    if np.shape(pred) == np.shape(target):
+        return ref_sparsemax_binary(pred, target)
+    return ref_sparsemax_multiclass(pred, target)
+
+
+@pytest.mark.parametrize("case", range(len(SPARSEMAX_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_sparsemax_matches_the_formula(case, reduction):
+    pred, target = SPARSEMAX_CASES[case]
+    terms = ref_sparsemax(pred, target)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("sparsemax", expected, pred=pred, target=target, reduction=reduction)
+
+
+def test_sparsemax_projection_is_on_the_simplex():
+    got = compute("sparsemax", pred=SPARSEMAX_CASES[1][0], target=SPARSEMAX_CASES[1][1])
+    p = np.asarray(got.details["p"])
+    np.testing.assert_allclose(p.sum(axis=-1), 1.0, rtol=1e-12)
+    assert (p >= 0).all()
+    for row, z in zip(p, SPARSEMAX_CASES[1][0]):
+        np.testing.assert_allclose(row, ref_sparsemax_projection(list(z)), atol=1e-15)
+
+
+def test_sparsemax_optax_published_values():
+    # optax/losses/_classification_test.py @ v0.2.8, SparsemaxTest.test_batched_binary:
+    # sparsemax_loss([10, 20], [1, 0]) = [sparse_plus(−10), sparse_plus(20)] = [0, 20].
+    both_backends("sparsemax", [0.0, 20.0], reduction="none", pred=[10.0, 20.0], target=[1, 0])
+    # quadratic region (derived with optax 0.2.8): 0.3, y = 1: (0.7)²/4; −0.5, y = 1: 1.5²/4.
+    both_backends("sparsemax", [0.0, 20.0, 0.1225, 0.5625], reduction="none",
+                  pred=[10.0, 20.0, 0.3, -0.5], target=[1, 0, 1, 1])
+    # SparsemaxTest.test_multi_class_zero_loss: a correct score far ahead gives p = e_y, 0.
+    big = [[0.0, 1e5, 0.0], [1e5, 0.0, 0.0], [0.0, 0.0, 1e5]]
+    both_backends("sparsemax", [0.0, 0.0, 0.0], reduction="none", pred=big, target=[1, 0, 2])
+    # multiclass_sparsemax_loss, derived with optax 0.2.8 and by hand: [1, 2, .5], y = 0:
+    # p = [0, 1, 0], ℓ = 2 − 1 = 1; [.2, .1, −1], y = 2: τ = −0.35, p = [.55, .45, 0],
+    # ℓ = .55·1.2 + .45·1.1 + ½(1 − .505) = 1.4025.
+    both_backends("sparsemax", [1.0, 1.4025], reduction="none",
+                  pred=[[1.0, 2.0, 0.5], [0.2, 0.1, -1.0]], target=[0, 2])
+
+
+def test_binary_sparsemax_is_multiclass_on_scores_0_x():
+    x, y = RNG.normal(0, 1.5, 12), RNG.integers(0, 2, 12)
+    binary = compute("sparsemax", pred=x, target=y, reduction="none").terms
+    scores = np.stack([np.zeros_like(x), x], axis=1)
+    multi = compute("sparsemax", pred=scores, target=y, reduction="none").terms
+    np.testing.assert_allclose(binary, multi, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("case", range(len(SPARSEMAX_CASES)))
+def test_sparsemax_gradients(case):
+    pred, target = SPARSEMAX_CASES[case]
+    gradcheck("sparsemax", dict(pred=pred, target=target))
+
+
+def test_sparsemax_gradient_is_p_minus_one_hot():
+    # optax SparsemaxTest checks grad = projection_simplex(scores) − one_hot(labels).
+    pred, target = SPARSEMAX_CASES[1]
+    got = compute("sparsemax", pred=pred, target=target, grad=True, reduction="sum")
+    p = np.array([ref_sparsemax_projection(list(z)) for z in pred])
+    np.testing.assert_allclose(got.grads["pred"], p - one_hot(target, 5), atol=1e-12)
+
+
+def test_sparsemax_gradient_at_the_kinks():
+    # x = [2, 1]: τ = 1 and x_2 meets τ exactly (p = [1, 0]); with y = 1, ℓ = 1 and the
+    # gradient is p − e_y = [1, −1] (relu gives the boundary score no gradient through p).
+    got = compute("sparsemax", pred=[2.0, 1.0], target=1, grad=True)
+    assert got.value == 1.0
+    np.testing.assert_allclose(got.grads["pred"], [1.0, -1.0], atol=1e-15)
+    # binary at s = 1 and s = −1 (x = ∓1 with y = 1): slopes ∂ℓ/∂x = −1 and 0 from both sides.
+    binary = compute("sparsemax", pred=[-1.0, 1.0], target=[1, 1], grad=True, reduction="sum")
+    np.testing.assert_allclose(binary.grads["pred"], [-1.0, 0.0])
+
+
+def test_sparsemax_matches_optax():
+    optax = pytest.importorskip("optax", reason="optax is not installed (optional cross-check)")
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    for pred, target in SPARSEMAX_CASES:
+        if pred.shape == target.shape:
+            expected = optax.losses.sparsemax_loss(pred, target)
+        else:
+            rows = pred.reshape(-1, pred.shape[-1])
+            expected = optax.losses.multiclass_sparsemax_loss(rows, target.reshape(-1))
+        got = compute("sparsemax", pred=pred, target=target, reduction="none").terms
+        np.testing.assert_allclose(np.ravel(got), np.ravel(expected), rtol=1e-10, atol=1e-12)
+
+
 # --- input errors through the CLI -----------------------------------------------------------
 
 BAD = [
@@ -259,6 +395,10 @@ BAD = [
     (("gce", "-p", "[[1.5, -0.5]]", "-t", "[0]"), "--pred", "outside the domain"),
     (("gce", "-p", "[[0.5, 0.5]]", "-t", "[0]", "--q", "1.5"), "--q", "<= 1"),
     (("gce", "-p", "[[0.5, 0.5]]", "-t", "[0]", "--q", "0"), "--q", "> 0"),
+    (("sparsemax", "-p", "[1, 2]", "-t", "[1, 2]"), "--target", "must be 0 or 1"),
+    (("sparsemax", "-p", "[[1, 2]]", "-t", "[0.5]"), "--target", "integer class indices"),
+    (("sparsemax", "-p", "[[1, 2]]", "-t", "[2]"), "--target", "out of range for 2 classes"),
+    (("sparsemax", "-p", "[[1, 2]]", "-t", "[[[0]]]"), "--target", "class indices of shape"),
 ]
 
 

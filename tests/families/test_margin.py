@@ -1,7 +1,7 @@
 """Hinge-type losses of Keras and optax against independent float64 formulas.
 
 squared-hinge and categorical-hinge follow keras/src/losses/losses.py (Keras 3.15.1);
-perceptron and sparsemax follow optax/losses/_classification.py (optax 0.2.8). Each loss
+perceptron follows optax/losses/_classification.py (optax 0.2.8). Each loss
 has a plain-loop reference written from the paper or the library's documentation, the
 library's own published test values (file and test named beside them), gradients
 (gradcheck in float64, and the subgradient autograd picks at the kinks) and both

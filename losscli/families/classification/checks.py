@@ -173,3 +173,25 @@ def last_axis_labels(arrays: dict[str, np.ndarray], params: dict[str, Any], warn
             f"{worst:.6g}); the loss uses them as given",
             argument="--target",
         )
+
+
+def sparsemax(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """0/1 labels of pred's shape (binary), else class indices with the classes last."""
+    pred, target = arrays["pred"], arrays["target"]
+    if target.shape == pred.shape:
+        bad = target[(target != 0) & (target != 1)]
+        if bad.size:
+            raise InputError(
+                f"binary labels (the shape of --pred) must be 0 or 1, got {bad.flat[0]:g} "
+                "(for class indices, give --pred's shape without its last dimension)",
+                argument="--target",
+            )
+        return
+    if not np.issubdtype(target.dtype, np.integer):
+        raise InputError(
+            f"expected 0/1 labels of --pred's shape {shape_str(pred.shape)}, or integer "
+            f"class indices of shape {shape_str(pred.shape[:-1])}, got floats of shape "
+            f"{shape_str(target.shape)}",
+            argument="--target",
+        )
+    _last_axis_indices(pred, target)

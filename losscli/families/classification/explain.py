@@ -230,3 +230,35 @@ def generalized_cross_entropy(view: TermView) -> list[str]:
         f"probabilities p = {vector(p)}, true class y = {y}: p_t = p[{y}] = {num(p[y])}",
         f"ℓ = (1 − p_t^q) / q = (1 − {num(p[y])}^{num(q)}) / {num(q)} = {num(view.term)}",
     ]
+
+
+@derivation("sparsemax")
+def sparsemax(view: TermView) -> list[str]:
+    """Multi-class: p = sparsemax(x), ℓ = Σ p_c·(x_c − x_y) + ½(1 − ‖p‖²); binary: sparse_plus."""
+    x = view.input("pred")
+    target = view.input("target")
+    if np.shape(x) == np.shape(target):
+        s = float(view.detail("s"))
+        region = ("s ≤ −1: ℓ = 0" if s <= -1 else
+                  "s ≥ 1: ℓ = s" if s >= 1 else
+                  f"|s| < 1: ℓ = (s + 1)²/4 = ({num(s)} + 1)²/4")
+        return [
+            f"score x = {num(x)}, label y = {num(target)}: s = {'−x' if target else 'x'} = "
+            f"{num(s)}",
+            f"{region} = {num(view.term)}",
+            "gradient ∂ℓ/∂s = 0, (s + 1)/2, 1 on the three pieces: continuous at s = ±1",
+        ]
+    y = int(target)
+    p, tau = view.detail("p"), float(view.detail("τ"))
+    ordered = np.sort(x)[::-1]
+    support = int(np.sum(p > 0))
+    gaps = joined([f"{num(p[c])}·({num(x[c])} − {par(x[y])})" for c in range(len(x)) if p[c]])
+    return [
+        f"scores x = {vector(x)}, true class y = {y}; sorted {vector(ordered)}",
+        f"support k = {support} (largest k with 1 + k·x_(k) > Σ_(j≤k) x_(j)), "
+        f"τ = (Σ_(j≤{support}) x_(j) − 1)/{support} = {num(tau)}",
+        f"p = max(x − τ, 0) = {vector(p)}",
+        f"ℓ = Σ_c p_c·(x_c − x_y) + ½(1 − ‖p‖²) = {gaps} + ½(1 − {num(float(p @ p))}) = "
+        f"{num(view.term)}",
+        "gradient ∂ℓ/∂x = p − onehot(y), continuous (sparsemax is continuous in x)",
+    ]

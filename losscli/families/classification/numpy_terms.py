@@ -174,3 +174,25 @@ def generalized_cross_entropy(*, pred: np.ndarray, target: np.ndarray, q: float)
     """ℓᵢ = (1 − p_t^q) / q, p_t = xᵢ,yᵢ over the last dimension."""
     p_t = np.take_along_axis(pred, target[..., None], axis=-1)[..., 0]
     return Terms((1 - p_t**q) / q, details={"p_t": p_t})
+
+
+def sparsemax_projection(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """sparsemax over the last dimension and its threshold τ (exact, by sorting)."""
+    ordered = -np.sort(-x, axis=-1)
+    cumulative = ordered.cumsum(axis=-1)
+    k = np.arange(1, x.shape[-1] + 1, dtype=x.dtype)
+    support = (1 + k * ordered > cumulative).sum(axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cumulative, support - 1, axis=-1) - 1) / support.astype(x.dtype)
+    return np.maximum(x - tau, 0), tau[..., 0]
+
+
+def sparsemax(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """Class indices: Σ_c p_c·(x_c − x_y) + ½·(1 − ‖p‖²); 0/1 labels: sparse_plus(±x)."""
+    if target.shape == pred.shape:
+        s = np.where(target != 0, -pred, pred)
+        values = np.where(s <= -1, 0, np.where(s >= 1, s, (s + 1) ** 2 / 4))
+        return Terms(values.astype(pred.dtype, copy=False), details={"s": s})
+    p, tau = sparsemax_projection(pred)
+    true = np.take_along_axis(pred, target[..., None], axis=-1)
+    values = (p * (pred - true)).sum(axis=-1) + 0.5 * (1 - (p * p).sum(axis=-1))
+    return Terms(values, details={"τ": tau, "p": p})

@@ -384,4 +384,54 @@ SPECS = (
             "target": "[0, 1, 0, 1]",
         },
     ),
+    LossSpec(
+        name="sparsemax",
+        summary="Sparsemax loss: multi-class on class indices, or binary on 0/1 labels "
+        "(optax multiclass_sparsemax_loss, sparsemax_loss)",
+        family="classification",
+        formula=(
+            "multi-class: p = sparsemax(xᵢ), ℓᵢ = Σ_c p_c·(xᵢ,c − xᵢ,yᵢ) + ½·(1 − ‖p‖²); "
+            "binary: s = −x if y = 1 else x, ℓ = 0 (s ≤ −1), (s + 1)²/4 (|s| < 1), "
+            "s (s ≥ 1)"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "raw scores: classes on the last dimension for class-index targets, any "
+                "shape for 0/1 labels",
+                flags=PRED_FLAGS,
+                shape="(C) | (N, C) | (N, ..., C)",
+            ),
+            InputSpec(
+                "target",
+                "class indices (the shape of --pred without its last dimension: "
+                "multi-class), or labels 0/1 of --pred's shape (binary, one term per score)",
+                kind="float_or_index",
+                flags=TARGET_FLAGS,
+                shape="() | (N) | (N, ...) | as pred",
+            ),
+        ),
+        impl="sparsemax",
+        numpy_impl="sparsemax",
+        check="sparsemax",
+        aliases=("sparsemax_loss", "multiclass_sparsemax_loss", "SparsemaxLoss"),
+        references=(
+            "Martins and Astudillo, From Softmax to Sparsemax, ICML 2016",
+            "Blondel, Martins and Niculae, Learning with Fenchel-Young Losses, JMLR 2020",
+            _OPTAX + " multiclass_sparsemax_loss, sparsemax_loss",
+        ),
+        notes=(
+            "sparsemax(x) is the Euclidean projection of x on the simplex, computed exactly: "
+            "sort x, k = max{k : 1 + k·x_(k) > Σ_(j ≤ k) x_(j)}, τ = (Σ_(j ≤ k) x_(j) − 1)/k, "
+            "p = max(x − τ, 0).",
+            "The form is chosen by the target's shape: the shape of --pred without its "
+            "last dimension means class indices; --pred's own shape means binary 0/1 "
+            "labels. The binary loss is the multi-class one on the scores [0, x].",
+            "Both forms are differentiable everywhere (C¹): ∂ℓ/∂x = p − onehot(y), and "
+            "for binary ∂ℓ/∂s = 0, (s + 1)/2, 1 meet at s = ±1; a score that meets τ "
+            "exactly gets no gradient through p (relu), so autograd gives p − onehot(y) "
+            "there too.",
+        ),
+        example={"pred": "[[1, 2, 0.5], [0.2, 0.1, -1]]", "target": "[0, 2]"},
+    ),
 )

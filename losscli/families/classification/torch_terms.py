@@ -172,3 +172,35 @@ def generalized_cross_entropy(*, pred: torch.Tensor, target: torch.Tensor, q: fl
     """
     p_t = pred.gather(-1, target.unsqueeze(-1)).squeeze(-1)
     return Terms((1 - p_t**q) / q, details={"p_t": p_t})
+
+
+def sparsemax_projection(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """sparsemax over the last dimension (Martins and Astudillo, 2016), and its threshold τ.
+
+    Sorted x_(1) ≥ … ≥ x_(C): k = max{k : 1 + k·x_(k) > Σ_(j≤k) x_(j)},
+    τ = (Σ_(j≤k) x_(j) − 1)/k, p = max(x − τ, 0). relu gives a score exactly at τ no
+    gradient, keeping Σ p = 1 in autograd's linearisation.
+    """
+    ordered = torch.sort(x, dim=-1, descending=True).values
+    cumulative = ordered.cumsum(dim=-1)
+    k = torch.arange(1, x.shape[-1] + 1, device=x.device, dtype=x.dtype)
+    support = (1 + k * ordered > cumulative).sum(dim=-1, keepdim=True)
+    tau = (cumulative.gather(-1, support - 1) - 1) / support.to(x.dtype)
+    return torch.relu(x - tau), tau.squeeze(-1)
+
+
+def sparsemax(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """Sparsemax loss (optax.losses.multiclass_sparsemax_loss and sparsemax_loss).
+
+    Class indices: ℓᵢ = Σ_c p_c·(x_c − x_y) + ½·(1 − ‖p‖²), p = sparsemax(xᵢ).
+    0/1 labels of pred's shape: sparse_plus(s), s = −x where y = 1 else x.
+    """
+    if target.shape == pred.shape:
+        s = torch.where(target != 0, -pred, pred)
+        values = torch.where(s <= -1, torch.zeros_like(s),
+                             torch.where(s >= 1, s, (s + 1) ** 2 / 4))
+        return Terms(values, details={"s": s})
+    p, tau = sparsemax_projection(pred)
+    true = pred.gather(-1, target.unsqueeze(-1))
+    values = (p * (pred - true)).sum(dim=-1) + 0.5 * (1 - (p * p).sum(dim=-1))
+    return Terms(values, details={"τ": tau, "p": p})

@@ -203,6 +203,7 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
         _margin_gap(lambda n: np.tile(np.array([[1.0, 0.0]]), (n, 1))),
     ),
     "perceptron": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
+    "sparsemax": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
     "multi-margin": (_margin_gap(lambda n: np.zeros(n, dtype=np.int64)),),
     "multilabel-margin": (
         _margin_gap(lambda n: np.tile(np.array([[0, -1]], dtype=np.int64), (n, 1))),
