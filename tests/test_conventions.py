@@ -365,6 +365,18 @@ _X3 = np.stack([FOCAL_X, FOCAL_X[::-1] * 2])  # (2, 2, 3): spatial dimension for
 _T3 = np.stack([FOCAL_T, FOCAL_SOFT])
 _SM = {"pred": LOGITS, "target": LABELS}
 
+def asl_terms(x, y, gamma_neg=4.0, gamma_pos=1.0, clip=0.05):
+    """Ridnik et al. 2021 (0/1 labels): −y(1 − p)^γ+ log p − (1 − y) p_m^γ− log(1 − p_m)."""
+    p = 1 / (1 + np.exp(-x))
+    p_m = np.maximum(p - clip, 0)
+    return -(y * (1 - p) ** gamma_pos * np.log(p)
+             + (1 - y) * p_m ** gamma_neg * np.log(1 - p_m))
+
+
+ASL_X = np.array([[2.0, -1.0, 0.5], [-0.3, 1.2, -2.0]])
+ASL_Y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+
+
 CASES = [
     Case("focal", "torchvision", _FOCAL, torchvision_focal(FOCAL_X, FOCAL_T).mean()),
     Case("focal", "torchvision", _SOFT, torchvision_focal(FOCAL_X, FOCAL_SOFT).sum(), "sum"),
@@ -472,6 +484,8 @@ CASES = [
          fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
     Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
     Case("iou", "mmdet", {"pred": BOX_P, "target": BOX_T}, mmdet_log_iou(BOX_P, BOX_T)),
+    Case("asymmetric", "losscli", {"pred": ASL_X, "target": ASL_Y}, asl_terms(ASL_X, ASL_Y).mean()),
+    Case("asymmetric", "timm", {"pred": ASL_X, "target": ASL_Y}, asl_terms(ASL_X, ASL_Y).sum()),
 ]
 
 

@@ -12,6 +12,8 @@ numbers, as :func:`losscli.core.terms.reduce` does for losscli's own rules:
 - ``sum_over_classes`` (segmentation_models_pytorch ``FocalLoss(mode="multiclass")``): one
   binary focal loss per class, each averaged over the kept positions, summed over the classes:
   Σ ℓ / (number of kept positions).
+- ``sum_of_all`` (timm ``AsymmetricLossMultiLabel`` up to v1.0.28): no mean at all, the value
+  is Σ ℓ over every (sample, class) element.
 - ``monai_mean`` / ``monai_sum`` (MONAI ``FocalLoss``, monai/losses/focal_loss.py): the mean over
   every element, or Σ ℓ / (kept pixels) when pixels are ignored; the sum first averages each
   (sample, class) over its spatial positions.
@@ -66,6 +68,12 @@ def sum_over_classes(terms: Terms) -> tuple[torch.Tensor, Reduction]:
     )
 
 
+def sum_of_all(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    total = terms.values.sum()
+    rule = "sum over every (sample, class) element, no mean: Σ ℓ"
+    return total, Reduction("mean", rule, float(total.detach()), None, **_ignored_info(terms))
+
+
 def monai_mean(terms: Terms) -> tuple[torch.Tensor, Reduction]:
     values = terms.values
     total = values.sum()
@@ -109,6 +117,7 @@ RULES = {
     "sum_over_batch_size": sum_over_batch_size,
     "mean_over_classes": mean_over_classes,
     "sum_over_classes": sum_over_classes,
+    "sum_of_all": sum_of_all,
     "monai_mean": monai_mean,
     "monai_sum": monai_sum,
 }

@@ -382,6 +382,90 @@ def test_sparsemax_matches_optax():
         np.testing.assert_allclose(np.ravel(got), np.ravel(expected), rtol=1e-10, atol=1e-12)
 
 
+# --- asymmetric ----------------------------------------------------------------------------
+
+
+def ref_asymmetric(pred, target, gamma_neg=4.0, gamma_pos=1.0, clip=0.05, eps=1e-8):
+    """Ridnik et al. 2021, eq. (2)-(4): L+ = (1 − p)^γ+ log p, L− = p_m^γ− log(1 − p_m),
+    p_m = max(p − m, 0) (probability shifting); the logs clamped at eps as timm does."""
+    terms = []
+    for x, y in zip(np.ravel(pred), np.ravel(target)):
+        p = 1 / (1 + math.exp(-x))
+        p_m = max(p - clip, 0.0)
+        positive = (1 - p) ** gamma_pos * math.log(max(p, eps))
+        negative = p_m ** gamma_neg * math.log(max(1 - p_m, eps))
+        terms.append(-(y * positive + (1 - y) * negative))
+    return np.array(terms).reshape(np.shape(pred))
+
+
+ASL_X = np.array([[2.0, -1.0, 0.5], [-0.3, 1.2, -2.0]])
+ASL_Y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+ASYMMETRIC_CASES = [
+    (RNG.normal(0, 2, (6, 4)), RNG.integers(0, 2, (6, 4)).astype(float), {}),
+    (RNG.normal(0, 2, (6, 4)), RNG.integers(0, 2, (6, 4)).astype(float),
+     {"gamma_neg": 2.0, "gamma_pos": 0.0, "clip": 0.1}),
+    (RNG.normal(0, 2, (2, 3, 4)), RNG.integers(0, 2, (2, 3, 4)).astype(float), {"clip": 0.0}),
+    (RNG.normal(0, 2, 8), RNG.integers(0, 2, 8).astype(float), {"gamma_neg": 0.5}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ASYMMETRIC_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_asymmetric_matches_the_formula(case, reduction):
+    pred, target, params = ASYMMETRIC_CASES[case]
+    terms = ref_asymmetric(pred, target, **params)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("asymmetric", expected, pred=pred, target=target, reduction=reduction,
+                  **params)
+
+
+def test_asymmetric_timm_values():
+    # timm/loss/asymmetric_loss.py @ aa4b5850 (v1.0.28-14) has no value test: these were
+    # derived by running its AsymmetricLossMultiLabel (in float32, hence rtol 1e-6), which
+    # SUMS over batch and classes.
+    timm = compute("asymmetric", pred=ASL_X, target=ASL_Y, convention="timm")
+    assert timm.value == pytest.approx(0.26499393582344055, rel=1e-6)
+    # The same number is the sum on both backends, and 1/6 of it the losscli mean.
+    both_backends("asymmetric", 0.26499393582344055, rtol=1e-6, pred=ASL_X, target=ASL_Y,
+                  reduction="sum")
+    both_backends("asymmetric", 0.26499393582344055 / 6, rtol=1e-6, pred=ASL_X, target=ASL_Y)
+    # gamma_neg = gamma_pos = 0, clip = 0: BCE with logits, summed.
+    plain = compute("asymmetric", pred=ASL_X, target=ASL_Y, convention="timm", gamma_neg=0.0,
+                    gamma_pos=0.0, clip=0.0)
+    assert plain.value == pytest.approx(1.8588323593139648, rel=1e-6)
+
+
+def test_asymmetric_without_focusing_or_clip_is_bce_with_logits():
+    pred, target = RNG.normal(0, 2, (6, 4)), RNG.integers(0, 2, (6, 4)).astype(float)
+    bce = compute("bce-with-logits", pred=pred, target=target, reduction="none").terms
+    asl = compute("asymmetric", pred=pred, target=target, gamma_neg=0.0, gamma_pos=0.0,
+                  clip=0.0, reduction="none").terms
+    np.testing.assert_allclose(asl, bce, rtol=1e-10)
+
+
+def test_asymmetric_clip_zeroes_easy_negatives():
+    # p = σ(−4) = 0.018 < clip 0.05: p₋ = 1, log 1 = 0, and the gradient is 0 even for
+    # γ₋ = 0.5 (timm's torch.pow would give NaN there).
+    got = compute("asymmetric", pred=[-4.0, -3.5], target=[0.0, 0.0], gamma_neg=0.5, grad=True)
+    assert got.value == 0.0
+    np.testing.assert_array_equal(got.grads["pred"], [0.0, 0.0])
+
+
+@pytest.mark.parametrize("case", range(len(ASYMMETRIC_CASES)))
+def test_asymmetric_gradients(case):
+    pred, target, params = ASYMMETRIC_CASES[case]
+    full = {"gamma_neg": 4.0, "gamma_pos": 1.0, "clip": 0.05, "eps": 1e-8, **params}
+    gradcheck("asymmetric", dict(pred=pred, target=target), **full)
+
+
+def test_asymmetric_subgradient_at_the_clip():
+    # x = logit(0.05): p = clip exactly, p₋ = 1 on both sides. With γ₋ = 0 the unclipped
+    # side's slope is taken: ∂ℓ/∂x = −∂log(1 − p + clip)/∂x = p(1 − p)/p₋ = 0.05·0.95.
+    x = math.log(0.05 / 0.95)
+    got = compute("asymmetric", pred=[x], target=[0.0], gamma_neg=0.0, grad=True)
+    np.testing.assert_allclose(got.grads["pred"], [0.05 * 0.95], rtol=1e-9)
+
+
 # --- input errors through the CLI -----------------------------------------------------------
 
 BAD = [
@@ -399,6 +483,11 @@ BAD = [
     (("sparsemax", "-p", "[[1, 2]]", "-t", "[0.5]"), "--target", "integer class indices"),
     (("sparsemax", "-p", "[[1, 2]]", "-t", "[2]"), "--target", "out of range for 2 classes"),
     (("sparsemax", "-p", "[[1, 2]]", "-t", "[[[0]]]"), "--target", "class indices of shape"),
+    (("asymmetric", "-p", "[1, 2]", "-t", "[1]"), "--target", "does not match --pred shape"),
+    (("asymmetric", "-p", "[1, 2]", "-t", "[1, 2]"), "--target", "outside the domain"),
+    (("asymmetric", "-p", "[1, 2]", "-t", "[1, 0.5]"), "--target", "outside the domain"),
+    (("asymmetric", "-p", "[1, 2]", "-t", "[1, 0]", "--clip", "1.5"), "--clip", "<= 1"),
+    (("asymmetric", "-p", "[1, 2]", "-t", "[1, 0]", "--gamma-neg", "-1"), "--gamma-neg", ">= 0"),
 ]
 
 

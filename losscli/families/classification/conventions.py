@@ -243,3 +243,26 @@ CROSS_ENTROPY_CONVENTIONS = (
         impl="convention_entropy:fairseq_cross_entropy",
     ),
 )
+
+
+TIMM = "huggingface/pytorch-image-models timm/loss/asymmetric_loss.py"
+
+ASYMMETRIC_CONVENTIONS = (
+    Convention(
+        name="losscli",
+        library="losscli (the paper's per-element loss)",
+        call="asymmetric --gamma-neg 4 --gamma-pos 1 --clip 0.05 --eps 1e-8",
+        source="Ridnik et al., Asymmetric Loss For Multi-Label Classification, ICCV 2021",
+        reason="losscli's default: --reduction mean averages over every (sample, class) "
+        "element, as bce-with-logits does",
+    ),
+    Convention(
+        name="timm",
+        library="timm.loss.AsymmetricLossMultiLabel",
+        call="AsymmetricLossMultiLabel(gamma_neg=4, gamma_pos=1, clip=0.05, eps=1e-8)(x, y)",
+        source=TIMM + " @ aa4b5850c1543fa488abf260f18390eda46cf85d (v1.0.28-14)",
+        reason="returns −loss.sum(): the sum over batch and classes, no mean, so the value "
+        "grows with the batch size",
+        rules={"mean": "sum_of_all"},
+    ),
+)

@@ -262,3 +262,23 @@ def sparsemax(view: TermView) -> list[str]:
         f"{num(view.term)}",
         "gradient ∂ℓ/∂x = p − onehot(y), continuous (sparsemax is continuous in x)",
     ]
+
+
+@derivation("asymmetric")
+def asymmetric(view: TermView) -> list[str]:
+    """ℓ = −y·(1 − p)^γ₊·log max(p, eps) − (1 − y)·(1 − p₋)^γ₋·log max(p₋, eps)."""
+    x, y = float(view.input("pred")), float(view.input("target"))
+    p, p_neg = float(view.detail("p")), float(view.detail("p₋"))
+    clip, eps = float(view.param("clip")), float(view.param("eps"))
+    g_pos, g_neg = float(view.param("gamma_pos")), float(view.param("gamma_neg"))
+    shift = (f"p₋ = min(1 − p + clip, 1) = min(1 − {num(p)} + {num(clip)}, 1) = {num(p_neg)}"
+             if clip > 0 else f"p₋ = 1 − p = {num(p_neg)} (clip 0)")
+    positive = f"{num(y)}·(1 − {num(p)})^{num(g_pos)}·log max({num(p)}, {num(eps)})"
+    negative = f"{num(1 - y)}·(1 − {num(p_neg)})^{num(g_neg)}·log max({num(p_neg)}, {num(eps)})"
+    return [
+        f"logit x = {num(x)}, target y = {num(y)}: p = σ(x) = {num(p)}",
+        shift,
+        f"ℓ = −[{positive} + {negative}] = {num(view.term)}",
+        "at p = clip the negative part is flat on one side; autograd takes the unclipped "
+        "side's slope (0 there when γ₋ > 0)",
+    ]

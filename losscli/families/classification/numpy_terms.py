@@ -196,3 +196,27 @@ def sparsemax(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     true = np.take_along_axis(pred, target[..., None], axis=-1)
     values = (p * (pred - true)).sum(axis=-1) + 0.5 * (1 - (p * p).sum(axis=-1))
     return Terms(values, details={"τ": tau, "p": p})
+
+
+def asymmetric(
+    *,
+    pred: np.ndarray,
+    target: np.ndarray,
+    gamma_neg: float,
+    gamma_pos: float,
+    clip: float,
+    eps: float,
+) -> Terms:
+    """ASL per element: −y·(1 − p)^γ₊·log max(p, eps) − (1 − y)·(1 − p₋)^γ₋·log max(p₋, eps)."""
+    p = sigmoid(pred)
+    p_neg = 1 - p
+    if clip > 0:
+        p_neg = np.minimum(p_neg + clip, 1)
+    loss = target * np.log(np.maximum(p, eps)) + (1 - target) * np.log(np.maximum(p_neg, eps))
+    details = {"p": p, "p₋": p_neg}
+    if gamma_neg > 0 or gamma_pos > 0:
+        p_t = p * target + p_neg * (1 - target)
+        weight = (1 - p_t) ** (gamma_pos * target + gamma_neg * (1 - target))
+        loss = loss * weight
+        details["(1−p_t)^γ"] = weight
+    return Terms((-loss).astype(pred.dtype, copy=False), details=details)

@@ -10,6 +10,7 @@ from losscli.families._shared.specs import (
     class_weight,
 )
 from losscli.families.classification.conventions import (
+    ASYMMETRIC_CONVENTIONS,
     BCE_CONVENTIONS,
     CROSS_ENTROPY_CONVENTIONS,
     FOCAL_CONVENTIONS,
@@ -433,5 +434,76 @@ SPECS = (
             "there too.",
         ),
         example={"pred": "[[1, 2, 0.5], [0.2, 0.1, -1]]", "target": "[0, 2]"},
+    ),
+    LossSpec(
+        name="asymmetric",
+        summary="Asymmetric loss (ASL) for multi-label classification on logits "
+        "(timm AsymmetricLossMultiLabel)",
+        family="classification",
+        formula=(
+            "p = σ(x),  p₋ = min(1 − p + clip, 1),  ℓ = −y·(1 − p)^γ₊·log max(p, eps) "
+            "− (1 − y)·(1 − p₋)^γ₋·log max(p₋, eps)"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "raw scores (logits), one per class: (C), (N, C) or any shape",
+                flags=PRED_FLAGS,
+                shape="(*)",
+                expects="logits",
+            ),
+            InputSpec(
+                "target",
+                "multi-hot labels 0 or 1, the same shape as --pred",
+                domain="binary",
+                flags=TARGET_FLAGS,
+                shape="(*), as pred",
+            ),
+        ),
+        params=(
+            ParamSpec("gamma_neg", "float", 4.0, "focusing exponent γ₋ of the negatives",
+                      minimum=0.0),
+            ParamSpec("gamma_pos", "float", 1.0, "focusing exponent γ₊ of the positives",
+                      minimum=0.0),
+            ParamSpec(
+                "clip",
+                "float",
+                0.05,
+                "probability margin m shifted onto the negatives, p₋ = min(1 − p + m, 1): "
+                "negatives with p <= m cost nothing; 0 disables it",
+                minimum=0.0,
+                maximum=1.0,
+            ),
+            ParamSpec("eps", "float", 1e-8, "probabilities are clamped to >= eps before the log",
+                      minimum=0.0, exclusive_minimum=True, maximum=1.0),
+        ),
+        conventions=ASYMMETRIC_CONVENTIONS,
+        impl="asymmetric",
+        numpy_impl="asymmetric",
+        chunks="elements",
+        check="same_shape",
+        aliases=("AsymmetricLossMultiLabel", "asl", "asymmetric-loss"),
+        reduction_rule="mean: Σ ℓ / (N·C) over every (sample, class) element; timm sums "
+        "them (--convention timm)",
+        references=(
+            "Ridnik et al., Asymmetric Loss For Multi-Label Classification, ICCV 2021",
+            "timm/loss/asymmetric_loss.py AsymmetricLossMultiLabel (timm v1.0.28)",
+        ),
+        notes=(
+            "With γ₋ = γ₊ = 0 and clip = 0 this is bce-with-logits (up to the eps clamp).",
+            "Labels are 0 or 1: the paper defines ASL for them, and timm's single weight "
+            "(1 − p_t)^(γ₊·y + γ₋·(1 − y)) would mix the two parts for soft labels.",
+            "timm's module returns the SUM over batch and classes (the original ASL "
+            "reduction): --convention timm, or --reduction sum.",
+            "Subgradients (autograd): at p = clip the clipped side is flat (p₋ = 1) and the "
+            "gradient of the unclipped side is taken (torch.clamp passes it at its bound); "
+            "with γ₋ > 0 both sides are 0 there. The focusing weights are differentiated "
+            "(timm's disable_torch_grad_focal_loss=False); where 1 − p_t = 0 (clipped "
+            "negatives) their gradient is 0, where timm's torch.pow gives NaN for γ < 1.",
+        ),
+        example={
+            "pred": "[[2, -1, 0.5], [-0.3, 1.2, -2]]",
+            "target": "[[1, 0, 1], [0, 1, 0]]",
+        },
     ),
 )

@@ -204,3 +204,43 @@ def sparsemax(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     true = pred.gather(-1, target.unsqueeze(-1))
     values = (p * (pred - true)).sum(dim=-1) + 0.5 * (1 - (p * p).sum(dim=-1))
     return Terms(values, details={"τ": tau, "p": p})
+
+
+def _focusing_weight(base: torch.Tensor, gamma: torch.Tensor) -> torch.Tensor:
+    """base^γ, with 0^γ (0, or 1 for γ = 0) given a zero gradient instead of NaN.
+
+    A clipped negative has base 1 − p₋ = 0: torch.pow's gradient there is γ·0^(γ−1),
+    infinite for γ < 1, and inf × 0 makes NaN (timm's torch.pow gives NaN for γ < 1).
+    """
+    positive = base > 0
+    powered = torch.where(positive, base, torch.ones_like(base)) ** gamma
+    return torch.where(positive, powered, (gamma == 0).to(base.dtype))
+
+
+def asymmetric(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    gamma_neg: float,
+    gamma_pos: float,
+    clip: float,
+    eps: float,
+) -> Terms:
+    """ASL, Ridnik et al. (2021), per element (timm.loss.AsymmetricLossMultiLabel).
+
+    p = σ(x), p₋ = min(1 − p + clip, 1); ℓ = −y·(1 − p)^γ₊·log max(p, eps)
+    − (1 − y)·(1 − p₋)^γ₋·log max(p₋, eps); the weights are (1 − p_t)^γ with
+    p_t = p·y + p₋·(1 − y) and γ = γ₊·y + γ₋·(1 − y), as timm writes them.
+    """
+    p = torch.sigmoid(pred)
+    p_neg = 1 - p
+    if clip > 0:
+        p_neg = torch.clamp(p_neg + clip, max=1)
+    loss = target * torch.log(p.clamp(min=eps)) + (1 - target) * torch.log(p_neg.clamp(min=eps))
+    details = {"p": p, "p₋": p_neg}
+    if gamma_neg > 0 or gamma_pos > 0:
+        gamma = gamma_pos * target + gamma_neg * (1 - target)
+        weight = _focusing_weight(1 - (p * target + p_neg * (1 - target)), gamma)
+        loss = loss * weight
+        details["(1−p_t)^γ"] = weight
+    return Terms(-loss, details=details)
