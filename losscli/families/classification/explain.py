@@ -239,14 +239,14 @@ def sparsemax(view: TermView) -> list[str]:
     target = view.input("target")
     if np.shape(x) == np.shape(target):
         s = float(view.detail("s"))
-        region = ("s ≤ −1: ℓ = 0" if s <= -1 else
-                  "s ≥ 1: ℓ = s" if s >= 1 else
-                  f"|s| < 1: ℓ = (s + 1)²/4 = ({num(s)} + 1)²/4")
+        region = ("0 (s ≤ −1)" if s <= -1 else
+                  "s (s ≥ 1)" if s >= 1 else
+                  f"(s + 1)²/4 (|s| < 1) = ({num(s)} + 1)²/4")
         return [
             f"score x = {num(x)}, label y = {num(target)}: s = {'−x' if target else 'x'} = "
             f"{num(s)}",
-            f"{region} = {num(view.term)}",
             "gradient ∂ℓ/∂s = 0, (s + 1)/2, 1 on the three pieces: continuous at s = ±1",
+            f"ℓ = {region} = {num(view.term)}",
         ]
     y = int(target)
     p, tau = view.detail("p"), float(view.detail("τ"))
@@ -258,9 +258,9 @@ def sparsemax(view: TermView) -> list[str]:
         f"support k = {support} (largest k with 1 + k·x_(k) > Σ_(j≤k) x_(j)), "
         f"τ = (Σ_(j≤{support}) x_(j) − 1)/{support} = {num(tau)}",
         f"p = max(x − τ, 0) = {vector(p)}",
+        "gradient ∂ℓ/∂x = p − onehot(y), continuous (sparsemax is continuous in x)",
         f"ℓ = Σ_c p_c·(x_c − x_y) + ½(1 − ‖p‖²) = {gaps} + ½(1 − {num(float(p @ p))}) = "
         f"{num(view.term)}",
-        "gradient ∂ℓ/∂x = p − onehot(y), continuous (sparsemax is continuous in x)",
     ]
 
 
@@ -278,7 +278,7 @@ def asymmetric(view: TermView) -> list[str]:
     return [
         f"logit x = {num(x)}, target y = {num(y)}: p = σ(x) = {num(p)}",
         shift,
-        f"ℓ = −[{positive} + {negative}] = {num(view.term)}",
         "at p = clip the negative part is flat on one side; autograd takes the unclipped "
         "side's slope (0 there when γ₋ > 0)",
+        f"ℓ = −[{positive} + {negative}] = {num(view.term)}",
     ]

@@ -59,10 +59,10 @@ def squared_hinge(view: TermView) -> list[str]:
     squares = [f"max(0, 1 − {par(yc)}·{par(xc)})²" for xc, yc in zip(x, y)]
     return [
         f"scores x = {vector(x)}, C = {len(x)}; {read}",
-        f"ℓ = Σ_c max(0, 1 − y_c·x_c)² / C = ({joined(squares)}) / {len(x)} = "
-        f"{num(view.term)}",
         "gradient: ∂ℓ/∂x_c = −2·y_c·max(0, 1 − y_c·x_c) / C, continuous (0 at the margin "
         "y_c·x_c = 1 from both sides), so autograd needs no subgradient choice",
+        f"ℓ = Σ_c max(0, 1 − y_c·x_c)² / C = ({joined(squares)}) / {len(x)} = "
+        f"{num(view.term)}",
     ]
 
 
@@ -78,9 +78,9 @@ def categorical_hinge(view: TermView) -> list[str]:
         f"scores x = {vector(x)}, one-hot y = {vector(y)}",
         f"pos = Σ_c y_c·x_c = {joined(products)} = {num(pos)}",
         f"neg = max_c (1 − y_c)·x_c = max({joined(others, sep=', ')}) = {num(neg)}",
-        f"ℓ = max(0, neg − pos + 1) = max(0, {num(neg)} − {par(pos)} + 1) = {num(view.term)}",
         "subgradients: tied maxima share ∂neg evenly; at neg − pos + 1 = 0 the slope 1 "
         "is taken",
+        f"ℓ = max(0, neg − pos + 1) = max(0, {num(neg)} − {par(pos)} + 1) = {num(view.term)}",
     ]
 
 
@@ -95,6 +95,6 @@ def perceptron(view: TermView) -> list[str]:
     return [
         f"scores x = {vector(x)}, true class y = {y}, x_y = {num(x[y])}",
         f"max_c x_c = {num(best)}{share}",
-        f"ℓ = max_c x_c − x_y = {num(best)} − {par(x[y])} = {num(view.term)}",
         "subgradient: ∂ℓ/∂x = e_argmax − e_y, ties in the max sharing e_argmax evenly",
+        f"ℓ = max_c x_c − x_y = {num(best)} − {par(x[y])} = {num(view.term)}",
     ]
