@@ -466,6 +466,70 @@ def test_asymmetric_subgradient_at_the_clip():
     np.testing.assert_allclose(got.grads["pred"], [0.05 * 0.95], rtol=1e-9)
 
 
+# --- asymmetric-single-label ---------------------------------------------------------------
+
+
+def ref_asl_single(pred, target, gamma_pos=1.0, gamma_neg=4.0, label_smoothing=0.1):
+    """timm's docstring and Ridnik et al.: softmax p, (1 − p_y)^γ+ on the true class, p_c^γ−
+    on the others, then −Σ t_c w_c log p_c with t = (1 − ε)·onehot + ε/C."""
+    pred = np.asarray(pred, float)
+    rows, labels = pred.reshape(-1, pred.shape[-1]), np.asarray(target).reshape(-1)
+    terms = []
+    for x, y in zip(rows, labels):
+        p = softmax_row(x)
+        total = 0.0
+        for c, pc in enumerate(p):
+            w = (1 - pc) ** gamma_pos if c == y else pc ** gamma_neg
+            t = (1 - label_smoothing) * (c == y) + label_smoothing / len(p)
+            total -= t * w * math.log(pc)
+        terms.append(total)
+    return np.array(terms).reshape(pred.shape[:-1])
+
+
+ASL_SINGLE_CASES = [
+    (RNG.normal(0, 2, (6, 4)), RNG.integers(0, 4, 6), {}),
+    (RNG.normal(0, 2, (2, 3, 5)), RNG.integers(0, 5, (2, 3)),
+     {"gamma_pos": 0.5, "gamma_neg": 2.0, "label_smoothing": 0.0}),
+    (RNG.normal(0, 2, 4), np.array(1), {"label_smoothing": 0.3}),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ASL_SINGLE_CASES)))
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_asl_single_label_matches_the_formula(case, reduction):
+    pred, target, params = ASL_SINGLE_CASES[case]
+    terms = ref_asl_single(pred, target, **params)
+    expected = {"mean": terms.mean(), "sum": terms.sum(), "none": terms}[reduction]
+    both_backends("asymmetric-single-label", expected, pred=pred, target=target,
+                  reduction=reduction, **params)
+
+
+def test_asl_single_label_timm_values():
+    # timm/loss/asymmetric_loss.py @ aa4b5850 (v1.0.28-14), no value test: derived by running
+    # AsymmetricLossSingleLabel (float32, rtol 1e-6) on ASL_X with labels [0, 1].
+    kw = dict(pred=ASL_X, target=[0, 1])
+    both_backends("asymmetric-single-label", 0.0470193549990654, rtol=1e-6, **kw)
+    # AsymmetricLossSingleLabel(gamma_pos=0, gamma_neg=0, eps=0): cross-entropy.
+    both_backends("asymmetric-single-label", 0.2377537488937378, rtol=1e-6, gamma_pos=0.0,
+                  gamma_neg=0.0, label_smoothing=0.0, **kw)
+
+
+def test_asl_single_label_without_focusing_is_cross_entropy():
+    pred, labels = RNG.normal(0, 2, (6, 4)), RNG.integers(0, 4, 6)
+    ce = compute("cross-entropy", pred=pred, target=labels, label_smoothing=0.2,
+                 reduction="none").terms
+    asl = compute("asymmetric-single-label", pred=pred, target=labels, gamma_pos=0.0,
+                  gamma_neg=0.0, label_smoothing=0.2, reduction="none").terms
+    np.testing.assert_allclose(asl, ce, rtol=1e-12)
+
+
+@pytest.mark.parametrize("case", range(len(ASL_SINGLE_CASES)))
+def test_asl_single_label_gradients(case):
+    pred, target, params = ASL_SINGLE_CASES[case]
+    full = {"gamma_pos": 1.0, "gamma_neg": 4.0, "label_smoothing": 0.1, **params}
+    gradcheck("asymmetric-single-label", dict(pred=pred, target=target), **full)
+
+
 # --- input errors through the CLI -----------------------------------------------------------
 
 BAD = [
@@ -485,6 +549,9 @@ BAD = [
     (("sparsemax", "-p", "[[1, 2]]", "-t", "[[[0]]]"), "--target", "class indices of shape"),
     (("asymmetric", "-p", "[1, 2]", "-t", "[1]"), "--target", "does not match --pred shape"),
     (("asymmetric", "-p", "[1, 2]", "-t", "[1, 2]"), "--target", "outside the domain"),
+    (("asymmetric-single-label", "-p", "[[1, 2]]", "-t", "[2]"), "--target", "out of range"),
+    (("asymmetric-single-label", "-p", "[[1, 2]]", "-t", "[0]", "--label-smoothing", "2"),
+     "--label-smoothing", "<= 1"),
     (("asymmetric", "-p", "[1, 2]", "-t", "[1, 0.5]"), "--target", "outside the domain"),
     (("asymmetric", "-p", "[1, 2]", "-t", "[1, 0]", "--clip", "1.5"), "--clip", "<= 1"),
     (("asymmetric", "-p", "[1, 2]", "-t", "[1, 0]", "--gamma-neg", "-1"), "--gamma-neg", ">= 0"),

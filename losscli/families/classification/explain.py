@@ -282,3 +282,20 @@ def asymmetric(view: TermView) -> list[str]:
         "side's slope (0 there when γ₋ > 0)",
         f"ℓ = −[{positive} + {negative}] = {num(view.term)}",
     ]
+
+
+@derivation("asymmetric-single-label")
+def asymmetric_single_label(view: TermView) -> list[str]:
+    """ℓ = −Σ_c t_c·w_c·log p_c, w_y = (1 − p_y)^γ₊, w_c = p_c^γ₋, t smoothed."""
+    x = np.atleast_1d(view.input("pred"))
+    y = int(view.input("target"))
+    p, w = view.detail("p"), view.detail("w")
+    eps = float(view.param("label_smoothing"))
+    t = (1 - eps) * (np.arange(len(x)) == y) + eps / len(x)
+    parts = joined([f"{num(t[c])}·{num(w[c])}·log {num(p[c])}" for c in range(len(x))])
+    return [
+        f"logits x = {vector(x)}, true class y = {y}: p = softmax(x) = {vector(p)}",
+        f"weights w_y = (1 − p_y)^γ₊, w_c = p_c^γ₋: w = {vector(w)}",
+        f"smoothed target t = (1 − {num(eps)})·onehot(y) + {num(eps)}/{len(x)} = {vector(t)}",
+        f"ℓ = −Σ_c t_c·w_c·log p_c = −({parts}) = {num(view.term)}",
+    ]

@@ -220,3 +220,23 @@ def asymmetric(
         loss = loss * weight
         details["(1−p_t)^γ"] = weight
     return Terms((-loss).astype(pred.dtype, copy=False), details=details)
+
+
+def asymmetric_single_label(
+    *,
+    pred: np.ndarray,
+    target: np.ndarray,
+    gamma_pos: float,
+    gamma_neg: float,
+    label_smoothing: float,
+) -> Terms:
+    """ℓᵢ = −Σ_c t_c·w_c·log p_c, w = (1 − p_y)^γ₊ and p_c^γ₋, t the smoothed one-hot."""
+    classes = pred.shape[-1]
+    one_hot = _last_axis_labels(target, classes, pred.dtype)
+    log_p = log_softmax(pred, -1)
+    p = np.exp(log_p)
+    weight = (one_hot * (1 - p) + (1 - one_hot) * p) ** (
+        gamma_pos * one_hot + gamma_neg * (1 - one_hot))
+    smoothed = one_hot * (1 - label_smoothing) + label_smoothing / classes
+    values = -(smoothed * weight * log_p).sum(axis=-1)
+    return Terms(values.astype(pred.dtype, copy=False), details={"p": p, "w": weight})

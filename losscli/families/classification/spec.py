@@ -506,4 +506,47 @@ SPECS = (
             "target": "[[1, 0, 1], [0, 1, 0]]",
         },
     ),
+    LossSpec(
+        name="asymmetric-single-label",
+        summary="Asymmetric loss (ASL) on softmax probabilities, one class per sample, with "
+        "label smoothing (timm AsymmetricLossSingleLabel)",
+        family="classification",
+        formula=(
+            "p = softmax(xᵢ),  w_y = (1 − p_y)^γ₊,  w_c = p_c^γ₋ (c ≠ y),  "
+            "t = (1 − ε)·onehot(y) + ε/C,  ℓᵢ = −Σ_c t_c·w_c·log p_c"
+        ),
+        inputs=(_LAST_AXIS_LOGITS, InputSpec(
+            "target",
+            "class indices in [0, C), the shape of --pred without its last dimension",
+            kind="index",
+            flags=TARGET_FLAGS,
+            shape="() | (N) | (N, ...)",
+        )),
+        params=(
+            ParamSpec("gamma_pos", "float", 1.0, "focusing exponent γ₊ of the true class",
+                      minimum=0.0),
+            ParamSpec("gamma_neg", "float", 4.0, "focusing exponent γ₋ of the other classes",
+                      minimum=0.0),
+            ParamSpec("label_smoothing", "float", 0.1,
+                      "ε: the target is (1 − ε)·onehot(y) + ε/C (timm calls it eps)",
+                      minimum=0.0, maximum=1.0),
+        ),
+        impl="asymmetric_single_label",
+        numpy_impl="asymmetric_single_label",
+        chunks="rows",
+        check="last_axis_labels",
+        aliases=("AsymmetricLossSingleLabel", "asl-single-label"),
+        references=(
+            "Ridnik et al., Asymmetric Loss For Multi-Label Classification, ICCV 2021",
+            "timm/loss/asymmetric_loss.py AsymmetricLossSingleLabel (timm v1.0.28)",
+        ),
+        notes=(
+            "timm semantics, including its default ε = 0.1: here eps is label smoothing, "
+            "whereas in the multi-label loss (asymmetric) it is the log clamp.",
+            "The weights multiply log p before smoothing, so the smoothed mass on the "
+            "other classes is focused too; with γ₊ = γ₋ = 0 and ε = 0 this is "
+            "cross-entropy. The mean over samples is timm's reduction='mean'.",
+        ),
+        example={"pred": "[[2, -1, 0.5], [-0.3, 1.2, -2]]", "target": "[0, 1]"},
+    ),
 )

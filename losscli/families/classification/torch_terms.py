@@ -244,3 +244,26 @@ def asymmetric(
         loss = loss * weight
         details["(1−p_t)^γ"] = weight
     return Terms(-loss, details=details)
+
+
+def asymmetric_single_label(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    gamma_pos: float,
+    gamma_neg: float,
+    label_smoothing: float,
+) -> Terms:
+    """ℓᵢ = −Σ_c t_c·w_c·log p_c (timm.loss.AsymmetricLossSingleLabel), p = softmax(xᵢ).
+
+    w = (1 − p_y)^γ₊ on the true class and p_c^γ₋ on the others; t = (1 − ε)·onehot + ε/C.
+    """
+    classes = pred.shape[-1]
+    one_hot = F.one_hot(target, classes).to(pred.dtype)
+    log_p = F.log_softmax(pred, dim=-1)
+    p = log_p.exp()
+    weight = torch.pow(one_hot * (1 - p) + (1 - one_hot) * p,
+                       gamma_pos * one_hot + gamma_neg * (1 - one_hot))
+    smoothed = one_hot * (1 - label_smoothing) + label_smoothing / classes
+    values = -(smoothed * weight * log_p).sum(dim=-1)
+    return Terms(values, details={"p": p, "w": weight})

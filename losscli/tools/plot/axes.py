@@ -166,6 +166,7 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "cross-entropy": (_softmax_p_t(),),
     "softmax-focal": (_softmax_p_t(),),
     "poly": (_softmax_p_t(),),
+    "asymmetric-single-label": (_softmax_p_t(),),
     "generalized-cross-entropy": (
         PlotAxis(
             "p_t", _P_T, 0.01, 0.99,
