@@ -373,6 +373,16 @@ def asl_terms(x, y, gamma_neg=4.0, gamma_pos=1.0, clip=0.05):
              + (1 - y) * p_m ** gamma_neg * np.log(1 - p_m))
 
 
+def poly_terms(x, y, epsilon, one_minus_pt):
+    """Poly-1: CE + ε·(1 − p_t), with the given definition of 1 − p_t from (y, p)."""
+    p = softmax(x)
+    return -(y * np.log(p)).sum(axis=1) + epsilon * one_minus_pt(y, p)
+
+
+POLY_X = np.array([[4.0, 2.0, 1.0], [0.0, 5.0, 1.0]])
+POLY_Y = np.array([[0.6, 0.2, 0.0], [0.1, 0.8, 0.5]])  # rows sum to 0.8 and 1.4
+
+
 ASL_X = np.array([[2.0, -1.0, 0.5], [-0.3, 1.2, -2.0]])
 ASL_Y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
 
@@ -484,6 +494,10 @@ CASES = [
          fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
     Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
     Case("iou", "mmdet", {"pred": BOX_P, "target": BOX_T}, mmdet_log_iou(BOX_P, BOX_T)),
+    Case("poly", "optax", {"pred": POLY_X, "target": POLY_Y},
+         poly_terms(POLY_X, POLY_Y, 2.0, lambda y, p: (y * (1 - p)).sum(axis=1)).mean()),
+    Case("poly", "timm", {"pred": POLY_X, "target": POLY_Y},
+         poly_terms(POLY_X, POLY_Y, 2.0, lambda y, p: 1 - (y * p).sum(axis=1)).mean()),
     Case("asymmetric", "losscli", {"pred": ASL_X, "target": ASL_Y}, asl_terms(ASL_X, ASL_Y).mean()),
     Case("asymmetric", "timm", {"pred": ASL_X, "target": ASL_Y}, asl_terms(ASL_X, ASL_Y).sum()),
 ]
@@ -595,6 +609,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
+    "poly": {"pred": POLY_X, "target": POLY_Y},
 }
 
 

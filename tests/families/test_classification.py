@@ -154,6 +154,19 @@ def test_poly_gradient_by_hand():
     np.testing.assert_allclose(got.grads["pred"], expected, rtol=1e-12)
 
 
+def test_poly_timm_convention_differs_only_for_labels_not_summing_to_1():
+    # timm/loss/poly_loss.py PolyCrossEntropy: 1 − Σ y_c p_c; optax: Σ y_c (1 − p_c).
+    pred, target = POLY_BATCH
+    optax = compute("poly", pred=pred, target=target, reduction="none").terms
+    timm = compute("poly", pred=pred, target=target, convention="timm", reduction="none").terms
+    np.testing.assert_allclose(timm, optax, rtol=1e-12)
+    # Labels [0.5, 0.25, 0] sum to 0.75: timm − optax = ε·(1 − Σ y) = 2·(1 − 0.75) = 0.5.
+    x, y = [[1.0, 0.2, -0.5]], [[0.5, 0.25, 0.0]]
+    a = compute("poly", pred=x, target=y).value
+    b = compute("poly", pred=x, target=y, convention="timm").value
+    assert b - a == pytest.approx(2 * (1 - 0.75), rel=1e-12)
+
+
 def test_poly_matches_optax():
     optax = pytest.importorskip("optax", reason="optax is not installed (optional cross-check)")
     import jax

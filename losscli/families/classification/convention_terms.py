@@ -211,3 +211,18 @@ def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: 
         values = factor * values
     per_sample = values.sum(dim=dim)
     return Terms(per_sample, details={"p_t": (onehot * p).sum(dim=dim)})
+
+
+def timm_poly(*, pred: torch.Tensor, target: torch.Tensor, epsilon: float) -> Terms:
+    """timm.loss.PolyCrossEntropy (timm/loss/poly_loss.py): CE + ε·(1 − Σ_c y_c·p_c).
+
+    Index targets are one-hot; differs from optax only for labels not summing to 1.
+    """
+    classes = pred.shape[-1]
+    y = target.to(pred.dtype) if target.is_floating_point() else F.one_hot(target, classes).to(
+        pred.dtype)
+    log_p = F.log_softmax(pred, dim=-1)
+    ce = -(y * log_p).sum(dim=-1)
+    p_t = (y * log_p.exp()).sum(dim=-1)
+    return Terms(ce + epsilon * (1 - p_t), details={"CE": ce, "1 − p_t": 1 - p_t})
+

@@ -266,3 +266,25 @@ ASYMMETRIC_CONVENTIONS = (
         rules={"mean": "sum_of_all"},
     ),
 )
+
+
+POLY_CONVENTIONS = (
+    Convention(
+        name="optax",
+        library="optax.losses.poly_loss_cross_entropy",
+        call="poly_loss_cross_entropy(logits, labels, epsilon=2.0)",
+        source=OPTAX + "_classification.py @ v0.2.8",
+        reason="losscli's default: 1 − p_t = Σ_c y_c·(1 − p_c); per-row values (no "
+        "reduction in optax)",
+    ),
+    Convention(
+        name="timm",
+        library="timm.loss.PolyCrossEntropy",
+        call="PolyCrossEntropy(epsilon=2.0, smoothing=0.0, reduction='mean')(x, target)",
+        source="huggingface/pytorch-image-models timm/loss/poly_loss.py @ "
+        "2941e047fcc42cd5851f60f46eeb3fe96bd77a44",
+        reason="1 − p_t = 1 − Σ_c y_c·p_c: the same as optax when the labels of a row sum "
+        "to 1, different otherwise",
+        impl="timm_poly",
+    ),
+)

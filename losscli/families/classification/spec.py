@@ -14,6 +14,7 @@ from losscli.families.classification.conventions import (
     BCE_CONVENTIONS,
     CROSS_ENTROPY_CONVENTIONS,
     FOCAL_CONVENTIONS,
+    POLY_CONVENTIONS,
     SOFTMAX_FOCAL_CONVENTIONS,
 )
 
@@ -305,6 +306,7 @@ SPECS = (
                 "weight ε of the first polynomial term (1 − p_t); 0 gives cross-entropy",
             ),
         ),
+        conventions=POLY_CONVENTIONS,
         impl="poly",
         numpy_impl="poly",
         chunks="rows",
