@@ -175,18 +175,18 @@ def test_non_str_text_is_a_type_error():
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ('[[1, 2, 3], [4, 5, "abc"]]', "element [1][2] is 'abc', expected a number"),
-        ("[1, true]", "element [1] is True (a boolean), expected a number"),
+        ('[[1, 2, 3], [4, 5, "abc"]]', "element [1][2] is a string, expected a number"),
+        ("[1, true]", "element [1] is a boolean, expected a number"),
         ("[null]", "element [0] is null, expected a number"),
         ('[{"a": 1}]', "element [0] is a mapping"),
-        ('"abc"', "value is 'abc', expected a number"),
+        ('"abc"', "value is a string, expected a number"),
         ("null", "value is null"),
         ("[[1, 2], [3, 4, 5]]", "ragged nested list: [1] has 3 elements but [0] has 2"),
         ("[[1, 2], 3]", "ragged nested list: [1] is a number but [0] is a list"),
         ("[1, [2]]", "ragged nested list: [1] is a list but [0] is a number"),
         ("[[[1], [2]], [[3], [4, 5]]]",
          "ragged nested list: [1][1] has 2 elements but [0][0] has 1"),
-        ('[[1, 2], "x"]', "element [1] is 'x', expected a number or a list"),
+        ('[[1, 2], "x"]', "element [1] is a string, expected a number or a list"),
         ("[99999999999999999999]", "does not fit in a 64-bit integer"),
     ],
 )
@@ -249,9 +249,10 @@ def test_csv_single_row_is_1d(tmp_path):
     check(load("@t.csv", tmp_path), [1, 0, 2], "int64")
 
 
-def test_csv_single_column_is_2d(tmp_path):
+def test_csv_single_column_is_1d_as_numpy_loadtxt(tmp_path):
     write(tmp_path, "c.csv", "1\n2\n3\n")
-    check(load("@c.csv", tmp_path), [[1], [2], [3]], "int64")
+    check(load("@c.csv", tmp_path), [1, 2, 3], "int64")
+    assert np.loadtxt(tmp_path / "c.csv").shape == (3,)
 
 
 def test_txt_file_whitespace_commas_comments(tmp_path):
@@ -273,7 +274,7 @@ def test_csv_ragged_rows_name_line(tmp_path):
 
 def test_csv_non_number_names_line(tmp_path):
     write(tmp_path, "bad.csv", "1,2\n3,abc\n")
-    assert "line 2 of 'bad.csv': 'abc' is not a number" in load_error("@bad.csv", tmp_path)
+    assert "line 2, field 2 of 'bad.csv': not a number" in load_error("@bad.csv", tmp_path)
 
 
 def test_csv_header_hint(tmp_path):
@@ -283,7 +284,7 @@ def test_csv_header_hint(tmp_path):
 
 def test_csv_empty_field(tmp_path):
     write(tmp_path, "e.csv", "1,,2\n")
-    assert "line 1 of 'e.csv': empty field" in load_error("@e.csv", tmp_path)
+    assert "line 1, field 2 of 'e.csv': empty field" in load_error("@e.csv", tmp_path)
 
 
 def test_yaml_only_comments(tmp_path):
@@ -498,7 +499,7 @@ def test_stdin_default_is_sys_stdin(monkeypatch):
         ("a: [1", "standard input is not valid YAML"),
         ('!!python/object/apply:os.system ["echo hi"]', "is not allowed; only plain data is read"),
         ("pred: [1]", "standard input holds a mapping"),
-        ("[1, abc]", "element [1] is 'abc', expected a number"),
+        ("[1, abc]", "element [1] is a string, expected a number"),
     ],
 )
 def test_stdin_errors(content, fragment):
@@ -558,10 +559,14 @@ def test_whitespace_only_file(tmp_path):
 def test_unreadable_file(tmp_path, monkeypatch):
     write(tmp_path, "secret.json", "[1]")
 
-    def deny(self):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(pathlib.Path, "read_bytes", deny)
+    def deny(path, *args, **kwargs):
+        if str(path).endswith("secret.json"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", deny)
     message = load_error("@secret.json", tmp_path)
     assert "cannot read 'secret.json': Permission denied" in message
 
@@ -585,7 +590,7 @@ def test_invalid_yaml_file(tmp_path):
 def test_json_leaf_error_names_file(tmp_path):
     write(tmp_path, "bad.json", '[[1, 2, 3], [1, 2, "abc"]]')
     message = load_error("@bad.json", tmp_path, argument="--target")
-    assert message.startswith("--target: element [1][2] is 'abc', expected a number")
+    assert message.startswith("--target: element [1][2] is a string, expected a number")
     assert "'bad.json'" in message
 
 
@@ -741,14 +746,14 @@ class HostileRepr:
         ({"a": 1}, "value is a mapping"),
         ({1, 2}, "expected a number"),
         ([1, None], "element [1] is null"),
-        ([[1, 2], [3, "x"]], "element [1][1] is 'x'"),
-        ([1, True], "(a boolean)"),
-        ([np.bool_(True)], "(a boolean)"),
+        ([[1, 2], [3, "x"]], "element [1][1] is a string"),
+        ([1, True], "is a boolean"),
+        ([np.bool_(True)], "is a boolean"),
         ([1 + 2j], "expected a number"),
-        ("abc", "value is 'abc'"),
-        (HostileRepr(), "<HostileRepr object>"),
+        ("abc", "value is a string"),
+        (HostileRepr(), "a HostileRepr object"),
         (torch.tensor([1 + 1j]), "complex values are not supported"),
-        (np.array([1, "x"], dtype=object), "element [1] is 'x'"),
+        (np.array([1, "x"], dtype=object), "element [1] is a string"),
         ([x for x in range(3)] + [[1]], "ragged nested list"),
     ],
 )

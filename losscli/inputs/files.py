@@ -10,7 +10,8 @@ Grammar::
 file, or has a known extension and the whole text is not an existing file, so paths
 containing ``:`` still work. KEY is described in :mod:`losscli.inputs.source`, the
 readers of each extension in :mod:`losscli.inputs.readers`. A missing file, a
-directory, an empty file and an unknown extension are refused; any other failure of a
+directory, a device, FIFO or socket (after following symlinks), an empty file and an
+unknown extension are refused; any other failure of a
 reader on odd content is reported as the file's error.
 """
 
@@ -19,13 +20,14 @@ from __future__ import annotations
 import os
 import pathlib
 import stat
+import warnings
 
 import numpy
 
 from losscli.errors import InputError
 from losscli.inputs.messages import clip, exception_summary, input_error, quote
 from losscli.inputs.readers import READERS, SUPPORTED_EXTENSIONS
-from losscli.inputs.source import Source
+from losscli.inputs.source import Source, not_regular
 
 
 def _resolve(path_text: str, base_dir: pathlib.Path | None) -> pathlib.Path:
@@ -77,7 +79,9 @@ def _check_file(src: Source, base_dir: pathlib.Path | None) -> None:
         raise src.fail(f"cannot access {src.name}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
         raise src.fail(f"{src.name} is a directory, expected a file")
-    if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+    if not stat.S_ISREG(info.st_mode):
+        raise src.fail(not_regular(src.name))
+    if info.st_size == 0:
         raise src.fail(f"{src.name} is empty")
 
 
@@ -96,8 +100,12 @@ def load_file(spec: str, argument: str, base_dir: pathlib.Path | None) -> numpy.
         raise src.fail(f"unsupported file extension {quote(suffix, 20)} of {src.name}; "
                        f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
     try:
-        return reader(src)
+        with warnings.catch_warnings():  # a library's warning about odd content would add
+            warnings.simplefilter("ignore")  # lines to the one-line error; the error says it
+            return reader(src)
     except InputError:
         raise
+    except RecursionError:
+        raise src.fail(f"{src.name} is nested too deeply") from None
     except Exception as exc:  # a reader failure on odd content is the file's fault
         raise src.fail(f"cannot read {src.name}: {exception_summary(exc)}") from None
