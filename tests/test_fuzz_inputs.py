@@ -17,7 +17,6 @@ import signal
 import struct
 import sys
 import warnings
-import zipfile
 
 import numpy as np
 import pytest
@@ -73,7 +72,7 @@ def args_with(spec, name: str, value: str) -> list[str]:
 
 def _write_npy_header(path, shape) -> None:
     """A .npy file whose header declares ``shape`` (float64) over 64 bytes of data."""
-    header = "{'descr': '<f8', 'fortran_order': False, 'shape': %r, }" % (shape,)
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape!r}, }}"
     header += " " * (118 - len(header)) + "\n"
     with open(path, "wb") as handle:
         handle.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
@@ -149,7 +148,7 @@ def hostile(tmp_path_factory) -> dict[str, tuple[str, bytes]]:
 def assert_refused(code: int, out: str, err: str, option: str, args: list[str]) -> None:
     """Exit 2, one error line naming ``option``, nothing on stdout, no leaked secret."""
     lines = err.strip().splitlines()
-    assert code == 2, (args[:1], option, code, err[-2000:])
+    assert code == 2, (args[:2], option, code, err[-2000:])
     assert len(lines) == 1 and lines[0].startswith(f"losscli: error: {option}:"), (option, err)
     assert "Traceback" not in err and out == "", (option, err)
     assert SECRET not in err and "root:x" not in err, err
@@ -161,7 +160,7 @@ def test_hostile_tensors_are_refused_for_every_loss(spec, hostile):
     for index, (kind, (text, stdin)) in enumerate(sorted(hostile.items())):
         name, option = options[index % len(options)]
         args = args_with(spec, name, text)
-        assert_refused(*run(args, stdin), option, args)
+        assert_refused(*run(args, stdin), option, [kind, *args])
 
 
 @pytest.mark.parametrize("spec", [s for s in SPECS if len(s.inputs) > 1], ids=lambda s: s.name)
