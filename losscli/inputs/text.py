@@ -102,8 +102,10 @@ def parse_yaml(text: str, name: str, argument: str) -> object:
     except yaml.constructor.ConstructorError as exc:
         tag = re.search(r"tag '([^']*)'", str(exc.problem))
         if tag:
-            shown = tag.group(1).replace("tag:yaml.org,2002:", "!!")
-            raise input_error(argument, f"YAML tag {quote(shown, 80)} in {name} is not allowed; "
+            # the kind of a standard tag (!!python/object), never the name that follows it
+            known = re.match(r"tag:yaml\.org,2002:([\w/]+)", tag.group(1))
+            shown = f"YAML tag {quote('!!' + known.group(1), 40)}" if known else "a YAML tag"
+            raise input_error(argument, f"{shown} in {name} is not allowed; "
                               "only plain data is read") from None
         raise input_error(argument, f"{name} is not valid YAML: {_yaml_problem(exc)}") from None
     except yaml.YAMLError as exc:
