@@ -20,6 +20,8 @@ unpickled; torch is imported only to read a .pt/.pth file.
 
 from __future__ import annotations
 
+import array
+import io
 import pathlib
 import re
 import typing
@@ -32,6 +34,7 @@ from losscli.inputs.nested import float_from_text, to_array_with_origin
 from losscli.inputs.source import Source, select, single_only
 from losscli.inputs.text import parse_json, parse_yaml
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _TORCH_SAFETY = "not a plain tensor file (only tensors are loaded, never arbitrary pickles)"
 
 
@@ -84,37 +87,58 @@ def _parse_cell(cell: str, src: Source, where: tuple[int, int], first_row: bool
     return value
 
 
-def _read_rows(src: Source, commas_only: bool) -> list[tuple[int, list[int | float]]]:
-    """(line number, numbers) for every data line of a CSV/TXT file."""
-    rows: list[tuple[int, list[int | float]]] = []
-    for lineno, line in enumerate(src.read_text().splitlines(), start=1):
+class _Table:
+    """The numbers of a CSV/TXT file, packed as they are read (8 bytes each, not a
+    Python object per cell): int64 while every cell is an integer, float64 after."""
+
+    def __init__(self, src: Source) -> None:
+        self.src = src
+        self.values = array.array("q")
+        self.rows = 0
+        self.width = 0
+        self.first_line = 0
+
+    def add_row(self, lineno: int, cells: list[int | float]) -> None:
+        """Append one data line's numbers."""
+        if not self.rows:
+            self.width, self.first_line = len(cells), lineno
+        elif len(cells) != self.width:
+            raise self.src.fail(f"ragged rows in {self.src.name}: line {lineno} has "
+                                f"{count(len(cells))} but line {self.first_line} has "
+                                f"{self.width}")
+        for field, value in enumerate(cells, start=1):
+            if isinstance(value, int) and not _INT64_MIN <= value <= _INT64_MAX:
+                raise self.src.fail(f"line {lineno}, field {field} of {self.src.name}: the "
+                                    "integer does not fit in 64 bits; write it as a float")
+            if isinstance(value, float) and self.values.typecode == "q":
+                self.values = array.array("d", self.values)
+        self.values.extend(cells)
+        self.rows += 1
+
+    def array(self) -> numpy.ndarray:
+        """The numbers shaped as ``numpy.loadtxt`` does: one row or one column gives 1-D,
+        more of both give 2-D."""
+        if not self.rows:
+            raise self.src.fail(f"{self.src.name} holds no numbers")
+        dtype = numpy.int64 if self.values.typecode == "q" else numpy.float64
+        flat = numpy.frombuffer(self.values, dtype=dtype)
+        if self.rows == 1 or self.width == 1:
+            return flat
+        return flat.reshape(self.rows, self.width)
+
+
+def _read_table(src: Source, commas_only: bool) -> numpy.ndarray:
+    """Read a CSV/TXT file, line by line."""
+    single_only(src)
+    table = _Table(src)
+    for lineno, line in enumerate(io.StringIO(src.read_text(), newline=None), start=1):
         content = line.split("#", 1)[0].strip()
         if not content:
             continue
         cells = _split_row(content, commas_only)
-        values = [_parse_cell(cell, src, (lineno, field), not rows)
-                  for field, cell in enumerate(cells, start=1)]
-        if rows and len(values) != len(rows[0][1]):
-            raise src.fail(f"ragged rows in {src.name}: line {lineno} has "
-                           f"{count(len(values))} but line {rows[0][0]} has {len(rows[0][1])}")
-        rows.append((lineno, values))
-    if not rows:
-        raise src.fail(f"{src.name} holds no numbers")
-    return rows
-
-
-def _read_table(src: Source, commas_only: bool) -> numpy.ndarray:
-    """Read a CSV/TXT file as ``numpy.loadtxt`` shapes it: one row or one column gives
-    1-D, more of both give 2-D."""
-    single_only(src)
-    rows = [values for _, values in _read_rows(src, commas_only)]
-    if len(rows) == 1:
-        data: object = rows[0]
-    elif len(rows[0]) == 1:
-        data = [row[0] for row in rows]
-    else:
-        data = rows
-    return to_array_with_origin(data, src.name, src.argument)
+        table.add_row(lineno, [_parse_cell(cell, src, (lineno, field), not table.rows)
+                               for field, cell in enumerate(cells, start=1)])
+    return to_array_with_origin(table.array(), src.name, src.argument)
 
 
 def _read_csv(src: Source) -> numpy.ndarray:
