@@ -124,7 +124,7 @@ def test_unnamed_file_with_other_data_is_skipped_but_a_named_one_is_an_error(tmp
         ("loss: mse\ninputs: {pred: [1], targte: [0]}\n", "inputs.targte",
          "did you mean 'target'?"),
         ("loss: mse\ninputs: {pred: [1, abc], target: [0, 0]}\n", "inputs.pred",
-         "element [1] is 'abc'"),
+         "element [1] is a string"),
         ("loss: mse\ninputs: {pred: '@nowhere.npy', target: [0]}\n", "inputs.pred",
          "file not found"),
         ("loss: mse\ninputs: {pred: '-', target: [0]}\n", "inputs.pred", "standard input"),
