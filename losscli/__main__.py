@@ -3,8 +3,7 @@
 The one error boundary of the program: user errors become one line on stderr
 and exit 2, Ctrl-C exits 130 (one line, ``interrupted``, whatever the command),
 anything else is a bug (exit 3; ``LOSSCLI_DEBUG=1`` shows the traceback). A plain loss
-call takes the quick path
-(:mod:`losscli.quick`), everything else the Typer application.
+call takes the quick path (:mod:`losscli.quick`), everything else the Typer application.
 """
 
 from __future__ import annotations
