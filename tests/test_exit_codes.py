@@ -138,3 +138,9 @@ def test_ctrl_c_is_130_with_one_line_for_every_command(command, tmp_path):
     out = _interrupt(args, fifo)
     assert out.returncode == 130, out.stderr
     assert out.stderr == "losscli: error: interrupted\n"
+
+
+def test_undecodable_bytes_on_stdin_are_an_input_error():
+    out = bash("printf '\\xff\\xfe[1]' | L mse -p - -t '[1]'; echo $?")
+    assert statuses(out) == [2], out.stderr
+    assert out.stderr.startswith("losscli: error: --pred: "), out.stderr
