@@ -393,7 +393,7 @@ def test_integer_parameters_are_exact_to_64_bits():
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("extra", [
-    ("--margin", "inf"), ("--expect", "Infinity"), ("--expect", "[NaN, 1, -Infinity]"),
+    ("--margin", "inf"), ("--expect", "Infinity"), ("--expect", "NaN"),
     ("--reduction", "none", "--max-elements", "1", "--expect", "[NaN, 1, -Infinity]"),
 ])
 def test_json_output_of_non_finite_parameters_and_expectations(cli, extra, backend):
