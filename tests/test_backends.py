@@ -359,3 +359,18 @@ def test_expect_must_have_the_shape_of_the_terms(cli):
         out = cli(*args, wrong)
         assert out.code == 2 and "--expect: has shape" in out.stderr
         assert "give a TENSOR of shape [2]" in out.stderr
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_soft_margin_is_stable_where_torch_overflows(cli, backend):
+    import math
+
+    data = _json(cli, "soft-margin", "-p", "[10000, -10000, 3]", "-t", "[-1, 1, 1]",
+                 "-r", "none", "--backend", backend, "--dtype", "float64")
+    # log(1 + exp(m)) = m + log1p(exp(−m)) for the margin m = −y·x, exact in float64.
+    want = [m + math.log1p(math.exp(-m)) if m > 0 else math.log1p(math.exp(m))
+            for m in (10000.0, 10000.0, -3.0)]
+    assert data["terms"]["values"] == pytest.approx(want, rel=1e-15)
+    assert data["warnings"] == []
+    notes = registry().resolve("soft-margin").notes
+    assert any("F.soft_margin_loss overflows" in note for note in notes)
