@@ -13,6 +13,7 @@ functions live in :mod:`losscli.emit_sources`); a ``losscli.compute`` snippet ru
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -171,7 +172,8 @@ def _snippet_value(spec: LossSpec, result, run: Callable | None, float_dtype: st
         value = result.params.get(param.name)
         objects[param.name] = (torch.tensor(value, dtype=getattr(torch, float_dtype))
                                if isinstance(value, list) else value)
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own notes (KLDivLoss 'mean') are the snippet's
         return run(objects).detach().double().numpy()
 
 
