@@ -19,6 +19,8 @@ Schema ``losscli/case.schema.json``, printed by ``losscli schema``, says the sam
     #   {value: ..., terms: [...], grad: {pred: [[...]]}}: any of the three
     rtol: 1.0e-5                   # |got - expected| <= atol + rtol * |expected|
     atol: 1.0e-8
+    impl: my_focal.py:FocalLoss    # optional: check YOUR implementation against expect
+    impl_kwargs: {gamma: 2}        #   (MODULE_OR_FILE:ATTR as for compare; runs your code)
 
 Loading checks every field and reads every tensor; a fault raises
 :class:`CaseError` naming the file, the case and the field. PyYAML reads YAML 1.1,
@@ -44,7 +46,7 @@ from losscli.registry import LossSpec, registry
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CASE_FIELDS = (
     "name", "description", "loss", "inputs", "params", "reduction", "dtype",
-    "grad", "strict", "expect", "rtol", "atol",
+    "grad", "strict", "expect", "rtol", "atol", "impl", "impl_kwargs",
 )
 EXPECT_FIELDS = ("value", "terms", "grad")
 DEFAULT_RTOL = 1e-5
@@ -101,6 +103,10 @@ class Case:
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
     description: str = ""
+    #: An implementation under test (``losscli compare --impl``): its value and gradients
+    #: are checked against ``expect`` instead of losscli's (:mod:`losscli.compare`).
+    impl: str | None = None
+    impl_kwargs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -290,6 +296,8 @@ def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str) -> Ca
         rtol=_tolerance(raw, "rtol", fail, DEFAULT_RTOL),
         atol=_tolerance(raw, "atol", fail, DEFAULT_ATOL),
         description=_field(raw, "description", fail, "", str, "text"),
+        impl=_field(raw, "impl", fail, None, str, "MODULE_OR_FILE:ATTR"),
+        impl_kwargs=dict(_field(raw, "impl_kwargs", fail, {}, Mapping, "a mapping")),
     )
     if expect and expect.grad and not grad:
         raise fail("expect.grad is given but grad is false", "grad")

@@ -75,5 +75,5 @@ def run_convention(spec: LossSpec, options: dict[str, Any], values: dict[str, An
 
     result = compute(spec, grad=options["grad"], convention=name, **common, **values)
     if expected is not None:
-        result.compare(expected, rtol=options["rtol"], atol=options["atol"])
+        result.compare(expected, rtol=options["rtol"], atol=options["atol"], same_shape=True)
     return report(result, fmt, max_rows=options["max_rows"])

@@ -243,7 +243,7 @@ def run_loss(spec: LossSpec, options: dict[str, Any]) -> ExitStatus:
             raise UsageError(f"--{flag} needs the terms in memory, but these inputs were "
                              "computed in chunks; use it on a slice of them")
     if expected is not None:
-        result.compare(expected, rtol=options["rtol"], atol=options["atol"])
+        result.compare(expected, rtol=options["rtol"], atol=options["atol"], same_shape=True)
     if options.get("emit"):
         from losscli.emit import emit
 

@@ -182,6 +182,10 @@ def evaluate_case(case: Case):
     try:
         result = evaluate(case.spec, case.values, reduction=case.reduction, dtype=case.dtype,
                           grad=case.grad, strict=case.strict)
+        if case.impl is not None:  # the value and gradients of the implementation under test
+            from losscli.compare import implementation_result
+
+            result = implementation_result(case, result)
     except LossCliError as exc:
         raise case.error(exc.message, case.field_of(exc.argument)) from None
     checks = []
