@@ -226,6 +226,12 @@ def kornia_tversky(p, g, a, b, eps=1e-8):
     return np.mean(1 - ratio.sum(1) / present.sum(1))
 
 
+def kornia_tversky_micro(p, g, a, b, eps=1e-8):
+    """kornia 0.7.0 to 0.9.0rc1: TP, FP, FN summed over classes and pixels, one per sample."""
+    tp, fp, fn = tversky_parts(p, g, (1, 2))
+    return np.mean(1 - tp / (tp + a * fp + b * fn + eps))
+
+
 def keras_tversky(p, g, a, b, eps=1e-7):
     """Keras tversky: its 'fp' is Σ (1 − y_pred)·y_true, weighted by alpha."""
     tp = (g * p).sum()
@@ -408,6 +414,8 @@ CASES = [
     Case("tversky", "smp", _seg(alpha=0.3, beta=0.7), smp_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("tversky", "kornia", _seg(alpha=0.3, beta=0.7),
          kornia_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
+    Case("tversky", "kornia-0.8", _seg(alpha=0.3, beta=0.7),
+         kornia_tversky_micro(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("tversky", "keras", _seg(MASK_PRED, MASK_TARGET, alpha=0.3, beta=0.7),
          keras_tversky(MASK_PRED, MASK_TARGET, 0.3, 0.7), id="alpha-on-false-negatives"),
     Case("tversky", "optax", _seg(alpha=0.3, beta=0.7),
@@ -488,6 +496,49 @@ def test_convention_matches_the_library_formula(case: Case):
         assert result.value == case.expected
     else:
         assert result.value == pytest.approx(case.expected, rel=1e-10, abs=1e-12)
+
+
+def _kornia_test_ignore_index_case(ignore_index):
+    """kornia tests/losses/test_tversky.py test_ignore_index (v0.8.2 to v0.9.0rc1), float64."""
+    logits = np.zeros((2, 2, 1, 4))
+    logits[:, 0, :, 0] = 100.0
+    logits[:, 1, :, 1:] = 100.0
+    labels = np.zeros((2, 1, 4), dtype=np.int64)
+    labels[..., 2:] = ignore_index
+    return {"pred": logits, "target": labels, "from_logits": "softmax",
+            "ignore_index": ignore_index, "alpha": 0.5, "beta": 0.5}
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 255])
+def test_kornia_tversky_reproduces_kornias_own_ignore_index_case(ignore_index):
+    # kornia/kornia tests/losses/test_tversky.py @ v0.8.2 (856fd1ae): expected_loss = 1/2.
+    # Per sample the kept pixels are 0 (class 0, right) and 1 (class 1, label 0): TP = 1,
+    # FP = FN = 1, 1 − 1/(1 + 0.5 + 0.5) = 1/2. kornia 0.9.0 averages the classes present
+    # (only class 0: TP = 1, FP = 0, FN = 1) and gives 1 − 1/1.5 = 1/3.
+    values = _kornia_test_ignore_index_case(ignore_index)
+    old = losscli.compute("tversky", convention="kornia-0.8", dtype="float64", **values)
+    assert old.value == pytest.approx(0.5, abs=1e-3)
+    assert old.value == pytest.approx(1 - 1 / (2 + 1e-8), rel=1e-12)
+    new = losscli.compute("tversky", convention="kornia", dtype="float64", **values)
+    assert new.value == pytest.approx(1 - 1 / (1.5 + 1e-8), rel=1e-12)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, None])
+@pytest.mark.parametrize("name", ["kornia", "kornia-0.8"])
+def test_kornia_tversky_reproduces_kornias_own_all_zeros_case(name, ignore_index):
+    # kornia tests/losses/test_tversky.py @ v0.8.2 test_all_zeros: a confident right
+    # prediction everywhere, loss ≈ 0 (atol 1e-3).
+    logits = np.zeros((2, 3, 1, 2))
+    logits[:, 0], logits[:, 1], logits[:, 2] = 10.0, 1.0, 1.0
+    labels = np.zeros((2, 1, 2), dtype=np.int64)
+    result = losscli.compute("tversky", convention=name, pred=logits, target=labels,
+                             from_logits="softmax", ignore_index=ignore_index, alpha=0.5,
+                             beta=0.5, dtype="float64")
+    assert result.value == pytest.approx(0.0, abs=1e-3)
+    p = softmax(logits.reshape(2, 3, 2))
+    g = np.moveaxis(np.eye(3)[labels.reshape(2, 2)], -1, 1)
+    reference = kornia_tversky_micro if name == "kornia-0.8" else kornia_tversky
+    assert result.value == pytest.approx(reference(p, g, 0.5, 0.5), rel=1e-10)
 
 
 def test_every_convention_has_an_independent_case():

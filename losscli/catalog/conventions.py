@@ -276,12 +276,23 @@ TVERSKY_CONVENTIONS = (
     ),
     Convention(
         name="kornia",
-        library="kornia.losses.tversky_loss",
+        library="kornia.losses.tversky_loss (0.9.0)",
         call="tversky_loss(pred_logits, target, alpha, beta, eps=1e-8) (softmax inside)",
         source=_KORNIA + "tversky.py tversky_loss",
-        reason="per sample: the mean over the classes present in its target; eps 1e-8, no "
-        "smoothing",
+        reason="kornia 0.9.0: per sample, the mean over the classes present in its target "
+        "of TP/(TP + α·FP + β·FN + eps); eps 1e-8, no smoothing",
         impl=_OVERLAP + "kornia_tversky",
+        constants={"eps": 1e-8},
+    ),
+    Convention(
+        name="kornia-0.8",
+        library="kornia.losses.tversky_loss (0.7.0 to 0.9.0rc1)",
+        call="tversky_loss(pred_logits, target, alpha, beta, eps=1e-8) (softmax inside)",
+        source="kornia/kornia kornia/losses/tversky.py @ v0.8.2 "
+        "(856fd1ae6becd4300646db2b44ea3507e4ab0066; the same sums from v0.7.0 to v0.9.0rc1)",
+        reason="kornia before 0.9.0: one index per sample, TP, FP and FN summed over every "
+        "class and pixel; eps 1e-8",
+        impl=_OVERLAP + "kornia_tversky_micro",
         constants={"eps": 1e-8},
     ),
     Convention(

@@ -11,7 +11,8 @@ everything at once), where the smoothing goes, and which classes count:
   target score 0; the mean over the classes.
 - kornia 0.9.0 (kornia/losses/dice.py, tversky.py): Dice per sample over every class
   ('micro'), Tversky per sample and class averaged over the classes present; eps = 1e-8 in the
-  denominator only; the mean over the batch.
+  denominator only; the mean over the batch. kornia 0.7.0 to 0.9.0rc1 computed the Tversky
+  index like the Dice: one per sample, TP, FP and FN summed over every class and pixel.
 - Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``, axis=None): one ratio over
   every element, 1e-7 in the denominator only.
 - optax 0.2.8 (optax/losses/_segmentation.py ``dice_loss``): per sample and class,
@@ -102,6 +103,23 @@ def kornia_tversky(*, pred, target, from_logits, include_background, ignore_inde
     ratio = tp / (tp + alpha * fp + beta * fn + eps).masked_fill(~present, 1.0)
     score = ratio.masked_fill(~present, 0.0).sum(1) / present.sum(1).clamp(min=1)
     return Terms(1 - score, details={"mean Tversky index": score}, shown_inputs=())
+
+
+def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignore_index, alpha,
+                         beta, smooth_nr, smooth_dr, eps: float) -> Terms:
+    """kornia.losses.tversky_loss, kornia 0.7.0 to 0.9.0rc1: one index per sample over every class.
+
+    TP = Σ_c Σ_s p·g, FP = Σ_c Σ_s p·(1 − g), FN = Σ_c Σ_s (1 − p)·g over the kept pixels,
+    ℓ = 1 − TP/(TP + α·FP + β·FN + eps) (kornia/losses/tversky.py @ v0.8.2, dims (1, 2, 3));
+    with a softmax, FP = FN = (kept pixels) − TP, as 0.8.2 writes it. A sample whose pixels
+    are all ignored scores 0 (loss 1).
+    """
+    _all_classes(include_background, "kornia's tversky_loss")
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    tp, fp, fn = (p * g).sum((1, 2)), (p * (1 - g)).sum((1, 2)), ((1 - p) * g).sum((1, 2))
+    score = tp / (tp + alpha * fp + beta * fn + eps)
+    return Terms(1 - score, details={"TP": tp, "FP": fp, "FN": fn, "Tversky": score},
+                 shown_inputs=())
 
 
 def keras_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
