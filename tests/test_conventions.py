@@ -233,9 +233,15 @@ def kornia_tversky_micro(p, g, a, b, eps=1e-8):
 
 
 def keras_tversky(p, g, a, b, eps=1e-7):
-    """Keras tversky: its 'fp' is Σ (1 − y_pred)·y_true, weighted by alpha."""
+    """Keras ≤ 3.15.1 tversky: its 'fp' is Σ (1 − y_pred)·y_true, weighted by alpha."""
     tp = (g * p).sum()
     return 1 - tp / (tp + a * ((1 - p) * g).sum() + b * (p * (1 - g)).sum() + eps)
+
+
+def keras_316_tversky(p, g, a, b, eps=1e-7):
+    """Keras 3.16 tversky: α on Σ y_pred·(1 − y_true), the false positives."""
+    tp = (g * p).sum()
+    return 1 - tp / (tp + a * (p * (1 - g)).sum() + b * ((1 - p) * g).sum() + eps)
 
 
 # ----------------------------------------------------------------------------- cross-entropies
@@ -418,6 +424,8 @@ CASES = [
          kornia_tversky_micro(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("tversky", "keras", _seg(MASK_PRED, MASK_TARGET, alpha=0.3, beta=0.7),
          keras_tversky(MASK_PRED, MASK_TARGET, 0.3, 0.7), id="alpha-on-false-negatives"),
+    Case("tversky", "keras-3.16", _seg(MASK_PRED, MASK_TARGET, alpha=0.3, beta=0.7),
+         keras_316_tversky(MASK_PRED, MASK_TARGET, 0.3, 0.7), id="alpha-on-false-positives"),
     Case("tversky", "optax", _seg(alpha=0.3, beta=0.7),
          optax_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("bce", "torch", {"pred": BCE_P, "target": BCE_T}, torch_bce(BCE_P, BCE_T).mean()),
@@ -539,6 +547,32 @@ def test_kornia_tversky_reproduces_kornias_own_all_zeros_case(name, ignore_index
     g = np.moveaxis(np.eye(3)[labels.reshape(2, 2)], -1, 1)
     reference = kornia_tversky_micro if name == "kornia-0.8" else kornia_tversky
     assert result.value == pytest.approx(reference(p, g, 0.5, 0.5), rel=1e-10)
+
+
+# keras/src/losses/losses_test.py TverskyTest.test_binary_segmentation(_custom_coefficients):
+# one (4, 4) binary mask, axis=None, float32. The expected values at v3.15.1 (250b4218)
+# and after the fix fa9afd5a (3.16 in development).
+KERAS_MASK_TRUE = [[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1]]
+KERAS_MASK_PRED = [[0, 1, 0, 1], [1, 0, 1, 1], [0, 1, 0, 1], [1, 0, 1, 1]]
+
+
+@pytest.mark.parametrize(("name", "alpha", "beta", "expected"), [
+    ("keras", 0.5, 0.5, 0.77777773),
+    ("keras", 0.2, 0.8, 0.7916667),
+    ("keras-3.16", 0.5, 0.5, 0.77777779),
+    ("keras-3.16", 0.2, 0.8, 0.76190472),
+])
+def test_keras_tversky_reproduces_keras_own_test_values(name, alpha, beta, expected):
+    result = losscli.compute("tversky", convention=name, pred=[[KERAS_MASK_PRED]],
+                             target=[[KERAS_MASK_TRUE]], alpha=alpha, beta=beta)
+    assert result.value == pytest.approx(expected, rel=1e-6)  # keras's assertAllClose
+
+
+def test_keras_tversky_conventions_name_their_release():
+    spec = registry().resolve("tversky")
+    by_name = {c.name: c for c in spec.conventions}
+    assert "3.15.1" in by_name["keras"].library and "3.15.1" in by_name["keras"].source
+    assert "fa9afd5a" in by_name["keras-3.16"].source
 
 
 def test_every_convention_has_an_independent_case():

@@ -297,13 +297,26 @@ TVERSKY_CONVENTIONS = (
     ),
     Convention(
         name="keras",
-        library="keras.losses.Tversky",
+        library="keras.losses.Tversky (3.15.1 and earlier)",
         call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred)",
-        source=f"{_KERAS} tversky",
-        reason="α weights the false negatives and β the false positives (reversed); one "
-        "index over every element; 1e-7 in the denominator",
+        source=f"{_KERAS} tversky (inputs = y_true, targets = y_pred)",
+        reason="Keras up to 3.15.1: α weights the false negatives and β the false positives "
+        "(reversed; see keras-3.16); one index over every element; 1e-7 in the denominator",
         impl=_OVERLAP + "keras_tversky",
-        constants=_KERAS_EPS,
+        constants={**_KERAS_EPS, "swapped": True},
+        rules=_KERAS_MEAN,
+    ),
+    Convention(
+        name="keras-3.16",
+        library="keras.losses.Tversky (3.16 development: keras master, keras-nightly)",
+        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred)",
+        source="keras-team/keras keras/src/losses/losses.py tversky @ "
+        "fa9afd5a266fda5309ef11c8afebd8f8cc8f1e2c (keras PR 23333, version 3.16.0 in "
+        "development; the newest release, 3.15.1, still swaps α and β)",
+        reason="α weights the false positives and β the false negatives, as MONAI; one index "
+        "over every element; 1e-7 in the denominator",
+        impl=_OVERLAP + "keras_tversky",
+        constants={**_KERAS_EPS, "swapped": False},
         rules=_KERAS_MEAN,
     ),
     Convention(
