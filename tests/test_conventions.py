@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -814,3 +815,77 @@ def test_readme_convention_examples_are_current(cli):
         else:
             assert row.findall(out.stdout) == row.findall(shown)
             assert len(row.findall(shown)) == 8
+
+
+# ----------------------------------------------------------------------------- no inputs
+
+def _empty(loss, name, **values):
+    return losscli.compute(loss, convention=name, dtype="float64", **values)
+
+
+def test_fvcore_smooth_l1_mean_over_no_elements_is_zero():
+    # fvcore/nn/smooth_l1_loss.py (fvcore 0.1.5): loss.mean() if loss.numel() > 0 else
+    # 0.0 * loss.sum(); torch's SmoothL1Loss (the default) gives NaN.
+    for shape in ((0,), (0, 3), (2, 0)):
+        empty = np.zeros(shape)
+        assert _empty("smooth-l1", "fvcore", pred=empty, target=empty).value == 0.0
+        assert math.isnan(_empty("smooth-l1", "torch", pred=empty, target=empty).value)
+    pred = torch.zeros(0, dtype=torch.float64, requires_grad=True)
+    from losscli.losses.convention_regression import fvcore_smooth_l1
+    from losscli.terms import reduce
+
+    value, _ = reduce(fvcore_smooth_l1(pred=pred, target=torch.zeros(0), beta=1.0), "mean")
+    value.backward()
+    assert value.item() == 0.0 and pred.grad is not None
+
+
+def test_mmdet_smooth_l1_refuses_no_elements_as_its_assert_does():
+    # mmdet/models/losses/smooth_l1_loss.py @ 030b5682: assert ... target.numel() > 0
+    with pytest.raises(InputError, match=r"numel\(\) > 0"):
+        _empty("smooth-l1", "mmdet", pred=np.zeros(0), target=np.zeros(0))
+
+
+def test_keras_empty_batches():
+    # keras/src/losses/loss.py reduce_values (3.15.1): per-sample losses of shape (0,) come
+    # back unreduced (an empty array, no value); any other empty shape divides with
+    # divide_no_nan (0); a (0,) input has one per-sample loss, the NaN mean over its last
+    # axis.
+    with pytest.raises(InputError, match="Keras returns no value"):
+        _empty("bce", "keras", pred=np.zeros((0, 3)), target=np.zeros((0, 3)))
+    assert _empty("bce", "keras", pred=np.zeros((0, 3, 4)), target=np.zeros((0, 3, 4))
+                  ).value == 0.0
+    assert math.isnan(_empty("bce", "keras", pred=np.zeros(0), target=np.zeros(0)).value)
+    assert _empty("kl-div", "keras", pred=np.zeros(0), target=np.zeros(0)).value == 0.0
+    with pytest.raises(InputError, match="Keras returns no value"):
+        _empty("cross-entropy", "keras", pred=np.zeros((0, 3)),
+               target=np.zeros(0, dtype=np.int64))
+
+
+def test_sklearn_refuses_no_samples():
+    # sklearn/utils/validation.py check_array: "Found array with 0 sample(s)" (ValueError).
+    with pytest.raises(InputError, match="at least 1 sample"):
+        _empty("bce", "sklearn", pred=np.zeros((0, 3)), target=np.zeros((0, 3)))
+    with pytest.raises(InputError, match="at least 1 sample"):
+        _empty("log-loss", "sklearn-1.4", pred=np.zeros((0, 3)),
+               target=np.zeros(0, dtype=np.int64))
+
+
+@pytest.mark.parametrize("name", ["kornia", "monai"])
+def test_kornia_and_monai_focal_need_a_channel_dimension(name):
+    # kornia/losses/focal.py and monai/losses/focal_loss.py read pred.shape[1].
+    with pytest.raises(InputError, match=r"\(N, C, \*\)"):
+        _empty("focal", name, pred=[0.5, -1.0], target=[1.0, 0.0])
+
+
+@pytest.mark.parametrize(("loss", "name", "expected"), [
+    ("dice", "monai", math.nan), ("dice", "kornia", math.nan), ("dice", "keras", 1.0),
+    ("dice", "optax", math.nan), ("tversky", "kornia-0.8", math.nan),
+    ("tversky", "keras-3.16", 1.0), ("jaccard", "smp", 0.0),
+])
+def test_overlap_conventions_on_an_empty_batch(loss, name, expected):
+    # An empty batch: MONAI, kornia and optax average over no samples (NaN); Keras's one
+    # index over no elements is 1 − 0/(0 + eps) = 1; smp's classes are all absent (0).
+    pred, labels = np.zeros((0, 3, 2, 2)), np.zeros((0, 2, 2), dtype=np.int64)
+    extra = {"from_logits": "softmax"} if name in ("kornia", "kornia-0.8", "optax") else {}
+    value = _empty(loss, name, pred=pred, target=labels, **extra).value
+    assert (math.isnan(value) and math.isnan(expected)) or value == expected

@@ -345,3 +345,51 @@ def test_mmdet_focal_and_iou():
     boxes_t = np.array([[1.0, 1.0, 3.0, 3.0], [1.0, 1.0, 3.0, 3.0]])
     want = losses.IoULoss()(t64(boxes_p), t64(boxes_t)).item()
     assert ours("iou", "mmdet", pred=boxes_p, target=boxes_t) == pytest.approx(want)
+
+
+# ----------------------------------------------------------------------------- no inputs
+
+def _same(got, want):
+    return (np.isnan(got) and np.isnan(want)) or got == pytest.approx(want)
+
+
+def test_empty_inputs_fvcore_and_sklearn():
+    nn = pytest.importorskip("fvcore.nn", reason="fvcore is not installed")
+    metrics = pytest.importorskip("sklearn.metrics", reason="scikit-learn is not installed")
+    empty = np.zeros((0, 3))
+    want = nn.smooth_l1_loss(t64(empty), t64(empty), beta=1.0, reduction="mean").item()
+    assert want == 0.0 and ours("smooth-l1", "fvcore", pred=empty, target=empty) == want
+    with pytest.raises(ValueError, match="0 sample"):
+        metrics.log_loss(empty.ravel(), empty.ravel(), labels=[0, 1])
+    with pytest.raises(losscli.errors.InputError):
+        ours("bce", "sklearn", pred=empty, target=empty)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's mean of an empty slice
+def test_empty_inputs_keras():
+    keras = _keras()
+    for shape in ((0,), (0, 3, 4), (2, 0)):
+        empty = np.zeros(shape)
+        for loss, name in ((keras.losses.BinaryCrossentropy(), "bce"),
+                           (keras.losses.KLDivergence(), "kl-div")):
+            want = keras_value(loss, empty, np.exp(empty) if name == "kl-div" else empty)
+            assert _same(ours32(name, "keras", pred=empty, target=empty), want), (name, shape)
+    empty = np.zeros((0, 3), dtype="float32")
+    assert np.asarray(keras.losses.BinaryCrossentropy()(empty, empty)).shape == (0,)
+    with pytest.raises(losscli.errors.InputError, match="no value"):
+        ours32("bce", "keras", pred=empty, target=empty)
+
+
+def test_empty_batch_kornia_and_monai_overlap():
+    kl = pytest.importorskip("kornia.losses", reason="kornia is not installed")
+    losses = pytest.importorskip("monai.losses", reason="MONAI is not installed")
+    pred, labels = np.zeros((0, 3, 2, 2)), np.zeros((0, 2, 2), dtype=np.int64)
+    values = {"pred": pred, "target": labels}
+    want = kl.dice_loss(t64(pred), t64(labels)).item()
+    assert _same(ours("dice", "kornia", from_logits="softmax", **values), want)
+    want = kl.tversky_loss(t64(pred), t64(labels), 0.3, 0.7).item()
+    got = ours("tversky", kornia_tversky_convention(), from_logits="softmax", alpha=0.3,
+               beta=0.7, **values)
+    assert _same(got, want)
+    want = losses.DiceLoss()(t64(pred), t64(np.zeros_like(pred))).item()
+    assert _same(ours("dice", "monai", **values), want)
