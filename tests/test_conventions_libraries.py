@@ -156,11 +156,24 @@ def test_monai_softmax_focal(reduction, alpha):
                                rtol=1e-6, atol=1e-9)
 
 
-def test_monai_softmax_focal_with_ignored_pixels():
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_monai_softmax_focal_with_ignored_pixels(reduction):
     losses = pytest.importorskip("monai.losses", reason="MONAI is not installed")
-    loss = losses.FocalLoss(to_onehot_y=True, use_softmax=True, ignore_index=-100)
+    loss = losses.FocalLoss(to_onehot_y=True, use_softmax=True, ignore_index=-100,
+                            reduction=reduction)
     want = loss(t64(LOGITS), t64(IGNORED)[:, None]).item()
-    got = ours("softmax-focal", "monai", pred=LOGITS, target=IGNORED)
+    got = ours("softmax-focal", "monai", reduction, pred=LOGITS, target=IGNORED)
+    assert got == pytest.approx(want, rel=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_monai_softmax_focal_without_spatial_dimensions(reduction):
+    # (N, C) scores, nothing ignored: FocalLoss() (no ignore_index) divides by N·C for both
+    # reductions (its 'sum' averages over dim=[], every dimension).
+    losses = pytest.importorskip("monai.losses", reason="MONAI is not installed")
+    loss = losses.FocalLoss(to_onehot_y=True, use_softmax=True, reduction=reduction)
+    want = loss(t64(LOGITS), t64(LABELS)[:, None]).item()
+    got = ours("softmax-focal", "monai", reduction, pred=LOGITS, target=LABELS)
     assert got == pytest.approx(want, rel=1e-6)
 
 

@@ -92,7 +92,9 @@ def monai_sum(terms: Terms) -> tuple[torch.Tensor, Reduction]:
     """MONAI's sum: each (sample, class) averaged over its spatial positions, then summed.
 
     With no spatial dimension MONAI's ``mean(dim=[])`` reduces every dimension, so its
-    'sum' is then the mean (over the kept positions when some are ignored).
+    'sum' is then the mean: Σ ℓ / (N·C) as ``FocalLoss()`` without ignore_index gives it, or
+    Σ ℓ / (kept positions) when some are ignored (its masked sum over ``dim=[]``), the same
+    denominators as :func:`monai_mean`.
     """
     values = terms.values
     kept = _kept(terms).to(values.dtype)
@@ -104,7 +106,8 @@ def monai_sum(terms: Terms) -> tuple[torch.Tensor, Reduction]:
         return value, Reduction("sum", rule, float(value.detach()), **_ignored_info(terms))
     classes = values.shape[class_dim(values)] if values.dim() == 2 else 1
     total = values.sum()
-    count = kept.sum() / classes if terms.ignored is not None else values.numel()
+    ignored = terms.ignored is not None and bool(terms.ignored.any())
+    count = kept.sum() / classes if ignored else values.numel()
     rule = "sum (MONAI, no spatial dimension): its mean over an empty dimension list, Σ ℓ / n"
     return total / count, Reduction(
         "sum", rule, float(total.detach()), float(count), **_ignored_info(terms)
