@@ -44,11 +44,20 @@ def sklearn_bce(*, pred, target, weight) -> Terms:
     """
     if bool(((target != 0) & (target != 1)).any()):
         raise InputError("scikit-learn's log_loss takes 0/1 labels", argument="--target")
+    _some_samples(pred)
     values = _clipped_bce(pred, target, torch.finfo(pred.dtype).eps)
     if weight is None:
         return Terms(values)
     w = weight.expand_as(values).to(values.dtype)
     return Terms(values * w, weights=w, weight_symbol="wᵢ")
+
+
+def _some_samples(pred: torch.Tensor) -> None:
+    """scikit-learn's check_array: 'Found array with 0 sample(s) ... while a minimum of 1 is
+    required' (a ValueError, not a NaN mean)."""
+    if pred.numel() == 0:
+        raise InputError("scikit-learn's log_loss needs at least 1 sample, got none",
+                         argument="--pred")
 
 
 def _two_columns(pred: torch.Tensor) -> torch.Tensor:
@@ -74,6 +83,7 @@ def sklearn_renormalised_log_loss(*, pred, target, sample_weight, eps: float | N
     eps = 1e-15 up to 1.1, the dtype's epsilon ('auto') from 1.2; a (N) pred is clipped
     before it becomes [1 − p, p]. Renormalising was removed in 1.5.
     """
+    _some_samples(pred)
     eps = torch.finfo(pred.dtype).eps if eps is None else eps
     probs = _two_columns(pred.clamp(eps, 1 - eps))
     probs = probs / probs.sum(dim=1, keepdim=True)
