@@ -14,7 +14,6 @@ import shlex
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -99,45 +98,39 @@ def test_a_closed_stderr_keeps_the_status_and_never_writes_errors_to_stdout(comm
         assert "value = 0.33333334" in text
 
 
-def _interrupt(args: list[str], fifo: Path) -> subprocess.CompletedProcess:
-    """Run losscli, wait until it opens ``fifo`` to read (it is inside the command), press
-    Ctrl-C."""
-    child = subprocess.Popen([*shlex.split(LOSSCLI), *args], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, env=ENV)
-    opened = threading.Event()
+def _interrupt(args: list[str], wait: float) -> subprocess.CompletedProcess:
+    """Run losscli with a standard input that never ends, press Ctrl-C after ``wait`` s.
 
-    def open_writer():
-        with open(fifo, "w"):  # returns once the child has opened the other end
-            opened.set()
-            opened.wait()
-            child.wait(timeout=60)
-
-    writer = threading.Thread(target=open_writer, daemon=True)
-    writer.start()
+    The loss command blocks reading ``-`` until interrupted; ``run`` and ``check`` work
+    through a suite far longer than ``wait``. A Ctrl-C that arrives while losscli is still
+    importing is caught by the same boundary, so only the outcome is asserted.
+    """
+    child = subprocess.Popen([*shlex.split(LOSSCLI), *args], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
     try:
-        assert opened.wait(timeout=60), "losscli never opened its input"
-        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGINT)
         stdout, stderr = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             child.kill()
-    writer.join(timeout=5)
     return subprocess.CompletedProcess(args, child.returncode, stdout, stderr)
 
 
 @pytest.mark.parametrize("command", ["loss", "run", "check"])
 def test_ctrl_c_is_130_with_one_line_for_every_command(command, tmp_path):
-    fifo = tmp_path / "pred.json"
-    os.mkfifo(fifo)
-    case = {"name": "slow", "loss": "mse", "inputs": {"pred": f"@{fifo}", "target": [1, 3]},
+    case = {"loss": "mse", "inputs": {"pred": [1, 2], "target": [1, 3]},
             "expect": {"value": 0.5}}
-    (tmp_path / "case.json").write_text(json.dumps(case))
-    args = {"loss": ["mse", "-p", f"@{fifo}", "-t", "[1, 3]"],
-            "run": ["run", str(tmp_path / "case.json")],
-            "check": ["check", str(tmp_path / "case.json")]}[command]
-    out = _interrupt(args, fifo)
+    suite = [{"name": f"case {i}", **case} for i in range(50_000)]
+    (tmp_path / "suite.loss.json").write_text(json.dumps(suite))
+    args = {"loss": ["mse", "-p", "-", "-t", "[1, 3]"],
+            "run": ["run", str(tmp_path / "suite.loss.json")],
+            "check": ["check", str(tmp_path / "suite.loss.json")]}[command]
+    out = _interrupt(args, wait=3.0)
     assert out.returncode == 130, out.stderr
-    assert out.stderr == "losscli: error: interrupted\n"
+    assert out.stderr == "losscli: error: interrupted\n", out.stderr
 
 
 def test_undecodable_bytes_on_stdin_are_an_input_error():
