@@ -11,7 +11,7 @@ import sys
 from typing import Literal
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from losscli import __version__
 from losscli.cli_cases import register as register_case_commands
@@ -27,8 +27,17 @@ HELP = (
 )
 
 
+class LossCommand(TyperCommand):
+    """A command whose --help is losscli's plain, verbatim help (:mod:`losscli.cli_help`)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        from losscli.cli_help import format_help
+
+        format_help(self, ctx, formatter)
+
+
 class LossGroup(TyperGroup):
-    """Resolves loss aliases to their canonical command."""
+    """Resolves loss aliases to their canonical command; every command gets losscli's help."""
 
     def get_command(self, ctx, cmd_name: str):
         command = super().get_command(ctx, cmd_name)
@@ -36,7 +45,14 @@ class LossGroup(TyperGroup):
             spec = registry().find(cmd_name)
             if spec is not None:
                 command = super().get_command(ctx, spec.name)
+        if type(command) is TyperCommand:
+            command.__class__ = LossCommand
         return command
+
+    def format_help(self, ctx, formatter) -> None:
+        from losscli.cli_help import format_help
+
+        format_help(self, ctx, formatter)
 
     def resolve_command(self, ctx, args):
         if args and self.get_command(ctx, args[0]) is None and not args[0].startswith("-"):
@@ -54,7 +70,9 @@ app = typer.Typer(
     name="losscli",
     help=HELP,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # help is plain text: registry strings are never read as markup
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 
 
@@ -104,9 +122,7 @@ def run_app(argv: list[str] | None = None) -> int:
     try:
         rv = command.main(args=argv, prog_name="losscli", standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as error:
-        text = error.ctx.get_help()  # Typer's rich help prints itself and returns ""
-        if text:
-            print(text)
+        print(error.ctx.get_help())
         return int(ExitStatus.OK)
     except click_exceptions.UsageError as error:
         where = f"losscli {error.ctx.info_name}: " if error.ctx and error.ctx.parent else ""
