@@ -55,7 +55,8 @@ def help_paragraphs(text: str, width: int) -> list[str]:
         if lines:
             lines.append("")
         if _verbatim(paragraph):
-            lines += [" " * INDENT + line.rstrip() for line in paragraph.lstrip("\b\n").splitlines()]
+            block = paragraph.lstrip("\b\n").splitlines()
+            lines += [" " * INDENT + line.rstrip() for line in block]
         else:
             lines += wrap(paragraph, width, INDENT)
     return lines
