@@ -4,7 +4,8 @@ The table has one row per convention: its value on the user's inputs, the differ
 from losscli's default (the first row) and the ratio, and the one-line reason; each
 convention's reduction rule follows. Every text is printed as written and no number is
 cut: too narrow for the table, each convention gets a block of lines instead. JSON is
-the same as a list of objects (with the parameters, the library call and the source); plain prints ``name value`` lines.
+the same as a list of objects (with the parameters, the library call and the source);
+plain prints ``name value`` lines.
 """
 
 from __future__ import annotations
