@@ -8,7 +8,6 @@ closest ones. Nothing here imports torch.
 from __future__ import annotations
 
 import sys
-from typing import Literal
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -34,6 +33,10 @@ class LossCommand(TyperCommand):
         from losscli.cli_help import format_help
 
         format_help(self, ctx, formatter)
+
+    def parse_args(self, ctx, args):
+        _plain_flags(self.get_params(ctx))
+        return super().parse_args(ctx, args)
 
 
 class LossGroup(TyperGroup):
@@ -64,6 +67,28 @@ class LossGroup(TyperGroup):
     def list_commands(self, ctx):
         return list(self.commands)
 
+    def parse_args(self, ctx, args):
+        _plain_flags(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+def _plain_flags(params) -> None:
+    """Give boolean and string options a plain type check (a str is a str).
+
+    Typer otherwise builds a pydantic adapter for them (for a flag whose default is
+    None, or any string), and importing pydantic costs more than the rest of
+    ``losscli list`` or ``--help``.
+    """
+    from typer._coercion import PassThroughRuntimeParam
+
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is not None and descriptor.annotation in (bool, str) and (
+            getattr(param, "_runtime_param", True) is None
+        ):
+            param._runtime_param = PassThroughRuntimeParam(
+                annotation=descriptor.annotation, parameter_info=descriptor.parameter_info)
+
 
 app = typer.Typer(
     cls=LossGroup,
@@ -93,12 +118,16 @@ def main(
 
 @app.command("list", rich_help_panel="Catalogue")
 def list_losses(
-    fmt: Literal["table", "json"] = typer.Option("table", "--format", "-f", help="output format"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="<table|json>",
+                            help="output format"),
     json_: bool = typer.Option(False, "--json", help="same as --format json"),
 ) -> None:
     """List every loss with its family, aliases and summary."""
     from losscli.catalog_view import print_catalogue
 
+    if fmt not in ("table", "json"):  # checked here: a Literal costs typer a pydantic import
+        raise UsageError(f"losscli list: Invalid value for '--format' / '-f': {fmt!r} is not "
+                         "one of 'table', 'json'.")
     print_catalogue("json" if json_ else fmt)
 
 

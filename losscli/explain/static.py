@@ -176,7 +176,7 @@ def _print_sections(console, sections: list[Section]) -> None:
                 head, _, rest = text.partition(" " if text.startswith("• ") else "\t")
                 body = Table.grid(padding=(0, 2 if "\t" in text else 1))
                 body.add_column(min_width=0 if text.startswith("• ") else 9)
-                body.add_row(head, Text(rest))
+                body.add_row(Text(head), Text(rest))
             console.print(Padding(body, (0, 0, 0, 2 + len(line) - len(text)), expand=False))
 
 
