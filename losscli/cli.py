@@ -96,7 +96,6 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     rich_markup_mode=None,  # help is plain text: registry strings are never read as markup
-    pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 

@@ -83,8 +83,9 @@ def definitions(rows: list[tuple[str, str]], width: int) -> list[str]:
 
 
 def _panels(items) -> dict[str, list]:
+    """Items grouped by panel: Arguments and Options first, then in order of appearance."""
     panels: dict[str, list] = {}
-    for panel, item in items:
+    for panel, item in sorted(items, key=lambda pair: pair[0] not in ("Arguments", "Options")):
         panels.setdefault(panel, []).append(item)
     return panels
 

@@ -143,10 +143,14 @@ def example(spec: LossSpec) -> list[str]:
 
 
 def render_explanation(spec: LossSpec, console=None) -> None:
-    """Print the explanation with rich (headings bold, the example in green)."""
-    from rich.console import Console
+    """Print the explanation with rich (headings bold, the example in green).
 
-    console = console or Console(highlight=False)
+    Laid out for :func:`losscli.render.layout.output_width`; every text as written.
+    """
+    from losscli.render.layout import output_width
+    from losscli.render.table import make_console
+
+    console = console or make_console(output_width())
     with console.capture() as captured:
         _print_sections(console, explanation(spec))
     # rich pads wrapped lines to the full width: drop the trailing blanks
