@@ -40,16 +40,15 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
 
         print(dumps(report.to_dict()))
         return
-    from losscli.render.table import make_console, natural_width
+    from losscli.render.table import UNLIMITED, make_console
 
     width = output_width()
     table = build_table(report, max_rows=max_rows, files=width is None or width >= 140)
     console = make_console(width)
     if width is not None:
-        wide = console.options.update_width(10**5)
-        needed = Measurement.get(console, wide, table).minimum
+        needed = Measurement.get(console, console.options.update_width(UNLIMITED), table).minimum
         if needed > width:  # wider than the terminal rather than a cut number
-            console = make_console(min(needed, natural_width(console, table)))
+            console = make_console(needed)
     console.print(table)
     for outcome in report.outcomes:
         if outcome.status in ("failed", "missing"):

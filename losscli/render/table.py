@@ -36,7 +36,7 @@ Slicer = Callable[[tuple[int, ...]], np.ndarray]
 UNLIMITED = 100_000  # the console width standing for "no limit"
 
 
-@dataclass
+@dataclass(eq=False)
 class Column:
     """One column of a table: its header, how to get its cell at an index, and its role.
 
@@ -62,8 +62,7 @@ def make_console(width: int | None = None) -> Console:
 
 
 def print_fitted(console: Console, title: str, columns: list[Column], rows: Rows,
-                 width: int | None,
-                 *, row_style=None) -> None:
+                 width: int | None, *, row_style=None) -> None:
     """A table of ``rows`` (indices, None for the elided ones) that fits ``width``.
 
     Too wide: drop the droppable columns in their order, then fall back to blocks.
