@@ -10,6 +10,7 @@ wrapped, so it pastes whole. Prose wraps at whole words to the terminal width.
 from __future__ import annotations
 
 import inspect
+import re
 import shutil
 import textwrap
 
@@ -96,9 +97,17 @@ def _param_rows(command, ctx) -> dict[str, list[tuple[str, str]]]:
         record = param.get_help_record(ctx)
         if record is None:
             continue
-        default_panel = "Arguments" if param.param_type_name == "argument" else "Options"
-        items.append((getattr(param, "rich_help_panel", None) or default_panel, record))
+        if param.param_type_name == "argument":  # LOSS, PATH... (not "PATH <list[str]>")
+            name = _metavar(param) + ("..." if param.nargs == -1 else "")
+            record = (name, " ".join(filter(None, [param.help, "[required]" * param.required])))
+            items.append((getattr(param, "rich_help_panel", None) or "Arguments", record))
+        else:
+            items.append((getattr(param, "rich_help_panel", None) or "Options", record))
     return _panels(items)
+
+
+def _metavar(param) -> str:
+    return param.metavar or param.name.upper()
 
 
 def _command_rows(group, ctx) -> dict[str, list[tuple[str, str]]]:
@@ -116,8 +125,9 @@ def _command_rows(group, ctx) -> dict[str, list[tuple[str, str]]]:
 def format_help(command, ctx, formatter) -> None:
     """Write the help of ``command`` (a click command or group) into click's ``formatter``."""
     width = help_width()
-    pieces = command.collect_usage_pieces(ctx)
-    lines = [f"Usage: {ctx.command_path} {' '.join(pieces)}".rstrip(), ""]
+    pieces = " ".join(command.collect_usage_pieces(ctx))
+    pieces = re.sub(r"\{([A-Z_]+)\}", r"\1", pieces)  # {LOSS} -> LOSS
+    lines = [f"Usage: {ctx.command_path} {pieces}".rstrip(), ""]
     body = help_paragraphs(command.help or "", width)
     if body:
         lines += body + [""]
