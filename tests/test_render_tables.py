@@ -113,3 +113,16 @@ def test_long_vectors_are_elided_with_a_midline_ellipsis(cli):
 def test_control_characters_are_escaped():
     assert safe("a\x1b]0;title\x07b\n") == "a\\x1b]0;title\\x07b\\n"
     assert safe("ℓ[yᵢ] · Σ w") == "ℓ[yᵢ] · Σ w"
+
+
+@pytest.mark.parametrize("expect,status", [([], 0), (["--expect", "1"], 1)])
+def test_a_closed_pipe_keeps_the_exit_status(expect, status):
+    pred = json.dumps([0.1 * i for i in range(5000)])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "losscli", "l1", "-p", pred, "-t", pred, "--max-rows", "5000",
+         *expect], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()  # like `| head -1`
+    proc.stdout.close()
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == status, err
+    assert b"Traceback" not in err

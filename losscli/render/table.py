@@ -56,9 +56,25 @@ class Rows(list):
     hidden = 0
 
 
+class _Console(Console):
+    """A rich console that goes quiet when stdout is closed (``| head``).
+
+    Rich's own handler exits 1; this one sends the rest to /dev/null, so the exit
+    status stays the command's own (1 only for a mismatch).
+    """
+
+    def on_broken_pipe(self) -> None:
+        import os
+        import sys
+
+        self.quiet = True
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def make_console(width: int | None = None) -> Console:
     """A console laid out for ``width`` columns (None: no limit)."""
-    return Console(highlight=False, width=width or UNLIMITED)
+    return _Console(highlight=False, width=width or UNLIMITED)
 
 
 def print_fitted(console: Console, title: str, columns: list[Column], rows: Rows,
