@@ -5,7 +5,12 @@ value (located with PyYAML's node positions; JSON is read the same way, being YA
 flow style) is replaced by the new value in flow style, and a missing ``expect`` is
 added as a line after the case's last field. The edited text must load back as the
 intended data; if it does not, the file is rewritten from the data (comments are then
-lost, and the message says so).
+lost, and the message says so), except a YAML file with anchors or aliases, which is left
+as it is (its rewrite would expand the aliases and drop the comments): the message asks
+for an edit by hand.
+
+Files are written with :func:`losscli.atomic.write_atomic` (a reader never sees a part of
+a file; a write error leaves it untouched), their permissions and UTF-8 BOM kept.
 
 Only failing parts are rewritten: ``expect`` itself for a bare value or a case without
 one, else the failing ``value``, ``terms`` or ``grad.NAME`` entries. Parts read from a
@@ -14,6 +19,7 @@ file (``@PATH``) are left alone.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import pathlib
@@ -23,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from losscli.atomic import write_atomic
 from losscli.cases import read_document
 from losscli.suite import short
 
@@ -44,6 +51,7 @@ def update_outcomes(outcomes: list) -> list[str]:
     Returns one message per change (and per part that could not be changed).
     """
     by_file: dict[pathlib.Path, list[Change]] = {}
+    owners: dict[pathlib.Path, list] = {}
     messages: list[str] = []
     for outcome in outcomes:
         if outcome.status not in ("failed", "missing"):
@@ -53,9 +61,12 @@ def update_outcomes(outcomes: list) -> list[str]:
         if changes:
             by_file.setdefault(outcome.case.path, []).extend(changes)
             if not refused:
-                outcome.status = "updated"
+                owners.setdefault(outcome.case.path, []).append(outcome)
     for path, changes in by_file.items():
-        messages += update_file(path, changes)
+        written, notes = update_file(path, changes)
+        messages += notes
+        for outcome in owners.get(path, []) if written else ():
+            outcome.status = "updated"
     return messages
 
 
@@ -81,10 +92,11 @@ def changes_for(outcome) -> tuple[list[Change], list[str]]:
     return changes, refused
 
 
-def update_file(path: pathlib.Path, changes: list[Change]) -> list[str]:
-    """Apply ``changes`` to one file; one message per change."""
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        text = stream.read()
+def update_file(path: pathlib.Path, changes: list[Change]) -> tuple[bool, list[str]]:
+    """Apply ``changes`` to one file: (written, one message per change)."""
+    raw = path.read_bytes()
+    bom = raw.startswith(codecs.BOM_UTF8)
+    text = raw.decode("utf-8-sig")
     as_json = path.suffix.lower() == ".json"
     data = read_document(path)
     for change in changes:
@@ -94,12 +106,29 @@ def update_file(path: pathlib.Path, changes: list[Change]) -> list[str]:
         kept = _same(_load(edited, as_json), data)
     except Exception:  # noqa: BLE001 - any failure of the in-place edit falls back to a rewrite
         kept = False
+    if not kept and not as_json and _has_anchors(text):
+        return False, [f"{path}::{change.case}: not updated: the file uses YAML anchors or "
+                       "aliases, which an automatic edit would expand (dropping its comments); "
+                       f"set {'.'.join(change.keys)} to {short(change.value)} by hand"
+                       for change in changes]
     if not kept:
         edited = _dump(data, as_json)
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        stream.write(edited)
+    write_atomic(path, (codecs.BOM_UTF8 if bom else b"") + edited.encode("utf-8"),
+                 argument="--update")
     note = "" if kept else " (file rewritten: its comments and layout were not kept)"
-    return [_describe(path, change) + note for change in changes]
+    return True, [_describe(path, change) + note for change in changes]
+
+
+def _has_anchors(text: str) -> bool:
+    """True when YAML ``text`` defines an anchor or uses an alias (or cannot be parsed)."""
+    import yaml
+
+    try:
+        return any(getattr(event, "anchor", None) is not None
+                   for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader",
+                                                                yaml.SafeLoader)))
+    except yaml.YAMLError:
+        return True
 
 
 def _describe(path: pathlib.Path, change: Change) -> str:

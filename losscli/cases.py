@@ -21,8 +21,15 @@ Schema ``losscli/case.schema.json``, printed by ``losscli schema``, says the sam
     atol: 1.0e-8
 
 Loading checks every field and reads every tensor; a fault raises
-:class:`CaseError` naming the file, the case and the field. PyYAML reads YAML 1.1,
-where ``1e-3`` is a string: numeric strings are accepted wherever numbers are.
+:class:`CaseError` naming the file, the case and the field. Messages quote the case
+file's own text only in short, escaped excerpts. PyYAML reads YAML 1.1, where ``1e-3``
+is a string: numeric strings are accepted wherever numbers are.
+
+Trust boundary (case files may come from pull requests): an ``@PATH`` must lie inside
+the case's *roots* once symbolic links are resolved (by default the case file's folder;
+``check`` passes the folder it was given, plus ``--allow-path`` folders); YAML anchors
+and aliases may add at most :data:`MAX_ALIAS_NODES` nodes (a "billion laughs" file is
+invalid); an integer too long to convert is an invalid file, not a crash.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import glob
+import os
 import pathlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,17 +59,22 @@ DEFAULT_RTOL = 1e-5
 DEFAULT_ATOL = 1e-8
 #: A document looks like a case when it is a mapping with one of these keys (or a list of such).
 _CASE_MARKERS = ("loss", "inputs", "expect")
+#: How many nodes YAML aliases (and merge keys) may add to a case file's own.
+MAX_ALIAS_NODES = 100_000
 
 
 class CaseError(InputError):
     """An invalid case file: the message names the file, the case and the field."""
 
     def __init__(self, path: Any, message: str, *, case: str | None = None,
-                 field: str | None = None) -> None:
-        self.path = str(path)
-        self.case = case
-        self.field = field
-        where = [self.path] + ([f"case {case!r}"] if case else []) + ([field] if field else [])
+                 field: str | None = None, index: int | None = None) -> None:
+        self.file = pathlib.Path(path)
+        self.path = shown(path)
+        self.case = None if case is None else shown(case)
+        self.field = None if field is None else shown(field)
+        self.index = index
+        where = [self.path] + ([f"case {_quote(case, 80)}"] if case else []) \
+            + ([_bounded(field, 80)] if field else [])
         super().__init__(message, argument=": ".join(where))
 
 
@@ -124,33 +137,40 @@ class Case:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(paths: Iterable[str]) -> list[tuple[pathlib.Path, bool]]:
-    """Case files under ``paths`` as (path, named): files, directories (recursively), globs.
+def discover(paths: Iterable[str]) -> list[tuple[pathlib.Path, bool, pathlib.Path]]:
+    """Case files under ``paths`` as (path, named, root): files, directories (recursively), globs.
 
     ``named`` is True for a file named directly (it must hold cases) and False for one
-    found in a directory or by a glob (skipped when it holds other data). Hidden files
-    and directories are not searched.
+    found in a directory or by a glob (skipped when it holds other data). ``root`` is the
+    folder its ``@PATH`` references must stay in: the directory given, else the file's
+    folder. Hidden files and directories are not searched.
     """
-    found: dict[pathlib.Path, bool] = {}
+    found: dict[pathlib.Path, tuple[bool, pathlib.Path]] = {}
     for text in paths:
         path = pathlib.Path(text)
         if path.is_dir():
             for item in sorted(path.rglob("*")):
                 if item.suffix.lower() in CASE_SUFFIXES and item.is_file() and not _hidden(
                         item.relative_to(path)):
-                    found.setdefault(item, False)
+                    found.setdefault(item, (False, path))
         elif path.is_file():
-            found[path] = True
+            found[path] = (True, path.parent)
         elif _is_glob(text):
             matches = (pathlib.Path(m) for m in sorted(glob.glob(text, recursive=True)))
             files = [m for m in matches if m.is_file() and m.suffix.lower() in CASE_SUFFIXES]
             if not files:
-                raise InputError(f"no case file matches {text!r}", argument="PATH")
+                raise InputError(f"no case file matches {_quote(text)}", argument="PATH")
             for item in files:
-                found.setdefault(item, False)
+                found.setdefault(item, (False, item.parent))
         else:
-            raise InputError(f"no such file or directory: {text!r}", argument="PATH")
-    return list(found.items())
+            raise InputError(f"no such file or directory: {_quote(text)}", argument="PATH")
+    return [(path, named, root) for path, (named, root) in found.items()]
+
+
+def escapes(path: pathlib.Path, roots: Iterable[pathlib.Path]) -> bool:
+    """True when ``path``, symbolic links resolved, lies outside every folder of ``roots``."""
+    real = path.resolve()
+    return not any(real.is_relative_to(pathlib.Path(root).resolve()) for root in roots)
 
 
 def _hidden(relative: pathlib.PurePath) -> bool:
@@ -186,14 +206,84 @@ def read_document(path: pathlib.Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
+        reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise CaseError(path, f"cannot read the file: {reason}") from None
     try:
         if path.suffix.lower() == ".json":
             return parse_json(text, "the file", str(path))
-        return parse_yaml(text, "the file", str(path))
+        return _parse_yaml(text, path)
     except InputError as exc:
         raise CaseError(path, exc.message) from None
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        raise CaseError(path, f"the file holds a value that cannot be read: {_why(exc)}") \
+            from None
+    except RecursionError:
+        raise CaseError(path, "the file is nested too deeply") from None
+
+
+def _why(exc: ValueError) -> str:
+    if "integer string conversion" in str(exc):
+        return "an integer with more digits than Python converts (4300); write it as a float"
+    return type(exc).__name__
+
+
+def _parse_yaml(text: str, path: pathlib.Path) -> Any:
+    """YAML with the safe loader, refusing alias expansion beyond :data:`MAX_ALIAS_NODES`."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_aliases(node, path)
+        return loader.construct_document(node)
+    except yaml.YAMLError:
+        pass  # parse_yaml gives the message for the same fault
+    finally:
+        loader.dispose()
+    parse_yaml(text, "the file", str(path))
+    raise CaseError(path, "the file is not valid YAML")
+
+
+def _check_aliases(root, path: pathlib.Path) -> None:
+    """Refuse a node graph whose aliases expand past the bound, or refer to themselves."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    distinct = 0
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        children = _children(node)
+        key = id(node)
+        if done:
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            on_path.discard(key)
+            if sizes[key] - distinct > MAX_ALIAS_NODES:
+                break
+            continue
+        if key in sizes or not children:
+            distinct += key not in sizes and not children
+            continue
+        if key in on_path:
+            raise CaseError(path, "the file has a YAML alias inside its own anchor")
+        on_path.add(key)
+        distinct += 1
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+    if max(sizes.values(), default=0) - distinct > MAX_ALIAS_NODES:
+        raise CaseError(path, "YAML aliases in the file expand to more than "
+                              f"{MAX_ALIAS_NODES:,} extra values; write the data out instead")
+
+
+def _children(node) -> list:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def looks_like_cases(document: Any) -> bool:
@@ -217,12 +307,15 @@ def case_mappings(path: pathlib.Path, document: Any) -> list[tuple[int | None, A
                           "and 'inputs') or a list of cases")
 
 
-def load_file(path: pathlib.Path, *, named: bool = True) -> list[Case | CaseError]:
+def load_file(path: pathlib.Path, *, named: bool = True,
+              roots: Iterable[pathlib.Path] | None = None) -> list[Case | CaseError]:
     """Every case of one file, or its error; ``[]`` for an unnamed file holding other data.
 
     A fault of the whole file raises :class:`CaseError`; a faulty case is returned as its
-    error, in its place, so the other cases of the file still run.
+    error, in its place, so the other cases of the file still run. ``@PATH`` references
+    must stay inside ``roots`` (default: the file's folder).
     """
+    roots = (path.parent,) if roots is None else tuple(roots)
     document = read_document(path)
     if not named and not looks_like_cases(document):
         return []
@@ -233,9 +326,9 @@ def load_file(path: pathlib.Path, *, named: bool = True) -> list[Case | CaseErro
         try:
             if name in seen:
                 raise CaseError(path, f"duplicate case name (also case #{seen[name] + 1})",
-                                case=name, field="name")
+                                case=name, field="name", index=index)
             seen[name] = index or 0
-            entries.append(parse_case(path, index, raw, name))
+            entries.append(parse_case(path, index, raw, name, roots))
         except CaseError as error:
             entries.append(error)
     return entries
@@ -243,35 +336,42 @@ def load_file(path: pathlib.Path, *, named: bool = True) -> list[Case | CaseErro
 
 def default_name(path: pathlib.Path, index: int | None, raw: Any) -> str:
     """The case's ``name``, or the file name without extensions (with ``[i]`` in a list)."""
-    if isinstance(raw, Mapping) and isinstance(raw.get("name"), (str, int, float)):
-        text = str(raw["name"]).strip()
-        if text:
-            return text
+    if isinstance(raw, Mapping) and isinstance(raw.get("name"), (str, int, float)) \
+            and not isinstance(raw["name"], bool):
+        text = _kind(raw["name"], 200) if isinstance(raw["name"], int) else str(raw["name"])
+        if text.strip():
+            return text.strip()
     stem = path.name.split(".", 1)[0] or path.name
     return stem if index is None else f"{stem}[{index}]"
 
 
-def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str) -> Case:
-    """Validate one raw case mapping and read its tensors."""
+def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str,
+               roots: Iterable[pathlib.Path] | None = None) -> Case:
+    """Validate one raw case mapping and read its tensors (``@PATH`` inside ``roots``)."""
     def fail(message: str, field: str | None = None) -> CaseError:
-        return CaseError(path, message, case=name, field=field)
+        return CaseError(path, message, case=name, field=field, index=index)
+
+    roots = (path.parent,) if roots is None else tuple(roots)
 
     if not isinstance(raw, Mapping):
         where = f"item #{index + 1} of the list" if index is not None else "the case"
         raise fail(f"{where} is {_kind(raw)}; expected a mapping of case fields")
     for key in raw:
         if key not in CASE_FIELDS:
-            raise fail(f"unknown field {key!r}{_suggest(key, CASE_FIELDS)}", str(key))
+            raise fail(f"unknown field {_quote(key)}{_suggest(key, CASE_FIELDS)}",
+                       _bounded(str(key), 40))
     if "loss" not in raw:
         raise fail("missing: every case names its loss, e.g. 'loss: cross-entropy'", "loss")
     loss = raw["loss"]
     if not isinstance(loss, str):
         raise fail(f"expected a loss name, got {_kind(loss)}", "loss")
+    if len(loss) > 80 or not loss.isprintable():
+        raise fail(f"unknown loss {_quote(loss)}", "loss")
     try:
         spec = registry().resolve(loss)
     except LossCliError as exc:
         raise fail(exc.message, "loss") from None
-    base = path.parent
+    base = (path.parent, roots)
     values = _inputs(spec, raw.get("inputs"), base, fail)
     values.update(_params(spec, raw.get("params"), base, fail))
     expect = _expect(spec, raw.get("expect"), base, fail)
@@ -311,8 +411,8 @@ def _inputs(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, np.
         name = names.get(_key(str(key)))
         if name is None:
             known = [i.name for i in spec.inputs]
-            raise fail(f"{spec.name} has no input {key!r}{_suggest(str(key), known)} "
-                       f"(its inputs: {_names(known)})", f"inputs.{key}")
+            raise fail(f"{spec.name} has no input {_quote(key)}{_suggest(str(key), known)} "
+                       f"(its inputs: {_names(known)})", f"inputs.{_bounded(str(key), 40)}")
         values[name] = _tensor(value, f"inputs.{name}", base, fail)
     return values
 
@@ -330,8 +430,8 @@ def _params(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, Any
         if param is None:
             known = [p.name for p in spec.params]
             takes = f"its parameters: {_names(known)}" if known else "it takes no parameters"
-            raise fail(f"{spec.name} has no parameter {key!r}{_suggest(str(key), known)} "
-                       f"({takes})", f"params.{key}")
+            raise fail(f"{spec.name} has no parameter {_quote(key)}{_suggest(str(key), known)} "
+                       f"({takes})", f"params.{_bounded(str(key), 40)}")
         where = f"params.{param.name}"
         if value is None:
             continue
@@ -355,8 +455,8 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
         raise fail(f"empty mapping; give one of {_names(EXPECT_FIELDS)}", "expect")
     for key in raw:
         if key not in EXPECT_FIELDS:
-            raise fail(f"unknown field {key!r}{_suggest(str(key), EXPECT_FIELDS)} "
-                       f"(expect takes {_names(EXPECT_FIELDS)})", f"expect.{key}")
+            raise fail(f"unknown field {_quote(key)}{_suggest(str(key), EXPECT_FIELDS)} "
+                       f"(expect takes {_names(EXPECT_FIELDS)})", f"expect.{_bounded(str(key), 40)}")
     expected = Expected(bare=False)
     files = [key for key in ("value", "terms") if _is_file_ref(raw.get(key))]
     for key in ("value", "terms"):
@@ -371,8 +471,8 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
         for key, value in grads.items():
             name = next((n for n in known if _key(n) == _key(str(key))), None)
             if name is None:
-                raise fail(f"{spec.name} has no input {key!r} (its inputs: {_names(known)})",
-                           f"expect.grad.{key}")
+                raise fail(f"{spec.name} has no input {_quote(key)} "
+                           f"(its inputs: {_names(known)})", f"expect.grad.{_bounded(str(key), 40)}")
             expected.grad[name] = _tensor(value, f"expect.grad.{name}", base, fail)
             if _is_file_ref(value):
                 files.append(f"grad.{name}")
@@ -382,13 +482,17 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
     return expected
 
 
-def _tensor(value: Any, where: str, base: pathlib.Path, fail) -> np.ndarray:
-    """A tensor field: a number, nested list, TENSOR literal string or @PATH[:KEY]."""
+def _tensor(value: Any, where: str, base: tuple, fail) -> np.ndarray:
+    """A tensor field: a number, nested list, TENSOR literal string or @PATH[:KEY].
+
+    ``base`` is (the case file's folder, the roots its ``@PATH`` must stay in).
+    """
+    folder, roots = base
     try:
         if isinstance(value, str):
             if value.strip() in ("-", "@-"):
                 raise InputError("standard input cannot be read from a case file", argument=where)
-            return load_tensor(value, argument=where, base_dir=base)
+            return load_tensor(value, argument=where, base_dir=folder, allowed_roots=roots)
         if value is None:
             raise InputError("is null; expected a number, a nested list or a TENSOR string",
                              argument=where)
@@ -396,7 +500,9 @@ def _tensor(value: Any, where: str, base: pathlib.Path, fail) -> np.ndarray:
             raise InputError(f"expected a tensor, got {_kind(value)}", argument=where)
         return to_array(value, argument=where)
     except LossCliError as exc:
-        raise fail(exc.message, exc.argument or where) from None
+        raise fail(_bounded(exc.message), exc.argument or where) from None
+    except (ValueError, OverflowError) as exc:
+        raise fail(f"cannot read the value: {_why(exc)}", where) from None
 
 
 def _is_file_ref(value: Any) -> bool:
@@ -427,10 +533,10 @@ def _tolerance(raw: Mapping, key: str, fail, default: float) -> float:
         if isinstance(value, bool):
             raise ValueError
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise fail(f"expected a non-negative number, got {_kind(value)}", key) from None
     if not number >= 0:
-        raise fail(f"must be a non-negative number, got {value!r}", key)
+        raise fail(f"must be a non-negative number, got {_kind(value)}", key)
     return number
 
 
@@ -438,7 +544,8 @@ def _key(name: str) -> str:
     return name.lstrip("-").lower().replace("-", "_")
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any, limit: int = 40) -> str:
+    """A short, escaped description of a value from a case file."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -447,8 +554,32 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, str):
+        return _quote(value, limit)
+    text = shown(repr(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _quote(text: Any, limit: int = 40) -> str:
+    """User text for a message: clipped to ``limit`` characters, quoted and escaped."""
+    text = str(text)
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def _bounded(message: str, limit: int = 300) -> str:
+    """A message from the input layer, on one line, escaped and at most ``limit`` long."""
+    text = shown(" ".join(message.split()))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def shown(text: Any) -> str:
+    """``text`` safe to print anywhere: control characters and lone surrogates escaped."""
+    text = os.fspath(text) if isinstance(text, os.PathLike) else str(text)
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _names(names: Iterable[str]) -> str:
@@ -460,24 +591,28 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def load_case(path: str, select: str | None = None) -> Case:
-    """The one case of ``path`` (or the one named ``select``); raise on any fault."""
+def load_case(path: str, select: str | None = None,
+              allow: Iterable[str | pathlib.Path] = ()) -> Case:
+    """The one case of ``path`` (or the one named ``select``); raise on any fault.
+
+    Its ``@PATH`` references stay inside its folder and the ``allow`` folders.
+    """
     file = pathlib.Path(path)
     if not file.is_file():
-        raise InputError(f"no such case file: {path!r}", argument="CASE")
-    entries = load_file(file)
+        raise InputError(f"no such case file: {_quote(path, 120)}", argument="CASE")
+    entries = load_file(file, roots=(file.parent, *map(pathlib.Path, allow)))
+    names = ", ".join(_quote(_entry_name(e)) for e in entries[:20]) \
+        + (", ..." if len(entries) > 20 else "")
     if select is not None:
         picked = [e for e in entries if _entry_name(e) == select]
         if not picked and select.isdigit() and 1 <= int(select) <= len(entries):
             picked = [entries[int(select) - 1]]
         if not picked:
-            names = ", ".join(repr(_entry_name(e)) for e in entries)
-            raise InputError(f"{path} has no case {select!r} (its cases: {names})",
+            raise InputError(f"{shown(path)} has no case {_quote(select)} (its cases: {names})",
                              argument="--case")
         entries = picked
     if len(entries) > 1:
-        names = ", ".join(repr(_entry_name(e)) for e in entries)
-        raise InputError(f"{path} holds {len(entries)} cases; pick one with --case NAME "
+        raise InputError(f"{shown(path)} holds {len(entries)} cases; pick one with --case NAME "
                          f"(its cases: {names})", argument="CASE")
     entry = entries[0]
     if isinstance(entry, CaseError):
