@@ -41,13 +41,29 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, argument: str) -> None
             os.chmod(temp, 0o666 & ~umask)
         os.replace(temp, target)
         temp = None
+        _sync_folder(target.parent)
     except OSError as exc:
-        raise InputError(f"cannot write {_shown(path)}: {exc.strerror or exc}; "
-                         "the file was left as it was", argument=argument) from None
+        kept = "; the file was left as it was" if os.path.lexists(path) else ""
+        raise InputError(f"cannot write {_shown(path)}: {exc.strerror or type(exc).__name__}"
+                         f"{kept}", argument=argument) from None
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _sync_folder(folder: pathlib.Path) -> None:
+    """Make the rename durable where the system allows opening a folder (POSIX)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _shown(path: str | os.PathLike) -> str:

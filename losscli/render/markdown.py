@@ -1,0 +1,78 @@
+"""``losscli check --format markdown``: a report for a job summary or a pull-request comment.
+
+A heading with the totals, then a GitHub-flavoured Markdown table (status, case, loss,
+expected, got, abs / rel error, file:line) and the reasons of failures as a list. Like
+the terminal table it is bounded: every failing, missing or invalid case is listed,
+passing ones up to ``max_rows`` rows in all, the rest counted. Cell text is escaped:
+``|``, Markdown punctuation, ``<``/``>``/``&`` (no HTML from a case name reaches the
+page), and line breaks become spaces. Append it to ``$GITHUB_STEP_SUMMARY`` in a workflow.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from losscli.cases import locate
+from losscli.suite import short
+
+ICONS = {"passed": "✅ passed", "failed": "❌ failed", "missing": "⚠️ missing",
+         "error": "❗ error", "updated": "🔄 updated"}
+_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
+
+
+def cell(text: object) -> str:
+    """``text`` for one table cell (or list item): one line, nothing interpreted."""
+    flat = " ".join(str(text).split())
+    flat = flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _PUNCTUATION.sub(r"\\\1", flat)
+
+
+def markdown(report, *, max_rows: int = 50) -> str:
+    """The report as Markdown."""
+    failing = sum(not o.ok for o in report.outcomes)
+    room = max(max_rows - failing, 0)
+    cache: dict = {}
+    rows = ["| status | case | loss | expected | got | abs / rel error | file |",
+            "| --- | --- | --- | ---: | ---: | ---: | --- |"]
+    hidden = 0
+    for outcome in report.outcomes:
+        if outcome.ok:
+            if room == 0:
+                hidden += 1
+                continue
+            room -= 1
+        rows.append("| " + " | ".join(cell(c) for c in _cells(outcome, cache)) + " |")
+    lines = ["### losscli check", "", cell(report.totals()), "", *rows]
+    if hidden:
+        lines += ["", f"… {hidden} more passed (--max-rows to show them)"]
+    problems = [o for o in report.outcomes if not o.ok]
+    if problems:
+        lines += ["", "#### Problems", ""]
+        lines += [f"- **{o.status}** {cell(o.id)}: {cell(o.message)}" for o in problems]
+    if report.updates:
+        lines += ["", "#### Updated", ""] + [f"- {cell(line)}" for line in report.updates]
+    return "\n".join(lines) + "\n"
+
+
+def _cells(outcome, cache: dict) -> list[str]:
+    line = locate(outcome.file, outcome.index, outcome.field, cache) \
+        if outcome.file is not None and not outcome.ok else None
+    where = outcome.path + (f":{line}" if line else "")
+    if outcome.status == "error":
+        return [ICONS["error"], outcome.name or "", outcome.loss, "", "", "invalid", where]
+    head = outcome.headline
+    abs_error = max((c.abs_error for c in outcome.checks), default=None)
+    rel_error = max((c.rel_error for c in outcome.checks), default=None)
+    errors = "—" if abs_error is None else f"{abs_error:.2g} / {rel_error:.2g}"
+    return [ICONS[outcome.status], outcome.name, outcome.loss,
+            short(head.expected, head.worst) if head else "—",
+            short(head.got, head.worst) if head else short(outcome.got), errors, where]
+
+
+def render_markdown(report, *, max_rows: int = 50) -> None:
+    """Write the Markdown report to stdout (invalid cases also get a line on stderr)."""
+    for outcome in report.outcomes:
+        if outcome.status == "error":
+            print(f"losscli: error: {outcome.message}", file=sys.stderr)
+    sys.stdout.write(markdown(report, max_rows=max_rows))
