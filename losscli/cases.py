@@ -39,6 +39,7 @@ import fnmatch
 import glob
 import os
 import pathlib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -502,9 +503,28 @@ def _tensor(value: Any, where: str, base: tuple, fail) -> np.ndarray:
             raise InputError(f"expected a tensor, got {_kind(value)}", argument=where)
         return to_array(value, argument=where)
     except LossCliError as exc:
-        raise fail(_bounded(exc.message), exc.argument or where) from None
+        message = _redact(exc.message, value) if _is_file_ref(value) else exc.message
+        raise fail(_bounded(message), exc.argument or where) from None
     except (ValueError, OverflowError) as exc:
         raise fail(f"cannot read the value: {_why(exc)}", where) from None
+
+
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_KEY_LISTS = re.compile(r",? e\.g\. @\S+|\s*\(keys: .*\)")
+
+
+def _redact(message: str, reference: str) -> str:
+    """An error about the file ``reference`` names, without the file's content.
+
+    Quoted text that is not part of the reference (a value, a line of the file) becomes
+    ``'…'``; lists of the file's keys are dropped. The case file's author may not be
+    allowed to see what the files next to it hold (CI runs case files from pull requests).
+    """
+    def keep(match: re.Match) -> str:
+        inner = match.group()[1:-1].removesuffix("...")
+        return match.group() if inner in repr(reference) else "'…'"
+
+    return _QUOTED.sub(keep, _KEY_LISTS.sub("", message))
 
 
 def _is_file_ref(value: Any) -> bool:
