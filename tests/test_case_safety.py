@@ -252,8 +252,8 @@ def case_with(pred: str) -> str:
     return json.dumps({"loss": "mse", "inputs": {"pred": pred, "target": [0, 0]}, "expect": 2.5})
 
 
-@pytest.mark.parametrize("reference", ["@{secret}/creds.json:token", "@../../secret/creds.json:token",
-                                       "@../data/pred.json"])
+@pytest.mark.parametrize("reference", ["@{secret}/creds.json:token",
+                                       "@../../secret/creds.json:token", "@../data/pred.json"])
 def test_references_outside_the_checked_folder_are_refused(cli, tree, reference):
     case = tree / "repo" / "cases" / "c.json"
     case.parent.mkdir()

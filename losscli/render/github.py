@@ -2,9 +2,11 @@
 
 One ``::error file=PATH,line=N,title=TITLE::MESSAGE`` command per failed, missing or
 invalid case, pointing at the case's line in its file (an invalid case: at its faulty
-field when it can be found), one ``::warning`` per computation warning, then the lines
-``--update`` wrote and the totals as plain text. GitHub shows the annotations on the
-pull request's diff and in the run's summary.
+field when it can be found; a file that cannot be parsed: where the parser stopped),
+one ``::warning`` per computation warning, then the lines ``--update`` wrote and the
+totals as plain text. GitHub shows the annotations on the pull request's diff and in
+the run's summary. PATH is the file as found from the arguments: run ``check`` from the
+repository root with relative paths so that GitHub can place the annotations.
 
 Escaping follows GitHub's workflow-command rules (the runner's ``escapeData`` and
 ``escapeProperty``): ``%``, CR and LF in the message; also ``:`` and ``,`` in properties.
@@ -14,10 +16,12 @@ See https://docs.github.com/en/actions/using-workflows/workflow-commands-for-git
 from __future__ import annotations
 
 import pathlib
+import re
 import sys
 
 from losscli.cases import locate
 
+_AT_LINE = re.compile(r"at line (\d+)")
 TITLES = {"failed": "case failed", "missing": "case has no expect", "error": "invalid case"}
 
 
@@ -47,6 +51,9 @@ def annotations(report) -> list[str]:
         if outcome.file is not None and (outcome.status in TITLES or outcome.warnings):
             field = outcome.field if outcome.status == "error" else None
             line = locate(outcome.file, outcome.index, field, cache)
+            if line is None and outcome.status == "error":  # a file that cannot be parsed
+                found = _AT_LINE.search(outcome.message)
+                line = int(found.group(1)) if found else None
         where = {"file": pathlib.PurePath(outcome.path).as_posix(), "line": line}
         if outcome.status in TITLES:
             title = f"{outcome.name or outcome.path}: {TITLES[outcome.status]}"

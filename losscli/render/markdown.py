@@ -1,11 +1,12 @@
 """``losscli check --format markdown``: a report for a job summary or a pull-request comment.
 
 A heading with the totals, then a GitHub-flavoured Markdown table (status, case, loss,
-expected, got, abs / rel error, file:line) and the reasons of failures as a list. Like
-the terminal table it is bounded: every failing, missing or invalid case is listed,
-passing ones up to ``max_rows`` rows in all, the rest counted. Cell text is escaped:
-``|``, Markdown punctuation, ``<``/``>``/``&`` (no HTML from a case name reaches the
-page), and line breaks become spaces. Append it to ``$GITHUB_STEP_SUMMARY`` in a workflow.
+expected, got, abs / rel error, file:line) and the reasons of problems as a list. Like
+the terminal table it is bounded: at most ``max_rows`` rows, failing, missing and
+invalid cases first, the rest counted; the reason of every problem is listed below.
+Cell text is escaped: ``|`` and Markdown punctuation with a backslash, ``<``, ``>`` and
+``&`` as entities (no HTML from a case name reaches the page), line breaks as spaces.
+Append it to ``$GITHUB_STEP_SUMMARY`` in a workflow.
 """
 
 from __future__ import annotations
@@ -31,21 +32,22 @@ def cell(text: object) -> str:
 def markdown(report, *, max_rows: int = 50) -> str:
     """The report as Markdown."""
     failing = sum(not o.ok for o in report.outcomes)
-    room = max(max_rows - failing, 0)
+    room = {True: max(max_rows - failing, 0), False: max_rows}  # passing rows, failing rows
+    hidden = {True: 0, False: 0}
     cache: dict = {}
     rows = ["| status | case | loss | expected | got | abs / rel error | file |",
             "| --- | --- | --- | ---: | ---: | ---: | --- |"]
-    hidden = 0
     for outcome in report.outcomes:
-        if outcome.ok:
-            if room == 0:
-                hidden += 1
-                continue
-            room -= 1
+        if room[outcome.ok] == 0:
+            hidden[outcome.ok] += 1
+            continue
+        room[outcome.ok] -= 1
         rows.append("| " + " | ".join(cell(c) for c in _cells(outcome, cache)) + " |")
     lines = ["### losscli check", "", cell(report.totals()), "", *rows]
-    if hidden:
-        lines += ["", f"… {hidden} more passed (--max-rows to show them)"]
+    notes = ([f"{hidden[False]} more not passing (listed below)"] if hidden[False] else []) \
+        + ([f"{hidden[True]} more passed"] if hidden[True] else [])
+    if notes:
+        lines += ["", f"… {', '.join(notes)} (--max-rows to show them)"]
     problems = [o for o in report.outcomes if not o.ok]
     if problems:
         lines += ["", "#### Problems", ""]
