@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from losscli.atomic import write_atomic
-from losscli.cases import read_document
+from losscli.cases import read_document, shown
 from losscli.suite import short
 
 
@@ -107,9 +107,9 @@ def update_file(path: pathlib.Path, changes: list[Change]) -> tuple[bool, list[s
     except Exception:  # noqa: BLE001 - any failure of the in-place edit falls back to a rewrite
         kept = False
     if not kept and not as_json and _has_anchors(text):
-        return False, [f"{path}::{change.case}: not updated: the file uses YAML anchors or "
-                       "aliases, which an automatic edit would expand (dropping its comments); "
-                       f"set {'.'.join(change.keys)} to {short(change.value)} by hand"
+        return False, [f"{shown(path)}::{shown(change.case)}: not updated: the file uses YAML "
+                       "anchors or aliases, which an automatic edit would expand (dropping its "
+                       f"comments); set {'.'.join(change.keys)} to {short(change.value)} by hand"
                        for change in changes]
     if not kept:
         edited = _dump(data, as_json)
@@ -133,9 +133,10 @@ def _has_anchors(text: str) -> bool:
 
 def _describe(path: pathlib.Path, change: Change) -> str:
     field = ".".join(change.keys)
+    path, case = shown(path), shown(change.case)
     if change.old is None and change.keys == ("expect",):
-        return f"{path}::{change.case}: added {field}: {short(change.value)}"
-    return f"{path}::{change.case}: {field}: {short(change.old)} -> {short(change.value)}"
+        return f"{path}::{case}: added {field}: {short(change.value)}"
+    return f"{path}::{case}: {field}: {short(change.old)} -> {short(change.value)}"
 
 
 def _data(value: Any) -> Any:

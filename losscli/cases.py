@@ -42,7 +42,7 @@ import pathlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -138,34 +138,52 @@ class Case:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(paths: Iterable[str]) -> list[tuple[pathlib.Path, bool, pathlib.Path]]:
-    """Case files under ``paths`` as (path, named, root): files, directories (recursively), globs.
+class Found(NamedTuple):
+    """A case file found by :func:`discover`."""
 
-    ``named`` is True for a file named directly (it must hold cases) and False for one
-    found in a directory or by a glob (skipped when it holds other data). ``root`` is the
-    folder its ``@PATH`` references must stay in: the directory given, else the file's
-    folder. Hidden files and directories are not searched.
+    path: pathlib.Path
+    #: Named directly or called like a case file: it must hold cases.
+    named: bool
+    #: The folder its ``@PATH`` references must stay in.
+    root: pathlib.Path
+    #: Found in a directory or by a glob (not named directly on the command line).
+    searched: bool
+
+
+def discover(paths: Iterable[str]) -> list[Found]:
+    """Case files under ``paths``: files, directories (recursively), globs.
+
+    ``named`` is True for a file named directly or called ``*.loss.yaml``, ``*.loss.yml``
+    or ``*.loss.json`` (it must hold cases: an empty one is an error) and False for
+    another file found in a directory or by a glob (skipped when it holds other data).
+    ``root`` is the directory given, else the file's folder. Hidden files and
+    directories are not searched.
     """
-    found: dict[pathlib.Path, tuple[bool, pathlib.Path]] = {}
+    found: dict[pathlib.Path, Found] = {}
     for text in paths:
         path = pathlib.Path(text)
         if path.is_dir():
             for item in sorted(path.rglob("*")):
                 if item.suffix.lower() in CASE_SUFFIXES and item.is_file() and not _hidden(
                         item.relative_to(path)):
-                    found.setdefault(item, (False, path))
+                    found.setdefault(item, Found(item, _case_name(item), path, True))
         elif path.is_file():
-            found[path] = (True, path.parent)
+            found[path] = Found(path, True, path.parent, False)
         elif _is_glob(text):
             matches = (pathlib.Path(m) for m in sorted(glob.glob(text, recursive=True)))
             files = [m for m in matches if m.is_file() and m.suffix.lower() in CASE_SUFFIXES]
             if not files:
                 raise InputError(f"no case file matches {_quote(text)}", argument="PATH")
             for item in files:
-                found.setdefault(item, (False, item.parent))
+                found.setdefault(item, Found(item, _case_name(item), item.parent, True))
         else:
             raise InputError(f"no such file or directory: {_quote(text)}", argument="PATH")
-    return [(path, named, root) for path, (named, root) in found.items()]
+    return list(found.values())
+
+
+def _case_name(path: pathlib.Path) -> bool:
+    """True for a file named like a case file: ``*.loss.yaml``, ``*.loss.yml``, ``*.loss.json``."""
+    return path.name.lower().endswith(tuple(".loss" + suffix for suffix in CASE_SUFFIXES))
 
 
 def escapes(path: pathlib.Path, roots: Iterable[pathlib.Path]) -> bool:

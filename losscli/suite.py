@@ -161,10 +161,10 @@ def collect(paths: Iterable[str], patterns: Iterable[str] = (),
     allow = tuple(map(pathlib.Path, allow))
     entries: list[Case | CaseError] = []
     skipped: list[str] = []
-    for path, named, root in discover(paths):
+    for path, named, root, searched in discover(paths):
         roots = (root, *allow)
         try:
-            if not named and escapes(path, roots):
+            if searched and escapes(path, roots):
                 raise CaseError(path, "the file is a link to a place outside the folder being "
                                       "checked (allow it with --allow-path DIR)")
             found = load_file(path, named=named, roots=roots)

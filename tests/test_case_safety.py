@@ -379,3 +379,15 @@ def test_hex_integer_beyond_float_range_is_an_invalid_case(cli, tmp_path):
                     f"name: 0x{'f' * 5000}\n")
     out = cli("check", str(path))
     assert out.code == 2 and "rtol: expected a non-negative number, got an integer of" in out.stderr
+
+
+def test_an_emptied_case_file_in_a_folder_is_an_error_not_skipped(cli, tmp_path):
+    write(tmp_path / "ok.loss.yaml", STALE.replace("2.4", "2.5"))
+    (tmp_path / "emptied.loss.yaml").write_text("")
+    (tmp_path / "data.json").write_text("[1, 2]")  # other data is still skipped
+    out = cli("check", str(tmp_path), "--format", "json")
+    assert out.code == 2
+    report = json.loads(out.stdout)
+    assert [c["status"] for c in report["cases"]] == ["error", "passed"]
+    assert "the file holds nothing" in report["cases"][0]["message"]
+    assert report["skipped_files"] == [str(tmp_path / "data.json")]
