@@ -660,37 +660,5 @@ def load_case(path: str, select: str | None = None,
     return entry
 
 
-def locate(path: pathlib.Path, index: int | None, field: str | None = None,
-           cache: dict | None = None) -> int | None:
-    """The 1-based line of case ``index`` (of its ``field``, when found) in a case file.
-
-    Positions come from PyYAML's composer (JSON being YAML flow style); None when the
-    file cannot be composed. ``cache`` keeps composed files between calls.
-    """
-    import yaml
-
-    cache = {} if cache is None else cache
-    if path not in cache:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-            cache[path] = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError, yaml.YAMLError):
-            cache[path] = None
-    node = cache[path]
-    if isinstance(node, yaml.SequenceNode) and index is not None and index < len(node.value):
-        node = node.value[index]
-    elif index is not None or not isinstance(node, yaml.MappingNode):
-        return None if node is None or index is not None else node.start_mark.line + 1
-    line = node.start_mark.line + 1
-    for part in (field or "").split(".") if field else ():
-        if not isinstance(node, yaml.MappingNode):
-            break
-        found = next(((k, v) for k, v in node.value if str(k.value) == part), None)
-        if found is None:
-            break
-        line, node = found[0].start_mark.line + 1, found[1]
-    return line
-
-
 def _entry_name(entry: Case | CaseError) -> str | None:
     return entry.name if isinstance(entry, Case) else entry.case

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from losscli.case_lines import Lines
 from losscli.render.github import command, escape_data, escape_property
 from losscli.render.markdown import cell
 
@@ -193,3 +194,24 @@ def test_markdown_cell_escaping():
     assert cell("<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
     assert cell("[link](http://x) `code` *em* _u_ ~s~ \\") == \
         "\\[link\\](http://x) \\`code\\` \\*em\\* \\_u\\_ \\~s\\~ \\\\"
+
+
+@pytest.mark.parametrize(("name", "text", "index", "field", "line"), [
+    ("a.json", JSON_LIST, 0, None, 2),
+    ("a.json", JSON_LIST, 1, None, 3),
+    ("a.json", JSON_LIST, 1, "expect", 6),
+    ("a.json", JSON_LIST, 1, "inputs.target", 5),
+    ("a.json", JSON_LIST, 2, None, None),
+    ("a.json", '\n\n{"loss": "mse",\n "inputs": {"pred": [1]}}', None, "inputs.pred", 4),
+    ("a.json", '{"loss": "mse", "expect": [', None, None, 1),
+    ("a.yaml", YAML_LIST, 1, None, 7),
+    ("a.yaml", YAML_LIST, 2, "inputs.targte", 15),
+    ("a.yaml", YAML_LIST, 2, "inputs.nothing", 13),
+    ("a.yaml", SINGLE, None, None, 3),
+    ("a.yaml", SINGLE, None, "inputs", 4),
+    ("a.yaml", "loss: [oops\n", None, None, None),
+])
+def test_lines_of_cases_and_fields(tmp_path, name, text, index, field, line):
+    path = tmp_path / name
+    path.write_text(text)
+    assert Lines().of(path, index, field) == line

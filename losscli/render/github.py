@@ -19,7 +19,7 @@ import pathlib
 import re
 import sys
 
-from losscli.cases import locate
+from losscli.case_lines import Lines
 
 _AT_LINE = re.compile(r"at line (\d+)")
 TITLES = {"failed": "case failed", "missing": "case has no expect", "error": "invalid case"}
@@ -44,13 +44,13 @@ def command(kind: str, message: str, **properties) -> str:
 
 def annotations(report) -> list[str]:
     """The workflow commands of ``report``, one per problem."""
-    cache: dict = {}
+    lines_of = Lines()
     out = []
     for outcome in report.outcomes:
         line = None
         if outcome.file is not None and (outcome.status in TITLES or outcome.warnings):
             field = outcome.field if outcome.status == "error" else None
-            line = locate(outcome.file, outcome.index, field, cache)
+            line = lines_of.of(outcome.file, outcome.index, field)
             if line is None and outcome.status == "error":  # a file that cannot be parsed
                 found = _AT_LINE.search(outcome.message)
                 line = int(found.group(1)) if found else None

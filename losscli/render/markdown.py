@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 
-from losscli.cases import locate
+from losscli.case_lines import Lines
 from losscli.suite import short
 
 ICONS = {"passed": "✅ passed", "failed": "❌ failed", "missing": "⚠️ missing",
@@ -34,7 +34,7 @@ def markdown(report, *, max_rows: int = 50) -> str:
     failing = sum(not o.ok for o in report.outcomes)
     room = {True: max(max_rows - failing, 0), False: max_rows}  # passing rows, failing rows
     hidden = {True: 0, False: 0}
-    cache: dict = {}
+    lines_of = Lines()
     rows = ["| status | case | loss | expected | got | abs / rel error | file |",
             "| --- | --- | --- | ---: | ---: | ---: | --- |"]
     for outcome in report.outcomes:
@@ -42,7 +42,7 @@ def markdown(report, *, max_rows: int = 50) -> str:
             hidden[outcome.ok] += 1
             continue
         room[outcome.ok] -= 1
-        rows.append("| " + " | ".join(cell(c) for c in _cells(outcome, cache)) + " |")
+        rows.append("| " + " | ".join(cell(c) for c in _cells(outcome, lines_of)) + " |")
     lines = ["### losscli check", "", cell(report.totals()), "", *rows]
     notes = ([f"{hidden[False]} more not passing (listed below)"] if hidden[False] else []) \
         + ([f"{hidden[True]} more passed"] if hidden[True] else [])
@@ -57,8 +57,8 @@ def markdown(report, *, max_rows: int = 50) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cells(outcome, cache: dict) -> list[str]:
-    line = locate(outcome.file, outcome.index, outcome.field, cache) \
+def _cells(outcome, lines_of: Lines) -> list[str]:
+    line = lines_of.of(outcome.file, outcome.index, outcome.field) \
         if outcome.file is not None and not outcome.ok else None
     where = outcome.path + (f":{line}" if line else "")
     if outcome.status == "error":
