@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from losscli.atomic import write_atomic
-from losscli.cases import read_document, shown
+from losscli.case_source import read_document, shown
 from losscli.suite import short
 
 

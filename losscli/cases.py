@@ -27,9 +27,8 @@ is a string: numeric strings are accepted wherever numbers are.
 
 Trust boundary (case files may come from pull requests): an ``@PATH`` must lie inside
 the case's *roots* once symbolic links are resolved (by default the case file's folder;
-``check`` passes the folder it was given, plus ``--allow-path`` folders); YAML anchors
-and aliases may add at most :data:`MAX_ALIAS_NODES` nodes (a "billion laughs" file is
-invalid); an integer too long to convert is an invalid file, not a crash.
+``check`` passes the folder it was given, plus ``--allow-path`` folders). Reading the
+file itself is guarded in :mod:`losscli.case_source`.
 """
 
 from __future__ import annotations
@@ -37,17 +36,16 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import glob
-import os
 import pathlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from losscli.case_source import CaseError, bounded, quote, read_document, redact, shown, why
 from losscli.errors import InputError, LossCliError
-from losscli.inputs import load_tensor, parse_json, parse_yaml, to_array
+from losscli.inputs import load_tensor, to_array
 from losscli.registry import LossSpec, registry
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
@@ -60,23 +58,6 @@ DEFAULT_RTOL = 1e-5
 DEFAULT_ATOL = 1e-8
 #: A document looks like a case when it is a mapping with one of these keys (or a list of such).
 _CASE_MARKERS = ("loss", "inputs", "expect")
-#: How many nodes YAML aliases (and merge keys) may add to a case file's own.
-MAX_ALIAS_NODES = 100_000
-
-
-class CaseError(InputError):
-    """An invalid case file: the message names the file, the case and the field."""
-
-    def __init__(self, path: Any, message: str, *, case: str | None = None,
-                 field: str | None = None, index: int | None = None) -> None:
-        self.file = pathlib.Path(path)
-        self.path = shown(path)
-        self.case = None if case is None else shown(case)
-        self.field = None if field is None else shown(field)
-        self.index = index
-        where = [self.path] + ([f"case {_quote(case, 80)}"] if case else []) \
-            + ([_bounded(field, 80)] if field else [])
-        super().__init__(message, argument=": ".join(where))
 
 
 @dataclass
@@ -173,23 +154,17 @@ def discover(paths: Iterable[str]) -> list[Found]:
             matches = (pathlib.Path(m) for m in sorted(glob.glob(text, recursive=True)))
             files = [m for m in matches if m.is_file() and m.suffix.lower() in CASE_SUFFIXES]
             if not files:
-                raise InputError(f"no case file matches {_quote(text)}", argument="PATH")
+                raise InputError(f"no case file matches {quote(text)}", argument="PATH")
             for item in files:
                 found.setdefault(item, Found(item, _case_name(item), item.parent, True))
         else:
-            raise InputError(f"no such file or directory: {_quote(text)}", argument="PATH")
+            raise InputError(f"no such file or directory: {quote(text)}", argument="PATH")
     return list(found.values())
 
 
 def _case_name(path: pathlib.Path) -> bool:
     """True for a file named like a case file: ``*.loss.yaml``, ``*.loss.yml``, ``*.loss.json``."""
     return path.name.lower().endswith(tuple(".loss" + suffix for suffix in CASE_SUFFIXES))
-
-
-def escapes(path: pathlib.Path, roots: Iterable[pathlib.Path]) -> bool:
-    """True when ``path``, symbolic links resolved, lies outside every folder of ``roots``."""
-    real = path.resolve()
-    return not any(real.is_relative_to(pathlib.Path(root).resolve()) for root in roots)
 
 
 def _hidden(relative: pathlib.PurePath) -> bool:
@@ -218,91 +193,6 @@ def selected(name: str | None, patterns: Iterable[str]) -> bool:
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def read_document(path: pathlib.Path) -> Any:
-    """The parsed content of a case file (JSON by extension, YAML otherwise)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise CaseError(path, f"cannot read the file: {reason}") from None
-    try:
-        if path.suffix.lower() == ".json":
-            return parse_json(text, "the file", str(path))
-        return _parse_yaml(text, path)
-    except InputError as exc:
-        raise CaseError(path, exc.message) from None
-    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
-        raise CaseError(path, f"the file holds a value that cannot be read: {_why(exc)}") \
-            from None
-    except RecursionError:
-        raise CaseError(path, "the file is nested too deeply") from None
-
-
-def _why(exc: ValueError) -> str:
-    if "integer string conversion" in str(exc):
-        return "an integer with more digits than Python converts (4300); write it as a float"
-    return type(exc).__name__
-
-
-def _parse_yaml(text: str, path: pathlib.Path) -> Any:
-    """YAML with the safe loader, refusing alias expansion beyond :data:`MAX_ALIAS_NODES`."""
-    import yaml
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        _check_aliases(node, path)
-        return loader.construct_document(node)
-    except yaml.YAMLError:
-        pass  # parse_yaml gives the message for the same fault
-    finally:
-        loader.dispose()
-    parse_yaml(text, "the file", str(path))
-    raise CaseError(path, "the file is not valid YAML")
-
-
-def _check_aliases(root, path: pathlib.Path) -> None:
-    """Refuse a node graph whose aliases expand past the bound, or refer to themselves."""
-    sizes: dict[int, int] = {}
-    on_path: set[int] = set()
-    distinct = 0
-    stack = [(root, False)]
-    while stack:
-        node, done = stack.pop()
-        children = _children(node)
-        key = id(node)
-        if done:
-            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
-            on_path.discard(key)
-            if sizes[key] - distinct > MAX_ALIAS_NODES:
-                break
-            continue
-        if key in sizes or not children:
-            distinct += key not in sizes and not children
-            continue
-        if key in on_path:
-            raise CaseError(path, "the file has a YAML alias inside its own anchor")
-        on_path.add(key)
-        distinct += 1
-        stack.append((node, True))
-        stack.extend((child, False) for child in children)
-    if max(sizes.values(), default=0) - distinct > MAX_ALIAS_NODES:
-        raise CaseError(path, "YAML aliases in the file expand to more than "
-                              f"{MAX_ALIAS_NODES:,} extra values; write the data out instead")
-
-
-def _children(node) -> list:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        return [item for pair in node.value for item in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    return []
 
 
 def looks_like_cases(document: Any) -> bool:
@@ -377,15 +267,15 @@ def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str,
         raise fail(f"{where} is {_kind(raw)}; expected a mapping of case fields")
     for key in raw:
         if key not in CASE_FIELDS:
-            raise fail(f"unknown field {_quote(key)}{_suggest(key, CASE_FIELDS)}",
-                       _bounded(str(key), 40))
+            raise fail(f"unknown field {quote(key)}{_suggest(key, CASE_FIELDS)}",
+                       bounded(str(key), 40))
     if "loss" not in raw:
         raise fail("missing: every case names its loss, e.g. 'loss: cross-entropy'", "loss")
     loss = raw["loss"]
     if not isinstance(loss, str):
         raise fail(f"expected a loss name, got {_kind(loss)}", "loss")
     if len(loss) > 80 or not loss.isprintable():
-        raise fail(f"unknown loss {_quote(loss)}", "loss")
+        raise fail(f"unknown loss {quote(loss)}", "loss")
     try:
         spec = registry().resolve(loss)
     except LossCliError as exc:
@@ -430,8 +320,8 @@ def _inputs(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, np.
         name = names.get(_key(str(key)))
         if name is None:
             known = [i.name for i in spec.inputs]
-            raise fail(f"{spec.name} has no input {_quote(key)}{_suggest(str(key), known)} "
-                       f"(its inputs: {_names(known)})", f"inputs.{_bounded(str(key), 40)}")
+            raise fail(f"{spec.name} has no input {quote(key)}{_suggest(str(key), known)} "
+                       f"(its inputs: {_names(known)})", f"inputs.{bounded(str(key), 40)}")
         values[name] = _tensor(value, f"inputs.{name}", base, fail)
     return values
 
@@ -449,8 +339,8 @@ def _params(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, Any
         if param is None:
             known = [p.name for p in spec.params]
             takes = f"its parameters: {_names(known)}" if known else "it takes no parameters"
-            raise fail(f"{spec.name} has no parameter {_quote(key)}{_suggest(str(key), known)} "
-                       f"({takes})", f"params.{_bounded(str(key), 40)}")
+            raise fail(f"{spec.name} has no parameter {quote(key)}{_suggest(str(key), known)} "
+                       f"({takes})", f"params.{bounded(str(key), 40)}")
         where = f"params.{param.name}"
         if value is None:
             continue
@@ -474,9 +364,9 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
         raise fail(f"empty mapping; give one of {_names(EXPECT_FIELDS)}", "expect")
     for key in raw:
         if key not in EXPECT_FIELDS:
-            raise fail(f"unknown field {_quote(key)}{_suggest(str(key), EXPECT_FIELDS)} "
+            raise fail(f"unknown field {quote(key)}{_suggest(str(key), EXPECT_FIELDS)} "
                        f"(expect takes {_names(EXPECT_FIELDS)})",
-                       f"expect.{_bounded(str(key), 40)}")
+                       f"expect.{bounded(str(key), 40)}")
     expected = Expected(bare=False)
     files = [key for key in ("value", "terms") if _is_file_ref(raw.get(key))]
     for key in ("value", "terms"):
@@ -491,9 +381,9 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
         for key, value in grads.items():
             name = next((n for n in known if _key(n) == _key(str(key))), None)
             if name is None:
-                raise fail(f"{spec.name} has no input {_quote(key)} "
+                raise fail(f"{spec.name} has no input {quote(key)} "
                            f"(its inputs: {_names(known)})",
-                           f"expect.grad.{_bounded(str(key), 40)}")
+                           f"expect.grad.{bounded(str(key), 40)}")
             expected.grad[name] = _tensor(value, f"expect.grad.{name}", base, fail)
             if _is_file_ref(value):
                 files.append(f"grad.{name}")
@@ -521,28 +411,10 @@ def _tensor(value: Any, where: str, base: tuple, fail) -> np.ndarray:
             raise InputError(f"expected a tensor, got {_kind(value)}", argument=where)
         return to_array(value, argument=where)
     except LossCliError as exc:
-        message = _redact(exc.message, value) if _is_file_ref(value) else exc.message
-        raise fail(_bounded(message), exc.argument or where) from None
+        message = redact(exc.message, value) if _is_file_ref(value) else exc.message
+        raise fail(bounded(message), exc.argument or where) from None
     except (ValueError, OverflowError) as exc:
-        raise fail(f"cannot read the value: {_why(exc)}", where) from None
-
-
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_KEY_LISTS = re.compile(r",? e\.g\. @\S+|\s*\(keys: .*\)")
-
-
-def _redact(message: str, reference: str) -> str:
-    """An error about the file ``reference`` names, without the file's content.
-
-    Quoted text that is not part of the reference (a value, a line of the file) becomes
-    ``'…'``; lists of the file's keys are dropped. The case file's author may not be
-    allowed to see what the files next to it hold (CI runs case files from pull requests).
-    """
-    def keep(match: re.Match) -> str:
-        inner = match.group()[1:-1].removesuffix("...")
-        return match.group() if inner in repr(reference) else "'…'"
-
-    return _QUOTED.sub(keep, _KEY_LISTS.sub("", message))
+        raise fail(f"cannot read the value: {why(exc)}", where) from None
 
 
 def _is_file_ref(value: Any) -> bool:
@@ -597,29 +469,9 @@ def _kind(value: Any, limit: int = 40) -> str:
     if isinstance(value, int) and value.bit_length() > 256:
         return f"an integer of {value.bit_length()} bits"
     if isinstance(value, str):
-        return _quote(value, limit)
+        return quote(value, limit)
     text = shown(repr(value))
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _quote(text: Any, limit: int = 40) -> str:
-    """User text for a message: clipped to ``limit`` characters, quoted and escaped."""
-    text = str(text)
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
-def _bounded(message: str, limit: int = 300) -> str:
-    """A message from the input layer, on one line, escaped and at most ``limit`` long."""
-    text = shown(" ".join(message.split()))
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def shown(text: Any) -> str:
-    """``text`` safe to print anywhere: control characters and lone surrogates escaped."""
-    text = os.fspath(text) if isinstance(text, os.PathLike) else str(text)
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _names(names: Iterable[str]) -> str:
@@ -639,16 +491,16 @@ def load_case(path: str, select: str | None = None,
     """
     file = pathlib.Path(path)
     if not file.is_file():
-        raise InputError(f"no such case file: {_quote(path, 120)}", argument="CASE")
+        raise InputError(f"no such case file: {quote(path, 120)}", argument="CASE")
     entries = load_file(file, roots=(file.parent, *map(pathlib.Path, allow)))
-    names = ", ".join(_quote(_entry_name(e)) for e in entries[:20]) \
+    names = ", ".join(quote(_entry_name(e)) for e in entries[:20]) \
         + (", ..." if len(entries) > 20 else "")
     if select is not None:
         picked = [e for e in entries if _entry_name(e) == select]
         if not picked and select.isdigit() and 1 <= int(select) <= len(entries):
             picked = [entries[int(select) - 1]]
         if not picked:
-            raise InputError(f"{shown(path)} has no case {_quote(select)} (its cases: {names})",
+            raise InputError(f"{shown(path)} has no case {quote(select)} (its cases: {names})",
                              argument="--case")
         entries = picked
     if len(entries) > 1:

@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from losscli.cases import Case, CaseError, discover, escapes, load_file, selected, shown
+from losscli.case_source import escapes, shown
+from losscli.cases import Case, CaseError, discover, load_file, selected
 from losscli.errors import ExitStatus, InputError, LossCliError
 from losscli.result import _jsonable
 

@@ -16,7 +16,8 @@ import pytest
 
 import losscli.atomic
 from losscli.atomic import write_atomic
-from losscli.cases import MAX_ALIAS_NODES, CaseError, load_file
+from losscli.case_source import MAX_ALIAS_NODES
+from losscli.cases import CaseError, load_file
 from losscli.errors import InputError
 
 # mse of [1, 2] against zeros: (1 + 4) / 2 = 2.5; the file expects 2.4, --update writes 2.5.
