@@ -86,6 +86,8 @@ def test_github_annotations_point_at_the_cases_lines(cli, files):
         "the computed value is 2.5 ('losscli check --update' records it)",
     ]
     assert re.fullmatch(r"6 cases: 2 passed, 2 failed, 1 missing, 1 error in .*", lines[-1])
+    absolute = cli("check", str(files / "list.json"), "--format", "github").stdout
+    assert absolute.startswith("::error file=list.json,line=3,"), "paths relative to the cwd"
     assert out.stderr.startswith("losscli: error: list.loss.yaml: case 'invalid'")
 
 

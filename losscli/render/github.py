@@ -5,8 +5,8 @@ invalid case, pointing at the case's line in its file (an invalid case: at its f
 field when it can be found; a file that cannot be parsed: where the parser stopped),
 one ``::warning`` per computation warning, then the lines ``--update`` wrote and the
 totals as plain text. GitHub shows the annotations on the pull request's diff and in
-the run's summary. PATH is the file as found from the arguments: run ``check`` from the
-repository root with relative paths so that GitHub can place the annotations.
+the run's summary. PATH is relative to the current folder when the file is inside it:
+run ``check`` from the repository root so that GitHub can place the annotations.
 
 Escaping follows GitHub's workflow-command rules (the runner's ``escapeData`` and
 ``escapeProperty``): ``%``, CR and LF in the message; also ``:`` and ``,`` in properties.
@@ -54,7 +54,7 @@ def annotations(report) -> list[str]:
             if line is None and outcome.status == "error":  # a file that cannot be parsed
                 found = _AT_LINE.search(outcome.message)
                 line = int(found.group(1)) if found else None
-        where = {"file": pathlib.PurePath(outcome.path).as_posix(), "line": line}
+        where = {"file": _relative(outcome.path), "line": line}
         if outcome.status in TITLES:
             title = f"{outcome.name or outcome.path}: {TITLES[outcome.status]}"
             out.append(command("error", outcome.message, **where, title=title))
@@ -62,6 +62,17 @@ def annotations(report) -> list[str]:
             out.append(command("warning", warning, **where,
                                title=f"{outcome.name or outcome.path}: warning"))
     return out
+
+
+def _relative(path: str) -> str:
+    """``path`` with forward slashes, relative to the current folder when inside it."""
+    pure = pathlib.PurePath(path)
+    if pure.is_absolute():
+        try:
+            pure = pure.relative_to(pathlib.Path.cwd())
+        except ValueError:
+            pass
+    return pure.as_posix()
 
 
 def render_github(report) -> None:
