@@ -13,6 +13,8 @@ import json
 import pathlib
 import re
 
+_AT_LINE = re.compile(r"at line (\d+)")
+
 
 class Lines:
     """Line numbers of cases in case files, each file read once."""
@@ -28,6 +30,21 @@ class Lines:
         if located is None:
             return None
         return located.line(index, field)
+
+    def of_outcome(self, outcome) -> int | None:
+        """The line a report points at for ``outcome``: the case, or an invalid case's field.
+
+        A fault of the whole file (unparsable, or a link out of the checked folder) is not
+        read again: its line is where the parser stopped, when the message says so.
+        """
+        if outcome.status == "error" and outcome.case is None and outcome.field is None \
+                and outcome.name is None:
+            found = _AT_LINE.search(outcome.message)
+            return int(found.group(1)) if found else None
+        if outcome.file is None:
+            return None
+        return self.of(outcome.file, outcome.index,
+                       outcome.field if outcome.status == "error" else None)
 
 
 def _read(path: pathlib.Path):

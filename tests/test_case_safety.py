@@ -289,6 +289,9 @@ def test_symlinks_are_resolved_before_the_check(cli, tree):
     out = cli("check", str(cases))
     assert "linked.loss.yaml: the file is a link to a place outside the folder" in out.stderr
     assert "s3cr3t" not in out.stdout + out.stderr
+    out = cli("check", str(cases), "--format", "github")
+    [annotation] = [line for line in out.stdout.splitlines() if "linked.loss.yaml" in line]
+    assert "line=" not in annotation, "the linked file is not read, not even for a line number"
 
 
 # --------------------------------------------------------------------------- messages

@@ -16,12 +16,10 @@ See https://docs.github.com/en/actions/using-workflows/workflow-commands-for-git
 from __future__ import annotations
 
 import pathlib
-import re
 import sys
 
 from losscli.case_lines import Lines
 
-_AT_LINE = re.compile(r"at line (\d+)")
 TITLES = {"failed": "case failed", "missing": "case has no expect", "error": "invalid case"}
 
 
@@ -47,13 +45,8 @@ def annotations(report) -> list[str]:
     lines_of = Lines()
     out = []
     for outcome in report.outcomes:
-        line = None
-        if outcome.file is not None and (outcome.status in TITLES or outcome.warnings):
-            field = outcome.field if outcome.status == "error" else None
-            line = lines_of.of(outcome.file, outcome.index, field)
-            if line is None and outcome.status == "error":  # a file that cannot be parsed
-                found = _AT_LINE.search(outcome.message)
-                line = int(found.group(1)) if found else None
+        line = lines_of.of_outcome(outcome) if outcome.status in TITLES or outcome.warnings \
+            else None
         where = {"file": _relative(outcome.path), "line": line}
         if outcome.status in TITLES:
             title = f"{outcome.name or outcome.path}: {TITLES[outcome.status]}"

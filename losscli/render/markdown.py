@@ -58,8 +58,7 @@ def markdown(report, *, max_rows: int = 50) -> str:
 
 
 def _cells(outcome, lines_of: Lines) -> list[str]:
-    line = lines_of.of(outcome.file, outcome.index, outcome.field) \
-        if outcome.file is not None and not outcome.ok else None
+    line = None if outcome.ok else lines_of.of_outcome(outcome)
     where = outcome.path + (f":{line}" if line else "")
     if outcome.status == "error":
         return [ICONS["error"], outcome.name or "", outcome.loss, "", "", "invalid", where]
