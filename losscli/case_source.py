@@ -47,10 +47,13 @@ def escapes(path: pathlib.Path, roots: Iterable[pathlib.Path]) -> bool:
     return not any(real.is_relative_to(pathlib.Path(root).resolve()) for root in roots)
 
 
-def read_document(path: pathlib.Path) -> Any:
-    """The parsed content of a case file (JSON by extension, YAML otherwise)."""
+def read_document(path: pathlib.Path, text: str | None = None) -> Any:
+    """The parsed content of a case file (JSON by extension, YAML otherwise).
+
+    ``text``: the file's content when already read (it is parsed as ``path``'s).
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_text(encoding="utf-8-sig") if text is None else text
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or type(exc).__name__
         raise CaseError(path, f"cannot read the file: {reason}") from None

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from losscli.atomic import write_atomic
-from losscli.case_source import read_document, shown
+from losscli.case_source import CaseError, read_document, shown
 from losscli.suite import short
 
 
@@ -94,29 +94,37 @@ def changes_for(outcome) -> tuple[list[Change], list[str]]:
 
 def update_file(path: pathlib.Path, changes: list[Change]) -> tuple[bool, list[str]]:
     """Apply ``changes`` to one file: (written, one message per change)."""
-    raw = path.read_bytes()
-    bom = raw.startswith(codecs.BOM_UTF8)
-    text = raw.decode("utf-8-sig")
     as_json = path.suffix.lower() == ".json"
-    data = read_document(path)
-    for change in changes:
-        _assign(data, change)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+        data = read_document(path, text)
+        for change in changes:
+            _assign(data, change)
+    except (OSError, UnicodeDecodeError, CaseError, LookupError, TypeError):
+        return False, [_refused(path, change, "the file changed or became unreadable while it "
+                                              "was checked") for change in changes]
+    bom = raw.startswith(codecs.BOM_UTF8)
     try:
         edited = _edit(text, changes, as_json)
         kept = _same(_load(edited, as_json), data)
     except Exception:  # noqa: BLE001 - any failure of the in-place edit falls back to a rewrite
         kept = False
     if not kept and not as_json and _has_anchors(text):
-        return False, [f"{shown(path)}::{shown(change.case)}: not updated: the file uses YAML "
-                       "anchors or aliases, which an automatic edit would expand (dropping its "
-                       f"comments); set {'.'.join(change.keys)} to {short(change.value)} by hand"
-                       for change in changes]
+        return False, [_refused(path, change, "the file uses YAML anchors or aliases, which an "
+                                              "automatic edit would expand (dropping its "
+                                              "comments)") for change in changes]
     if not kept:
         edited = _dump(data, as_json)
     write_atomic(path, (codecs.BOM_UTF8 if bom else b"") + edited.encode("utf-8"),
                  argument="--update")
     note = "" if kept else " (file rewritten: its comments and layout were not kept)"
     return True, [_describe(path, change) + note for change in changes]
+
+
+def _refused(path: pathlib.Path, change: Change, why: str) -> str:
+    return (f"{shown(path)}::{shown(change.case)}: not updated: {why}; set "
+            f"{'.'.join(change.keys)} to {short(change.value)} by hand")
 
 
 def _has_anchors(text: str) -> bool:

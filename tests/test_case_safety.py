@@ -395,3 +395,23 @@ def test_an_emptied_case_file_in_a_folder_is_an_error_not_skipped(cli, tmp_path)
     assert [c["status"] for c in report["cases"]] == ["error", "passed"]
     assert "the file holds nothing" in report["cases"][0]["message"]
     assert report["skipped_files"] == [str(tmp_path / "data.json")]
+
+
+def test_update_of_a_file_changed_while_it_was_checked_is_refused(tmp_path, monkeypatch):
+    from losscli import case_update
+    from losscli.suite import collect, run_suite
+
+    path = write(tmp_path / "s.loss.yaml", STALE)
+    entries, _ = collect([str(path)])
+    real = case_update.update_file
+
+    def changed_meanwhile(file, changes):
+        file.write_text("loss: mse\ninputs: {pred: [1], target: [0]}\n")  # no list any more
+        return real(file, changes)
+
+    monkeypatch.setattr(case_update, "update_file", changed_meanwhile)
+    report = run_suite(entries, update=True)
+    assert report.outcomes[0].status == "failed"
+    assert report.updates == [f"{path}::stale: not updated: the file changed or became "
+                              "unreadable while it was checked; set expect to 2.5 by hand"]
+    assert path.read_text() == "loss: mse\ninputs: {pred: [1], target: [0]}\n"
