@@ -7,7 +7,8 @@ added as a line after the case's last field. The edited text must load back as t
 intended data; if it does not, the file is rewritten from the data (comments are then
 lost, and the message says so), except a YAML file with anchors or aliases, which is left
 as it is (its rewrite would expand the aliases and drop the comments): the message asks
-for an edit by hand.
+for an edit by hand. An anchored value keeps its anchor, so the edit of a value that
+every alias of it should follow is kept.
 
 Files are written with :func:`losscli.atomic.write_atomic` (a reader never sees a part of
 a file; a write error leaves it untouched), their permissions and UTF-8 BOM kept.
@@ -22,6 +23,7 @@ from __future__ import annotations
 import codecs
 import json
 import math
+import re
 import pathlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -237,8 +239,8 @@ def _edit(text: str, changes: list[Change], as_json: bool) -> str:
         if found is None:
             edits.append(_insertion(text, node, change.keys[-1], new, as_json))
         else:
-            edits.append(_replacement(found, new))
-    for start, end, new in sorted(edits, reverse=True):
+            edits.append(_replacement(text, found, new))
+    for start, end, new in sorted(set(edits), reverse=True):  # an aliased node: edited once
         text = text[:start] + new + text[end:]
     return text
 
@@ -261,10 +263,14 @@ def _end(node) -> int:
     return _end(last[1] if isinstance(node, yaml.MappingNode) else last)
 
 
-def _replacement(found, new: str) -> tuple[int, int, str]:
+def _replacement(text: str, found, new: str) -> tuple[int, int, str]:
+    """The edit that gives ``found``'s value the text ``new`` (an anchor ``&NAME`` stays)."""
     import yaml
 
     key_node, value_node = found
+    anchor = _ANCHOR.match(text, value_node.start_mark.index)
+    if anchor:  # keep it (and the comments after it); replace what follows
+        return anchor.end(), _end(value_node), new
     if isinstance(value_node, yaml.ScalarNode) or value_node.flow_style:
         return value_node.start_mark.index, value_node.end_mark.index, new
     if value_node.start_mark.column > key_node.start_mark.column:
@@ -272,6 +278,10 @@ def _replacement(found, new: str) -> tuple[int, int, str]:
         return value_node.start_mark.index, _end(value_node), new
     # An indentless block sequence: replace from the end of the key, colon included.
     return key_node.end_mark.index, _end(value_node), ": " + new
+
+
+#: An anchor with what follows it up to the value: spaces, comments and line breaks.
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]+(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*")
 
 
 def _insertion(text: str, mapping, key: str, new: str, as_json: bool) -> tuple[int, int, str]:

@@ -214,14 +214,14 @@ def test_update_keeps_comments_where_anchors_are_not_touched(cli, tmp_path):
     assert "expect: 2.5   # stale" in text
 
 
-def test_update_refuses_an_edit_that_anchors_would_spread(cli, tmp_path):
+def test_update_keeps_anchors_and_comments_when_every_alias_follows(cli, tmp_path):
     text = textwrap.dedent("""\
         # base case
         - &base
           name: base
           loss: mse
           inputs: {pred: [1, 2], target: [0, 0]}
-          expect: &value 2.4
+          expect: &value 2.4   # stale
         - <<: *base
           name: copy
           expect: *value
@@ -229,8 +229,44 @@ def test_update_refuses_an_edit_that_anchors_would_spread(cli, tmp_path):
     path = tmp_path / "merge.loss.yaml"
     path.write_text(text)
     out = cli("check", str(path), "--update")
+    assert out.code == 0, out.stdout
+    assert path.read_text() == text.replace("&value 2.4", "&value 2.5")
+
+
+def test_update_of_an_anchored_block_keeps_the_anchor_and_its_comments(cli, tmp_path):
+    text = textwrap.dedent("""\
+        loss: mse
+        reduction: none
+        inputs: {pred: [1, 2], target: [0, 0]}
+        expect: &terms   # the terms
+          # one per element
+          - 1
+          - 5
+        """)
+    path = tmp_path / "block.loss.yaml"
+    path.write_text(text)
+    assert cli("check", str(path), "--update").code == 0
+    assert path.read_text() == text.replace("  - 1\n  - 5\n", "  [1.0, 4.0]\n")
+
+
+def test_update_refuses_an_edit_that_an_alias_would_spread(cli, tmp_path):
+    # l1 of [2.4] against [0] is 2.4: the second case passes with the shared value.
+    text = textwrap.dedent("""\
+        # shared value
+        - name: stale
+          loss: mse
+          inputs: {pred: [1, 2], target: [0, 0]}
+          expect: &value 2.4
+        - name: right
+          loss: l1
+          inputs: {pred: [2.4], target: [0]}
+          expect: *value
+        """)
+    path = tmp_path / "shared.loss.yaml"
+    path.write_text(text)
+    out = cli("check", str(path), "--update")
     assert out.code == 1
-    assert ("merge.loss.yaml::base: not updated: the file uses YAML anchors or aliases, which "
+    assert ("shared.loss.yaml::stale: not updated: the file uses YAML anchors or aliases, which "
             "an automatic edit would expand (dropping its comments); set expect to 2.5 by hand"
             in " ".join(out.stdout.split()))
     assert path.read_text() == text
