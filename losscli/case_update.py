@@ -23,8 +23,8 @@ from __future__ import annotations
 import codecs
 import json
 import math
-import re
 import pathlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
