@@ -54,12 +54,15 @@ def load_tensor(
     argument: str,
     base_dir: pathlib.Path | None = None,
     stdin: typing.TextIO | None = None,
+    allowed_roots: typing.Sequence[pathlib.Path] | None = None,
 ) -> numpy.ndarray:
     """Parse one TENSOR argument (see the module docstring) into a NumPy array.
 
     ``argument`` names the option in error messages (``--pred``); ``base_dir``
     resolves relative file paths (default: the current directory); ``stdin`` is
-    read for ``-``/``@-`` (default: :data:`sys.stdin`). Scalars give 0-d arrays.
+    read for ``-``/``@-`` (default: :data:`sys.stdin`). ``allowed_roots``: when given, an
+    ``@PATH`` must lie inside one of these folders once symbolic links are resolved (case
+    files use it). Scalars give 0-d arrays.
     Every user error raises :class:`InputError` with a one-line message.
     """
     if not isinstance(text, str):
@@ -73,7 +76,7 @@ def load_tensor(
     if spec.startswith("@-:"):
         return _stdin_entry(spec[3:], argument, stdin)
     if spec.startswith("@"):
-        return load_file(spec[1:], argument, base_dir)
+        return load_file(spec[1:], argument, base_dir, allowed_roots)
     return parse_literal(spec, argument)
 
 

@@ -85,14 +85,28 @@ def _check_file(src: Source, base_dir: pathlib.Path | None) -> None:
         raise src.fail(f"{src.name} is empty")
 
 
-def load_file(spec: str, argument: str, base_dir: pathlib.Path | None) -> numpy.ndarray:
-    """Load ``PATH[:KEY]`` (the text after ``@``)."""
+def _check_inside(src: Source, roots) -> None:
+    """Refuse a path that, symbolic links resolved, leaves every folder of ``roots``."""
+    try:
+        real = src.path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise src.fail(f"invalid file name {src.name}") from None
+    if not any(real.is_relative_to(pathlib.Path(root).resolve()) for root in roots):
+        raise src.fail(f"{src.name} is outside the folders a case file may read "
+                       "(the folder being checked; allow more with --allow-path DIR)")
+
+
+def load_file(spec: str, argument: str, base_dir: pathlib.Path | None,
+              allowed_roots=None) -> numpy.ndarray:
+    """Load ``PATH[:KEY]`` (the text after ``@``), inside ``allowed_roots`` when given."""
     path_text, key = _split_key(spec.strip(), base_dir)
     if not path_text:
         raise input_error(argument, "missing file name after '@' (write @PATH, or - for stdin)")
     if key is not None and not key.strip():
         raise input_error(argument, f"empty KEY after ':' in @{clip(spec, 60)}")
     src = Source(argument, path_text, _resolve(path_text, base_dir), key)
+    if allowed_roots is not None:
+        _check_inside(src, allowed_roots)
     _check_file(src, base_dir)
     reader = READERS.get(src.path.suffix.lower())
     if reader is None:

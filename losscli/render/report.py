@@ -1,12 +1,13 @@
 """Output of a ``losscli check`` report: a rich summary table, or one JSON object.
 
 The table has one row per case (case, loss, expected, got, abs/rel error, status, and
-the file when the output is 140 columns wide or more, or has no limit); passing rows
-beyond ``max_rows`` are elided, failing ones never are. Numbers are never cut (a table
-that cannot fit is printed wider than the terminal rather than cut), and user text (case
-names, file names, messages) is printed as written with control characters escaped, so
-no escape sequence in a case file reaches the terminal. The reasons for failures follow
-the table, then what ``--update`` changed, then the totals.
+the file when the output is 140 columns wide or more, or has no limit) and at most
+``max_rows`` rows: failing rows first, passing rows in the room left, so its cost stays
+bounded however many cases run. Numbers are never cut (a table that cannot fit is printed
+wider than the terminal rather than cut), and user text (case names, file names, messages)
+is printed as written with control characters escaped, so no escape sequence in a case
+file reaches the terminal. The reason of every failure follows the table (one line each),
+then what ``--update`` changed, then the totals.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def render_report(report, fmt: str, *, max_rows: int = 50) -> None:
 
 
 def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
-    """The summary table, passing rows elided beyond ``max_rows``; ``files``: a file column."""
+    """The summary table of at most ``max_rows`` rows (failing ones first); ``files``: a file
+    column."""
     table = Table(title="losscli check", box=box.SIMPLE_HEAVY, title_style="bold",
                   collapse_padding=True, pad_edge=False)
     table.add_column("case", overflow="fold", min_width=12)
@@ -74,17 +76,18 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
     if files:
         table.add_column("file", style="dim", overflow="fold", min_width=12)
     failing = sum(not o.ok for o in report.outcomes)
-    room = max(max_rows - failing, 0)
-    hidden = 0
+    room = {True: max(max_rows - failing, 0), False: max_rows}  # passing rows, failing rows
+    hidden = {True: 0, False: 0}
     for outcome in report.outcomes:
-        if outcome.ok:
-            if room == 0:
-                hidden += 1
-                continue
-            room -= 1
+        if room[outcome.ok] == 0:
+            hidden[outcome.ok] += 1
+            continue
+        room[outcome.ok] -= 1
         table.add_row(*_row(outcome)[: None if files else -1])
-    if hidden:
-        table.caption = f"⋮ {hidden} more passed (--max-rows to show them)"
+    notes = ([f"{hidden[False]} more not passing (their reasons follow)"] if hidden[False]
+             else []) + ([f"{hidden[True]} more passed"] if hidden[True] else [])
+    if notes:
+        table.caption = f"⋮ {', '.join(notes)} (--max-rows to show them)"
     return table
 
 
