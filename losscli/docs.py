@@ -198,7 +198,10 @@ def run_document(text: str, root: Path = ROOT) -> list[Block]:
     if not matches:
         return blocks
     env = environment(root)
-    with tempfile.TemporaryDirectory(prefix="losscli-docs-") as tmp:
+    # Under /tmp where it exists: a path of the same length everywhere, as tools that
+    # truncate lines to the terminal's width (pytest's summary) print it.
+    base = "/tmp" if os.path.isdir("/tmp") else None
+    with tempfile.TemporaryDirectory(prefix="losscli-docs-", dir=base) as tmp:
         cwd = scratch_copy(root, Path(tmp))
         for match in matches:
             steps = parse_block(match.group(1))
