@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -248,9 +249,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="documents, relative to the repository root (default: all)")
     args = parser.parse_args(argv)
     stale = 0
-    for path in args.paths or documents():
+    paths = args.paths or documents()
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        generated = list(pool.map(current, paths))
+    for path, new in zip(paths, generated):
         old = (ROOT / path).read_text(encoding="utf-8")
-        new = current(path)
         if new == old:
             print(f"up to date: {path}")
             continue

@@ -7,7 +7,9 @@ must print exactly what the document shows. ``python -m losscli.docs --update`` 
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -31,10 +33,19 @@ def test_every_loss_has_a_row():
         assert f"| `{spec.name}` |" in LOSSES
 
 
+@pytest.fixture(scope="module")
+def ran() -> dict[Path, list[docs.Block]]:
+    """Every document's blocks, run: the documents side by side, each one's blocks in order."""
+    paths = docs.documents()
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
+        runs = pool.map(lambda p: docs.run_document((ROOT / p).read_text(encoding="utf-8")),
+                        paths)
+        return dict(zip(paths, runs))
+
+
 @pytest.mark.parametrize("path", docs.documents(), ids=str)
-def test_console_blocks_print_what_the_document_shows(path):
-    text = (ROOT / path).read_text(encoding="utf-8")
-    blocks = docs.run_document(text)
+def test_console_blocks_print_what_the_document_shows(path, ran):
+    blocks = ran[path]
     assert blocks or path != Path("README.md"), "the README shows no console example"
     for block in blocks:
         for step, out in zip(block.steps, block.outputs):
