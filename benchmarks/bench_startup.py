@@ -32,7 +32,7 @@ CASES = [
     ("losscli list", LOSSCLI + ["list"], LIBRARIES, IMPORT_LIBRARIES),
     ("losscli focal --help", LOSSCLI + ["focal", "--help"], LIBRARIES, IMPORT_LIBRARIES),
     (
-        "losscli cross-entropy -q (seed 3x3)",
+        "losscli cross-entropy -q (3x3 example)",
         LOSSCLI + ["cross-entropy", "--pred", SEED, "--target", "[0,1,2]", "-q"],
         "python -c 'import torch; F.cross_entropy(...)'",
         [PY, "-c", ONE_LINER],

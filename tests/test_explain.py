@@ -300,8 +300,8 @@ def test_missing_intermediate_falls_back_to_generic(monkeypatch):
 
 
 def test_readme_derivation_is_current():
-    """The README shows real output: its cross-entropy derivation is today's."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The documentation shows real output: its cross-entropy derivation is today's."""
+    readme = (ROOT / "docs" / "tools.md").read_text(encoding="utf-8")
     start = readme.index("Worked derivation of cross-entropy")
     shown = readme[start:readme.index("```", start)].rstrip("\n").splitlines()
     result = losscli.compute("cross-entropy", pred=[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2],
