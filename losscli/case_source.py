@@ -72,7 +72,9 @@ def read_document(path: pathlib.Path, text: str | None = None) -> Any:
 
 def why(exc: ValueError) -> str:
     if "integer string conversion" in str(exc):
-        return "an integer with more digits than Python converts (4300); write it as a float"
+        from losscli.inputs.text import HUGE_INT
+
+        return HUGE_INT
     return type(exc).__name__
 
 

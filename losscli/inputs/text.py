@@ -38,7 +38,8 @@ from losscli.inputs.nested import to_array, to_array_with_origin
 
 _LITERAL_STARTS = ("[", "-", "+", ".", "NaN", "Infinity")
 _NOT_PATH_STARTS = ("{", "}", "]", '"', ",", ":")
-_HUGE_INT = (f"an integer has more than {sys.get_int_max_str_digits()} digits; "
+#: Why a number cannot be read (Python converts integers of at most this many digits).
+HUGE_INT = (f"an integer has more than {sys.get_int_max_str_digits()} digits; "
              "write it as a float (1e5000)")
 _SPELLED_SPECIALS = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
 
@@ -70,7 +71,7 @@ def parse_literal(spec: str, argument: str) -> numpy.ndarray:
     except RecursionError:
         raise input_error(argument, "not a valid TENSOR literal: nested too deeply") from None
     except ValueError:  # Python refuses to convert integers of more than 4300 digits
-        raise input_error(argument, f"not a valid TENSOR literal: {_HUGE_INT}") from None
+        raise input_error(argument, f"not a valid TENSOR literal: {HUGE_INT}") from None
     return to_array(data, argument=argument)
 
 
@@ -113,7 +114,7 @@ def parse_yaml(text: str, name: str, argument: str) -> object:
     except RecursionError:
         raise input_error(argument, f"{name} is nested too deeply") from None
     except ValueError:  # an integer of more than 4300 digits
-        raise input_error(argument, f"{name} is not valid: {_HUGE_INT}") from None
+        raise input_error(argument, f"{name} is not valid: {HUGE_INT}") from None
 
 
 def parse_json(text: str, name: str, argument: str) -> object:
@@ -131,7 +132,8 @@ def parse_json(text: str, name: str, argument: str) -> object:
     except RecursionError:
         raise input_error(argument, f"{name} is nested too deeply") from None
     except ValueError:  # an integer of more than 4300 digits
-        raise input_error(argument, f"{name} is not valid JSON: {_HUGE_INT}") from None
+        raise input_error(argument, f"{name} holds a value that cannot be read: {HUGE_INT}") \
+            from None
 
 
 def _parse_json_or_yaml(text: str, name: str, argument: str) -> object:
@@ -143,7 +145,8 @@ def _parse_json_or_yaml(text: str, name: str, argument: str) -> object:
     except json.JSONDecodeError:
         pass
     except ValueError:  # an integer of more than 4300 digits
-        raise input_error(argument, f"{name} is not valid JSON: {_HUGE_INT}") from None
+        raise input_error(argument, f"{name} holds a value that cannot be read: {HUGE_INT}") \
+            from None
     if not text.lstrip().startswith(("[", "{")):
         return parse_yaml(text, name, argument)
     try:
