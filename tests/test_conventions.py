@@ -872,6 +872,16 @@ def test_sklearn_refuses_no_samples():
     with pytest.raises(InputError, match="at least 1 sample"):
         _empty("log-loss", "sklearn-1.4", pred=np.zeros((0, 3)),
                target=np.zeros(0, dtype=np.int64))
+    # the default (scikit-learn >= 1.5) too, on both backends, not a NaN mean; torch's
+    # convention keeps torch's NaN
+    for backend in ("torch", "numpy"):
+        for pred, target in ((np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+                             (np.zeros(0), np.zeros(0))):
+            with pytest.raises(InputError, match="at least 1 sample") as caught:
+                losscli.compute("log-loss", pred=pred, target=target, backend=backend,
+                                reduction="sum")
+            assert caught.value.argument == "--pred"
+    assert math.isnan(_empty("log-loss", "torch", pred=np.zeros(0), target=np.zeros(0)).value)
 
 
 @pytest.mark.parametrize("name", ["kornia", "monai"])
