@@ -126,3 +126,64 @@ def test_a_closed_pipe_keeps_the_exit_status(expect, status):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == status, err
     assert b"Traceback" not in err
+
+
+# --------------------------------------------------------------------------- whole lines
+
+
+def test_message_lines_are_never_wrapped(cli, monkeypatch):
+    # the reduction rule, the value and the --expect verdict are one line each, however
+    # narrow the output: a wrapped formula or verdict reads as two statements
+    monkeypatch.setenv("COLUMNS", "40")
+    out = cli("mse", "-p", "[1, 2]", "-t", "[1, 3]", "--expect", "0.5")
+    assert out.code == 0, out.stderr
+    lines = [line.rstrip() for line in out.stdout.splitlines()]
+    assert "mean: Σ ℓᵢ / n = 1 / 2" in lines
+    assert ("✓ value 0.5 matches expected 0.5 (abs error 0, rel error 0; rtol 1e-05, "
+            "atol 1e-08)") in lines
+
+
+def test_the_note_of_a_chunked_computation_is_one_line():
+    import losscli
+    from losscli.render.table import make_console, render_table
+
+    data = np.linspace(-1, 1, 4000).reshape(1000, 4)
+    result = losscli.compute("mse", pred=data, target=data[::-1], backend="numpy",
+                             chunk_elements=512)
+    console = make_console(30)
+    with console.capture() as captured:
+        render_table(result, console=console)
+    lines = [line.rstrip() for line in captured.get().splitlines()]
+    assert "note: computed in chunks of 512 elements" in lines, captured.get()
+    assert "mean: Σ ℓᵢ / n = 5336 / 4000" in lines
+
+
+def test_a_title_wider_than_its_table_is_never_wrapped(cli, monkeypatch):
+    # mse's table on two elements is narrower than its title: the title takes a line of
+    # its own instead of wrapping inside the table's width
+    for columns in ("40", "120"):
+        monkeypatch.setenv("COLUMNS", columns)
+        lines = cli("mse", "-p", "[1, 2]", "-t", "[1, 3]").stdout.splitlines()
+        assert lines[0].strip() == "mse · reduction mean · float32", lines
+        assert not any(line.strip() == "float32" for line in lines)
+    # a wider table keeps its title centred above it
+    monkeypatch.setenv("COLUMNS", "120")
+    lines = cli("cross-entropy", "-p", "[[0.8, 0.1, 0.4]]", "-t", "[0]", "--grad").stdout
+    title = lines.splitlines()[0]
+    assert title.strip() == "cross-entropy · reduction mean · float32" and title.startswith(" ")
+
+
+def test_check_table_splits_no_loss_name_and_no_word_of_a_case_name(cli, monkeypatch):
+    # at 100 columns the examples' table is wider than the output: printed wider rather
+    # than cutting a number, splitting 'multilabel-margin' or a word of a case name
+    monkeypatch.setenv("COLUMNS", "100")
+    out = cli("check", "examples")
+    assert out.code == 0, out.stdout + out.stderr
+    table = out.stdout[: out.stdout.index(" cases: ")]
+    words = {word for line in table.splitlines() for word in line.split()}
+    cases = json.loads(cli("check", "examples", "--json").stdout)["cases"]
+    assert len(cases) > 10 and any(c["loss"] == "multilabel-margin" for c in cases)
+    for case in cases:
+        assert case["loss"] in words, (case["loss"], table)
+        assert set(case["case"].split()) <= words, (case["case"], table)
+    assert "…" not in table

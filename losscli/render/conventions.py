@@ -35,7 +35,7 @@ def _table(comparison) -> None:
     from rich.text import Text
 
     from losscli.render.layout import output_width
-    from losscli.render.table import UNLIMITED, make_console
+    from losscli.render.table import UNLIMITED, make_console, pin_minimums, print_titled
 
     width = output_width()
     console = make_console(width)
@@ -44,7 +44,7 @@ def _table(comparison) -> None:
              "each library's convention on the same inputs")
     headers = ["convention", "value", f"− {default}", "×", "why it differs"]
     rows = [_cells(number, row) for number, row in enumerate(comparison.rows)]
-    table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_style="bold")
+    table = Table(box=box.SIMPLE_HEAVY)
     for header in headers[:-1]:
         first = header == "convention"
         table.add_column(Text(header), justify="left" if first else "right", no_wrap=True,
@@ -53,13 +53,14 @@ def _table(comparison) -> None:
     for number, cells in enumerate(rows):
         error = comparison.rows[number].value is None
         table.add_row(*map(Text, cells[:-1]), Text(cells[-1], style="yellow" if error else ""))
+    pin_minimums(table)
     needed = Measurement.get(console, console.options.update_width(UNLIMITED), table).minimum
     if width is None or needed <= width:
-        console.print(table)
+        print_titled(console, table, title)
     else:  # one block per convention: nothing cut
         from losscli.cli_help import wrap
 
-        console.print(Text(title, style="bold"))
+        console.print(Text(title, style="bold"), soft_wrap=True)
         for cells in rows:
             console.print(Text(cells[0], style="bold"), soft_wrap=True)
             for header, cell in zip(headers[1:], cells[1:]):
@@ -68,9 +69,10 @@ def _table(comparison) -> None:
                     console.print(Text("\n".join(lines)), soft_wrap=True)
     for row in comparison.rows:
         if row.value is not None:
-            console.print(Text(f"{row.convention.name}: {row.reduction_rule}", style="italic"))
+            console.print(Text(f"{row.convention.name}: {row.reduction_rule}", style="italic"),
+                          soft_wrap=True)
     console.print(Text(f"library calls, parameter defaults and sources: losscli explain "
-                       f"{comparison.loss}", style="dim"))
+                       f"{comparison.loss}", style="dim"), soft_wrap=True)
 
 
 def _cells(number: int, row) -> list[str]:

@@ -3,11 +3,11 @@
 The table has one row per case (case, loss, expected, got, abs/rel error, status, and
 the file when the output is 140 columns wide or more, or has no limit) and at most
 ``max_rows`` rows: failing rows first, passing rows in the room left, so its cost stays
-bounded however many cases run. Numbers are never cut (a table that cannot fit is printed
-wider than the terminal rather than cut), and user text (case names, file names, messages)
-is printed as written with control characters escaped, so no escape sequence in a case
-file reaches the terminal. The reason of every failure follows the table (one line each),
-then what ``--update`` changed, then the totals.
+bounded however many cases run. Numbers and loss names are never cut and case names wrap
+only between words (a table that cannot fit is printed wider than the terminal), and user
+text (case names, file names, messages) is printed as written with control characters
+escaped, so no escape sequence in a case file reaches the terminal. The reason of every
+failure follows the table (one line each), then what ``--update`` changed, then the totals.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
     table = Table(title="losscli check", box=box.SIMPLE_HEAVY, title_style="bold",
                   collapse_padding=True, pad_edge=False)
     table.add_column("case", overflow="fold", min_width=12)
-    table.add_column("loss", overflow="fold", min_width=5)
+    table.add_column("loss", no_wrap=True)
     table.add_column("expected", justify="right", min_width=10, no_wrap=True)
     table.add_column("got", justify="right", min_width=10, no_wrap=True)
     table.add_column("abs / rel error", justify="right", no_wrap=True)
@@ -88,7 +88,9 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
              else []) + ([f"{hidden[True]} more passed"] if hidden[True] else [])
     if notes:
         table.caption = f"⋮ {', '.join(notes)} (--max-rows to show them)"
-    return table
+    from losscli.render.table import pin_minimums
+
+    return pin_minimums(table)  # case names wrap between words, never inside one
 
 
 def _row(outcome) -> list[Text]:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
@@ -40,7 +41,8 @@ UNLIMITED = 100_000  # the console width standing for "no limit"
 class Column:
     """One column of a table: its header, how to get its cell at an index, and its role.
 
-    ``drop``: the order in which columns go when the table is too wide (1 first; 0: never).
+    ``drop``: the order in which columns go when the table is too wide (1 first; 0: never);
+    ``cell_style``: a style for the cell at an index, over the column's own.
     """
 
     header: str
@@ -48,6 +50,7 @@ class Column:
     style: str = ""
     justify: str = "right"
     drop: int = 0
+    cell_style: Callable[[tuple[int, ...]], str] | None = None
 
 
 class Rows(list):
@@ -86,13 +89,13 @@ def print_fitted(console: Console, title: str, columns: list[Column], rows: Rows
     shown = list(columns)
     droppable = sorted((c for c in columns if c.drop), key=lambda c: c.drop)
     while True:
-        table = _table(title, shown, rows, row_style)
+        table = _table(shown, rows, row_style)
         if width is None or natural_width(console, table) <= width:
-            console.print(table)
+            print_titled(console, table, title)
             dropped = [c.header for c in columns if c not in shown]
             if dropped:
                 console.print(Text(f"not shown at this width: {', '.join(dropped)} "
-                                   "(--format json has them)", style="dim"))
+                                   "(--format json has them)", style="dim"), soft_wrap=True)
             return
         if not droppable:
             break
@@ -106,8 +109,35 @@ def natural_width(console: Console, renderable) -> int:
     return Measurement.get(console, console.options.update_width(UNLIMITED), renderable).maximum
 
 
-def _table(title: str, columns: list[Column], rows: Rows, row_style) -> Table:
-    table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_style="bold")
+def print_titled(console: Console, table: Table, title: str) -> None:
+    """``table`` under ``title``, which is never wrapped: centred above the table when the
+    table is as wide, else on a line of its own (a narrow table, a long title)."""
+    width = min(natural_width(console, table), console.width)
+    if cell_len(title) <= width:
+        table.title, table.title_style = Text(title), "bold"
+    else:
+        console.print(Text(title, style="bold"), soft_wrap=True)
+    console.print(table)
+
+
+def pin_minimums(table: Table) -> Table:
+    """Give every column of ``table`` the least width its cells need whole: a ``no_wrap``
+    column its widest cell, another its longest word. Rich may otherwise squeeze a column
+    below that and cut a number or split a word; with these minimums the table's measured
+    minimum is the width it needs (wider than the output rather than cut)."""
+    for column in table.columns:
+        cells = [column.header, *column.cells]
+        texts = [cell.plain if isinstance(cell, Text) else str(cell) for cell in cells]
+        if column.no_wrap:
+            least = max((cell_len(line) for t in texts for line in t.splitlines()), default=0)
+        else:
+            least = max((cell_len(word) for t in texts for word in t.split()), default=0)
+        column.min_width = max(column.min_width or 0, least)
+    return table
+
+
+def _table(columns: list[Column], rows: Rows, row_style) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY)
     for column in columns:
         table.add_column(Text(column.header), style=column.style or None,
                          justify=column.justify, no_wrap=True)
@@ -115,7 +145,8 @@ def _table(title: str, columns: list[Column], rows: Rows, row_style) -> Table:
         if idx is None:
             table.add_row(f"⋮ {rows.hidden} more", *["⋮"] * (len(columns) - 1), style="dim")
             continue
-        table.add_row(*(Text(c.cell(idx)) for c in columns),
+        table.add_row(*(Text(c.cell(idx), style=c.cell_style(idx) if c.cell_style else "")
+                        for c in columns),
                       style=row_style(idx) if row_style else None)
     return table
 
@@ -170,11 +201,11 @@ def render_table(result, *, max_rows: int = 20, top: int | None = None,
         stats = result.summary(max(k, 1))
         if many:
             for line in stats_lines(stats):
-                console.print(line)
+                console.print(line, soft_wrap=True)
         if k:
             print_fitted(console, *top_parts(result, stats, k), width)
-    for line in summary_lines(result, max_rows):
-        console.print(line)
+    for line in summary_lines(result, max_rows):  # one line each, never wrapped
+        console.print(line, soft_wrap=True)
 
 
 def stats_lines(stats) -> list[Text]:
