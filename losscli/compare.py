@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from losscli.atomic import write_atomic
 from losscli.errors import LossCliError, UsageError
 from losscli.losses._checks import shape_str
 from losscli.random_inputs import problems, valid
@@ -352,11 +353,8 @@ def write_case(report: Report, path: pathlib.Path) -> pathlib.Path:
                                 grad=bool(wrt), **trial.values, **report.params)
     grads = {n: reference.grads[n] for n in wrt if n in reference.grads}
     impl = _impl_for(report.impl, path)
-    try:
-        path.write_text(case_text(report, trial, reference.params, grads, impl),
-                        encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--case-out: cannot write {path}: {error.strerror or error}") from None
+    text = case_text(report, trial, reference.params, grads, impl)
+    write_atomic(path, text.encode("utf-8"), argument="--case-out")
     return path
 
 
@@ -436,49 +434,62 @@ def _short(value: Any) -> str:
 
 def render_report(report: Report, spec: LossSpec, *, case_path: pathlib.Path | None,
                   console=None) -> None:
-    """The table of trials, then the verdict (and where the failing case was written)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    """The table of trials, then the verdict (and where the failing case was written).
+
+    Laid out as every table of losscli (:func:`losscli.render.table.print_fitted`): for the
+    output's width, no number cut, one-line messages never wrapped."""
     from rich.text import Text
 
-    console = console or Console(highlight=False)
+    from losscli.render.layout import output_width
+    from losscli.render.table import Column, Rows, make_console, print_fitted
+
+    width = output_width() if console is None else console.width
+    console = console or make_console(width)
     grads = ", ".join(report.grads_compared) or "none"
     names = ", ".join(report.trials[0].values) if report.trials else "inputs"
     title = (f"{report.impl} against losscli {report.loss} · reduction {report.reduction} · "
              f"float64 · rtol {report.tolerance.rtol:g} · atol {report.tolerance.atol:g}")
-    table = Table(title=Text(title), box=box.SIMPLE_HEAVY, title_style="bold", pad_edge=False)
-    for header in ("#", "shapes", "reference", "yours", "abs err", "rel err",
-                   "∂ err", "result"):
-        left = header in ("#", "result", "shapes")
-        table.add_column(header, justify="left" if left else "right", no_wrap=True)
-    for number, t in enumerate(report.trials):
-        verdict = Text("✓", style="green") if t.ok else Text("✗ " + t.problem, style="bold red")
-        table.add_row(str(number), Text(t.label), _short(t.reference), _short(t.got),
-                      f"{t.abs_error:.2g}", f"{t.rel_error:.2g}",
-                      "—" if t.grad_abs_error is None else f"{t.grad_abs_error:.2g}", verdict)
-    console.print(table)
-    console.print(Text(f"shapes: of {names} (edge: with edge values); ∂ err: the largest "
-                       f"gradient error, w.r.t. {grads}", style="dim"))
+    trials = report.trials
+
+    def trial(idx):
+        return trials[idx[0]]
+
+    columns = [
+        Column("#", lambda i: str(i[0]), justify="left"),
+        Column("shapes", lambda i: trial(i).label, justify="left"),
+        Column("reference", lambda i: _short(trial(i).reference)),
+        Column("yours", lambda i: _short(trial(i).got)),
+        Column("abs err", lambda i: f"{trial(i).abs_error:.2g}"),
+        Column("rel err", lambda i: f"{trial(i).rel_error:.2g}"),
+        Column("∂ err", lambda i: "—" if trial(i).grad_abs_error is None
+               else f"{trial(i).grad_abs_error:.2g}"),
+        Column("result", lambda i: "✓" if trial(i).ok else "✗ " + trial(i).problem,
+               justify="left", cell_style=lambda i: "green" if trial(i).ok else "bold red"),
+    ]
+    print_fitted(console, title, columns, Rows((n,) for n in range(len(trials))), width)
+
+    def say(text: str, style: str = "") -> None:  # user text verbatim: Text, never markup
+        console.print(Text(text, style=style), soft_wrap=True)
+
+    say(f"shapes: of {names} (edge: with edge values); ∂ err: the largest gradient error, "
+        f"w.r.t. {grads}", "dim")
     params = ", ".join(f"{k}={_yaml_value(v)}" for k, v in report.params.items())
-    console.print(Text(f"reference parameters: {params or 'the defaults'}", style="dim"))
+    say(f"reference parameters: {params or 'the defaults'}", "dim")
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
-    failed = [t for t in report.trials if not t.ok]
+        say(f"note: {note}", "yellow")
+    failed = [t for t in trials if not t.ok]
     if not failed:
-        console.print(Text(f"✓ all {len(report.trials)} trials agree (values, and gradients "
-                           f"w.r.t. {grads})", style="bold green"))
+        say(f"✓ all {len(trials)} trials agree (values, and gradients w.r.t. {grads})",
+            "bold green")
         return
-    console.print(Text(f"✗ {len(failed)} of {len(report.trials)} trials differ", style="bold red"))
+    say(f"✗ {len(failed)} of {len(trials)} trials differ", "bold red")
     smallest = report.smallest
-    # User text (file names, exception messages) is printed verbatim: Text, never markup.
-    console.print(Text(f"smallest failing input: {smallest.label} ({smallest.problem}); "
-                       f"reference {_short(smallest.reference)}, yours {_short(smallest.got)}"))
+    say(f"smallest failing input: {smallest.label} ({smallest.problem}); "
+        f"reference {_short(smallest.reference)}, yours {_short(smallest.got)}")
     if case_path is not None:
-        console.print(Text(f"written to {case_path}; replay it on your implementation with: "
-                           f"losscli check {case_path}"), soft_wrap=True)
+        say(f"written to {case_path}; replay it on your implementation with: "
+            f"losscli check {case_path}")
     else:
-        console.print(Text("--case-out FILE writes it as a case that 'losscli check FILE' "
-                           "replays on your implementation", style="dim"))
-    console.print(Text("the reference on it: " + reproduce_command(report, smallest, spec)),
-                  soft_wrap=True)
+        say("--case-out FILE writes it as a case that 'losscli check FILE' replays on your "
+            "implementation", "dim")
+    say("the reference on it: " + reproduce_command(report, smallest, spec))

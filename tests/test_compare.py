@@ -261,3 +261,57 @@ def test_switch_parameters(cli, tmp_path, monkeypatch):
               "--impl-kwargs", '{"full": true}', "--no-full", "--trials", "2")
     assert out.code == 1 and "full=false" in out.stdout
     assert not any(tmp_path.iterdir())  # no --case-out, no file
+
+
+def test_output_follows_the_output_width_and_never_wraps_a_line(cli, impls, monkeypatch):
+    # piped with no COLUMNS: no width limit, each message on one line, the title whole
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = cli("compare", "softmax-focal", "--impl", WRONG, "--trials", "2")
+    assert out.code == 1
+    lines = out.stdout.splitlines()
+    assert any(line.strip().startswith(f"{WRONG} against losscli softmax-focal") and
+               line.rstrip().endswith("atol 1e-06") for line in lines), out.stdout
+    assert any(line.startswith("the reference on it: losscli softmax-focal") and
+               line.rstrip().endswith("--dtype float64") for line in lines), out.stdout
+    # a narrow output: the table is laid out for it (blocks), the title on a line of its own
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = cli("compare", "softmax-focal", "--impl", WRONG, "--trials", "2")
+    assert narrow.code == 1
+    assert narrow.stdout.splitlines()[0].startswith(f"{WRONG} against losscli softmax-focal")
+    table = narrow.stdout[: narrow.stdout.index("shapes: of")]
+    assert max(len(line.rstrip()) for line in table.splitlines()[1:]) <= 60
+
+
+def test_case_out_is_written_atomically(cli, impls, monkeypatch):
+    import losscli.compare as compare_module
+
+    written = []
+    real = compare_module.write_atomic
+    monkeypatch.setattr(compare_module, "write_atomic",
+                        lambda path, data, **kw: written.append(kw) or real(path, data, **kw))
+    out = cli("compare", "softmax-focal", "--impl", "my_losses:detached_focal", "--trials", "2",
+              "--case-out", "focal.loss.yaml")
+    assert out.code == 1 and written == [{"argument": "--case-out"}]
+    assert load_case(str(impls / "focal.loss.yaml")).impl == "my_losses:detached_focal"
+    # a folder that does not exist: exit 2, one line naming --case-out
+    out = cli("compare", "softmax-focal", "--impl", "my_losses:detached_focal", "--trials", "2",
+              "--case-out", "nowhere/focal.loss.yaml")
+    assert out.code == 2 and out.stderr.startswith("losscli: error: --case-out: cannot write")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_update_leaves_a_replay_case_alone(cli, impls):
+    # the expectation of a replay is the reference's; --update never puts the
+    # implementation's value there
+    text = ("name: replay\nloss: mse\nimpl: my_losses.py:mse_sum\ninputs:\n"
+            "  pred: [1.0, 2.0]\n  target: [1.0, 4.0]\nexpect: 2.0  # (0² + 2²) / 2\n")
+    case = impls / "replay.loss.yaml"
+    case.write_text(text)
+    out = cli("check", str(case), "--update")
+    assert out.code == 1, out.stdout + out.stderr
+    assert case.read_text() == text
+    assert "not updated: it runs my_losses.py:mse_sum" in " ".join(out.stdout.split())
+    # the same case without impl is updated to losscli's value (the reference)
+    case.write_text(text.replace("impl: my_losses.py:mse_sum\n", "").replace("2.0  #", "3.0  #"))
+    assert cli("check", str(case), "--update").code == 0
+    assert load_case(str(case)).expect.value == 2.0
