@@ -69,8 +69,8 @@ def build_table(report, *, max_rows: int = 50, files: bool = True) -> Table:
                   collapse_padding=True, pad_edge=False)
     table.add_column("case", overflow="fold", min_width=12)
     table.add_column("loss", no_wrap=True)
-    table.add_column("expected", justify="right", min_width=10, no_wrap=True)
-    table.add_column("got", justify="right", min_width=10, no_wrap=True)
+    table.add_column("expected", justify="right", min_width=10)  # a vector wraps between numbers
+    table.add_column("got", justify="right", min_width=10)
     table.add_column("abs / rel error", justify="right", no_wrap=True)
     table.add_column("status", no_wrap=True, min_width=9)
     if files:
