@@ -11,7 +11,7 @@ import torch
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
-from losscli.families.regression.torch_terms import smooth_l1
+from losscli.families.regression.torch_terms import log_cosh, smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
@@ -37,10 +37,20 @@ def _huber(pred: torch.Tensor, target: torch.Tensor, delta: float) -> torch.Tens
 def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
     """keras.losses.Huber(delta=β) (Keras 3.15.1): 0.5·d² for d ≤ δ, else δ·d − 0.5·δ², then the
     mean over the last axis (one term per sample)."""
-    values = _huber(pred, target, beta)
-    return Terms(values.mean(dim=-1) if values.dim() else values)
+    return Terms(_per_sample(_huber(pred, target, beta)))
 
 
 def optax_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
     """optax.huber_loss(pred, target, delta=β) (optax 0.2.8, losses/_regression.py): elementwise."""
     return Terms(_huber(pred, target, beta), details={"|x−y|": (pred - target).abs()})
+
+
+def _per_sample(values: torch.Tensor) -> torch.Tensor:
+    """Keras's per-sample loss: the mean over the last axis (a scalar stays a scalar)."""
+    return values.mean(dim=-1) if values.dim() else values
+
+
+def keras_log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """keras.losses.LogCosh (Keras 3.15.1, losses.py log_cosh): d + softplus(−2d) − log 2,
+    d = y_pred − y_true, then the mean over the last axis."""
+    return Terms(_per_sample(log_cosh(pred=pred, target=target).values))

@@ -61,3 +61,24 @@ SMOOTH_L1_CONVENTIONS = (
         impl="optax_huber",
     ),
 )
+
+LOG_COSH_CONVENTIONS = (
+    Convention(
+        name="optax",
+        library="optax.losses.log_cosh",
+        call="log_cosh(predictions, targets) (elementwise, no reduction)",
+        source=OPTAX + "_regression.py log_cosh",
+        reason="losscli's terms: logaddexp(d, −d) − log 2 per element; optax does not reduce "
+        "(--reduction none gives its output)",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.LogCosh",
+        call="LogCosh()(y_true, y_pred)",
+        source=f"{KERAS} log_cosh; {KERAS_LOSS}",
+        reason="the mean over the last axis (one term per sample), then sum_over_batch_size: "
+        "the same mean, a different sum and none",
+        impl="keras_log_cosh",
+        rules=KERAS_MEAN,
+    ),
+)

@@ -1,6 +1,8 @@
-"""Worked derivations of the elementwise regression losses (l1, mse, smooth-l1, huber)."""
+"""Worked derivations of the elementwise regression losses."""
 
 from __future__ import annotations
+
+import math
 
 from losscli.families._shared.explain import TermView, derivation, num, par
 
@@ -50,3 +52,18 @@ def huber(view: TermView) -> list[str]:
     delta = num(view.param("delta"))
     return _piecewise(view, "δ", float(view.param("delta")), ("0.5·d²", "0.5 × {d}²"),
                       ("δ·(d − 0.5·δ)", f"{delta} × ({{d}} − 0.5 × {delta})"))
+
+
+def _error(view: TermView) -> tuple[float, str]:
+    """d = x − y from the terms' details, and its line."""
+    d = float(view.detail("x−y"))
+    return d, f"d = x − y = {_difference(view)} = {num(d)}"
+
+
+@derivation("log-cosh")
+def log_cosh(view: TermView) -> list[str]:
+    """ℓ = log cosh d = |d| + log(1 + e^(−2|d|)) − log 2."""
+    d, line = _error(view)
+    tail = math.log1p(math.exp(-2 * abs(d)))
+    return [line, "ℓ = log cosh d = |d| + log(1 + e^(−2|d|)) − log 2 (no overflow for large |d|)",
+            f"  = {num(abs(d))} + {num(tail)} − {num(math.log(2))} = {num(view.term)}"]

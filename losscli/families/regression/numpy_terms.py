@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from losscli.core.terms import Terms
@@ -31,3 +33,9 @@ def huber(*, pred: np.ndarray, target: np.ndarray, delta: float) -> Terms:
     d = np.abs(pred - target)
     return Terms(np.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)),
                  details={"|x−y|": d})
+
+
+def log_cosh(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = log cosh d = logaddexp(d, −d) − log 2, d = xᵢ − yᵢ (no overflow for large |d|)."""
+    d = pred - target
+    return Terms(np.logaddexp(d, -d) - math.log(2.0), details={"x−y": d})

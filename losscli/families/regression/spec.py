@@ -2,7 +2,7 @@
 
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
-from losscli.families.regression.conventions import SMOOTH_L1_CONVENTIONS
+from losscli.families.regression.conventions import LOG_COSH_CONVENTIONS, SMOOTH_L1_CONVENTIONS
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
 _CHECK = "same_shape"
@@ -91,5 +91,24 @@ SPECS = (
         ),
         notes=("huber with delta δ equals δ × smooth-l1 with beta δ.",),
         example={"pred": "[0.8, 0.1, 3.0]", "target": "[1, 1, 1]"},
+    ),
+    LossSpec(
+        name="log-cosh",
+        summary="Logarithm of the hyperbolic cosine of the error (Keras LogCosh, optax log_cosh)",
+        family="regression",
+        formula="ℓᵢ = log cosh(xᵢ − yᵢ) = |d| + log(1 + e^(−2|d|)) − log 2,  d = xᵢ − yᵢ",
+        inputs=_INPUTS,
+        conventions=LOG_COSH_CONVENTIONS,
+        impl="log_cosh",
+        numpy_impl="log_cosh", chunks="elements",
+        check=_CHECK,
+        aliases=("LogCosh", "log_cosh", "logcosh"),
+        references=(
+            "https://keras.io/api/losses/regression_losses/#logcosh-class",
+            "https://optax.readthedocs.io/en/latest/api/losses.html#optax.losses.log_cosh",
+        ),
+        notes=("About d²/2 for small errors and |d| − log 2 for large ones; computed in a form "
+               "that does not overflow for large |d|.",),
+        example={"pred": "[0.5, -1, 3]", "target": "[0, 1, 2]"},
     ),
 )

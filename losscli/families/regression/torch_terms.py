@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -32,3 +34,9 @@ def huber(*, pred: torch.Tensor, target: torch.Tensor, delta: float) -> Terms:
         F.huber_loss(pred, target, reduction="none", delta=delta),
         details={"|x−y|": (pred - target).abs()},
     )
+
+
+def log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = log cosh d = d + softplus(−2d) − log 2, d = xᵢ − yᵢ (Keras's overflow-free form)."""
+    d = pred - target
+    return Terms(d + F.softplus(-2 * d) - math.log(2.0), details={"x−y": d})
