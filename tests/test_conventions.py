@@ -472,6 +472,11 @@ CASES = [
          fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
     Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
     Case("iou", "mmdet", {"pred": BOX_P, "target": BOX_T}, mmdet_log_iou(BOX_P, BOX_T)),
+    # regression: the elementwise terms against Keras's per-sample mean over the last axis
+    Case("log-cosh", "optax", {"pred": SL1_X, "target": SL1_Y},
+         np.log(np.cosh(SL1_X - SL1_Y)).sum(), "sum"),
+    Case("log-cosh", "keras", {"pred": SL1_X, "target": SL1_Y},
+         np.log(np.cosh(SL1_X - SL1_Y)).mean(axis=-1).sum(), "sum"),
 ]
 
 
@@ -578,6 +583,8 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "log-loss": {"pred": np.array([[0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]),
                  "target": np.array([1, 0, 1])},
     "smooth-l1": {"pred": SL1_X, "target": SL1_Y},
+    **dict.fromkeys(("mse", "log-cosh", "mape", "msle", "quantile", "charbonnier", "robust"),
+                    {"pred": SL1_X, "target": SL1_Y}),
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},

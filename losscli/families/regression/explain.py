@@ -65,5 +65,5 @@ def log_cosh(view: TermView) -> list[str]:
     """ℓ = log cosh d = |d| + log(1 + e^(−2|d|)) − log 2."""
     d, line = _error(view)
     tail = math.log1p(math.exp(-2 * abs(d)))
-    return [line, "ℓ = log cosh d = |d| + log(1 + e^(−2|d|)) − log 2 (no overflow for large |d|)",
-            f"  = {num(abs(d))} + {num(tail)} − {num(math.log(2))} = {num(view.term)}"]
+    return [line, "log cosh d = |d| + log(1 + e^(−2|d|)) − log 2 (no overflow for large |d|)",
+            f"ℓ = {num(abs(d))} + {num(tail)} − {num(math.log(2))} = {num(view.term)}"]
