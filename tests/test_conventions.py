@@ -477,6 +477,12 @@ CASES = [
          np.log(np.cosh(SL1_X - SL1_Y)).sum(), "sum"),
     Case("log-cosh", "keras", {"pred": SL1_X, "target": SL1_Y},
          np.log(np.cosh(SL1_X - SL1_Y)).mean(axis=-1).sum(), "sum"),
+    Case("mape", "losscli", {"pred": SL1_X, "target": SL1_Y - 3},
+         (100 * np.abs(SL1_X - SL1_Y + 3) / 2).sum(), "sum"),
+    Case("mape", "keras", {"pred": SL1_X, "target": SL1_Y - 3},
+         (100 * np.abs(SL1_X - SL1_Y + 3) / 2).mean(axis=-1).sum(), "sum"),
+    Case("mape", "sklearn", {"pred": SL1_X, "target": SL1_Y - 3},
+         (np.abs(SL1_X - SL1_Y + 3) / 2).mean()),
 ]
 
 

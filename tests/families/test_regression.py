@@ -109,3 +109,56 @@ def test_log_cosh_gradient_is_tanh():
     result = losscli.compute("log-cosh", pred=pred, target=target, reduction="sum",
                              dtype="float64", grad=True)
     np.testing.assert_allclose(result.grads["pred"], np.tanh(pred - target), rtol=1e-12)
+
+
+# ----------------------------------------------------------------------------------- mape
+
+
+def ref_mape(x, y):
+    # Keras: 100 · |y_true − y_pred| / max(|y_true|, ε), ε = backend.epsilon() = 1e-7.
+    return 100 * abs(y - x) / max(abs(y), 1e-7)
+
+
+def test_mape_matches_the_definition():
+    pred, target = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))
+    check_against("mape", ref_mape, pred, target)
+    # |y| below ε: the division is by ε.
+    np.testing.assert_allclose(value("mape", "none", pred=[1.0, -2.0], target=[0.0, 5e-8]),
+                               [100 / 1e-7, 100 * (2 + 5e-8) / 1e-7], rtol=1e-12)
+
+
+def test_mape_keras_published_values():
+    # Keras 3.15.1 keras/src/losses/losses_test.py MeanAbsolutePercentageErrorTest
+    # (assertAlmostEqual decimal=3). The negative targets −5 and −2 divide by |y|.
+    kw = dict(pred=KERAS_PRED, target=KERAS_TRUE)
+    assert abs(value("mape", **kw) - 211.8518) < 1.5e-3  # test_unweighted
+    keras = losscli.compute("mape", convention="keras", reduction="none", dtype="float64", **kw)
+    np.testing.assert_allclose(keras.value, [270.370361, 153.333328], atol=1e-5)  # per sample
+    # test_timestep_weighted: Σ w·ℓ / 6 with w = [[3, 6, 5], [0, 4, 2]] (Keras divides by the
+    # number of terms, not the weights): the weighted sum of losscli's terms over 6.
+    terms = value("mape", "none", **kw)
+    weights = np.array([[3, 6, 5], [0, 4, 2]])
+    assert abs((weights * terms).sum() / 6 - 694.4444) < 1.5e-3
+
+
+def test_mape_sklearn_convention_is_a_fraction():
+    pred, target = RNG.normal(size=5), RNG.normal(size=5)
+    ours = losscli.compute("mape", convention="sklearn", dtype="float64", pred=pred, target=target)
+    expected = np.mean(np.abs(target - pred) / np.maximum(np.abs(target), 2.0**-52))
+    assert ours.value == pytest.approx(expected, rel=1e-12)
+    sklearn = pytest.importorskip("sklearn.metrics")
+    assert ours.value == pytest.approx(sklearn.mean_absolute_percentage_error(target, pred),
+                                       rel=1e-12)
+
+
+def test_mape_gradient_and_zero_target_warning():
+    pred, target = RNG.normal(size=6), RNG.normal(size=6) + 3
+    gradcheck("mape", pred, target)
+    result = losscli.compute("mape", pred=pred, target=target, reduction="sum", dtype="float64",
+                             grad=True)
+    np.testing.assert_allclose(result.grads["pred"], 100 * np.sign(pred - target) / np.abs(target),
+                               rtol=1e-12)
+    warned = losscli.compute("mape", pred=[1.0, 2.0], target=[0.0, 1.0])
+    assert warned.warnings == ["--target: 1 target value(s) have |y| < 1e-7: mape divides by "
+                               "1e-7 there, so those terms are huge"]
+    assert "--target" in fails("mape", pred=[1.0, 2.0], target=[1.0])

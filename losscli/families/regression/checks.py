@@ -1,3 +1,18 @@
-"""Checks of the regression losses: prediction and target of one shape (numpy only)."""
+"""Checks of the regression losses (numpy only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
 
 from losscli.families._shared.checks import same_shape as same_shape
+
+
+def nonzero_target(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """mape: the shapes must match; a target below ε = 1e-7 in size is valid but warned of."""
+    same_shape(arrays, params, warnings)
+    small = int(np.count_nonzero(np.abs(arrays["target"]) < 1e-7))
+    if small:
+        warnings.warn(f"{small} target value(s) have |y| < 1e-7: mape divides by 1e-7 there, "
+                      "so those terms are huge", argument="--target")

@@ -11,7 +11,7 @@ import torch
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
-from losscli.families.regression.torch_terms import log_cosh, smooth_l1
+from losscli.families.regression.torch_terms import log_cosh, mape, smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
@@ -54,3 +54,15 @@ def keras_log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """keras.losses.LogCosh (Keras 3.15.1, losses.py log_cosh): d + softplus(−2d) − log 2,
     d = y_pred − y_true, then the mean over the last axis."""
     return Terms(_per_sample(log_cosh(pred=pred, target=target).values))
+
+
+def keras_mape(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """keras.losses.MeanAbsolutePercentageError (Keras 3.15.1, losses.py): 100·|y − ŷ| /
+    max(|y|, 1e-7), then the mean over the last axis."""
+    return Terms(_per_sample(mape(pred=pred, target=target).values))
+
+
+def sklearn_mape(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Terms:
+    """sklearn.metrics.mean_absolute_percentage_error: |y − ŷ| / max(|y|, eps), eps the float64
+    machine epsilon (a fraction: no × 100)."""
+    return Terms((pred - target).abs() / target.abs().clamp_min(eps))

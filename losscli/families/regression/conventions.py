@@ -82,3 +82,34 @@ LOG_COSH_CONVENTIONS = (
         rules=KERAS_MEAN,
     ),
 )
+
+MAPE_CONVENTIONS = (
+    Convention(
+        name="losscli",
+        library="losscli mape",
+        call="losscli mape --pred X --target Y",
+        source=f"{KERAS} mean_absolute_percentage_error",
+        reason="Keras's formula, one term per element",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.MeanAbsolutePercentageError",
+        call="MeanAbsolutePercentageError()(y_true, y_pred)",
+        source=f"{KERAS} mean_absolute_percentage_error; {KERAS_LOSS}",
+        reason="the mean over the last axis (one term per sample), then sum_over_batch_size: "
+        "the same mean, a different sum and none",
+        impl="keras_mape",
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="sklearn",
+        library="sklearn.metrics.mean_absolute_percentage_error",
+        call="mean_absolute_percentage_error(y_true, y_pred)",
+        source="scikit-learn 1.9.1, sklearn/metrics/_regression.py "
+        "mean_absolute_percentage_error",
+        reason="a fraction, not a percentage (no × 100), and |y| clipped at float64's machine "
+        "epsilon 2.2e-16 instead of 1e-7",
+        impl="sklearn_mape",
+        constants={"eps": float(2.0**-52)},
+    ),
+)

@@ -67,3 +67,12 @@ def log_cosh(view: TermView) -> list[str]:
     tail = math.log1p(math.exp(-2 * abs(d)))
     return [line, "log cosh d = |d| + log(1 + e^(−2|d|)) − log 2 (no overflow for large |d|)",
             f"ℓ = {num(abs(d))} + {num(tail)} − {num(math.log(2))} = {num(view.term)}"]
+
+
+@derivation("mape")
+def mape(view: TermView) -> list[str]:
+    """ℓ = 100·|x − y| / max(|y|, ε)."""
+    scale = num(view.detail("max(|y|, ε)"))
+    return [f"max(|y|, ε) = max(|{par(view.input('target'))}|, 1e-07) = {scale}",
+            f"ℓ = 100 · |x − y| / max(|y|, ε) = 100 × |{_difference(view)}| / {scale} "
+            f"= {num(view.term)}"]

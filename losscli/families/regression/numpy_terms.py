@@ -39,3 +39,9 @@ def log_cosh(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     """ℓᵢ = log cosh d = logaddexp(d, −d) − log 2, d = xᵢ − yᵢ (no overflow for large |d|)."""
     d = pred - target
     return Terms(np.logaddexp(d, -d) - math.log(2.0), details={"x−y": d})
+
+
+def mape(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = 100·|xᵢ − yᵢ| / max(|yᵢ|, 1e-7)."""
+    scale = np.maximum(np.abs(target), 1e-7)
+    return Terms(100 * np.abs(pred - target) / scale, details={"max(|y|, ε)": scale})

@@ -2,7 +2,11 @@
 
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
-from losscli.families.regression.conventions import LOG_COSH_CONVENTIONS, SMOOTH_L1_CONVENTIONS
+from losscli.families.regression.conventions import (
+    LOG_COSH_CONVENTIONS,
+    MAPE_CONVENTIONS,
+    SMOOTH_L1_CONVENTIONS,
+)
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
 _CHECK = "same_shape"
@@ -110,5 +114,27 @@ SPECS = (
         notes=("About d²/2 for small errors and |d| − log 2 for large ones; computed in a form "
                "that does not overflow for large |d|.",),
         example={"pred": "[0.5, -1, 3]", "target": "[0, 1, 2]"},
+    ),
+    LossSpec(
+        name="mape",
+        summary="Mean absolute percentage error 100·|x − y|/|y| (Keras "
+        "MeanAbsolutePercentageError)",
+        family="regression",
+        formula="ℓᵢ = 100 · |xᵢ − yᵢ| / max(|yᵢ|, ε),  ε = 1e-7",
+        inputs=_INPUTS,
+        conventions=MAPE_CONVENTIONS,
+        impl="mape",
+        numpy_impl="mape", chunks="elements",
+        check="nonzero_target",
+        aliases=("MeanAbsolutePercentageError", "mean_absolute_percentage_error", "MAPE"),
+        references=(
+            "https://keras.io/api/losses/regression_losses/"
+            "#meanabsolutepercentageerror-class",
+        ),
+        notes=("A percentage (× 100) of |y|, the absolute target: a target of 0 divides by "
+               "ε = 1e-7 (Keras's backend.epsilon()), so a zero target gives a huge term.",
+               "scikit-learn's mean_absolute_percentage_error is a fraction (no × 100): "
+               "--convention sklearn.",),
+        example={"pred": "[2.5, 0.0, 2.0, 8.0]", "target": "[3.0, -0.5, 2.0, 7.0]"},
     ),
 )

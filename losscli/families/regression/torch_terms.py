@@ -40,3 +40,13 @@ def log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """ℓᵢ = log cosh d = d + softplus(−2d) − log 2, d = xᵢ − yᵢ (Keras's overflow-free form)."""
     d = pred - target
     return Terms(d + F.softplus(-2 * d) - math.log(2.0), details={"x−y": d})
+
+
+#: Keras's backend.epsilon(): the smallest |y| mape divides by.
+MAPE_EPS = 1e-7
+
+
+def mape(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = 100·|xᵢ − yᵢ| / max(|yᵢ|, 1e-7) (keras.losses.MeanAbsolutePercentageError)."""
+    scale = target.abs().clamp_min(MAPE_EPS)
+    return Terms(100 * (pred - target).abs() / scale, details={"max(|y|, ε)": scale})
