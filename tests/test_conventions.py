@@ -483,6 +483,12 @@ CASES = [
          (100 * np.abs(SL1_X - SL1_Y + 3) / 2).mean(axis=-1).sum(), "sum"),
     Case("mape", "sklearn", {"pred": SL1_X, "target": SL1_Y - 3},
          (np.abs(SL1_X - SL1_Y + 3) / 2).mean()),
+    Case("msle", "losscli", {"pred": SL1_X, "target": SL1_Y},
+         ((np.log1p(np.maximum(SL1_X, 1e-7)) - np.log(2)) ** 2).sum(), "sum"),
+    Case("msle", "keras", {"pred": SL1_X, "target": SL1_Y},
+         ((np.log1p(np.maximum(SL1_X, 1e-7)) - np.log(2)) ** 2).mean(axis=-1).sum(), "sum"),
+    Case("msle", "sklearn", {"pred": SL1_X + 1.5, "target": SL1_Y},
+         ((np.log1p(SL1_X + 1.5) - np.log(2)) ** 2).mean()),
 ]
 
 
@@ -589,8 +595,9 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "log-loss": {"pred": np.array([[0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]),
                  "target": np.array([1, 0, 1])},
     "smooth-l1": {"pred": SL1_X, "target": SL1_Y},
-    **dict.fromkeys(("mse", "log-cosh", "mape", "msle", "quantile", "charbonnier", "robust"),
+    **dict.fromkeys(("mse", "log-cosh", "mape", "quantile", "charbonnier", "robust"),
                     {"pred": SL1_X, "target": SL1_Y}),
+    "msle": {"pred": SL1_X + 1.5, "target": SL1_Y},
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},

@@ -162,3 +162,56 @@ def test_mape_gradient_and_zero_target_warning():
     assert warned.warnings == ["--target: 1 target value(s) have |y| < 1e-7: mape divides by "
                                "1e-7 there, so those terms are huge"]
     assert "--target" in fails("mape", pred=[1.0, 2.0], target=[1.0])
+
+
+# ----------------------------------------------------------------------------------- msle
+
+
+def ref_msle(x, y):
+    # Keras: (log(max(ŷ, ε) + 1) − log(max(y, ε) + 1))², ε = 1e-7: negatives clipped to ε.
+    return (math.log(max(x, 1e-7) + 1) - math.log(max(y, 1e-7) + 1)) ** 2
+
+
+def test_msle_matches_the_definition():
+    pred, target = RNG.uniform(-0.5, 4, size=(3, 4)), RNG.uniform(-0.5, 4, size=(3, 4))
+    check_against("msle", ref_msle, pred, target)
+
+
+def test_msle_keras_published_values_need_the_clip():
+    # Keras 3.15.1 keras/src/losses/losses_test.py MeanSquaredLogarithmicErrorTest
+    # (assertAlmostEqual decimal=3): y_true holds −5 and −2, clipped to 1e-7.
+    kw = dict(pred=KERAS_PRED, target=KERAS_TRUE)
+    result = losscli.compute("msle", dtype="float64", **kw)
+    assert abs(result.value - 1.4370) < 1.5e-3  # test_unweighted
+    assert result.warnings == ["--target: 2 negative value(s) clipped to 1e-7 before the "
+                               "logarithm (as Keras does)"]
+    keras = losscli.compute("msle", convention="keras", reduction="none", dtype="float64", **kw)
+    np.testing.assert_allclose(keras.value, [1.000278, 1.873806], atol=1e-5)  # per sample
+    terms = value("msle", "none", **kw)
+    # test_timestep_weighted: Σ w·ℓ / 6 (assertAllClose, atol = rtol = 1e-6... to 1e-3 here:
+    # the published 2.647374 comes from float32).
+    weights = np.array([[3, 6, 5], [0, 4, 2]])
+    assert abs((weights * terms).sum() / 6 - 2.647374) < 1e-5
+    # test_mean_with_sample_weight_reduction: Σ w_b·ℓ_b / Σ w_b over samples, w = [1.2, 3.4].
+    assert abs((np.array([1.2, 3.4]) * keras.value).sum() / 4.6 - 1.646) < 1.5e-3
+
+
+def test_msle_sklearn_convention_rejects_values_at_or_below_minus_one():
+    pred, target = RNG.uniform(-0.5, 4, size=5), RNG.uniform(-0.5, 4, size=5)
+    ours = losscli.compute("msle", convention="sklearn", dtype="float64", pred=pred,
+                           target=target)
+    expected = np.mean((np.log1p(pred) - np.log1p(target)) ** 2)  # no clip
+    assert ours.value == pytest.approx(expected, rel=1e-12)
+    sklearn = pytest.importorskip("sklearn.metrics")
+    assert ours.value == pytest.approx(sklearn.mean_squared_log_error(target, pred), rel=1e-12)
+    with pytest.raises(losscli.InputError, match="rejects values <= -1"):
+        losscli.compute("msle", convention="sklearn", pred=[-1.0], target=[0.0])
+
+
+def test_msle_gradient_is_zero_below_the_clip():
+    pred, target = RNG.uniform(0.1, 4, size=6), RNG.uniform(0.1, 4, size=6)
+    gradcheck("msle", pred, target)
+    result = losscli.compute("msle", pred=[-0.5, 2.0], target=[1.0, 1.0], reduction="sum",
+                             dtype="float64", grad=True)
+    expected = 2 * (math.log1p(2.0) - math.log1p(1.0)) / 3.0  # d/dx (log1p x − b)² = 2(·)/(1 + x)
+    np.testing.assert_allclose(result.grads["pred"], [0.0, expected], rtol=1e-12)

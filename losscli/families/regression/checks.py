@@ -16,3 +16,13 @@ def nonzero_target(arrays: dict[str, np.ndarray], params: dict[str, Any], warnin
     if small:
         warnings.warn(f"{small} target value(s) have |y| < 1e-7: mape divides by 1e-7 there, "
                       "so those terms are huge", argument="--target")
+
+
+def clipped_to_eps(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """msle: the shapes must match; negative values are valid (clipped to 1e-7) but warned of."""
+    same_shape(arrays, params, warnings)
+    for name, option in (("pred", "--pred"), ("target", "--target")):
+        negative = int(np.count_nonzero(arrays[name] < 0))
+        if negative:
+            warnings.warn(f"{negative} negative value(s) clipped to 1e-7 before the logarithm "
+                          "(as Keras does)", argument=option)

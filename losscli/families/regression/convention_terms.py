@@ -11,7 +11,7 @@ import torch
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
-from losscli.families.regression.torch_terms import log_cosh, mape, smooth_l1
+from losscli.families.regression.torch_terms import log_cosh, mape, msle, smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
@@ -66,3 +66,19 @@ def sklearn_mape(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Ter
     """sklearn.metrics.mean_absolute_percentage_error: |y − ŷ| / max(|y|, eps), eps the float64
     machine epsilon (a fraction: no × 100)."""
     return Terms((pred - target).abs() / target.abs().clamp_min(eps))
+
+
+def keras_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """keras.losses.MeanSquaredLogarithmicError (Keras 3.15.1, losses.py): values clipped to
+    1e-7, (log(1 + ŷ) − log(1 + y))², then the mean over the last axis."""
+    return Terms(_per_sample(msle(pred=pred, target=target).values))
+
+
+def sklearn_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """sklearn.metrics.mean_squared_log_error (scikit-learn 1.9.1): (log1p(ŷ) − log1p(y))², no
+    clip; any value ≤ −1 raises ValueError."""
+    for tensor, option in ((pred, "--pred"), (target, "--target")):
+        if bool((tensor <= -1).any()):
+            raise InputError("scikit-learn's mean_squared_log_error rejects values <= -1",
+                             argument=option)
+    return Terms((torch.log1p(pred) - torch.log1p(target)) ** 2)

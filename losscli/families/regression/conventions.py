@@ -113,3 +113,33 @@ MAPE_CONVENTIONS = (
         constants={"eps": float(2.0**-52)},
     ),
 )
+
+MSLE_CONVENTIONS = (
+    Convention(
+        name="losscli",
+        library="losscli msle",
+        call="losscli msle --pred X --target Y",
+        source=f"{KERAS} mean_squared_logarithmic_error",
+        reason="Keras's formula (values clipped to 1e-7), one term per element",
+        clamp="x and y clipped to at least 1e-7 (keras.backend.epsilon())",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.MeanSquaredLogarithmicError",
+        call="MeanSquaredLogarithmicError()(y_true, y_pred)",
+        source=f"{KERAS} mean_squared_logarithmic_error; {KERAS_LOSS}",
+        reason="the mean over the last axis (one term per sample), then sum_over_batch_size: "
+        "the same mean, a different sum and none",
+        impl="keras_msle",
+        rules=KERAS_MEAN,
+        clamp="x and y clipped to at least 1e-7 (keras.backend.epsilon())",
+    ),
+    Convention(
+        name="sklearn",
+        library="sklearn.metrics.mean_squared_log_error",
+        call="mean_squared_log_error(y_true, y_pred)",
+        source="scikit-learn 1.9.1, sklearn/metrics/_regression.py mean_squared_log_error",
+        reason="no clip: log1p of the values themselves, and a value ≤ −1 is an error",
+        impl="sklearn_msle",
+    ),
+)

@@ -76,3 +76,13 @@ def mape(view: TermView) -> list[str]:
     return [f"max(|y|, ε) = max(|{par(view.input('target'))}|, 1e-07) = {scale}",
             f"ℓ = 100 · |x − y| / max(|y|, ε) = 100 × |{_difference(view)}| / {scale} "
             f"= {num(view.term)}"]
+
+
+@derivation("msle")
+def msle(view: TermView) -> list[str]:
+    """ℓ = (log(1 + max(x, ε)) − log(1 + max(y, ε)))²."""
+    a, b = view.detail("log(1+x̃)"), view.detail("log(1+ỹ)")
+    return [f"log(1 + max(x, ε)) = log(1 + max({num(view.input('pred'))}, 1e-07)) = {num(a)}",
+            f"log(1 + max(y, ε)) = log(1 + max({num(view.input('target'))}, 1e-07)) = {num(b)}",
+            "(a value below ε = 1e-7 is clipped to ε: its gradient is 0)",
+            f"ℓ = ({num(a)} − {par(b)})² = {num(view.term)}"]

@@ -45,3 +45,11 @@ def mape(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     """ℓᵢ = 100·|xᵢ − yᵢ| / max(|yᵢ|, 1e-7)."""
     scale = np.maximum(np.abs(target), 1e-7)
     return Terms(100 * np.abs(pred - target) / scale, details={"max(|y|, ε)": scale})
+
+
+def msle(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = (log(1 + max(xᵢ, ε)) − log(1 + max(yᵢ, ε)))², ε = 1e-7."""
+    log_pred = np.log1p(np.maximum(pred, 1e-7))
+    log_target = np.log1p(np.maximum(target, 1e-7))
+    d = log_pred - log_target
+    return Terms(d * d, details={"log(1+x̃)": log_pred, "log(1+ỹ)": log_target})

@@ -5,6 +5,7 @@ from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
+    MSLE_CONVENTIONS,
     SMOOTH_L1_CONVENTIONS,
 )
 
@@ -136,5 +137,26 @@ SPECS = (
                "scikit-learn's mean_absolute_percentage_error is a fraction (no × 100): "
                "--convention sklearn.",),
         example={"pred": "[2.5, 0.0, 2.0, 8.0]", "target": "[3.0, -0.5, 2.0, 7.0]"},
+    ),
+    LossSpec(
+        name="msle",
+        summary="Mean squared logarithmic error (log(1 + x) − log(1 + y))² (Keras "
+        "MeanSquaredLogarithmicError)",
+        family="regression",
+        formula="ℓᵢ = (log(1 + max(xᵢ, ε)) − log(1 + max(yᵢ, ε)))²,  ε = 1e-7",
+        inputs=_INPUTS,
+        conventions=MSLE_CONVENTIONS,
+        impl="msle",
+        numpy_impl="msle", chunks="elements",
+        check="clipped_to_eps",
+        aliases=("MeanSquaredLogarithmicError", "mean_squared_logarithmic_error", "MSLE"),
+        references=(
+            "https://keras.io/api/losses/regression_losses/"
+            "#meansquaredlogarithmicerror-class",
+        ),
+        notes=("Negative values (and values below ε = 1e-7) are clipped to ε as Keras does, "
+               "with a warning: their gradient is 0. scikit-learn rejects values ≤ −1 "
+               "instead: --convention sklearn.",),
+        example={"pred": "[2.5, 0.0, 2.0, 8.0]", "target": "[3.0, 0.5, 2.0, 7.0]"},
     ),
 )

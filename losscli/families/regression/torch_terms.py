@@ -42,7 +42,7 @@ def log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     return Terms(d + F.softplus(-2 * d) - math.log(2.0), details={"x−y": d})
 
 
-#: Keras's backend.epsilon(): the smallest |y| mape divides by.
+#: Keras's backend.epsilon(): the smallest |y| mape divides by, the clip of msle.
 MAPE_EPS = 1e-7
 
 
@@ -50,3 +50,12 @@ def mape(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """ℓᵢ = 100·|xᵢ − yᵢ| / max(|yᵢ|, 1e-7) (keras.losses.MeanAbsolutePercentageError)."""
     scale = target.abs().clamp_min(MAPE_EPS)
     return Terms(100 * (pred - target).abs() / scale, details={"max(|y|, ε)": scale})
+
+
+def msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = (log(1 + max(xᵢ, ε)) − log(1 + max(yᵢ, ε)))², ε = 1e-7
+    (keras.losses.MeanSquaredLogarithmicError; below ε the gradient is 0)."""
+    log_pred = torch.log1p(pred.clamp_min(MAPE_EPS))
+    log_target = torch.log1p(target.clamp_min(MAPE_EPS))
+    return Terms((log_pred - log_target) ** 2,
+                 details={"log(1+x̃)": log_pred, "log(1+ỹ)": log_target})
