@@ -489,6 +489,10 @@ CASES = [
          ((np.log1p(np.maximum(SL1_X, 1e-7)) - np.log(2)) ** 2).mean(axis=-1).sum(), "sum"),
     Case("msle", "sklearn", {"pred": SL1_X + 1.5, "target": SL1_Y},
          ((np.log1p(SL1_X + 1.5) - np.log(2)) ** 2).mean()),
+    Case("quantile", "losscli", {"pred": SL1_X, "target": SL1_Y, "tau": 0.2},
+         np.maximum(0.2 * (SL1_Y - SL1_X), -0.8 * (SL1_Y - SL1_X)).sum(), "sum"),
+    Case("quantile", "tfa", {"pred": SL1_X, "target": SL1_Y, "tau": 0.2},
+         np.maximum(0.2 * (SL1_Y - SL1_X), -0.8 * (SL1_Y - SL1_X)).mean(axis=-1).sum(), "sum"),
 ]
 
 

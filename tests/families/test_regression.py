@@ -215,3 +215,78 @@ def test_msle_gradient_is_zero_below_the_clip():
                              dtype="float64", grad=True)
     expected = 2 * (math.log1p(2.0) - math.log1p(1.0)) / 3.0  # d/dx (log1p x − b)² = 2(·)/(1 + x)
     np.testing.assert_allclose(result.grads["pred"], [0.0, expected], rtol=1e-12)
+
+
+# ------------------------------------------------------------------------------- quantile
+
+
+def ref_pinball(x, y, tau):
+    # Koenker & Bassett: ρ_τ(u) = u·(τ − 1[u < 0]), u = y − x.
+    u = y - x
+    return u * (tau - (1.0 if u < 0 else 0.0))
+
+
+@pytest.mark.parametrize("tau", [0.0, 0.1, 0.5, 0.9, 1.0])
+def test_quantile_matches_the_definition(tau):
+    pred, target = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))
+    check_against("quantile", ref_pinball, pred, target, tau=tau)
+
+
+def test_several_quantiles_at_once_follow_the_last_axis():
+    pred, target = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 3))
+    taus = [0.1, 0.5, 0.9]
+    expected = np.array([[ref_pinball(x, y, t) for x, y, t in zip(px, ty, taus)]
+                         for px, ty in zip(pred, target)])
+    for backend in ("torch", "numpy"):
+        got = value("quantile", "none", pred=pred, target=target, tau=taus, backend=backend)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert "--tau" in fails("quantile", pred=pred, target=target, tau=[0.1, 0.9])
+    assert "--tau" in fails("quantile", pred=pred, target=target, tau=[0.1, 0.5, 1.5])
+    assert "--tau" in fails("quantile", pred=pred, target=target, tau=-0.1)
+
+
+TFA = {  # tensorflow_addons/losses/tests/quantiles_test.py (assert_almost_equal decimal=3)
+    "test_unweighted": (0.5, 2.75),
+    "test_unweighted_quantile_0pc": (0.0, 4.8333),
+    "test_unweighted_quantile_10pc": (0.1, 4.4166),
+    "test_unweighted_quantile_90pc": (0.9, 1.0833),
+    "test_unweighted_quantile_100pc": (1.0, 0.6666),
+}
+
+
+@pytest.mark.parametrize("test", sorted(TFA))
+def test_quantile_tensorflow_addons_published_values(test):
+    tau, expected = TFA[test]
+    got = value("quantile", pred=KERAS_PRED, target=KERAS_TRUE, tau=tau)
+    assert abs(got - expected) < 1.5e-3
+
+
+def test_quantile_tensorflow_addons_weighted_values():
+    # Same file: sample weights multiply tfa's per-sample losses (the mean over the last axis);
+    # sum_over_batch_size divides by the 2 samples (6 terms in test_timestep_weighted).
+    kw = dict(pred=KERAS_PRED, target=KERAS_TRUE, tau=0.5, dtype="float64")
+    per_sample = losscli.compute("quantile", convention="tfa", reduction="none", **kw).value
+    np.testing.assert_allclose(2.3 * per_sample, [5.3666, 7.28333], atol=1e-3)  # test_no_reduction
+    assert abs(2.3 * per_sample.sum() - 12.65) < 1e-9  # test_sum_reduction
+    assert abs(losscli.compute("quantile", convention="tfa", **kw).value * 2.3 - 6.325) < 1e-9
+    assert abs((np.array([1.2, 3.4]) * per_sample).sum() / 2 - 40.7 / 6) < 1e-9
+    terms = value("quantile", "none", pred=KERAS_PRED, target=KERAS_TRUE, tau=0.5)
+    weights = np.array([[3, 6, 5], [0, 4, 2]])
+    assert abs((weights * terms).sum() / 6 - 41.5 / 6) < 1e-9  # test_timestep_weighted
+
+
+def test_quantile_half_is_half_the_absolute_error():
+    pred, target = RNG.normal(size=7), RNG.normal(size=7)
+    assert value("quantile", pred=pred, target=target) == pytest.approx(
+        0.5 * value("l1", pred=pred, target=target), rel=1e-12)
+
+
+def test_quantile_gradients_and_the_subgradient_at_zero():
+    pred, target = RNG.normal(size=6), RNG.normal(size=6)
+    gradcheck("quantile", pred, target, tau=0.3)
+    gradcheck("quantile", pred, target, tau=torch.tensor([0.2, 0.7], dtype=torch.float64
+                                                          ).repeat(3))
+    result = losscli.compute("quantile", pred=[0.0, 1.0, -1.0], target=[0.0, 0.0, 0.0],
+                             tau=0.3, reduction="sum", dtype="float64", grad=True)
+    # d = y − x = 0: the τ side, ∂ℓ/∂x = −τ (tensorflow's maximum takes its first argument).
+    np.testing.assert_allclose(result.grads["pred"], [-0.3, 0.7, -0.3], rtol=1e-12)

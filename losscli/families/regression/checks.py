@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from losscli.core.errors import InputError
+from losscli.families._shared.checks import broadcastable
 from losscli.families._shared.checks import same_shape as same_shape
 
 
@@ -26,3 +28,14 @@ def clipped_to_eps(arrays: dict[str, np.ndarray], params: dict[str, Any], warnin
         if negative:
             warnings.warn(f"{negative} negative value(s) clipped to 1e-7 before the logarithm "
                           "(as Keras does)", argument=option)
+
+
+def quantile_levels(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """quantile: equal shapes; a TENSOR --tau broadcasts to them and lies in [0, 1]."""
+    same_shape(arrays, params, warnings)
+    tau = arrays.get("tau")
+    if tau is None:
+        return
+    broadcastable(tau, arrays["pred"].shape, "--tau", "the --pred shape")
+    if not bool(np.all((tau >= 0) & (tau <= 1))):
+        raise InputError("every quantile must lie in [0, 1]", argument="--tau")

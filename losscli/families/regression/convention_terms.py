@@ -11,7 +11,7 @@ import torch
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
-from losscli.families.regression.torch_terms import log_cosh, mape, msle, smooth_l1
+from losscli.families.regression.torch_terms import log_cosh, mape, msle, quantile, smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
@@ -82,3 +82,9 @@ def sklearn_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
             raise InputError("scikit-learn's mean_squared_log_error rejects values <= -1",
                              argument=option)
     return Terms((torch.log1p(pred) - torch.log1p(target)) ** 2)
+
+
+def tfa_pinball(*, pred: torch.Tensor, target: torch.Tensor, tau: float | torch.Tensor) -> Terms:
+    """tfa.losses.PinballLoss (tensorflow_addons/losses/quantiles.py): max(τ·d, (τ − 1)·d),
+    d = y − ŷ, then the mean over the last axis."""
+    return Terms(_per_sample(quantile(pred=pred, target=target, tau=tau).values))

@@ -143,3 +143,24 @@ MSLE_CONVENTIONS = (
         impl="sklearn_msle",
     ),
 )
+
+QUANTILE_CONVENTIONS = (
+    Convention(
+        name="losscli",
+        library="losscli quantile",
+        call="losscli quantile --pred X --target Y --tau τ",
+        source="tensorflow/addons tensorflow_addons/losses/quantiles.py @ d208d752 pinball_loss",
+        reason="tensorflow-addons' formula, one term per element",
+    ),
+    Convention(
+        name="tfa",
+        library="tfa.losses.PinballLoss",
+        call="PinballLoss(tau=0.5)(y_true, y_pred)",
+        source="tensorflow/addons tensorflow_addons/losses/quantiles.py @ d208d752 "
+        "(after v0.23.0)",
+        reason="the mean over the last axis (one term per sample), then Keras's "
+        "sum_over_batch_size: the same mean, a different sum and none",
+        impl="tfa_pinball",
+        rules=KERAS_MEAN,
+    ),
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from losscli.families._shared.explain import TermView, derivation, num, par
+from losscli.families._shared.explain import MissingDetail, TermView, derivation, num, par
 
 
 def _difference(view: TermView) -> str:
@@ -86,3 +86,20 @@ def msle(view: TermView) -> list[str]:
             f"log(1 + max(y, ε)) = log(1 + max({num(view.input('target'))}, 1e-07)) = {num(b)}",
             "(a value below ε = 1e-7 is clipped to ε: its gradient is 0)",
             f"ℓ = ({num(a)} − {par(b)})² = {num(view.term)}"]
+
+
+@derivation("quantile")
+def quantile(view: TermView) -> list[str]:
+    """ℓ = τ·d if d ≥ 0, else (τ − 1)·d (d = y − x)."""
+    try:
+        tau = float(view.detail("τ"))
+    except MissingDetail:
+        tau = float(view.param("tau"))
+    d = float(view.detail("y−x"))
+    line = (f"d = y − x = {num(view.input('target'))} − {par(view.input('pred'))} = {num(d)}"
+            f"   (τ = {num(tau)})")
+    if d >= 0:
+        return [line, "d ≥ 0, under-prediction: the τ side (autograd's side at d = 0)",
+                f"ℓ = τ·d = {num(tau)} × {par(d)} = {num(view.term)}"]
+    return [line, "d < 0, over-prediction: the (τ − 1) side",
+            f"ℓ = (τ − 1)·d = ({num(tau)} − 1) × {par(d)} = {num(view.term)}"]

@@ -53,3 +53,13 @@ def msle(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     log_target = np.log1p(np.maximum(target, 1e-7))
     d = log_pred - log_target
     return Terms(d * d, details={"log(1+x̃)": log_pred, "log(1+ỹ)": log_target})
+
+
+def quantile(*, pred: np.ndarray, target: np.ndarray, tau: float | np.ndarray) -> Terms:
+    """ℓᵢ = τ·dᵢ if dᵢ ≥ 0 else (τ − 1)·dᵢ, dᵢ = yᵢ − xᵢ."""
+    d = target - pred
+    details = {"y−x": d}
+    if isinstance(tau, np.ndarray):
+        tau = tau.astype(d.dtype)
+        details["τ"] = np.broadcast_to(tau, d.shape)
+    return Terms(np.where(d >= 0, tau * d, (tau - 1) * d), details=details)

@@ -6,6 +6,7 @@ from losscli.families.regression.conventions import (
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
     MSLE_CONVENTIONS,
+    QUANTILE_CONVENTIONS,
     SMOOTH_L1_CONVENTIONS,
 )
 
@@ -158,5 +159,37 @@ SPECS = (
                "with a warning: their gradient is 0. scikit-learn rejects values ≤ −1 "
                "instead: --convention sklearn.",),
         example={"pred": "[2.5, 0.0, 2.0, 8.0]", "target": "[3.0, 0.5, 2.0, 7.0]"},
+    ),
+    LossSpec(
+        name="quantile",
+        summary="Quantile (pinball) loss: τ·(y − x) above the target, (1 − τ)·(x − y) below",
+        family="regression",
+        formula="ℓᵢ = max(τ·dᵢ, (τ − 1)·dᵢ),  dᵢ = yᵢ − xᵢ",
+        inputs=_INPUTS,
+        params=(
+            ParamSpec(
+                "tau",
+                "float_or_tensor",
+                0.5,
+                "the quantile τ in [0, 1], or a TENSOR of quantiles broadcast against the "
+                "inputs (one per column of the last axis for several quantiles at once)",
+                minimum=0.0,
+                maximum=1.0,
+            ),
+        ),
+        conventions=QUANTILE_CONVENTIONS,
+        impl="quantile",
+        numpy_impl="quantile", chunks="elements",
+        check="quantile_levels",
+        aliases=("pinball", "PinballLoss", "pinball_loss", "QuantileLoss", "quantile_loss"),
+        references=(
+            "Koenker & Bassett, Regression Quantiles, Econometrica 1978",
+            "https://www.tensorflow.org/addons/api_docs/python/tfa/losses/PinballLoss",
+        ),
+        notes=("Under-prediction (y > x) costs τ·(y − x): τ = 0.9 penalises it nine times "
+               "more than over-prediction, so the minimiser is the 0.9-quantile.",
+               "τ = 0.5 gives half the absolute error, not the absolute error.",),
+        example={"pred": "[[1.0, 2.0], [3.0, 2.5]]", "target": "[[1.5, 1.5], [2.0, 3.0]]",
+                 "tau": "[0.1, 0.9]"},
     ),
 )

@@ -59,3 +59,16 @@ def msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     log_target = torch.log1p(target.clamp_min(MAPE_EPS))
     return Terms((log_pred - log_target) ** 2,
                  details={"log(1+x̃)": log_pred, "log(1+ỹ)": log_target})
+
+
+def quantile(*, pred: torch.Tensor, target: torch.Tensor, tau: float | torch.Tensor) -> Terms:
+    """ℓᵢ = τ·dᵢ if dᵢ ≥ 0 else (τ − 1)·dᵢ, dᵢ = yᵢ − xᵢ (tfa.losses.PinballLoss).
+
+    At dᵢ = 0 autograd takes the τ·d side (∂ℓ/∂x = −τ), as TensorFlow's maximum does.
+    """
+    d = target - pred
+    details = {"y−x": d}
+    if isinstance(tau, torch.Tensor):
+        tau = tau.to(d.dtype)
+        details["τ"] = tau.expand_as(d)
+    return Terms(torch.where(d >= 0, tau * d, (tau - 1) * d), details=details)
