@@ -290,3 +290,72 @@ def test_quantile_gradients_and_the_subgradient_at_zero():
                              tau=0.3, reduction="sum", dtype="float64", grad=True)
     # d = y − x = 0: the τ side, ∂ℓ/∂x = −τ (tensorflow's maximum takes its first argument).
     np.testing.assert_allclose(result.grads["pred"], [-0.3, 0.7, -0.3], rtol=1e-12)
+
+
+# ----------------------------------------------------------------- kornia's robust losses
+
+# Barron's ρ(r, α, c = 1) written for each α from the paper (CVPR 2019, eq. 1 and its limits).
+ROBUST = {
+    "charbonnier": lambda x, y: math.sqrt((x - y) ** 2 + 1) - 1,  # α = 1
+}
+# kornia 0.9.0 tests/losses/test_<loss>.py test_perfect_prediction: ones against zeros,
+# reduction mean (the value of one term) and sum; and kornia's own terms at
+# r = [0, 0.5, 1, 2, −3] (values_15, computed by running kornia 0.9.0 in float64).
+KORNIA_MEAN = {"charbonnier": 0.41421356237}
+KORNIA_TERMS = {
+    "charbonnier": [0.0, 0.11803398874989485, 0.41421356237309515, 1.2360679774997898,
+                    2.1622776601683795],
+}
+R = [0.0, 0.5, 1.0, 2.0, -3.0]
+
+
+@pytest.mark.parametrize("loss", sorted(ROBUST))
+def test_robust_loss_matches_barron_closed_form(loss):
+    pred, target = RNG.normal(size=(3, 4)) * 3, RNG.normal(size=(3, 4))
+    check_against(loss, ROBUST[loss], pred, target)
+    for backend in ("torch", "numpy"):
+        # Tiny residuals keep their precision: every ρ(r, α, 1) is r²/2·(1 + O(r²)) near 0,
+        # where the closed forms above cancel to 0.
+        tiny = value(loss, "none", pred=[1e-9, -3e-5], target=[0.0, 0.0], backend=backend)
+        np.testing.assert_allclose(tiny, [0.5e-18, 4.5e-10], rtol=1e-8)
+
+
+@pytest.mark.parametrize("loss", sorted(ROBUST))
+def test_robust_loss_kornia_published_values(loss):
+    for shape in ((1, 2, 9, 9), (2, 4, 3, 6)):
+        ones, zeros = np.ones(shape), np.zeros(shape)
+        assert value(loss, pred=ones, target=zeros) == pytest.approx(KORNIA_MEAN[loss], abs=1e-9)
+        assert value(loss, "sum", pred=ones, target=zeros) == pytest.approx(
+            KORNIA_MEAN[loss] * ones.size, rel=1e-9)
+        assert value(loss, pred=ones, target=ones) == 0.0
+    for backend in ("torch", "numpy"):
+        got = value(loss, "none", pred=R, target=[0.0] * 5, backend=backend)
+        np.testing.assert_allclose(got, KORNIA_TERMS[loss], rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("loss", sorted(ROBUST))
+def test_robust_loss_gradients_and_huge_residuals(loss):
+    pred, target = RNG.normal(size=6) * 2, RNG.normal(size=6)
+    gradcheck(loss, pred, target)
+    gradcheck(loss, [0.0, 1e-8], [0.0, 0.0])
+    for backend in ("torch", "numpy"):
+        result = losscli.compute(loss, pred=[1e30, -1e30], target=[0.0, 0.0], dtype="float32",
+                                 backend=backend, reduction="none")
+        assert not np.isnan(result.value).any()
+
+
+def test_kornia_agrees_where_installed():
+    kornia = pytest.importorskip("kornia.losses")
+    pred, target = RNG.normal(size=(2, 3, 4)) * 2, RNG.normal(size=(2, 3, 4))
+    for loss, function in (("charbonnier", kornia.charbonnier_loss),):
+        if loss in ROBUST:
+            theirs = function(torch.tensor(pred), torch.tensor(target), reduction="none").numpy()
+            np.testing.assert_allclose(value(loss, "none", pred=pred, target=target), theirs,
+                                       rtol=1e-12, atol=1e-15)
+
+
+def test_charbonnier_basicsr_convention_is_close_to_l1():
+    pred, target = RNG.normal(size=5), RNG.normal(size=5)
+    ours = losscli.compute("charbonnier", convention="basicsr", dtype="float64", pred=pred,
+                           target=target)
+    assert ours.value == pytest.approx(np.mean(np.sqrt((pred - target) ** 2 + 1e-12)), rel=1e-12)

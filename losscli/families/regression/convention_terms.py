@@ -88,3 +88,9 @@ def tfa_pinball(*, pred: torch.Tensor, target: torch.Tensor, tau: float | torch.
     """tfa.losses.PinballLoss (tensorflow_addons/losses/quantiles.py): max(τ·d, (τ − 1)·d),
     d = y − ŷ, then the mean over the last axis."""
     return Terms(_per_sample(quantile(pred=pred, target=target, tau=tau).values))
+
+
+def basicsr_charbonnier(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Terms:
+    """basicsr.losses.CharbonnierLoss (basicsr/losses/basic_loss.py): √((x − y)² + ε),
+    ε = 1e-12 (no − 1)."""
+    return Terms(torch.sqrt((pred - target) ** 2 + eps))

@@ -6,7 +6,14 @@ See :mod:`losscli.families._shared.conventions` for what each field means.
 from __future__ import annotations
 
 from losscli.core.spec import Convention
-from losscli.families._shared.conventions import KERAS, KERAS_LOSS, KERAS_MEAN, MMDET, OPTAX
+from losscli.families._shared.conventions import (
+    KERAS,
+    KERAS_LOSS,
+    KERAS_MEAN,
+    KORNIA,
+    MMDET,
+    OPTAX,
+)
 
 SMOOTH_L1_CONVENTIONS = (
     Convention(
@@ -162,5 +169,32 @@ QUANTILE_CONVENTIONS = (
         "sum_over_batch_size: the same mean, a different sum and none",
         impl="tfa_pinball",
         rules=KERAS_MEAN,
+    ),
+)
+
+
+def _kornia(loss: str, function: str) -> Convention:
+    """kornia's version of one of its robust losses: losscli's terms, reduction 'none'."""
+    return Convention(
+        name="kornia",
+        library=f"kornia.losses.{function}",
+        call=f"{function}(img1, img2, reduction='none')",
+        source=f"{KORNIA}{loss}.py",
+        reason="losscli's terms; kornia's default reduction is 'none' (--reduction none), "
+        "losscli's mean",
+    )
+
+
+CHARBONNIER_CONVENTIONS = (
+    _kornia("charbonnier", "charbonnier_loss"),
+    Convention(
+        name="basicsr",
+        library="basicsr.losses.CharbonnierLoss",
+        call="CharbonnierLoss(loss_weight=1.0, reduction='mean', eps=1e-12)(pred, target)",
+        source="XPixelGroup/BasicSR basicsr/losses/basic_loss.py @ "
+        "55212830ca2d6483ccbf4656aa86069da8d9123c",
+        reason="√(r² + ε) with ε = 1e-12 and no − 1: about |r| (L1), not √(r² + 1) − 1",
+        impl="basicsr_charbonnier",
+        constants={"eps": 1e-12},
     ),
 )

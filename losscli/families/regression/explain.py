@@ -103,3 +103,11 @@ def quantile(view: TermView) -> list[str]:
                 f"ℓ = τ·d = {num(tau)} × {par(d)} = {num(view.term)}"]
     return [line, "d < 0, over-prediction: the (τ − 1) side",
             f"ℓ = (τ − 1)·d = ({num(tau)} − 1) × {par(d)} = {num(view.term)}"]
+
+
+@derivation("charbonnier")
+def charbonnier(view: TermView) -> list[str]:
+    """ℓ = √(r² + 1) − 1."""
+    r, line = _error(view)
+    return [line.replace("d =", "r =", 1),
+            f"ℓ = √(r² + 1) − 1 = √({par(r)}² + 1) − 1 = {num(view.term)}"]

@@ -63,3 +63,9 @@ def quantile(*, pred: np.ndarray, target: np.ndarray, tau: float | np.ndarray) -
         tau = tau.astype(d.dtype)
         details["τ"] = np.broadcast_to(tau, d.shape)
     return Terms(np.where(d >= 0, tau * d, (tau - 1) * d), details=details)
+
+
+def charbonnier(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = √(rᵢ² + 1) − 1 = r·(r / (√(r² + 1) + 1)), r = xᵢ − yᵢ."""
+    r = pred - target
+    return Terms(r * (r / (np.hypot(r, 1) + 1)), details={"x−y": r})

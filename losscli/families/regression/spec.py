@@ -3,6 +3,7 @@
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
+    CHARBONNIER_CONVENTIONS,
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
     MSLE_CONVENTIONS,
@@ -13,6 +14,10 @@ from losscli.families.regression.conventions import (
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
 _CHECK = "same_shape"
 _EXAMPLE = {"pred": "[[0.8, 0.1], [0.4, 1.5]]", "target": "[[1, 1], [0, 1]]"}
+_ROBUST_EXAMPLE = {"pred": "[0.0, 0.5, 1.0, 2.0, -3.0]", "target": "[0, 0, 0, 0, 0]"}
+_BARRON = "Barron, A General and Adaptive Robust Loss Function, CVPR 2019"
+_KORNIA_NOTE = ("kornia's default reduction is 'none' (one term per element); losscli's is "
+                "mean: pass --reduction none for kornia's default output.")
 
 SPECS = (
     LossSpec(
@@ -191,5 +196,23 @@ SPECS = (
                "τ = 0.5 gives half the absolute error, not the absolute error.",),
         example={"pred": "[[1.0, 2.0], [3.0, 2.5]]", "target": "[[1.5, 1.5], [2.0, 3.0]]",
                  "tau": "[0.1, 0.9]"},
+    ),
+    LossSpec(
+        name="charbonnier",
+        summary="Charbonnier (pseudo-Huber) loss √(r² + 1) − 1, r = x − y (kornia)",
+        family="regression",
+        formula="ℓᵢ = √(rᵢ² + 1) − 1,  rᵢ = xᵢ − yᵢ  (Barron's ρ with α = 1, c = 1)",
+        inputs=_INPUTS,
+        conventions=CHARBONNIER_CONVENTIONS,
+        impl="charbonnier",
+        numpy_impl="charbonnier", chunks="elements",
+        check=_CHECK,
+        aliases=("CharbonnierLoss", "charbonnier_loss", "pseudo-huber"),
+        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
+                    "charbonnier_loss", _BARRON),
+        notes=("This is kornia's form, with the − 1 and scale 1. Super-resolution code "
+               "(BasicSR, LapSRN) often means √(r² + ε) with a tiny ε, close to |r|: "
+               "--convention basicsr.", _KORNIA_NOTE),
+        example=_ROBUST_EXAMPLE,
     ),
 )

@@ -72,3 +72,12 @@ def quantile(*, pred: torch.Tensor, target: torch.Tensor, tau: float | torch.Ten
         tau = tau.to(d.dtype)
         details["τ"] = tau.expand_as(d)
     return Terms(torch.where(d >= 0, tau * d, (tau - 1) * d), details=details)
+
+
+def charbonnier(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = √(rᵢ² + 1) − 1 = r·(r / (√(r² + 1) + 1)), r = xᵢ − yᵢ (kornia.losses.charbonnier_loss).
+
+    The second form has no cancellation for small r and no overflow of r² for large r.
+    """
+    r = pred - target
+    return Terms(r * (r / (torch.hypot(r, torch.ones_like(r)) + 1)), details={"x−y": r})
