@@ -198,3 +198,5 @@ CHARBONNIER_CONVENTIONS = (
         constants={"eps": 1e-12},
     ),
 )
+
+CAUCHY_CONVENTIONS = (_kornia("cauchy", "cauchy_loss"),)

@@ -111,3 +111,11 @@ def charbonnier(view: TermView) -> list[str]:
     r, line = _error(view)
     return [line.replace("d =", "r =", 1),
             f"ℓ = √(r² + 1) − 1 = √({par(r)}² + 1) − 1 = {num(view.term)}"]
+
+
+@derivation("cauchy")
+def cauchy(view: TermView) -> list[str]:
+    """ℓ = log(1 + r²/2)."""
+    r, line = _error(view)
+    return [line.replace("d =", "r =", 1),
+            f"ℓ = log(1 + r²/2) = log(1 + {par(r)}²/2) = {num(view.term)}"]

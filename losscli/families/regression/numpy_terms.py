@@ -69,3 +69,10 @@ def charbonnier(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     """ℓᵢ = √(rᵢ² + 1) − 1 = r·(r / (√(r² + 1) + 1)), r = xᵢ − yᵢ."""
     r = pred - target
     return Terms(r * (r / (np.hypot(r, 1) + 1)), details={"x−y": r})
+
+
+def cauchy(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = log(1 + rᵢ²/2) = 2·log(1 + (√(s² + 1) − 1)), s = r/√2, r = xᵢ − yᵢ."""
+    r = pred - target
+    s = r / math.sqrt(2.0)
+    return Terms(2 * np.log1p(s * (s / (np.hypot(s, 1) + 1))), details={"x−y": r})

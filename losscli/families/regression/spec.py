@@ -3,6 +3,7 @@
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
+    CAUCHY_CONVENTIONS,
     CHARBONNIER_CONVENTIONS,
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
@@ -213,6 +214,23 @@ SPECS = (
         notes=("This is kornia's form, with the − 1 and scale 1. Super-resolution code "
                "(BasicSR, LapSRN) often means √(r² + ε) with a tiny ε, close to |r|: "
                "--convention basicsr.", _KORNIA_NOTE),
+        example=_ROBUST_EXAMPLE,
+    ),
+    LossSpec(
+        name="cauchy",
+        summary="Cauchy (Lorentzian) loss log(1 + r²/2), r = x − y (kornia)",
+        family="regression",
+        formula="ℓᵢ = log(1 + rᵢ²/2),  rᵢ = xᵢ − yᵢ  (Barron's ρ with α = 0, c = 1)",
+        inputs=_INPUTS,
+        conventions=CAUCHY_CONVENTIONS,
+        impl="cauchy",
+        numpy_impl="cauchy", chunks="elements",
+        check=_CHECK,
+        aliases=("CauchyLoss", "cauchy_loss", "lorentzian"),
+        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
+                    "cauchy_loss", _BARRON),
+        notes=("Grows like 2·log|r|: large residuals barely count, but the loss is not bounded.",
+               _KORNIA_NOTE),
         example=_ROBUST_EXAMPLE,
     ),
 )

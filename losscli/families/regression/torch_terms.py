@@ -81,3 +81,12 @@ def charbonnier(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """
     r = pred - target
     return Terms(r * (r / (torch.hypot(r, torch.ones_like(r)) + 1)), details={"x−y": r})
+
+
+def cauchy(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = log(1 + rᵢ²/2) = 2·log(1 + (√(s² + 1) − 1)), s = r/√2, r = xᵢ − yᵢ
+    (kornia.losses.cauchy_loss); the second form cannot overflow r²."""
+    r = pred - target
+    s = r / math.sqrt(2.0)
+    return Terms(2 * torch.log1p(s * (s / (torch.hypot(s, torch.ones_like(s)) + 1))),
+                 details={"x−y": r})
