@@ -495,6 +495,8 @@ CASES = [
          np.maximum(0.2 * (SL1_Y - SL1_X), -0.8 * (SL1_Y - SL1_X)).mean(axis=-1).sum(), "sum"),
     Case("cauchy", "kornia", {"pred": SL1_X, "target": SL1_Y},
          np.log1p((SL1_X - SL1_Y) ** 2 / 2).sum(), "sum"),
+    Case("geman-mcclure", "kornia", {"pred": SL1_X, "target": SL1_Y},
+         (2 * (SL1_X - SL1_Y) ** 2 / ((SL1_X - SL1_Y) ** 2 + 4)).sum(), "sum"),
     Case("charbonnier", "kornia", {"pred": SL1_X, "target": SL1_Y},
          (np.sqrt((SL1_X - SL1_Y) ** 2 + 1) - 1).sum(), "sum"),
     Case("charbonnier", "basicsr", {"pred": SL1_X, "target": SL1_Y},

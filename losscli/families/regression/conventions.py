@@ -200,3 +200,5 @@ CHARBONNIER_CONVENTIONS = (
 )
 
 CAUCHY_CONVENTIONS = (_kornia("cauchy", "cauchy_loss"),)
+
+GEMAN_MCCLURE_CONVENTIONS = (_kornia("geman_mcclure", "geman_mcclure_loss"),)

@@ -119,3 +119,11 @@ def cauchy(view: TermView) -> list[str]:
     r, line = _error(view)
     return [line.replace("d =", "r =", 1),
             f"ℓ = log(1 + r²/2) = log(1 + {par(r)}²/2) = {num(view.term)}"]
+
+
+@derivation("geman-mcclure")
+def geman_mcclure(view: TermView) -> list[str]:
+    """ℓ = 2r²/(r² + 4)."""
+    r, line = _error(view)
+    return [line.replace("d =", "r =", 1),
+            f"ℓ = 2r²/(r² + 4) = 2 × {par(r)}² / ({par(r)}² + 4) = {num(view.term)}"]

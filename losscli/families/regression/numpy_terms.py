@@ -76,3 +76,10 @@ def cauchy(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     r = pred - target
     s = r / math.sqrt(2.0)
     return Terms(2 * np.log1p(s * (s / (np.hypot(s, 1) + 1))), details={"x−y": r})
+
+
+def geman_mcclure(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = 2·rᵢ²/(rᵢ² + 4) = 2·(t/√(t² + 1))², t = r/2, r = xᵢ − yᵢ."""
+    r = pred - target
+    t = r / 2
+    return Terms(2 * (t / np.hypot(t, 1)) ** 2, details={"x−y": r})

@@ -5,6 +5,7 @@ from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
     CAUCHY_CONVENTIONS,
     CHARBONNIER_CONVENTIONS,
+    GEMAN_MCCLURE_CONVENTIONS,
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
     MSLE_CONVENTIONS,
@@ -230,6 +231,23 @@ SPECS = (
         references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
                     "cauchy_loss", _BARRON),
         notes=("Grows like 2·log|r|: large residuals barely count, but the loss is not bounded.",
+               _KORNIA_NOTE),
+        example=_ROBUST_EXAMPLE,
+    ),
+    LossSpec(
+        name="geman-mcclure",
+        summary="Geman-McClure loss 2r²/(r² + 4), r = x − y (kornia)",
+        family="regression",
+        formula="ℓᵢ = 2·rᵢ²/(rᵢ² + 4),  rᵢ = xᵢ − yᵢ  (Barron's ρ with α = −2, c = 1)",
+        inputs=_INPUTS,
+        conventions=GEMAN_MCCLURE_CONVENTIONS,
+        impl="geman_mcclure",
+        numpy_impl="geman_mcclure", chunks="elements",
+        check=_CHECK,
+        aliases=("GemanMcclureLoss", "geman_mcclure_loss", "geman-mcclure-loss"),
+        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
+                    "geman_mcclure_loss", _BARRON),
+        notes=("Bounded by 2: an outlier costs at most 2 and its gradient vanishes.",
                _KORNIA_NOTE),
         example=_ROBUST_EXAMPLE,
     ),

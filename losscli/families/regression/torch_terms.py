@@ -90,3 +90,11 @@ def cauchy(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     s = r / math.sqrt(2.0)
     return Terms(2 * torch.log1p(s * (s / (torch.hypot(s, torch.ones_like(s)) + 1))),
                  details={"x−y": r})
+
+
+def geman_mcclure(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = 2·rᵢ²/(rᵢ² + 4) = 2·(t/√(t² + 1))², t = r/2, r = xᵢ − yᵢ
+    (kornia.losses.geman_mcclure_loss); the second form cannot overflow r²."""
+    r = pred - target
+    t = r / 2
+    return Terms(2 * (t / torch.hypot(t, torch.ones_like(t))) ** 2, details={"x−y": r})
