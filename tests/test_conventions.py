@@ -497,6 +497,8 @@ CASES = [
          np.log1p((SL1_X - SL1_Y) ** 2 / 2).sum(), "sum"),
     Case("geman-mcclure", "kornia", {"pred": SL1_X, "target": SL1_Y},
          (2 * (SL1_X - SL1_Y) ** 2 / ((SL1_X - SL1_Y) ** 2 + 4)).sum(), "sum"),
+    Case("welsch", "kornia", {"pred": SL1_X, "target": SL1_Y},
+         (1 - np.exp(-((SL1_X - SL1_Y) ** 2) / 2)).sum(), "sum"),
     Case("charbonnier", "kornia", {"pred": SL1_X, "target": SL1_Y},
          (np.sqrt((SL1_X - SL1_Y) ** 2 + 1) - 1).sum(), "sum"),
     Case("charbonnier", "basicsr", {"pred": SL1_X, "target": SL1_Y},

@@ -297,14 +297,18 @@ def test_quantile_gradients_and_the_subgradient_at_zero():
 # Barron's ρ(r, α, c = 1) written for each α from the paper (CVPR 2019, eq. 1 and its limits).
 ROBUST = {
     "charbonnier": lambda x, y: math.sqrt((x - y) ** 2 + 1) - 1,  # α = 1
+    "welsch": lambda x, y: 1 - math.exp(-((x - y) ** 2) / 2),  # α = −∞
     "geman-mcclure": lambda x, y: 2 * (x - y) ** 2 / ((x - y) ** 2 + 4),  # α = −2
     "cauchy": lambda x, y: math.log(1 + (x - y) ** 2 / 2),  # α = 0
 }
 # kornia 0.9.0 tests/losses/test_<loss>.py test_perfect_prediction: ones against zeros,
 # reduction mean (the value of one term) and sum; and kornia's own terms at
 # r = [0, 0.5, 1, 2, −3] (values_15, computed by running kornia 0.9.0 in float64).
-KORNIA_MEAN = {"geman-mcclure": 0.4, "cauchy": 0.40546512603759766, "charbonnier": 0.41421356237}
+KORNIA_MEAN = {"welsch": 0.39346934028, "geman-mcclure": 0.4, "cauchy": 0.40546512603759766,
+               "charbonnier": 0.41421356237}
 KORNIA_TERMS = {
+    "welsch": [0.0, 0.11750309741540459, 0.3934693402873666, 0.8646647167633873,
+                    0.9888910034617577],
     "geman-mcclure": [0.0, 0.11764705882352941, 0.4, 1.0, 1.3846153846153846],
     "cauchy": [0.0, 0.11778303565638346, 0.4054651081081644, 1.0986122886681098,
                     1.7047480922384253],

@@ -202,3 +202,5 @@ CHARBONNIER_CONVENTIONS = (
 CAUCHY_CONVENTIONS = (_kornia("cauchy", "cauchy_loss"),)
 
 GEMAN_MCCLURE_CONVENTIONS = (_kornia("geman_mcclure", "geman_mcclure_loss"),)
+
+WELSCH_CONVENTIONS = (_kornia("welsch", "welsch_loss"),)

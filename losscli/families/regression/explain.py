@@ -127,3 +127,11 @@ def geman_mcclure(view: TermView) -> list[str]:
     r, line = _error(view)
     return [line.replace("d =", "r =", 1),
             f"ℓ = 2r²/(r² + 4) = 2 × {par(r)}² / ({par(r)}² + 4) = {num(view.term)}"]
+
+
+@derivation("welsch")
+def welsch(view: TermView) -> list[str]:
+    """ℓ = 1 − exp(−r²/2)."""
+    r, line = _error(view)
+    return [line.replace("d =", "r =", 1),
+            f"ℓ = 1 − exp(−r²/2) = 1 − exp(−{par(r)}²/2) = {num(view.term)}"]

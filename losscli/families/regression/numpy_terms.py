@@ -83,3 +83,9 @@ def geman_mcclure(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     r = pred - target
     t = r / 2
     return Terms(2 * (t / np.hypot(t, 1)) ** 2, details={"x−y": r})
+
+
+def welsch(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓᵢ = 1 − exp(−rᵢ²/2) = −expm1(−rᵢ²/2), r = xᵢ − yᵢ."""
+    r = pred - target
+    return Terms(-np.expm1(-0.5 * r * r), details={"x−y": r})

@@ -11,6 +11,7 @@ from losscli.families.regression.conventions import (
     MSLE_CONVENTIONS,
     QUANTILE_CONVENTIONS,
     SMOOTH_L1_CONVENTIONS,
+    WELSCH_CONVENTIONS,
 )
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
@@ -248,6 +249,23 @@ SPECS = (
         references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
                     "geman_mcclure_loss", _BARRON),
         notes=("Bounded by 2: an outlier costs at most 2 and its gradient vanishes.",
+               _KORNIA_NOTE),
+        example=_ROBUST_EXAMPLE,
+    ),
+    LossSpec(
+        name="welsch",
+        summary="Welsch (Leclerc) loss 1 − exp(−r²/2), r = x − y (kornia)",
+        family="regression",
+        formula="ℓᵢ = 1 − exp(−rᵢ²/2),  rᵢ = xᵢ − yᵢ  (Barron's ρ as α → −∞, c = 1)",
+        inputs=_INPUTS,
+        conventions=WELSCH_CONVENTIONS,
+        impl="welsch",
+        numpy_impl="welsch", chunks="elements",
+        check=_CHECK,
+        aliases=("WelschLoss", "welsch_loss", "leclerc"),
+        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
+                    "welsch_loss", _BARRON),
+        notes=("Bounded by 1: the most robust of Barron's family; its gradient vanishes fast.",
                _KORNIA_NOTE),
         example=_ROBUST_EXAMPLE,
     ),

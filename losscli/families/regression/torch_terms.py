@@ -98,3 +98,9 @@ def geman_mcclure(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     r = pred - target
     t = r / 2
     return Terms(2 * (t / torch.hypot(t, torch.ones_like(t))) ** 2, details={"x−y": r})
+
+
+def welsch(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓᵢ = 1 − exp(−rᵢ²/2) = −expm1(−rᵢ²/2), r = xᵢ − yᵢ (kornia.losses.welsch_loss)."""
+    r = pred - target
+    return Terms(-torch.expm1(-0.5 * r * r), details={"x−y": r})
