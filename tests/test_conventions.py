@@ -472,6 +472,9 @@ CASES = [
          fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
     Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
     Case("iou", "mmdet", {"pred": BOX_P, "target": BOX_T}, mmdet_log_iou(BOX_P, BOX_T)),
+    Case("mse", "torch", {"pred": SL1_X, "target": SL1_Y}, ((SL1_X - SL1_Y) ** 2).mean()),
+    Case("mse", "optax", {"pred": SL1_X, "target": SL1_Y}, (0.5 * (SL1_X - SL1_Y) ** 2).sum(),
+         "sum"),
     # regression: the elementwise terms against Keras's per-sample mean over the last axis
     Case("log-cosh", "optax", {"pred": SL1_X, "target": SL1_Y},
          np.log(np.cosh(SL1_X - SL1_Y)).sum(), "sum"),
@@ -594,7 +597,7 @@ def test_unknown_convention_names_the_valid_ones():
                                          "mmdet, keras, optax"):
         losscli.compute("focal", convention="tensorflow", **_FOCAL)
     with pytest.raises(UsageError, match="no library conventions"):
-        losscli.compute("mse", convention="keras", pred=[1.0], target=[0.0])
+        losscli.compute("l1", convention="keras", pred=[1.0], target=[0.0])
 
 
 VARIANTS = sorted({(spec.name, c.name) for spec in registry() for c in spec.conventions
@@ -698,7 +701,7 @@ def test_unknown_convention_exits_2_listing_the_valid_ones(cli):
 
 
 def test_losses_without_conventions_have_no_option(cli):
-    out = cli("mse", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
+    out = cli("l1", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
     assert out.code == 2
     assert "--convention" in out.stderr
 

@@ -370,3 +370,25 @@ def test_charbonnier_basicsr_convention_is_close_to_l1():
     ours = losscli.compute("charbonnier", convention="basicsr", dtype="float64", pred=pred,
                            target=target)
     assert ours.value == pytest.approx(np.mean(np.sqrt((pred - target) ** 2 + 1e-12)), rel=1e-12)
+
+
+# ---------------------------------------------------------------------- mse: optax l2_loss
+
+
+def test_mse_optax_convention_is_half_the_squared_error():
+    # optax 0.2.8 optax/losses/_regression_test.py L2LossTest.test_batched (assert_allclose,
+    # rtol 1e-7): 0.5 · (t − y)² elementwise.
+    pred, target = [-2.0, -1.0, 0.5, 1.0], [-1.5, 0.0, -1, 1.0]
+    optax = losscli.compute("mse", convention="optax", reduction="none", dtype="float64",
+                            pred=pred, target=target)
+    np.testing.assert_allclose(optax.value, [0.125, 0.5, 1.125, 0.0], rtol=1e-7)
+    np.testing.assert_allclose(optax.value, 0.5 * value("mse", "none", pred=pred, target=target),
+                               rtol=1e-15)
+    # Its gradient is the error itself, x − y.
+    x = torch.tensor(pred, dtype=torch.float64, requires_grad=True)
+    terms = registry().resolve("mse").load("impl")  # the torch terms, for the default
+    assert torch.autograd.gradcheck(lambda a: terms(pred=a, target=torch.tensor(target,
+                                    dtype=torch.float64)).values, (x,))
+    result = losscli.compute("mse", convention="optax", reduction="sum", dtype="float64",
+                             pred=pred, target=target, grad=True)
+    np.testing.assert_allclose(result.grads["pred"], np.subtract(pred, target), rtol=1e-12)

@@ -94,3 +94,8 @@ def basicsr_charbonnier(*, pred: torch.Tensor, target: torch.Tensor, eps: float)
     """basicsr.losses.CharbonnierLoss (basicsr/losses/basic_loss.py): √((x − y)² + ε),
     ε = 1e-12 (no − 1)."""
     return Terms(torch.sqrt((pred - target) ** 2 + eps))
+
+
+def optax_l2(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """optax.losses.l2_loss (optax 0.2.8, losses/_regression.py): ½·(x − y)², elementwise."""
+    return Terms(0.5 * (pred - target) ** 2)

@@ -204,3 +204,22 @@ CAUCHY_CONVENTIONS = (_kornia("cauchy", "cauchy_loss"),)
 GEMAN_MCCLURE_CONVENTIONS = (_kornia("geman_mcclure", "geman_mcclure_loss"),)
 
 WELSCH_CONVENTIONS = (_kornia("welsch", "welsch_loss"),)
+
+MSE_CONVENTIONS = (
+    Convention(
+        name="torch",
+        library="torch.nn.MSELoss",
+        call="MSELoss()(input, target)",
+        source="PyTorch MSELoss documentation (torch 2.x)",
+        reason="losscli's default: (x − y)², the mean",
+    ),
+    Convention(
+        name="optax",
+        library="optax.losses.l2_loss",
+        call="l2_loss(predictions, targets) (elementwise, no reduction)",
+        source=OPTAX + "_regression.py l2_loss",
+        reason="half the squared error, ½·(x − y)² (the gradient is x − y); optax does not "
+        "reduce (--reduction none gives its output)",
+        impl="optax_l2",
+    ),
+)

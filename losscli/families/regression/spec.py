@@ -8,6 +8,7 @@ from losscli.families.regression.conventions import (
     GEMAN_MCCLURE_CONVENTIONS,
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
+    MSE_CONVENTIONS,
     MSLE_CONVENTIONS,
     QUANTILE_CONVENTIONS,
     SMOOTH_L1_CONVENTIONS,
@@ -46,7 +47,10 @@ SPECS = (
         numpy_impl="mse", chunks="elements",
         check=_CHECK,
         aliases=("MSELoss", "mse_loss", "l2"),
+        conventions=MSE_CONVENTIONS,
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html",),
+        notes=("optax's l2_loss is half of this, ½·(x − y)², and does not reduce: "
+               "--convention optax.",),
         example=_EXAMPLE,
     ),
     LossSpec(
