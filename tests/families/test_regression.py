@@ -392,3 +392,103 @@ def test_mse_optax_convention_is_half_the_squared_error():
     result = losscli.compute("mse", convention="optax", reduction="sum", dtype="float64",
                              pred=pred, target=target, grad=True)
     np.testing.assert_allclose(result.grads["pred"], np.subtract(pred, target), rtol=1e-12)
+
+
+# -------------------------------------------------------------------------------- robust
+
+# Barron (CVPR 2019) and robust_loss_pytorch tests/general_test.py: the identities its tests
+# assert for each special α, written out in z = (x/c)².
+BARRON = {
+    -math.inf: lambda z: 1 - math.exp(-z / 2),  # testAlphaEqualsNegativeInfinity, Welsch
+    -2.0: lambda z: 2 * z / (z + 4),  # testAlphaEqualsNegativeTwo, Geman-McClure
+    0.0: lambda z: math.log(z / 2 + 1),  # testAlphaEqualsZero, Cauchy
+    1.0: lambda z: math.sqrt(z + 1) - 1,  # testAlphaEqualsOne, Charbonnier
+    2.0: lambda z: z / 2,  # testAlphaEqualsTwo, L2
+    4.0: lambda z: z * z / 8 + z / 2,  # testAlphaEqualsFour
+    math.inf: lambda z: math.exp(z / 2) - 1,  # testAlphaEqualsInfinity
+}
+
+
+@pytest.mark.parametrize("alpha", sorted(BARRON))
+@pytest.mark.parametrize("scale", [1.0, 0.5, 2.0])
+def test_robust_special_alphas_match_barron_identities(alpha, scale):
+    # robust_loss_pytorch tests/general_test.py checks these at rtol = atol = 1e-15 in float64.
+    x = np.array(R + list(RNG.normal(size=5)))
+    expected = [BARRON[alpha]((v / scale) ** 2) for v in x]
+    for backend in ("torch", "numpy"):
+        got = value("robust", "none", pred=x, target=np.zeros_like(x), alpha=alpha, scale=scale,
+                    backend=backend)
+        np.testing.assert_allclose(got, expected, rtol=1e-13, atol=1e-15)
+
+
+# values_15 "derived" cases: float64 evaluations of lossfun's general branch at
+# x = [0, 0.5, 1, 2, −3] (robust_loss_pytorch general.py @ 9831f1db).
+GENERAL = {
+    (0.5, 1.0): [0.0, 0.11786963287623542, 0.408658099402498, 1.1513477256927163,
+                 1.879729685093357],
+    (0.5, 0.5): [0.0, 0.408658099402498, 1.1513477256927163, 2.5444433713294248,
+                 3.7082039324993694],
+    (-1.0, 1.0): [0.0, 0.11769323150843147, 0.4019237886466839, 1.0360389878760685, 1.5],
+    (-1.0, 2.0): [0.0, 0.030770044167638955, 0.11769323150843147, 0.4019237886466839,
+                  0.7322131619446365],
+}
+
+
+@pytest.mark.parametrize(("alpha", "scale"), sorted(GENERAL))
+def test_robust_general_alpha_values(alpha, scale):
+    def ref(x, y, alpha, scale):
+        # eq. 1 as written in the paper: |α−2|/α · (((x/c)²/|α−2| + 1)^(α/2) − 1)
+        b = abs(alpha - 2)
+        return b / alpha * ((((x - y) / scale) ** 2 / b + 1) ** (alpha / 2) - 1)
+
+    for backend in ("torch", "numpy"):
+        got = value("robust", "none", pred=R, target=[0.0] * 5, alpha=alpha, scale=scale,
+                    backend=backend)
+        np.testing.assert_allclose(got, GENERAL[alpha, scale], rtol=1e-13, atol=1e-15)
+    check_against("robust", ref, RNG.normal(size=(2, 3)) * 3, RNG.normal(size=(2, 3)),
+                  alpha=alpha, scale=scale)
+
+
+def test_robust_is_each_kornia_loss_at_scale_one():
+    pred, target = RNG.normal(size=8) * 3, RNG.normal(size=8)
+    for loss, alpha in (("charbonnier", 1.0), ("cauchy", 0.0), ("geman-mcclure", -2.0),
+                        ("welsch", -math.inf)):
+        np.testing.assert_allclose(
+            value("robust", "none", pred=pred, target=target, alpha=alpha),
+            value(loss, "none", pred=pred, target=target), rtol=1e-13, atol=1e-16)
+
+
+def test_robust_limits_are_continuous_and_scale_invariant():
+    x = RNG.normal(size=6) * 2
+    zeros = np.zeros_like(x)
+    for limit in (0.0, 2.0):
+        at = value("robust", "none", pred=x, target=zeros, alpha=limit)
+        for near in (limit - 1e-9, limit + 1e-9, limit + 1e-4):
+            got = value("robust", "none", pred=x, target=zeros, alpha=near)
+            np.testing.assert_allclose(got, at, rtol=1e-3 if near - limit > 1e-6 else 1e-6)
+    welsch = value("robust", "none", pred=x, target=zeros, alpha=-math.inf)
+    np.testing.assert_allclose(value("robust", "none", pred=x, target=zeros, alpha=-1e8), welsch,
+                               rtol=1e-6)
+    # Barron's testScaleInvariance: ρ(k·x, α, k·c) = ρ(x, α, c).
+    for alpha in (-3.0, 0.5, 3.0):
+        np.testing.assert_allclose(
+            value("robust", "none", pred=7 * x, target=zeros, alpha=alpha, scale=3.5),
+            value("robust", "none", pred=x, target=zeros, alpha=alpha, scale=0.5), rtol=1e-12)
+
+
+@pytest.mark.parametrize("alpha", [-math.inf, -2.0, -0.5, 0.0, 1e-9, 0.7, 2.0, 3.0, math.inf])
+def test_robust_gradients(alpha):
+    pred, target = RNG.normal(size=5), RNG.normal(size=5)
+    gradcheck("robust", pred, target, alpha=alpha, scale=0.8)
+    # ∂ρ/∂x = (x/c²)·((x/c)²/|α−2| + 1)^(α/2 − 1) (Barron, eq. 2) for a general α.
+    if math.isfinite(alpha) and alpha not in (0.0, 2.0) and abs(alpha) > 1e-6:
+        r = pred - target
+        expected = r / 0.64 * ((r / 0.8) ** 2 / abs(alpha - 2) + 1) ** (alpha / 2 - 1)
+        result = losscli.compute("robust", pred=pred, target=target, alpha=alpha, scale=0.8,
+                                 reduction="sum", dtype="float64", grad=True)
+        np.testing.assert_allclose(result.grads["pred"], expected, rtol=1e-12)
+
+
+def test_robust_parameter_errors():
+    assert "--scale" in fails("robust", pred=[1.0], target=[0.0], scale=0.0)
+    assert "--alpha" in fails("robust", pred=[1.0], target=[0.0], alpha=math.nan)

@@ -135,3 +135,24 @@ def welsch(view: TermView) -> list[str]:
     r, line = _error(view)
     return [line.replace("d =", "r =", 1),
             f"ℓ = 1 − exp(−r²/2) = 1 − exp(−{par(r)}²/2) = {num(view.term)}"]
+
+
+@derivation("robust")
+def robust(view: TermView) -> list[str]:
+    """ρ(r, α, c): the general formula or, for α = 2, 0, ±∞, its limit."""
+    alpha, scale = float(view.param("alpha")), float(view.param("scale"))
+    r, z = float(view.detail("x−y")), view.detail("(r/c)²")
+    lines = [f"r = x − y = {_difference(view)} = {num(r)}",
+             f"z = (r/c)² = ({par(r)} / {num(scale)})² = {num(z)}"]
+    limits = {2.0: ("α = 2: ℓ = ½·z", f"0.5 × {num(z)}"),
+              0.0: ("α = 0: ℓ = log(1 + ½·z)", f"log(1 + 0.5 × {num(z)})"),
+              -math.inf: ("α = −∞: ℓ = 1 − exp(−½·z)", f"1 − exp(−0.5 × {num(z)})"),
+              math.inf: ("α = +∞: ℓ = exp(½·z) − 1", f"exp(0.5 × {num(z)}) − 1")}
+    if alpha in limits:
+        rule, numbers = limits[alpha]
+        return lines + [rule, f"ℓ = {numbers} = {num(view.term)}"]
+    b = max(abs(alpha - 2), 1.1920929e-07)
+    a = math.copysign(max(abs(alpha), 1.1920929e-07), alpha)
+    return lines + [
+        f"b = |α − 2| = {num(b)};  ℓ = b/α · ((z/b + 1)^(α/2) − 1)",
+        f"ℓ = {num(b)}/{par(a)} × (({num(z)}/{num(b)} + 1)^{par(a / 2)} − 1) = {num(view.term)}"]

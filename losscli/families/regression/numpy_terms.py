@@ -89,3 +89,24 @@ def welsch(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     """ℓᵢ = 1 − exp(−rᵢ²/2) = −expm1(−rᵢ²/2), r = xᵢ − yᵢ."""
     r = pred - target
     return Terms(-np.expm1(-0.5 * r * r), details={"x−y": r})
+
+
+def robust(*, pred: np.ndarray, target: np.ndarray, alpha: float, scale: float) -> Terms:
+    """Barron's ρ(r, α, c), r = xᵢ − yᵢ: b/a·expm1(a/2·log1p(z/b)), z = (r/c)², b = |α − 2|;
+    α = 2, 0, ±∞ are the closed-form limits (see torch_terms.robust)."""
+    r = pred - target
+    z = (r / scale) ** 2
+    if alpha == 2:
+        values = 0.5 * z
+    elif alpha == 0:
+        values = np.log1p(0.5 * z)
+    elif alpha == -math.inf:
+        values = -np.expm1(-0.5 * z)
+    elif alpha == math.inf:
+        values = np.expm1(0.5 * z)
+    else:
+        eps = 1.1920929e-07  # float32's machine epsilon, as in torch_terms.ALPHA_EPS
+        b = max(abs(alpha - 2), eps)
+        a = math.copysign(max(abs(alpha), eps), alpha)
+        values = b / a * np.expm1(0.5 * a * np.log1p(z / b))
+    return Terms(values, details={"x−y": r, "(r/c)²": z})

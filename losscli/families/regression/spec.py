@@ -1,5 +1,7 @@
 """Regression losses: elementwise distances between prediction and target."""
 
+import math
+
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
@@ -272,5 +274,40 @@ SPECS = (
         notes=("Bounded by 1: the most robust of Barron's family; its gradient vanishes fast.",
                _KORNIA_NOTE),
         example=_ROBUST_EXAMPLE,
+    ),
+    LossSpec(
+        name="robust",
+        summary="Barron's general robust loss ρ(x − y, α, c): L2, Charbonnier, Cauchy, "
+        "Geman-McClure, Welsch and between",
+        family="regression",
+        formula="ℓᵢ = |α − 2|/α · (((rᵢ/c)²/|α − 2| + 1)^(α/2) − 1),  rᵢ = xᵢ − yᵢ "
+        "(α = 2: ½(r/c)²; α = 0: log(1 + ½(r/c)²); α = −∞: 1 − exp(−½(r/c)²); "
+        "α = +∞: exp(½(r/c)²) − 1)",
+        inputs=_INPUTS,
+        params=(
+            ParamSpec(
+                "alpha",
+                "float",
+                1.0,
+                "shape α: 2 is L2, 1 Charbonnier, 0 Cauchy, −2 Geman-McClure, −inf Welsch; "
+                "smaller is more robust to outliers",
+                minimum=-math.inf,
+            ),
+            ParamSpec("scale", "float", 1.0, "scale c > 0: the size of a residual that counts "
+                      "as an inlier (the quadratic bowl's width)", minimum=0.0,
+                      exclusive_minimum=True),
+        ),
+        impl="robust",
+        numpy_impl="robust", chunks="elements",
+        check=_CHECK,
+        aliases=("general-robust", "barron", "lossfun", "adaptive-robust"),
+        references=(_BARRON, "https://github.com/jonbarron/robust_loss_pytorch"),
+        notes=("robust_loss_pytorch's general.lossfun(x, alpha, scale) gives the same terms, "
+               "unreduced: --reduction none.",
+               "α within 1.2e-7 of 0 or 2 (float32's machine epsilon) is moved that far away "
+               "from it, as Barron's code does; exactly 0, 2 and ±inf use the limits.",
+               "Near r = 0 every α gives about ½(r/c)²: the loss differs only for outliers.",),
+        example={"pred": "[0.0, 0.5, 1.0, 2.0, -3.0]", "target": "[0, 0, 0, 0, 0]",
+                 "alpha": "-1", "scale": "0.5"},
     ),
 )

@@ -104,3 +104,32 @@ def welsch(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """ℓᵢ = 1 − exp(−rᵢ²/2) = −expm1(−rᵢ²/2), r = xᵢ − yᵢ (kornia.losses.welsch_loss)."""
     r = pred - target
     return Terms(-torch.expm1(-0.5 * r * r), details={"x−y": r})
+
+
+#: float32's machine epsilon: how close to 0 or 2 the general formula's α may come (Barron).
+ALPHA_EPS = 1.1920929e-07
+
+
+def robust(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, scale: float) -> Terms:
+    """Barron's general robust loss ρ(r, α, c), r = xᵢ − yᵢ (CVPR 2019, eq. 1 and its limits).
+
+    ρ = b/a·(((r/c)²/b + 1)^(a/2) − 1) with b = |α − 2| and a = α, both kept at least
+    ALPHA_EPS from 0 (robust_loss_pytorch's general.lossfun), written as
+    b/a·expm1(a/2·log1p(z/b)) so that small residuals keep their precision. α = 2, 0, −∞ and
+    +∞ are the closed-form limits.
+    """
+    r = pred - target
+    z = (r / scale) ** 2
+    if alpha == 2:
+        values = 0.5 * z
+    elif alpha == 0:
+        values = torch.log1p(0.5 * z)
+    elif alpha == -math.inf:
+        values = -torch.expm1(-0.5 * z)
+    elif alpha == math.inf:
+        values = torch.expm1(0.5 * z)
+    else:
+        b = max(abs(alpha - 2), ALPHA_EPS)
+        a = math.copysign(max(abs(alpha), ALPHA_EPS), alpha)
+        values = b / a * torch.expm1(0.5 * a * torch.log1p(z / b))
+    return Terms(values, details={"x−y": r, "(r/c)²": z})
