@@ -492,3 +492,34 @@ def test_robust_gradients(alpha):
 def test_robust_parameter_errors():
     assert "--scale" in fails("robust", pred=[1.0], target=[0.0], scale=0.0)
     assert "--alpha" in fails("robust", pred=[1.0], target=[0.0], alpha=math.nan)
+
+
+# ------------------------------------------------------- against the installed libraries
+
+
+def test_keras_agrees_where_installed():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "numpy")  # Keras 3 without TensorFlow, jax or torch
+    keras = pytest.importorskip("keras")
+    pred, target = RNG.uniform(-1, 3, size=(3, 4)), RNG.uniform(-1, 3, size=(3, 4))
+    for loss, function in (("log-cosh", keras.losses.log_cosh),
+                           ("mape", keras.losses.mean_absolute_percentage_error),
+                           ("msle", keras.losses.mean_squared_logarithmic_error)):
+        theirs = np.asarray(function(target, pred))  # per sample: the mean over the last axis
+        ours = losscli.compute(loss, convention="keras", reduction="none", dtype="float64",
+                               pred=pred, target=target).value
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_optax_agrees_where_installed():
+    optax = pytest.importorskip("optax")
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    pred, target = RNG.normal(size=(3, 4)) * 3, RNG.normal(size=(3, 4))
+    np.testing.assert_allclose(value("log-cosh", "none", pred=pred, target=target),
+                               np.asarray(optax.losses.log_cosh(pred, target)), rtol=1e-12)
+    l2 = losscli.compute("mse", convention="optax", reduction="none", dtype="float64",
+                         pred=pred, target=target).value
+    np.testing.assert_allclose(l2, np.asarray(optax.losses.l2_loss(pred, target)), rtol=1e-12)
