@@ -158,6 +158,8 @@ def test_mape_gradient_and_zero_target_warning():
                              grad=True)
     np.testing.assert_allclose(result.grads["pred"], 100 * np.sign(pred - target) / np.abs(target),
                                rtol=1e-12)
+    at_target = losscli.compute("mape", pred=[2.0], target=[2.0], grad=True, dtype="float64")
+    assert at_target.grads["pred"].tolist() == [0.0]  # the subgradient of |x − y| at x = y
     warned = losscli.compute("mape", pred=[1.0, 2.0], target=[0.0, 1.0])
     assert warned.warnings == ["--target: 1 target value(s) have |y| < 1e-7: mape divides by "
                                "1e-7 there, so those terms are huge"]

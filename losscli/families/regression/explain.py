@@ -74,6 +74,7 @@ def mape(view: TermView) -> list[str]:
     """ℓ = 100·|x − y| / max(|y|, ε)."""
     scale = num(view.detail("max(|y|, ε)"))
     return [f"max(|y|, ε) = max(|{par(view.input('target'))}|, 1e-07) = {scale}",
+            "(at x = y autograd takes the subgradient 0 of |x − y|)",
             f"ℓ = 100 · |x − y| / max(|y|, ε) = 100 × |{_difference(view)}| / {scale} "
             f"= {num(view.term)}"]
 

@@ -173,6 +173,8 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "smooth-l1": (_error(),),
     "huber": (_error(),),
     "mape": (_relative_error(),),
+    "msle": (PlotAxis("pred", "prediction x at target y = 1", 0.0, 5.0,
+                      lambda x: {"pred": x, "target": _ones(x)}, grad_label="∂ℓ/∂x"),),
     "cross-entropy": (_softmax_p_t(),),
     "softmax-focal": (_softmax_p_t(),),
     "nll": (
