@@ -9,6 +9,7 @@ tests/losses/) are reproduced with the tolerance those tests use.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -275,6 +276,15 @@ def test_quantile_tensorflow_addons_weighted_values():
     terms = value("quantile", "none", pred=KERAS_PRED, target=KERAS_TRUE, tau=0.5)
     weights = np.array([[3, 6, 5], [0, 4, 2]])
     assert abs((weights * terms).sum() / 6 - 41.5 / 6) < 1e-9  # test_timestep_weighted
+
+
+def test_quantile_command_defaults_to_the_median(cli):
+    out = cli("quantile", "--pred", "[1, 2]", "--target", "[0, 0]", "--format", "json")
+    assert out.code == 0, out.stderr
+    assert json.loads(out.stdout)["value"] == pytest.approx(0.75)  # (1 − 0.5)·(1 + 2) / 2
+    out = cli("quantile", "--pred", "[1, 2]", "--target", "[0, 0]", "--tau", "[0.5, 2]")
+    assert out.code == 2 and out.stderr.strip() == (
+        "losscli: error: --tau: every quantile must lie in [0, 1]")
 
 
 def test_quantile_half_is_half_the_absolute_error():
