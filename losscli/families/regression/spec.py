@@ -251,7 +251,7 @@ SPECS = (
         impl="geman_mcclure",
         numpy_impl="geman_mcclure", chunks="elements",
         check=_CHECK,
-        aliases=("GemanMcclureLoss", "geman_mcclure_loss", "geman-mcclure-loss"),
+        aliases=("GemanMcclureLoss", "geman_mcclure_loss"),
         references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
                     "geman_mcclure_loss", _BARRON),
         notes=("Bounded by 2: an outlier costs at most 2 and its gradient vanishes.",
@@ -268,7 +268,7 @@ SPECS = (
         impl="welsch",
         numpy_impl="welsch", chunks="elements",
         check=_CHECK,
-        aliases=("WelschLoss", "welsch_loss", "leclerc"),
+        aliases=("WelschLoss", "welsch_loss"),
         references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
                     "welsch_loss", _BARRON),
         notes=("Bounded by 1: the most robust of Barron's family; its gradient vanishes fast.",
@@ -300,7 +300,7 @@ SPECS = (
         impl="robust",
         numpy_impl="robust", chunks="elements",
         check=_CHECK,
-        aliases=("general-robust", "barron", "lossfun", "adaptive-robust"),
+        aliases=("general-robust", "barron", "lossfun"),
         references=(_BARRON, "https://github.com/jonbarron/robust_loss_pytorch"),
         notes=("robust_loss_pytorch's general.lossfun(x, alpha, scale) gives the same terms, "
                "unreduced: --reduction none.",
