@@ -521,6 +521,40 @@ CASES = [
          poly_terms(POLY_X, POLY_Y, 2.0, lambda y, p: 1 - (y * p).sum(axis=1)).mean()),
     Case("asymmetric", "losscli", {"pred": ASL_X, "target": ASL_Y}, asl_terms(ASL_X, ASL_Y).mean()),
     Case("asymmetric", "timm", {"pred": ASL_X, "target": ASL_Y}, asl_terms(ASL_X, ASL_Y).sum()),
+    Case("mse", "torch", {"pred": SL1_X, "target": SL1_Y}, ((SL1_X - SL1_Y) ** 2).mean()),
+    Case("mse", "optax", {"pred": SL1_X, "target": SL1_Y}, (0.5 * (SL1_X - SL1_Y) ** 2).sum(),
+         "sum"),
+    # regression: the elementwise terms against Keras's per-sample mean over the last axis
+    Case("log-cosh", "optax", {"pred": SL1_X, "target": SL1_Y},
+         np.log(np.cosh(SL1_X - SL1_Y)).sum(), "sum"),
+    Case("log-cosh", "keras", {"pred": SL1_X, "target": SL1_Y},
+         np.log(np.cosh(SL1_X - SL1_Y)).mean(axis=-1).sum(), "sum"),
+    Case("mape", "losscli", {"pred": SL1_X, "target": SL1_Y - 3},
+         (100 * np.abs(SL1_X - SL1_Y + 3) / 2).sum(), "sum"),
+    Case("mape", "keras", {"pred": SL1_X, "target": SL1_Y - 3},
+         (100 * np.abs(SL1_X - SL1_Y + 3) / 2).mean(axis=-1).sum(), "sum"),
+    Case("mape", "sklearn", {"pred": SL1_X, "target": SL1_Y - 3},
+         (np.abs(SL1_X - SL1_Y + 3) / 2).mean()),
+    Case("msle", "losscli", {"pred": SL1_X, "target": SL1_Y},
+         ((np.log1p(np.maximum(SL1_X, 1e-7)) - np.log(2)) ** 2).sum(), "sum"),
+    Case("msle", "keras", {"pred": SL1_X, "target": SL1_Y},
+         ((np.log1p(np.maximum(SL1_X, 1e-7)) - np.log(2)) ** 2).mean(axis=-1).sum(), "sum"),
+    Case("msle", "sklearn", {"pred": SL1_X + 1.5, "target": SL1_Y},
+         ((np.log1p(SL1_X + 1.5) - np.log(2)) ** 2).mean()),
+    Case("quantile", "losscli", {"pred": SL1_X, "target": SL1_Y, "tau": 0.2},
+         np.maximum(0.2 * (SL1_Y - SL1_X), -0.8 * (SL1_Y - SL1_X)).sum(), "sum"),
+    Case("quantile", "tfa", {"pred": SL1_X, "target": SL1_Y, "tau": 0.2},
+         np.maximum(0.2 * (SL1_Y - SL1_X), -0.8 * (SL1_Y - SL1_X)).mean(axis=-1).sum(), "sum"),
+    Case("cauchy", "kornia", {"pred": SL1_X, "target": SL1_Y},
+         np.log1p((SL1_X - SL1_Y) ** 2 / 2).sum(), "sum"),
+    Case("geman-mcclure", "kornia", {"pred": SL1_X, "target": SL1_Y},
+         (2 * (SL1_X - SL1_Y) ** 2 / ((SL1_X - SL1_Y) ** 2 + 4)).sum(), "sum"),
+    Case("welsch", "kornia", {"pred": SL1_X, "target": SL1_Y},
+         (1 - np.exp(-((SL1_X - SL1_Y) ** 2) / 2)).sum(), "sum"),
+    Case("charbonnier", "kornia", {"pred": SL1_X, "target": SL1_Y},
+         (np.sqrt((SL1_X - SL1_Y) ** 2 + 1) - 1).sum(), "sum"),
+    Case("charbonnier", "basicsr", {"pred": SL1_X, "target": SL1_Y},
+         np.sqrt((SL1_X - SL1_Y) ** 2 + 1e-12).mean()),
 ]
 
 
@@ -681,7 +715,7 @@ def test_unknown_convention_names_the_valid_ones():
                                          "mmdet, keras, optax"):
         losscli.compute("focal", convention="tensorflow", **_FOCAL)
     with pytest.raises(UsageError, match="no library conventions"):
-        losscli.compute("mse", convention="keras", pred=[1.0], target=[0.0])
+        losscli.compute("l1", convention="keras", pred=[1.0], target=[0.0])
 
 
 VARIANTS = sorted({(spec.name, c.name) for spec in registry() for c in spec.conventions
@@ -696,6 +730,9 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "log-loss": {"pred": np.array([[0.2, 0.8], [0.6, 0.4], [0.3, 0.7]]),
                  "target": np.array([1, 0, 1])},
     "smooth-l1": {"pred": SL1_X, "target": SL1_Y},
+    **dict.fromkeys(("mse", "log-cosh", "mape", "quantile", "charbonnier", "robust"),
+                    {"pred": SL1_X, "target": SL1_Y}),
+    "msle": {"pred": SL1_X + 1.5, "target": SL1_Y},
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
@@ -783,7 +820,7 @@ def test_unknown_convention_exits_2_listing_the_valid_ones(cli):
 
 
 def test_losses_without_conventions_have_no_option(cli):
-    out = cli("mse", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
+    out = cli("l1", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
     assert out.code == 2
     assert "--convention" in out.stderr
 

@@ -11,7 +11,7 @@ import torch
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
-from losscli.families.regression.torch_terms import smooth_l1
+from losscli.families.regression.torch_terms import log_cosh, mape, msle, quantile, smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
@@ -46,10 +46,65 @@ def _huber(pred: torch.Tensor, target: torch.Tensor, delta: float) -> torch.Tens
 def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
     """keras.losses.Huber(delta=β) (Keras 3.15.1): 0.5·d² for d ≤ δ, else δ·d − 0.5·δ², then the
     mean over the last axis (one term per sample)."""
-    values = _huber(pred, target, beta)
-    return Terms(values.mean(dim=-1) if values.dim() else values)
+    return Terms(_per_sample(_huber(pred, target, beta)))
 
 
 def optax_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
     """optax.huber_loss(pred, target, delta=β) (optax 0.2.8, losses/_regression.py): elementwise."""
     return Terms(_huber(pred, target, beta), details={"|x−y|": (pred - target).abs()})
+
+
+def _per_sample(values: torch.Tensor) -> torch.Tensor:
+    """Keras's per-sample loss: the mean over the last axis (a scalar stays a scalar)."""
+    return values.mean(dim=-1) if values.dim() else values
+
+
+def keras_log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """keras.losses.LogCosh (Keras 3.15.1, losses.py log_cosh): d + softplus(−2d) − log 2,
+    d = y_pred − y_true, then the mean over the last axis."""
+    return Terms(_per_sample(log_cosh(pred=pred, target=target).values))
+
+
+def keras_mape(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """keras.losses.MeanAbsolutePercentageError (Keras 3.15.1, losses.py): 100·|y − ŷ| /
+    max(|y|, 1e-7), then the mean over the last axis."""
+    return Terms(_per_sample(mape(pred=pred, target=target).values))
+
+
+def sklearn_mape(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Terms:
+    """sklearn.metrics.mean_absolute_percentage_error: |y − ŷ| / max(|y|, eps), eps the float64
+    machine epsilon (a fraction: no × 100)."""
+    return Terms((pred - target).abs() / target.abs().clamp_min(eps))
+
+
+def keras_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """keras.losses.MeanSquaredLogarithmicError (Keras 3.15.1, losses.py): values clipped to
+    1e-7, (log(1 + ŷ) − log(1 + y))², then the mean over the last axis."""
+    return Terms(_per_sample(msle(pred=pred, target=target).values))
+
+
+def sklearn_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """sklearn.metrics.mean_squared_log_error (scikit-learn 1.9.1): (log1p(ŷ) − log1p(y))², no
+    clip; any value ≤ −1 raises ValueError."""
+    for tensor, option in ((pred, "--pred"), (target, "--target")):
+        if bool((tensor <= -1).any()):
+            raise InputError("scikit-learn's mean_squared_log_error rejects values <= -1",
+                             argument=option)
+    return Terms((torch.log1p(pred) - torch.log1p(target)) ** 2)
+
+
+def tfa_pinball(*, pred: torch.Tensor, target: torch.Tensor, tau: float | torch.Tensor) -> Terms:
+    """tfa.losses.PinballLoss (tensorflow_addons/losses/quantiles.py): max(τ·d, (τ − 1)·d),
+    d = y − ŷ, then the mean over the last axis."""
+    return Terms(_per_sample(quantile(pred=pred, target=target, tau=tau).values))
+
+
+def basicsr_charbonnier(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Terms:
+    """basicsr.losses.CharbonnierLoss (basicsr/losses/basic_loss.py): √((x − y)² + ε),
+    ε = 1e-12 (no − 1)."""
+    return Terms(torch.sqrt((pred - target) ** 2 + eps))
+
+
+def optax_l2(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """optax.losses.l2_loss (optax 0.2.8, losses/_regression.py): ½·(x − y)², elementwise."""
+    return Terms(0.5 * (pred - target) ** 2)

@@ -118,6 +118,15 @@ def _error() -> PlotAxis:
     )
 
 
+def _relative_error() -> PlotAxis:
+    """mape: the prediction 1 + x against a target 1, so the percentage is 100·|x|."""
+    return PlotAxis(
+        "error", "error x − y at target y = 1", -3.0, 3.0,
+        lambda x: {"pred": 1 + x, "target": _ones(x)},
+        grad_label="∂ℓ/∂x",
+    )
+
+
 def _margin_gap(target: Callable[[int], np.ndarray]) -> PlotAxis:
     return PlotAxis(
         "gap", "score gap x_y − x_other (two classes)", -2.0, 3.0,
@@ -163,6 +172,9 @@ AXES: dict[str, tuple[PlotAxis, ...]] = {
     "mse": (_error(),),
     "smooth-l1": (_error(),),
     "huber": (_error(),),
+    "mape": (_relative_error(),),
+    "msle": (PlotAxis("pred", "prediction x at target y = 1", 0.0, 5.0,
+                      lambda x: {"pred": x, "target": _ones(x)}, grad_label="∂ℓ/∂x"),),
     "cross-entropy": (_softmax_p_t(),),
     "softmax-focal": (_softmax_p_t(),),
     "poly": (_softmax_p_t(),),
