@@ -355,6 +355,8 @@ def _seg(p=SEG_PRED, t=SEG_TARGET, **extra):
     return {"pred": p, "target": t, **extra}
 
 
+_JS = {"pred": [[[[0.1, 0.2], [0.3, 0.4]]]], "target": [[[[0.4, 0.3], [0.2, 0.1]]]]}
+_JS_VALUE = sum(p * np.log(4 * p) for p in (0.1, 0.2, 0.3, 0.4))
 M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
 MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
 MA, _ = softmax_focal_map(LOGITS, LABELS, alpha=0.25)
@@ -472,6 +474,11 @@ CASES = [
          fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
     Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
     Case("iou", "mmdet", {"pred": BOX_P, "target": BOX_T}, mmdet_log_iou(BOX_P, BOX_T)),
+    # js-div: P = [.1,.2,.3,.4], Q = [.4,.3,.2,.1], M = ½(P + Q) = .25 everywhere, so
+    # ℓ = ½Σq·ln(4q) + ½Σp·ln(4p) = Σp·ln(4p) (kornia 0.9.0 gives 0.1064401 in float32);
+    # scipy normalises (already mass 1) and takes the square root.
+    Case("js-div", "kornia", _JS, _JS_VALUE),
+    Case("js-div", "scipy", _JS, np.sqrt(_JS_VALUE)),
 ]
 
 
@@ -581,6 +588,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
+    "js-div": _JS,
 }
 
 

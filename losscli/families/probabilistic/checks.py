@@ -109,3 +109,18 @@ def linear_cross_entropy(arrays: Arrays, params: dict[str, Any], warnings) -> No
     except InputError as error:
         message = re.sub(r"(--)?pred\b", "the logits x·Wᵀ", error.message)
         raise InputError(message, argument=error.argument) from None
+
+
+def js_div(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Two non-negative heatmap stacks (B, N, H, W) of one shape; maps of mass 1 expected."""
+    ndim_in(arrays["pred"], (4,), "--pred", "heatmaps (B, N, H, W)")
+    same_shape(arrays, params, warnings)
+    for name in ("pred", "target"):
+        mass = arrays[name].sum(axis=(-2, -1), dtype=np.float64)
+        finite = mass[np.isfinite(mass)]
+        if finite.size and np.abs(finite - 1).max() > 1e-3:
+            warnings.warn(
+                f"has maps whose values sum to {finite.flat[np.abs(finite - 1).argmax()]:g}, "
+                "not 1: js-div compares distributions (kornia does not normalise them either)",
+                argument="--" + name,
+            )

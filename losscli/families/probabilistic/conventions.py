@@ -6,7 +6,14 @@ See :mod:`losscli.families._shared.conventions` for what each field means.
 from __future__ import annotations
 
 from losscli.core.spec import Convention
-from losscli.families._shared.conventions import KERAS, KERAS_EPS, KERAS_LOSS, KERAS_MEAN, OPTAX
+from losscli.families._shared.conventions import (
+    KERAS,
+    KERAS_EPS,
+    KERAS_LOSS,
+    KERAS_MEAN,
+    KORNIA,
+    OPTAX,
+)
 
 _KL_NOT_ELEMENTWISE: dict[str, str] = {}  # their mean is over samples: no 'mean' warning
 
@@ -41,5 +48,25 @@ KL_DIV_CONVENTIONS = (
         reason="sums over the last axis: one KL per sample, so its mean is torch's batchmean",
         impl="optax_kl_div",
         warnings=_KL_NOT_ELEMENTWISE,
+    ),
+)
+
+
+JS_DIV_CONVENTIONS = (
+    Convention(
+        name="kornia",
+        library="kornia.losses.js_div_loss_2d",
+        call="js_div_loss_2d(pred, target, reduction='mean')",
+        source=KORNIA + "divergence.py _js_div_2d(target, pred)",
+        reason="losscli's default: unnormalised maps summed over H·W, mean over B·N (kornia "
+        "gives NaN where both maps are 0, losscli 0)",
+    ),
+    Convention(
+        name="scipy",
+        library="scipy.spatial.distance.jensenshannon",
+        call="jensenshannon(P.ravel(), Q.ravel()) per map (base e)",
+        source="SciPy 1.17.1, scipy/spatial/distance.py jensenshannon",
+        reason="normalises each map to sum 1 and returns the distance √JSD, not the divergence",
+        impl="scipy_js_div",
     ),
 )

