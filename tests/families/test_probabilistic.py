@@ -144,3 +144,82 @@ def test_js_div_scipy_convention_against_scipy():
 def test_js_div_bad_input_is_one_line(cli, args, argument, fragment):
     line = one_line_error(cli, "js-div", *args)
     assert argument in line and fragment in line, line
+
+
+# --- generalized-kl ----------------------------------------------------------------------
+
+
+def gkl_reference(x, t):
+    """Σ_c t·ln t − t·x + eˣ − t per row (Csiszár's I-divergence of p = eˣ from t)."""
+    rows = np.atleast_2d(x), np.atleast_2d(t)
+    out = []
+    for xs, ts in zip(*rows, strict=True):
+        out.append(sum((tc * math.log(tc) if tc > 0 else 0.0) - tc * xc + math.exp(xc) - tc
+                       for xc, tc in zip(xs, ts, strict=True)))
+    return np.array(out)
+
+
+# optax 0.2.8 optax/losses/_classification_test.py GeneralizedKLDivergenceTest (tag v0.2.8),
+# atol 1e-4 there.
+OPTAX_LOG_P = [[-2.9957, -3.5066, -3.912, -1.204, -0.6931, -2.3026],
+               [-1.6094, -1.6094, -1.6094, -2.3026, -1.8971, -1.8971]]
+OPTAX_T = [[0.2, 0.2, 0.2, 0.1, 0.15, 0.15], [0.05, 0.03, 0.02, 0.3, 0.5, 0.0]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_generalized_kl_matches_the_float64_formula(backend):
+    x = RNG.normal(size=(4, 5))
+    t = RNG.uniform(0, 2, (4, 5))
+    t[0, 1] = 0.0
+    want = gkl_reference(x, t)
+    np.testing.assert_allclose(value("generalized-kl", backend, "none", pred=x, target=t), want,
+                               rtol=1e-12)
+    np.testing.assert_allclose(value("generalized-kl", backend, pred=x, target=t), want.mean(),
+                               rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("alias", ["generalized-kl", "convex_kl_divergence"])
+def test_generalized_kl_optax_published_values(backend, alias):
+    got = value(alias, backend, "none", pred=OPTAX_LOG_P, target=OPTAX_T)
+    np.testing.assert_allclose(got, [0.88757247, 0.859308], atol=1e-4)
+    scalar = value(alias, backend, "none", pred=OPTAX_LOG_P[0], target=OPTAX_T[0])
+    assert scalar.shape == () and scalar == pytest.approx(0.88757247, abs=1e-4)
+
+
+def test_generalized_kl_is_kl_div_batchmean_on_distributions():
+    x = np.log(RNG.dirichlet(np.ones(4), size=3))
+    t = RNG.dirichlet(np.ones(4), size=3)
+    kl = losscli.compute("kl-div", dtype="float64", reduction="batchmean", pred=x, target=t)
+    assert value("generalized-kl", pred=x, target=t) == pytest.approx(kl.value, rel=1e-10)
+
+
+def test_generalized_kl_gradcheck_and_gradient():
+    from losscli.families.probabilistic.torch_terms import generalized_kl
+
+    x = torch.tensor(RNG.normal(size=(3, 4)), requires_grad=True)
+    t = torch.tensor(RNG.uniform(0.1, 1, (3, 4)), requires_grad=True)
+    assert torch.autograd.gradcheck(lambda a, b: generalized_kl(pred=a, target=b).values, (x, t))
+    # ∂ℓ/∂x = eˣ − t, also where t = 0
+    t0 = t.detach().clone()
+    t0[0, 0] = 0.0
+    generalized_kl(pred=x, target=t0).values.sum().backward()
+    np.testing.assert_allclose(x.grad, (x.detach().exp() - t0).numpy(), rtol=1e-12)
+
+
+def test_generalized_kl_against_installed_optax():
+    optax = pytest.importorskip("optax")
+    x, t = RNG.normal(size=(3, 5)), RNG.uniform(0, 1, (3, 5))
+    want = np.asarray(optax.losses.generalized_kl_divergence(x, t))
+    np.testing.assert_allclose(value("generalized-kl", "numpy", "none", pred=x, target=t), want,
+                               rtol=1e-5)
+
+
+@pytest.mark.parametrize("args,argument,fragment", [
+    (("-p", "1", "-t", "1"), "--pred", "at least one dimension"),
+    (("-p", "[0.5, 0.5]", "-t", "[0.5]"), "--target", "must be equal"),
+    (("-p", "[0.5, 0.5]", "-t", "[0.5, -0.5]"), "--target", "non-negative"),
+])
+def test_generalized_kl_bad_input_is_one_line(cli, args, argument, fragment):
+    line = one_line_error(cli, "generalized-kl", *args)
+    assert argument in line and fragment in line, line

@@ -124,3 +124,10 @@ def js_div(arrays: Arrays, params: dict[str, Any], warnings) -> None:
                 "not 1: js-div compares distributions (kornia does not normalise them either)",
                 argument="--" + name,
             )
+
+
+def generalized_kl(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Log-predictions and targets of one shape, with a last (class) axis."""
+    ndim_in(arrays["pred"], tuple(range(1, 33)), "--pred",
+            "log-predictions with at least one dimension, (*, C)")
+    same_shape(arrays, params, warnings)

@@ -18,3 +18,16 @@ def js_div(view: TermView) -> list[str]:
         "   (0·ln 0 = 0)",
         f"ℓ = ½·{num(kl_q)} + ½·{num(kl_p)} = {num(view.term)}",
     ]
+
+
+@derivation("generalized-kl")
+def generalized_kl(view: TermView) -> list[str]:
+    """ℓ = Σ t·(log t − x) + Σ (exp x − t) over one row."""
+    x, t = view.input("pred"), view.input("target")
+    kl, mass = float(view.detail("Σ t·log(t/p)")), float(view.detail("Σ (p − t)"))
+    return [
+        f"log-predictions x = {vector(x)}, targets t = {vector(t)}",
+        f"Σ t·(log t − x) = {num(kl)}   (0·log 0 = 0)",
+        f"Σ (exp(x) − t) = {num(mass)}   (0 when p = exp x and t both sum to 1)",
+        f"ℓ = {num(kl)} + {num(mass)} = {num(view.term)}",
+    ]

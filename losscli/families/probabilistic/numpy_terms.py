@@ -78,3 +78,11 @@ def js_div(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     kl_target, kl_pred = _kl_to_mean(target, m), _kl_to_mean(pred, m)
     return Terms(0.5 * kl_target + 0.5 * kl_pred,
                  details={"KL(Q‖M)": kl_target, "KL(P‖M)": kl_pred}, shown_inputs=())
+
+
+def generalized_kl(*, pred: np.ndarray, target: np.ndarray) -> Terms:
+    """ℓ = Σ_c tᶜ·(log tᶜ − xᶜ) + exp(xᶜ) − tᶜ over the last axis, 0·log 0 = 0."""
+    kl = np.where(target > 0, target * np.log(np.where(target > 0, target, 1)), 0) - target * pred
+    mass = np.exp(pred) - target
+    return Terms((kl + mass).sum(axis=-1),
+                 details={"Σ t·log(t/p)": kl.sum(axis=-1), "Σ (p − t)": mass.sum(axis=-1)})

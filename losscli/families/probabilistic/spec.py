@@ -293,4 +293,55 @@ SPECS = (
             "target": "[[[[0.25, 0.25], [0.25, 0.25]]]]",
         },
     ),
+    LossSpec(
+        name="generalized-kl",
+        summary="Generalized KL divergence between non-negative measures, from "
+        "log-predictions (optax generalized_kl_divergence)",
+        family="probabilistic",
+        formula="ℓ = Σ_c [tᶜ·(log tᶜ − xᶜ) + exp(xᶜ) − tᶜ] over the last axis, 0·log 0 = 0",
+        inputs=(
+            InputSpec(
+                "pred",
+                "log-predictions x = log p (any real: p need not sum to 1), (*, C)",
+                flags=PRED_FLAGS,
+                shape="(*, C)",
+            ),
+            InputSpec(
+                "target",
+                "targets t >= 0 (not log), the shape of --pred",
+                domain="nonneg",
+                flags=TARGET_FLAGS,
+                shape="(*, C), as pred",
+            ),
+        ),
+        params=(),
+        impl="generalized_kl",
+        numpy_impl="generalized_kl", chunks="rows",
+        check="generalized_kl",
+        aliases=(
+            "generalized_kl_divergence",
+            "convex_kl_divergence",
+            "convex-kl",
+            "generalized-kl-divergence",
+            "i-divergence",
+        ),
+        reduction_rule="mean: Σ ℓ / (number of rows), one term per row (per sample) as optax "
+        "returns them; sum; none: one value per row",
+        references=(
+            "optax 0.2.8, optax/losses/_classification.py generalized_kl_divergence",
+            "Csiszár, I-divergence geometry of probability distributions and minimization "
+            "problems, Ann. Probab. 3(1), 1975",
+        ),
+        notes=(
+            "The first argument is in log space (as kl-div's), the target is not. For "
+            "distributions (Σp = Σt = 1) the extra Σ(p − t) is 0 and the value equals "
+            "kl-div --reduction batchmean.",
+            "optax 0.2.8 keeps convex_kl_divergence as a deprecated alias of the same function.",
+            "∂ℓ/∂xᶜ = exp(xᶜ) − tᶜ: zero exactly when p = t, the only minimum.",
+        ),
+        example={
+            "pred": "[[-1.2040, -0.5108, -2.3026], [-0.6931, -1.3863, -1.3863]]",
+            "target": "[[0.2, 0.7, 0.1], [0.4, 0.4, 0.2]]",
+        },
+    ),
 )

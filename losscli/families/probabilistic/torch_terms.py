@@ -99,3 +99,16 @@ def js_div(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
         details={"KL(Q‖M)": kl_target.detach(), "KL(P‖M)": kl_pred.detach()},
         shown_inputs=(),
     )
+
+
+def generalized_kl(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓ = Σ_c tᶜ·(log tᶜ − xᶜ) + exp(xᶜ) − tᶜ over the last axis (optax generalized_kl_divergence).
+
+    x = log p; t·log t = 0 at t = 0 (with a zero gradient there, as torch.xlogy).
+    """
+    safe_t = torch.where(target > 0, target, torch.ones_like(target))
+    kl = torch.xlogy(target, safe_t) - target * pred
+    mass = pred.exp() - target
+    return Terms((kl + mass).sum(dim=-1),
+                 details={"Σ t·log(t/p)": kl.sum(dim=-1).detach(),
+                          "Σ (p − t)": mass.sum(dim=-1).detach()})
