@@ -356,6 +356,7 @@ def _seg(p=SEG_PRED, t=SEG_TARGET, **extra):
 
 
 _JS = {"pred": [[[[0.1, 0.2], [0.3, 0.4]]]], "target": [[[[0.4, 0.3], [0.2, 0.1]]]]}
+_COS = {"pred": [[3.0, 4.0], [1.0, 0.0]], "target": [[4.0, 3.0], [0.0, 2.0]]}
 _JS_VALUE = sum(p * np.log(4 * p) for p in (0.1, 0.2, 0.3, 0.4))
 M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
 MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
@@ -479,6 +480,11 @@ CASES = [
     # scipy normalises (already mass 1) and takes the square root.
     Case("js-div", "kornia", _JS, _JS_VALUE),
     Case("js-div", "scipy", _JS, np.sqrt(_JS_VALUE)),
+    # cosine-similarity: rows (3, 4)·(4, 3) = 24, norms 5 and 5, cos = 24/25 = 0.96;
+    # (1, 0)·(0, 2) = 0, cos = 0. Keras −cos, optax 1 − cos, optax similarity +cos.
+    Case("cosine-similarity", "keras", _COS, -0.48),
+    Case("cosine-similarity", "optax", _COS, 1 - 0.48),
+    Case("cosine-similarity", "optax-similarity", _COS, 0.48),
 ]
 
 
@@ -589,6 +595,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
     "js-div": _JS,
+    "cosine-similarity": _COS,
 }
 
 
