@@ -6,7 +6,7 @@ See :mod:`losscli.families._shared.conventions` for what each field means.
 from __future__ import annotations
 
 from losscli.core.spec import Convention
-from losscli.families._shared.conventions import KERAS, KERAS_LOSS, KERAS_MEAN, OPTAX
+from losscli.families._shared.conventions import KERAS, KERAS_LOSS, OPTAX
 
 _OPTAX_EPS = (
     "ε clips the squared norms: √max(Σx², ε), ε = 0 by default (a zero vector gives NaN)"
@@ -19,8 +19,7 @@ COSINE_SIMILARITY_CONVENTIONS = (
         call="CosineSimilarity(axis=-1)(y_true, y_pred)",
         source=f"{KERAS} cosine_similarity, CosineSimilarity; {KERAS_LOSS}",
         reason="losscli's default: −cos in [−1, 1], squared norms clamped at 1e-12 (a zero "
-        "vector gives 0), mean over the rows",
-        rules=KERAS_MEAN,
+        "vector gives 0), mean over the rows (sum_over_batch_size without weights)",
         clamp="Σx² clamped at 1e-12 in l2_normalize",
     ),
     Convention(
