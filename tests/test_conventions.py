@@ -357,6 +357,8 @@ def _seg(p=SEG_PRED, t=SEG_TARGET, **extra):
 
 _JS = {"pred": [[[[0.1, 0.2], [0.3, 0.4]]]], "target": [[[[0.4, 0.3], [0.2, 0.1]]]]}
 _COS = {"pred": [[3.0, 4.0], [1.0, 0.0]], "target": [[4.0, 3.0], [0.0, 2.0]]}
+_KD = {"pred": [[0.0, np.log(3)]], "teacher": [[0.0, 0.0]], "target": [1]}
+_KD_KL = 0.5 * np.log(2) + 0.5 * np.log(2 / 3)
 _JS_VALUE = sum(p * np.log(4 * p) for p in (0.1, 0.2, 0.3, 0.4))
 M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
 MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
@@ -485,6 +487,11 @@ CASES = [
     Case("cosine-similarity", "keras", _COS, -0.48),
     Case("cosine-similarity", "optax", _COS, 1 - 0.48),
     Case("cosine-similarity", "optax-similarity", _COS, 0.48),
+    # distillation, one sample: student (0, ln 3) → p = (¼, ¾); teacher (0, 0) → q = (½, ½);
+    # KL(q ‖ p) = ½·ln 2 + ½·ln(2/3); CE with y = 1 is ln(4/3). hinton: α·KL + (1 − α)·CE
+    # with α = ½; timm: KL + CE.
+    Case("distillation", "hinton", _KD, 0.5 * _KD_KL + 0.5 * np.log(4 / 3)),
+    Case("distillation", "timm", _KD, _KD_KL + np.log(4 / 3)),
 ]
 
 
@@ -596,6 +603,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
     "js-div": _JS,
     "cosine-similarity": _COS,
+    "distillation": _KD,
 }
 
 

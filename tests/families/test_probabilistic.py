@@ -223,3 +223,104 @@ def test_generalized_kl_against_installed_optax():
 def test_generalized_kl_bad_input_is_one_line(cli, args, argument, fragment):
     line = one_line_error(cli, "generalized-kl", *args)
     assert argument in line and fragment in line, line
+
+
+# --- distillation ------------------------------------------------------------------------
+
+KD_S = [[1.0, 2.0, 0.5], [0.3, -0.2, 1.5]]
+KD_T = [[0.5, 2.5, 0.0], [1.0, 0.0, 0.8]]
+KD_Y = [1, 2]
+
+
+def softmax_row(row, temperature=1.0):
+    exps = [math.exp(v / temperature) for v in row]
+    return [e / sum(exps) for e in exps]
+
+
+def kd_reference(s, t, temperature):
+    """T²·Σ_c q_c·ln(q_c / p_c) per row, q = softmax(t/T), p = softmax(s/T) (Hinton et al.)."""
+    out = []
+    for srow, trow in zip(s, t, strict=True):
+        p, q = softmax_row(srow, temperature), softmax_row(trow, temperature)
+        out.append(temperature**2 * sum(qc * math.log(qc / pc) for pc, qc in zip(p, q,
+                                                                                 strict=True)))
+    return np.array(out)
+
+
+def ce_reference(s, y):
+    return np.array([-math.log(softmax_row(row)[label]) for row, label in zip(s, y,
+                                                                               strict=True)])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("temperature", [1.0, 2.0, 4.0, 0.5])
+def test_distillation_matches_the_float64_formula(backend, temperature):
+    s, t = RNG.normal(size=(5, 4)), RNG.normal(size=(5, 4))
+    y = RNG.integers(0, 4, 5)
+    kd = kd_reference(s, t, temperature)
+    got = value("distillation", backend, "none", pred=s, teacher=t, temperature=temperature)
+    np.testing.assert_allclose(got, kd, rtol=1e-12)
+    mixed = value("distillation", backend, "none", pred=s, teacher=t, target=y,
+                  temperature=temperature, alpha=0.3)
+    np.testing.assert_allclose(mixed, 0.3 * kd + 0.7 * ce_reference(s, y), rtol=1e-12)
+
+
+# timm (commit aa4b5850, v1.0.28-14) timm/task/distillation.py LogitDistillationTask has no
+# value test: these are the float64 values of its formula (F.kl_div batchmean, log_target,
+# × T²), derived for the reference notes; CE on the hard labels is 0.429513768648.
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("temperature,expected", [
+    (1.0, 0.14651405711618462), (2.0, 0.1568227902729722), (4.0, 0.1520328056910863)])
+def test_distillation_timm_derived_values(backend, temperature, expected):
+    got = value("distillation", backend, pred=KD_S, teacher=KD_T, temperature=temperature)
+    assert got == pytest.approx(expected, rel=1e-12)
+    ce_only = value("distillation", backend, pred=KD_S, teacher=KD_T, target=KD_Y,
+                    temperature=temperature, alpha=0.0)
+    assert ce_only == pytest.approx(0.429513768648, rel=1e-11)
+    timm = losscli.compute("distillation", convention="timm", dtype="float64", pred=KD_S,
+                           teacher=KD_T, target=KD_Y, temperature=temperature)
+    assert timm.value == pytest.approx(expected + 0.429513768648, rel=1e-11)
+
+
+def test_distillation_mean_is_batchmean_not_the_elementwise_mean():
+    # kl_div(..., reduction='batchmean') divides by N = 2; 'mean' would divide by N·C = 6
+    kl = torch.nn.functional.kl_div(
+        torch.log_softmax(torch.tensor(KD_S, dtype=torch.float64), -1),
+        torch.log_softmax(torch.tensor(KD_T, dtype=torch.float64), -1),
+        reduction="batchmean", log_target=True)
+    assert value("distillation", pred=KD_S, teacher=KD_T) == pytest.approx(float(kl), rel=1e-12)
+
+
+def test_distillation_gradcheck_and_the_gradient_is_t_times_p_minus_q():
+    from losscli.families.probabilistic.torch_terms import distillation
+
+    s = torch.tensor(RNG.normal(size=(3, 4)), requires_grad=True)
+    t = torch.tensor(RNG.normal(size=(3, 4)), requires_grad=True)
+    y = torch.tensor([0, 3, 1])
+    assert torch.autograd.gradcheck(
+        lambda a, b: distillation(pred=a, teacher=b, target=y, temperature=2.5,
+                                  alpha=0.4).values, (s, t))
+    distillation(pred=s, teacher=t, target=None, temperature=3.0, alpha=0.5).values.sum(
+    ).backward()
+    p = torch.softmax(s.detach() / 3, -1)
+    q = torch.softmax(t.detach() / 3, -1)
+    np.testing.assert_allclose(s.grad, 3 * (p - q), rtol=1e-12, atol=1e-15)
+
+
+def test_distillation_single_sample_and_identical_logits():
+    assert value("distillation", pred=[1.0, 2.0], teacher=[1.0, 2.0], temperature=3) == 0.0
+    assert value("distillation", pred=[1.0, 2.0], teacher=[1.0, 2.0], target=1,
+                 alpha=0.0) == pytest.approx(math.log(1 + math.exp(-1)), rel=1e-14)
+
+
+@pytest.mark.parametrize("args,argument,fragment", [
+    (("-p", "[[1, 2]]", "--teacher", "[[1, 2, 3]]"), "--teacher", "must be equal"),
+    (("-p", "[[[1, 2]]]", "--teacher", "[[[1, 2]]]"), "--pred", "(N, C)"),
+    (("-p", "[[1, 2]]", "--teacher", "[[1, 2]]", "-t", "[2]"), "--target", "out of range"),
+    (("-p", "[[1, 2]]", "--teacher", "[[1, 2]]", "-t", "[0, 1]"), "--target", "shape"),
+    (("-p", "[[1, 2]]", "--teacher", "[[1, 2]]", "--temperature", "0"), "--temperature", "> 0"),
+    (("-p", "[[1, 2]]", "--teacher", "[[1, 2]]", "--alpha", "1.5"), "--alpha", "<= 1"),
+])
+def test_distillation_bad_input_is_one_line(cli, args, argument, fragment):
+    line = one_line_error(cli, "distillation", *args)
+    assert argument in line and fragment in line, line

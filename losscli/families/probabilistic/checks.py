@@ -12,7 +12,15 @@ from typing import Any
 import numpy as np
 
 from losscli.core.errors import InputError
-from losscli.families._shared.checks import Arrays, broadcastable, ndim_in, same_shape, shape_str
+from losscli.families._shared.checks import (
+    Arrays,
+    broadcastable,
+    class_indices,
+    equal_shapes,
+    ndim_in,
+    same_shape,
+    shape_str,
+)
 from losscli.families.classification.checks import cross_entropy
 
 
@@ -131,3 +139,15 @@ def generalized_kl(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     ndim_in(arrays["pred"], tuple(range(1, 33)), "--pred",
             "log-predictions with at least one dimension, (*, C)")
     same_shape(arrays, params, warnings)
+
+
+def distillation(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Student and teacher logits (N, C) or (C) of one shape; optional class indices."""
+    pred = arrays["pred"]
+    ndim_in(pred, (1, 2), "--pred", "student logits of shape (C) or (N, C)")
+    if pred.shape[-1] == 0:
+        raise InputError("expected at least one class, got shape "
+                         f"{shape_str(pred.shape)}", argument="--pred")
+    equal_shapes(arrays, ("pred", "teacher"))
+    if arrays.get("target") is not None:
+        class_indices(arrays["target"], pred.shape, None)

@@ -70,3 +70,25 @@ JS_DIV_CONVENTIONS = (
         impl="scipy_js_div",
     ),
 )
+
+
+DISTILLATION_CONVENTIONS = (
+    Convention(
+        name="hinton",
+        library="Hinton et al. 2015 (weighted average)",
+        call="α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1 − α)·CE(s, y), batch mean",
+        source="Hinton, Vinyals and Dean, Distilling the Knowledge in a Neural Network, 2015",
+        reason="losscli's default: a weighted average of the two parts (timm's "
+        "complementary mode)",
+    ),
+    Convention(
+        name="timm",
+        library="timm.task.LogitDistillationTask",
+        call="LogitDistillationTask(student, teacher, temperature=T) (task_loss_weight = "
+        "distill_loss_weight = 1)",
+        source="timm v1.0.28, timm/task/distillation.py LogitDistillationTask.forward",
+        reason="adds CE and the T²-scaled KL with weight 1 each (α is not used); same "
+        "value without --target",
+        impl="timm_distillation",
+    ),
+)

@@ -31,3 +31,25 @@ def generalized_kl(view: TermView) -> list[str]:
         f"Σ (exp(x) − t) = {num(mass)}   (0 when p = exp x and t both sum to 1)",
         f"ℓ = {num(kl)} + {num(mass)} = {num(view.term)}",
     ]
+
+
+@derivation("distillation")
+def distillation(view: TermView) -> list[str]:
+    """ℓ = T²·KL(softmax(t/T) ‖ softmax(s/T)), mixed with CE when a target is given."""
+    s, t = view.input("pred"), view.input("teacher")
+    temperature = view.param("temperature")
+    kd = float(view.detail("T²·KL"))
+    lines = [
+        f"student s = {vector(s)}, teacher t = {vector(t)}, T = {num(temperature)}",
+        "p = softmax(s/T), q = softmax(t/T);  T²·KL(q ‖ p) = T²·Σ q·(log q − log p) = "
+        f"{num(kd)}",
+    ]
+    if not view.has("CE"):
+        return [*lines, f"ℓ = {num(kd)}"]
+    alpha, ce = view.param("alpha"), float(view.detail("CE"))
+    y = int(view.input("target"))
+    return [
+        *lines,
+        f"CE(s, y = {y}) = −log softmax(s)[{y}] = {num(ce)}   (temperature 1)",
+        f"ℓ = α·{num(kd)} + (1 − α)·{num(ce)} with α = {num(alpha)} = {num(view.term)}",
+    ]

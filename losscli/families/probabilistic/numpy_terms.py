@@ -86,3 +86,27 @@ def generalized_kl(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     mass = np.exp(pred) - target
     return Terms((kl + mass).sum(axis=-1),
                  details={"Σ t·log(t/p)": kl.sum(axis=-1), "Σ (p − t)": mass.sum(axis=-1)})
+
+
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def distillation(
+    *,
+    pred: np.ndarray,
+    teacher: np.ndarray,
+    target: np.ndarray | None,
+    temperature: float,
+    alpha: float,
+) -> Terms:
+    """ℓᵢ = T²·KL(softmax(tᵢ/T) ‖ softmax(sᵢ/T)); with a target α·that + (1 − α)·CE(sᵢ, yᵢ)."""
+    log_p = _log_softmax(pred / temperature)
+    log_q = _log_softmax(teacher / temperature)
+    kd = temperature**2 * (np.exp(log_q) * (log_q - log_p)).sum(axis=-1)
+    if target is None:
+        return Terms(kd, details={"T²·KL": kd})
+    log_s = _log_softmax(pred)
+    ce = -np.take_along_axis(log_s, target.astype(np.int64)[..., None], axis=-1)[..., 0]
+    return Terms(alpha * kd + (1 - alpha) * ce, details={"T²·KL": kd, "CE": ce})

@@ -13,7 +13,11 @@ from losscli.families._shared.specs import (
     class_weight,
 )
 from losscli.families.classification.spec import SPECS as CLASSIFICATION
-from losscli.families.probabilistic.conventions import JS_DIV_CONVENTIONS, KL_DIV_CONVENTIONS
+from losscli.families.probabilistic.conventions import (
+    DISTILLATION_CONVENTIONS,
+    JS_DIV_CONVENTIONS,
+    KL_DIV_CONVENTIONS,
+)
 
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
@@ -342,6 +346,84 @@ SPECS = (
         example={
             "pred": "[[-1.2040, -0.5108, -2.3026], [-0.6931, -1.3863, -1.3863]]",
             "target": "[[0.2, 0.7, 0.1], [0.4, 0.4, 0.2]]",
+        },
+    ),
+    LossSpec(
+        name="distillation",
+        summary="Knowledge distillation: T²·KL between teacher and student softmax at "
+        "temperature T, optionally mixed with cross-entropy on hard labels (Hinton et al.)",
+        family="probabilistic",
+        formula=(
+            "ℓᵢ = T²·KL(softmax(tᵢ/T) ‖ softmax(sᵢ/T));  with --target: "
+            "ℓᵢ = α·T²·KL(…) + (1 − α)·CE(sᵢ, yᵢ)"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "student logits s, (N, C) or (C)",
+                flags=PRED_FLAGS,
+                shape="(N, C) | (C)",
+            ),
+            InputSpec(
+                "teacher",
+                "teacher logits t, the shape of --pred",
+                shape="(N, C) | (C), as pred",
+            ),
+            InputSpec(
+                "target",
+                "optional hard labels (class indices): (N), or () for a (C) input; mixes in "
+                "cross-entropy with weight 1 − α",
+                kind="index",
+                flags=TARGET_FLAGS,
+                shape="(N) | ()",
+                required=False,
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "temperature",
+                "float",
+                1.0,
+                "T: both softmaxes take logits / T; the KL is scaled by T² (Hinton et al.)",
+                minimum=0.0,
+                exclusive_minimum=True,
+            ),
+            ParamSpec(
+                "alpha",
+                "float",
+                0.5,
+                "α, the weight of the distillation term when --target is given (the "
+                "cross-entropy gets 1 − α); unused without --target",
+                minimum=0.0,
+                maximum=1.0,
+            ),
+        ),
+        conventions=DISTILLATION_CONVENTIONS,
+        impl="distillation",
+        numpy_impl="distillation", chunks="rows",
+        check="distillation",
+        aliases=("knowledge-distillation", "kd", "kd-loss", "LogitDistillationTask"),
+        reduction_rule="mean: Σ ℓᵢ / N, the KL summed over classes and averaged over the "
+        "batch (batchmean, as timm); sum; none: one value per sample",
+        references=(
+            "Hinton, Vinyals and Dean, Distilling the Knowledge in a Neural Network, "
+            "NIPS Deep Learning Workshop 2015",
+            "timm, timm/task/distillation.py LogitDistillationTask (v1.0.28)",
+        ),
+        notes=(
+            "The KL runs from the teacher to the student, KL(teacher ‖ student), summed over "
+            "classes: the mean over samples is PyTorch's kl_div 'batchmean'. A kl_div with "
+            "reduction 'mean' would divide by N·C as well, a common bug.",
+            "T² keeps the gradient's scale independent of T: ∂(T²·KL)/∂sᵢ = T·(p − q), "
+            "p = softmax(s/T), q = softmax(t/T).",
+            "The cross-entropy uses the student logits at temperature 1. --convention timm "
+            "adds both parts with weight 1 (timm's defaults) instead of α and 1 − α.",
+        ),
+        example={
+            "pred": "[[1.0, 2.0, 0.5], [0.3, -0.2, 1.5]]",
+            "teacher": "[[0.5, 2.5, 0.0], [1.0, 0.0, 0.8]]",
+            "target": "[1, 2]",
+            "temperature": "2",
         },
     ),
 )

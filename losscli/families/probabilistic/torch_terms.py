@@ -112,3 +112,31 @@ def generalized_kl(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     return Terms((kl + mass).sum(dim=-1),
                  details={"Σ t·log(t/p)": kl.sum(dim=-1).detach(),
                           "Σ (p − t)": mass.sum(dim=-1).detach()})
+
+
+def _distilled(pred: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
+    """T²·Σ_c q·(log q − log p), q = softmax(t/T), p = softmax(s/T), one value per row."""
+    log_p = F.log_softmax(pred / temperature, dim=-1)
+    log_q = F.log_softmax(teacher / temperature, dim=-1)
+    kl = F.kl_div(log_p, log_q, reduction="none", log_target=True).sum(dim=-1)
+    return temperature**2 * kl
+
+
+def distillation(
+    *,
+    pred: torch.Tensor,
+    teacher: torch.Tensor,
+    target: torch.Tensor | None,
+    temperature: float,
+    alpha: float,
+) -> Terms:
+    """ℓᵢ = T²·KL(softmax(tᵢ/T) ‖ softmax(sᵢ/T)); with a target α·that + (1 − α)·CE(sᵢ, yᵢ).
+
+    Hinton, Vinyals and Dean 2015; the KL is summed over classes (timm's batchmean).
+    """
+    kd = _distilled(pred, teacher, temperature)
+    if target is None:
+        return Terms(kd, details={"T²·KL": kd.detach()})
+    ce = F.cross_entropy(pred, target, reduction="none")
+    return Terms(alpha * kd + (1 - alpha) * ce,
+                 details={"T²·KL": kd.detach(), "CE": ce.detach()})
