@@ -230,6 +230,7 @@ OVERRIDES: dict[str, Generator] = {
     "dice": _segmentation,
     "jaccard": _segmentation,
     "tversky": _segmentation,
+    "generalized-dice": _segmentation,
     "ctc": _sequences,
 }
 

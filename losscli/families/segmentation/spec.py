@@ -178,4 +178,49 @@ SPECS = (
         ),
         example={**_EXAMPLE, "alpha": "0.3", "beta": "0.7"},
     ),
+    LossSpec(
+        name="generalized-dice",
+        summary="Generalized Dice loss: class-weighted Dice, one term per sample (MONAI "
+        "GeneralizedDiceLoss)",
+        family="segmentation",
+        formula=(
+            "ℓ(n) = 1 − (2·Σ_c w_c·I_c + smooth_nr) / (Σ_c w_c·(P_c + G_c) + smooth_dr),  "
+            "w_c = 1/G_c² (square), 1/G_c (simple) or 1 (uniform);  I_c = Σ p·g, P_c = Σ p, "
+            "G_c = Σ g over the spatial dimensions of sample n"
+        ),
+        inputs=_INPUTS,
+        params=(
+            _FROM_LOGITS,
+            _BACKGROUND,
+            ParamSpec(
+                "w_type",
+                "choice",
+                "square",
+                "class weights from the target volume G_c: square 1/G², simple 1/G, "
+                "uniform 1 (MONAI's w_type)",
+                choices=("square", "simple", "uniform"),
+            ),
+            *_SMOOTH,
+        ),
+        impl="generalized_dice",
+        numpy_impl="generalized_numpy:generalized_dice", chunks="rows",
+        check=_CHECK,
+        aliases=("GeneralizedDiceLoss", "gdl", "generalized-dice-loss", "generalised-dice"),
+        reduction_rule="mean: Σ ℓ(n) / N, one term per sample as MONAI (its (N, 1) output); "
+        "sum: Σ ℓ(n); none: the N terms",
+        references=(
+            "MONAI 1.6.1, monai/losses/dice.py GeneralizedDiceLoss",
+            "Sudre et al., Generalised Dice overlap as a deep learning loss function for "
+            "highly unbalanced segmentations, DLMIA 2017",
+        ),
+        notes=(
+            "The classes are summed before the ratio, so there is one term per sample, "
+            "not per (sample, class) as in dice.",
+            "A class absent from a sample's target (G_c = 0) would get an infinite weight; "
+            "as MONAI it gets the largest finite weight of that sample instead (0 when "
+            "every class is absent, leaving smooth_nr/smooth_dr).",
+            "The weights depend on the target only and carry no gradient.",
+        ),
+        example=_EXAMPLE,
+    ),
 )

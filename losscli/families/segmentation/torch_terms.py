@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from losscli.families._shared.torch_terms import Terms
+from losscli.families.segmentation.generalized import generalized_dice as generalized_dice
 
 
 def _probabilities(pred: torch.Tensor, from_logits: str) -> torch.Tensor:

@@ -1,0 +1,22 @@
+"""Worked derivations of the segmentation losses added beside dice/jaccard/tversky."""
+
+from __future__ import annotations
+
+from losscli.families._shared.explain import TermView, derivation, num
+
+
+@derivation("generalized-dice")
+def generalized_dice(view: TermView) -> list[str]:
+    """ℓ(n) = 1 − (2·Σ w·I + smooth_nr) / (Σ w·(P + G) + smooth_dr)."""
+    numerator = float(view.detail("2·Σ w·I + s_nr"))
+    denominator = float(view.detail("Σ w·(P + G) + s_dr"))
+    w_type = view.param("w_type")
+    rule = {"square": "1/G_c²", "simple": "1/G_c", "uniform": "1"}[w_type]
+    return [
+        f"sample {view.index[0]}: per class c, I_c = Σ p·g, P_c = Σ p, G_c = Σ g over the "
+        f"pixels; w_c = {rule} ({w_type}), an absent class (G_c = 0) gets the sample's "
+        "largest finite w",
+        f"2·Σ_c w_c·I_c + smooth_nr = {num(numerator)}",
+        f"Σ_c w_c·(P_c + G_c) + smooth_dr = {num(denominator)}",
+        f"ℓ = 1 − {num(numerator)} / {num(denominator)} = {num(view.term)}",
+    ]
