@@ -231,6 +231,7 @@ OVERRIDES: dict[str, Generator] = {
     "jaccard": _segmentation,
     "tversky": _segmentation,
     "generalized-dice": _segmentation,
+    "dice-ce": _segmentation,
     "ctc": _sequences,
 }
 

@@ -20,3 +20,17 @@ def generalized_dice(view: TermView) -> list[str]:
         f"Σ_c w_c·(P_c + G_c) + smooth_dr = {num(denominator)}",
         f"ℓ = 1 − {num(numerator)} / {num(denominator)} = {num(view.term)}",
     ]
+
+
+@derivation("dice-ce")
+def dice_ce(view: TermView) -> list[str]:
+    """ℓ(n) = λ_dice·mean_c dice(n, c) + λ_ce·mean_s CE(n, s)."""
+    dice, ce = float(view.detail("mean dice")), float(view.detail("mean CE"))
+    lambda_dice, lambda_ce = view.param("lambda_dice"), view.param("lambda_ce")
+    return [
+        f"sample {view.index[0]}: mean over the counted classes of 1 − (2·Σ p·g + smooth_nr) / "
+        f"(Σ p + Σ g + smooth_dr) = {num(dice)}   (p after --from-logits)",
+        f"mean over the pixels of the cross-entropy of the raw logits (all channels) = {num(ce)}",
+        f"ℓ = λ_dice·{num(dice)} + λ_ce·{num(ce)} with λ_dice = {num(lambda_dice)}, "
+        f"λ_ce = {num(lambda_ce)} = {num(view.term)}",
+    ]

@@ -223,4 +223,45 @@ SPECS = (
         ),
         example=_EXAMPLE,
     ),
+    LossSpec(
+        name="dice-ce",
+        summary="Soft Dice plus cross-entropy, one term per sample (MONAI DiceCELoss)",
+        family="segmentation",
+        formula=(
+            "ℓ(n) = λ_dice·(1/C')·Σ_c [1 − (2·Σ p·g + smooth_nr) / (Σ p + Σ g + smooth_dr)] "
+            "+ λ_ce·(1/S)·Σ_s CE(x_s, y_s);  p after the activation, CE on the raw "
+            "logits x over all C channels, S pixels per sample"
+        ),
+        inputs=_INPUTS,
+        params=(
+            _FROM_LOGITS,
+            _BACKGROUND,
+            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
+                      minimum=0.0),
+            ParamSpec("lambda_ce", "float", 1.0, "λ_ce, the weight of the cross-entropy part",
+                      minimum=0.0),
+            *_SMOOTH,
+        ),
+        impl="dice_ce",
+        numpy_impl="compound_numpy:dice_ce", chunks="rows",
+        check=_CHECK,
+        aliases=("DiceCELoss", "dice-cross-entropy", "dicece"),
+        reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean over (sample, class) of the Dice "
+        "terms + λ_ce·mean over pixels of CE, MONAI's mean; sum: Σ ℓ(n) (MONAI's sum adds "
+        "the unaveraged sums instead); none: the N terms",
+        references=(
+            "MONAI 1.6.1, monai/losses/dice.py DiceCELoss",
+            "Isensee et al., nnU-Net: a self-configuring method for deep learning-based "
+            "biomedical image segmentation, Nature Methods 2021",
+        ),
+        notes=(
+            "As MONAI, the cross-entropy always takes the raw --pred as logits over every "
+            "channel: --from-logits and --no-include-background change the Dice part only. "
+            "Pass logits with --from-logits softmax (the usual set-up).",
+            "A class-index target gives CE on the labels; a one-hot target is used as class "
+            "probabilities; with one channel the CE is the binary cross-entropy with logits.",
+            "MONAI's weight= (CE class weights and Dice class weights) is not supported.",
+        ),
+        example={**_EXAMPLE, "from_logits": "softmax"},
+    ),
 )
