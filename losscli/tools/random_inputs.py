@@ -232,6 +232,7 @@ OVERRIDES: dict[str, Generator] = {
     "tversky": _segmentation,
     "generalized-dice": _segmentation,
     "dice-ce": _segmentation,
+    "dice-focal": _segmentation,
     "ctc": _sequences,
 }
 

@@ -136,3 +136,98 @@ def test_dice_ce_bad_input_is_one_line(cli, args, argument, fragment):
     assert out.code == 2, out
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and argument in lines[0] and fragment in lines[0], out.stderr
+
+
+# --- dice-focal --------------------------------------------------------------------------
+
+
+def focal_reference(x, labels, gamma, alpha, background):
+    """Per sample, mean over (class, pixel) of (1 − p_t)^γ·(−ln p_t)[·α_t], p = σ(x)."""
+    n, classes, size = x.shape
+    out = []
+    for i in range(n):
+        terms = []
+        for c in range(0 if background else 1, classes):
+            for k in range(size):
+                g = 1.0 if labels[i, k] == c else 0.0
+                p = 1 / (1 + math.exp(-x[i, c, k]))
+                p_t = p if g else 1 - p
+                term = (1 - p_t) ** gamma * -math.log(p_t)
+                if alpha is not None:
+                    term *= alpha if g else 1 - alpha
+                terms.append(term)
+        out.append(sum(terms) / len(terms))
+    return np.array(out)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("gamma,alpha,background", [(2.0, None, True), (1.0, 0.25, False),
+                                                    (0.0, 0.6, True)])
+def test_dice_focal_matches_the_float64_formula(backend, gamma, alpha, background):
+    x = RNG.normal(size=(3, 3, 2, 2))
+    labels = RNG.integers(0, 3, (3, 2, 2))
+    flat_x, flat_y = x.reshape(3, 3, -1), labels.reshape(3, -1)
+    dice = dice_ce_reference(flat_x, flat_y, 1.0, 0.0, background)  # the Dice part alone
+    want = 0.8 * dice + 1.7 * focal_reference(flat_x, flat_y, gamma, alpha, background)
+    got = value("dice-focal", backend, "none", pred=x, target=labels, from_logits="softmax",
+                include_background=background, gamma=gamma, alpha=alpha, lambda_dice=0.8,
+                lambda_focal=1.7)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+# MONAI's own DiceFocal tests (tests/losses/test_dice_focal_loss.py, tag 1.5.0) only assert
+# DiceFocal == Dice + λ·Focal on random inputs; these four values were derived with the
+# installed MONAI 1.6.1. The focal part is the sigmoid one even with softmax=True.
+MONAI_FOCAL = [
+    ({}, 0.09797242283821106),
+    ({"from_logits": "softmax"}, 0.3838915526866913),
+    ({"from_logits": "sigmoid", "lambda_focal": 0.5}, 0.41227757930755615),
+    ({"from_logits": "softmax", "include_background": False, "gamma": 1.0, "alpha": 0.25},
+     0.5359010100364685),
+]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("params,expected", MONAI_FOCAL, ids=[str(i) for i in range(4)])
+def test_dice_focal_monai_derived_values(backend, params, expected):
+    got = value("dice-focal", backend, pred=_X, target=_Y, **params)
+    assert got == pytest.approx(expected, rel=1e-6)
+
+
+def test_dice_focal_gradcheck():
+    from losscli.families.segmentation.torch_terms import dice_focal
+
+    x = torch.tensor(RNG.normal(size=(2, 3, 2, 2)), requires_grad=True)
+    y = torch.tensor(RNG.integers(0, 3, (2, 2, 2)))
+    for alpha in (None, 0.3):
+        assert torch.autograd.gradcheck(lambda a, al=alpha: dice_focal(
+            pred=a, target=y, from_logits="softmax", include_background=False, gamma=1.5,
+            alpha=al, lambda_dice=0.6, lambda_focal=1.4, smooth_nr=1e-5,
+            smooth_dr=1e-5).values, (x,))
+
+
+def test_dice_focal_against_installed_monai():
+    monai = pytest.importorskip("monai")
+    x = RNG.normal(size=(2, 3, 4, 3))
+    y = RNG.integers(0, 3, (2, 1, 4, 3))
+    for kwargs, ours in [({"softmax": True}, {"from_logits": "softmax"}),
+                         ({"sigmoid": True, "gamma": 1.0, "alpha": 0.25,
+                           "include_background": False},
+                          {"from_logits": "sigmoid", "gamma": 1.0, "alpha": 0.25,
+                           "include_background": False})]:
+        loss = monai.losses.DiceFocalLoss(to_onehot_y=True, lambda_focal=0.7, **kwargs)
+        want = loss(torch.tensor(x), torch.tensor(y)).item()
+        got = value("dice-focal", "torch", pred=x, target=y, lambda_focal=0.7, **ours)
+        assert got == pytest.approx(want, rel=1e-6)  # parts of MONAI's focal run in float32
+
+
+@pytest.mark.parametrize("args,argument,fragment", [
+    (("-p", "[[[0.5, 0.5], [0.5, 0.5]]]", "-t", "[[0, 1]]", "--alpha", "2"), "--alpha", "<= 1"),
+    (("-p", "[[[0.5, 0.5], [0.5, 0.5]]]", "-t", "[[0, 1]]", "--gamma", "-1"), "--gamma", ">= 0"),
+    (("-p", "[[[0.5, 0.5], [0.5, 0.5]]]", "-t", "[[0, 1, 0]]"), "--target", "does not fit"),
+])
+def test_dice_focal_bad_input_is_one_line(cli, args, argument, fragment):
+    out = cli("dice-focal", *args)
+    assert out.code == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and argument in lines[0] and fragment in lines[0], out.stderr

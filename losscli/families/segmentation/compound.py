@@ -58,3 +58,42 @@ def dice_ce(
     ce = cross_entropy_per_sample(pred, target)
     return Terms(lambda_dice * dice + lambda_ce * ce,
                  details={"mean dice": dice.detach(), "mean CE": ce.detach()}, shown_inputs=())
+
+
+def sigmoid_focal_per_sample(pred, g, include_background: bool, gamma: float,
+                             alpha: float | None) -> torch.Tensor:
+    """Mean over (counted class, pixel) of MONAI's sigmoid focal loss of the raw logits, (N).
+
+    FL = σ(−x·(2g − 1))^γ·BCE(x, g), times α·g + (1 − α)·(1 − g) when α is given.
+    """
+    n, classes = pred.shape[:2]
+    x = pred.reshape(n, classes, -1)
+    if not include_background and classes > 1:
+        x, g = x[:, 1:], g[:, 1:]
+    bce = x - x * g - F.logsigmoid(x)
+    values = torch.exp(F.logsigmoid(-x * (2 * g - 1)) * gamma) * bce
+    if alpha is not None:
+        values = (alpha * g + (1 - alpha) * (1 - g)) * values
+    return values.reshape(n, -1).mean(dim=1)
+
+
+def dice_focal(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    from_logits: str,
+    include_background: bool,
+    gamma: float,
+    alpha: float | None,
+    lambda_dice: float,
+    lambda_focal: float,
+    smooth_nr: float,
+    smooth_dr: float,
+) -> Terms:
+    """ℓ(n) = λ_dice·mean_c dice(n, c) + λ_focal·mean_(c, s) FL(n, c, s) (MONAI DiceFocalLoss)."""
+    p, g = flat_pair(pred, target, from_logits)
+    dice = dice_per_sample(p, g, include_background, smooth_nr, smooth_dr)
+    focal = sigmoid_focal_per_sample(pred, g, include_background, gamma, alpha)
+    return Terms(lambda_dice * dice + lambda_focal * focal,
+                 details={"mean dice": dice.detach(), "mean focal": focal.detach()},
+                 shown_inputs=())

@@ -46,3 +46,32 @@ def dice_ce(*, pred, target, from_logits: str, include_background: bool, lambda_
     ce = cross_entropy_per_sample(pred, target)
     return Terms(lambda_dice * dice + lambda_ce * ce,
                  details={"mean dice": dice, "mean CE": ce}, shown_inputs=())
+
+
+def _log_sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def sigmoid_focal_per_sample(pred, g, include_background: bool, gamma: float,
+                             alpha: float | None) -> np.ndarray:
+    """Mean over (counted class, pixel) of MONAI's sigmoid focal loss of the raw logits, (N)."""
+    n, classes = pred.shape[:2]
+    x = pred.reshape(n, classes, -1)
+    if not include_background and classes > 1:
+        x, g = x[:, 1:], g[:, 1:]
+    bce = x - x * g - _log_sigmoid(x)
+    values = np.exp(_log_sigmoid(-x * (2 * g - 1)) * gamma) * bce
+    if alpha is not None:
+        values = (alpha * g + (1 - alpha) * (1 - g)) * values
+    return values.reshape(n, -1).mean(axis=1)
+
+
+def dice_focal(*, pred, target, from_logits: str, include_background: bool, gamma: float,
+               alpha: float | None, lambda_dice: float, lambda_focal: float, smooth_nr: float,
+               smooth_dr: float) -> Terms:
+    """ℓ(n) = λ_dice·mean_c dice(n, c) + λ_focal·mean_(c, s) FL(n, c, s) (MONAI DiceFocalLoss)."""
+    p, g = flat_pair(pred, target, from_logits)
+    dice = dice_per_sample(p, g, include_background, smooth_nr, smooth_dr)
+    focal = sigmoid_focal_per_sample(pred, g, include_background, gamma, alpha)
+    return Terms(lambda_dice * dice + lambda_focal * focal,
+                 details={"mean dice": dice, "mean focal": focal}, shown_inputs=())

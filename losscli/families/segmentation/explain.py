@@ -34,3 +34,20 @@ def dice_ce(view: TermView) -> list[str]:
         f"ℓ = λ_dice·{num(dice)} + λ_ce·{num(ce)} with λ_dice = {num(lambda_dice)}, "
         f"λ_ce = {num(lambda_ce)} = {num(view.term)}",
     ]
+
+
+@derivation("dice-focal")
+def dice_focal(view: TermView) -> list[str]:
+    """ℓ(n) = λ_dice·mean_c dice(n, c) + λ_focal·mean FL(n, c, s)."""
+    dice, focal = float(view.detail("mean dice")), float(view.detail("mean focal"))
+    alpha = view.param("alpha")
+    factor = "" if alpha is None else f"·(α·g + (1 − α)·(1 − g)), α = {num(alpha)}"
+    return [
+        f"sample {view.index[0]}: mean over the counted classes of 1 − (2·Σ p·g + smooth_nr) / "
+        f"(Σ p + Σ g + smooth_dr) = {num(dice)}   (p after --from-logits)",
+        f"mean over (class, pixel) of σ(−x·(2g − 1))^γ·BCE(x, g){factor} on the raw logits, "
+        f"γ = {num(view.param('gamma'))}: {num(focal)}",
+        f"ℓ = λ_dice·{num(dice)} + λ_focal·{num(focal)} with λ_dice = "
+        f"{num(view.param('lambda_dice'))}, λ_focal = {num(view.param('lambda_focal'))} = "
+        f"{num(view.term)}",
+    ]

@@ -264,4 +264,49 @@ SPECS = (
         ),
         example={**_EXAMPLE, "from_logits": "softmax"},
     ),
+    LossSpec(
+        name="dice-focal",
+        summary="Soft Dice plus sigmoid focal loss, one term per sample (MONAI DiceFocalLoss)",
+        family="segmentation",
+        formula=(
+            "ℓ(n) = λ_dice·(1/C')·Σ_c dice(n, c) + λ_focal·mean_(c, s) σ(−x·(2g − 1))^γ·"
+            "BCE(x, g) [·(α·g + (1 − α)·(1 − g))];  dice on p after the activation, the "
+            "focal part on the raw logits x per channel"
+        ),
+        inputs=_INPUTS,
+        params=(
+            _FROM_LOGITS,
+            _BACKGROUND,
+            ParamSpec("gamma", "float", 2.0, "γ, the focusing exponent of the focal part",
+                      minimum=0.0),
+            ParamSpec("alpha", "float", None, "α in [0, 1], the focal part's weight of the "
+                      "positive class (unset: no α factor, MONAI's default)",
+                      minimum=0.0, maximum=1.0),
+            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
+                      minimum=0.0),
+            ParamSpec("lambda_focal", "float", 1.0, "λ_focal, the weight of the focal part",
+                      minimum=0.0),
+            *_SMOOTH,
+        ),
+        impl="dice_focal",
+        numpy_impl="compound_numpy:dice_focal", chunks="rows",
+        check=_CHECK,
+        aliases=("DiceFocalLoss", "dicefocal"),
+        reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean of the Dice terms + λ_focal·mean of "
+        "the focal terms over (sample, class, pixel), MONAI's mean; sum: Σ ℓ(n) (MONAI's "
+        "sum adds the unaveraged sums instead); none: the N terms",
+        references=(
+            "MONAI 1.6.1, monai/losses/dice.py DiceFocalLoss, monai/losses/focal_loss.py "
+            "sigmoid_focal_loss",
+            "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017",
+        ),
+        notes=(
+            "As MONAI 1.6.1, the focal part is always the sigmoid (per-channel) focal loss of "
+            "the raw --pred against the one-hot target, even with --from-logits softmax, "
+            "which changes the Dice part only. --no-include-background drops class 0 from "
+            "both parts.",
+            "MONAI's weight= (class weights) is not supported.",
+        ),
+        example={**_EXAMPLE, "from_logits": "softmax"},
+    ),
 )

@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from losscli.families._shared.torch_terms import Terms
 from losscli.families.segmentation.compound import dice_ce as dice_ce
+from losscli.families.segmentation.compound import dice_focal as dice_focal
 from losscli.families.segmentation.generalized import generalized_dice as generalized_dice
 
 
