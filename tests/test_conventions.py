@@ -359,6 +359,7 @@ _JS = {"pred": [[[[0.1, 0.2], [0.3, 0.4]]]], "target": [[[[0.4, 0.3], [0.2, 0.1]
 _COS = {"pred": [[3.0, 4.0], [1.0, 0.0]], "target": [[4.0, 3.0], [0.0, 2.0]]}
 _KD = {"pred": [[0.0, np.log(3)]], "teacher": [[0.0, 0.0]], "target": [1]}
 _KD_KL = 0.5 * np.log(2) + 0.5 * np.log(2 / 3)
+_LH = {"pred": [[2.0], [-1.0], [0.5]], "target": [[1], [1], [0]]}
 _JS_VALUE = sum(p * np.log(4 * p) for p in (0.1, 0.2, 0.3, 0.4))
 M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
 MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
@@ -492,6 +493,11 @@ CASES = [
     # with α = ½; timm: KL + CE.
     Case("distillation", "hinton", _KD, 0.5 * _KD_KL + 0.5 * np.log(4 / 3)),
     Case("distillation", "timm", _KD, _KD_KL + np.log(4 / 3)),
+    # lovasz-hinge, three one-pixel samples x = (2, −1, 0.5), g = (1, 1, 0): errors
+    # (0, 2, 1.5). kornia, per image (one pixel: δ = 1): (0 + 2 + 1.5) / 3. SMP, the whole
+    # batch: sorted (2, 1.5, 0), G = 2: J = (1/2, 2/3, 3/3), δ = (½, ⅙, ⅓) → 2·½ + 1.5·⅙ = 1.25.
+    Case("lovasz-hinge", "kornia", _LH, 3.5 / 3),
+    Case("lovasz-hinge", "smp", _LH, 1.25),
 ]
 
 

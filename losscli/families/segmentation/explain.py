@@ -51,3 +51,16 @@ def dice_focal(view: TermView) -> list[str]:
         f"{num(view.param('lambda_dice'))}, λ_focal = {num(view.param('lambda_focal'))} = "
         f"{num(view.term)}",
     ]
+
+
+@derivation("lovasz-hinge")
+def lovasz_hinge(view: TermView) -> list[str]:
+    """ℓ = Σ_k relu(e_(k))·δ_k over the sorted hinge errors of one ranking."""
+    per_image = view.param("per_image", True)
+    which = f"sample {view.index[0]}" if per_image and view.index else "every pixel of the batch"
+    return [
+        f"ranking: {which}; errors e = 1 − x·(2g − 1), sorted decreasing (ties in pixel order)",
+        "δ_k = J_k − J_(k−1), J_k = 1 − (G − Σ_(i≤k) g_(i)) / (G + Σ_(i≤k) (1 − g_(i))): the "
+        "Jaccard loss added by the k-th pixel",
+        f"ℓ = Σ_k relu(e_(k))·δ_k = {num(view.term)}",
+    ]

@@ -5,6 +5,7 @@ from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
 from losscli.families.segmentation.conventions import (
     DICE_CONVENTIONS,
     JACCARD_CONVENTIONS,
+    LOVASZ_HINGE_CONVENTIONS,
     TVERSKY_CONVENTIONS,
 )
 
@@ -308,5 +309,68 @@ SPECS = (
             "MONAI's weight= (class weights) is not supported.",
         ),
         example={**_EXAMPLE, "from_logits": "softmax"},
+    ),
+    LossSpec(
+        name="lovasz-hinge",
+        summary="Lovász hinge: a convex surrogate of the binary Jaccard (IoU) loss, per image "
+        "(Berman et al. 2018)",
+        family="segmentation",
+        formula=(
+            "e = 1 − x·(2g − 1) sorted decreasing, ℓ = Σ_k relu(e_(k))·(J_k − J_(k−1)), "
+            "J_k = 1 − (G − Σ_(i≤k) g_(i)) / (G + Σ_(i≤k) (1 − g_(i))), G = Σ g"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "logits x of the foreground, (N, d1, ...) or (N, 1, d1, ...): one ranking "
+                "per sample",
+                flags=PRED_FLAGS,
+                shape="(N, *)",
+            ),
+            InputSpec(
+                "target",
+                "binary masks g (0 or 1; --ignore-index marks pixels to drop), the shape of "
+                "--pred or without its channel of size 1",
+                kind="float_or_index",
+                flags=TARGET_FLAGS,
+                shape="(N, *), as pred",
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "per_image",
+                "bool",
+                True,
+                "one ranking per sample, averaged (kornia, Berman's default); "
+                "--no-per-image ranks every pixel of the batch at once (SMP's default)",
+            ),
+            ParamSpec("ignore_index", "int", None,
+                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+        ),
+        conventions=LOVASZ_HINGE_CONVENTIONS,
+        impl="lovasz_hinge",
+        numpy_impl="lovasz_numpy:lovasz_hinge",
+        check="lovasz_checks:lovasz_hinge",
+        aliases=("lovasz_hinge_loss", "LovaszHingeLoss", "lovasz-binary"),
+        reduction_rule="mean: Σ ℓ(n) / N over the per-sample rankings (one term with "
+        "--no-per-image); sum; none: the terms",
+        references=(
+            "Berman, Rannen Triki and Blaschko, The Lovász-Softmax loss: A tractable surrogate "
+            "for the optimization of the intersection-over-union measure in neural networks, "
+            "CVPR 2018",
+            "kornia 0.9.0, kornia/losses/lovasz_hinge.py lovasz_hinge_loss",
+        ),
+        notes=(
+            "Piecewise linear in the logits. Autograd takes the subgradient with the sort "
+            "permutation and the Jaccard increments held fixed: ∂ℓ/∂x_(k) = −(2g − 1)·δ_k "
+            "where e_(k) > 0 and 0 where e_(k) <= 0 (relu'(0) = 0); tied errors keep the "
+            "pixel order (a stable sort), which fixes which δ each gets. The value does not "
+            "depend on the order of ties.",
+            "A sample whose pixels are all ignored contributes 0.",
+        ),
+        example={
+            "pred": "[[[2.0, -1.0], [0.5, -0.3]], [[-1.5, 1.0], [0.2, 0.8]]]",
+            "target": "[[[1, 0], [0, 1]], [[1, 1], [0, 0]]]",
+        },
     ),
 )

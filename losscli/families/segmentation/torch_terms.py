@@ -26,6 +26,7 @@ from losscli.families._shared.torch_terms import Terms
 from losscli.families.segmentation.compound import dice_ce as dice_ce
 from losscli.families.segmentation.compound import dice_focal as dice_focal
 from losscli.families.segmentation.generalized import generalized_dice as generalized_dice
+from losscli.families.segmentation.lovasz import lovasz_hinge as lovasz_hinge
 
 
 def _probabilities(pred: torch.Tensor, from_logits: str) -> torch.Tensor:
