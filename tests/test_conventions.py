@@ -360,6 +360,15 @@ _COS = {"pred": [[3.0, 4.0], [1.0, 0.0]], "target": [[4.0, 3.0], [0.0, 2.0]]}
 _KD = {"pred": [[0.0, np.log(3)]], "teacher": [[0.0, 0.0]], "target": [1]}
 _KD_KL = 0.5 * np.log(2) + 0.5 * np.log(2 / 3)
 _LH = {"pred": [[2.0], [-1.0], [0.5]], "target": [[1], [1], [0]]}
+# lovasz-softmax: two one-pixel images, p = (¾, ¼) labelled 0 and p = (0.9, 0.1) labelled 1.
+# kornia (per image, all classes; one pixel: δ = 1): image 1: class 0 error ¼, class 1
+# (absent) error ¼ → ¼; image 2: class 0 (absent) 0.9, class 1 0.9 → 0.9; mean 0.575.
+# SMP (one ranking, present classes): class 0, fg (1, 0), errors (¼, 0.9) sorted (0.9, ¼)
+# with g (0, 1), G = 1: J = (1/2, 2/2), δ = (½, ½) → 0.575; class 1, fg (0, 1), errors
+# (¼, 0.9) sorted (0.9, ¼) with g (1, 0): J = (1/1, 2/2), δ = (1, 0) → 0.9; mean 0.7375.
+_LS = {"pred": [[[np.log(3)], [0.0]], [[np.log(9)], [0.0]]], "target": [[0], [1]]}
+_LS_KORNIA = (0.25 + 0.9) / 2
+_LS_SMP = (0.575 + 0.9) / 2
 _JS_VALUE = sum(p * np.log(4 * p) for p in (0.1, 0.2, 0.3, 0.4))
 M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
 MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
@@ -498,6 +507,9 @@ CASES = [
     # batch: sorted (2, 1.5, 0), G = 2: J = (1/2, 2/3, 3/3), δ = (½, ⅙, ⅓) → 2·½ + 1.5·⅙ = 1.25.
     Case("lovasz-hinge", "kornia", _LH, 3.5 / 3),
     Case("lovasz-hinge", "smp", _LH, 1.25),
+    # lovasz-softmax: see _LS.
+    Case("lovasz-softmax", "kornia", _LS, _LS_KORNIA),
+    Case("lovasz-softmax", "smp", _LS, _LS_SMP),
 ]
 
 

@@ -241,6 +241,7 @@ OVERRIDES: dict[str, Generator] = {
     "dice-ce": _segmentation,
     "dice-focal": _segmentation,
     "lovasz-hinge": _binary_maps,
+    "lovasz-softmax": _segmentation,
     "ctc": _sequences,
 }
 

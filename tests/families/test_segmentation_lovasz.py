@@ -132,3 +132,127 @@ def test_lovasz_hinge_bad_input_is_one_line(cli, args, argument, fragment):
     assert out.code == 2, out
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and argument in lines[0] and fragment in lines[0], out.stderr
+
+
+# --- lovasz-softmax ----------------------------------------------------------------------
+
+XS = [[[[2.0, -1.0], [0.5, -0.3]], [[0.1, 0.4], [-0.2, 1.0]], [[0.0, 0.0], [0.3, 0.3]]]]
+
+
+def softmax_reference(x, labels, present=False, weight=None):
+    """One ranking: mean over the (present) classes of w_c times the Lovász extension of the
+    Jaccard loss at the errors |[y = c] − p_c|, p = softmax over the classes."""
+    channels, size = x.shape
+    exps = np.exp(x - x.max(axis=0))
+    p = exps / exps.sum(axis=0)
+    terms = []
+    for c in range(channels):
+        fg = [1 if labels[k] == c else 0 for k in range(size)]
+        if present and not any(fg):
+            continue
+        errors = [abs(fg[k] - p[c, k]) for k in range(size)]
+        terms.append((1.0 if weight is None else weight[c]) * extension(errors, fg))
+    return sum(terms) / len(terms) if terms else 0.0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("present", [False, True])
+def test_lovasz_softmax_matches_the_extension(backend, present):
+    x = RNG.normal(size=(3, 4, 2, 3))
+    y = RNG.integers(0, 3, (3, 2, 3))  # class 3 absent everywhere
+    w = np.array([0.5, 1.0, 2.0, 1.5])
+    classes = "present" if present else "all"
+    want = [softmax_reference(x[i].reshape(4, -1), y[i].ravel(), present, w) for i in range(3)]
+    got = value("lovasz-softmax", backend, "none", pred=x, target=y, classes=classes,
+                weight=w.tolist())
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    batch = softmax_reference(np.moveaxis(x, 1, 0).reshape(4, -1), y.ravel(), present)
+    assert value("lovasz-softmax", backend, pred=x, target=y, classes=classes,
+                 per_image=False) == pytest.approx(batch, rel=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_lovasz_softmax_published_and_derived_values(backend):
+    # kornia tests/losses/test_lovasz_softmax.py (commit b4f5a78a): test_all_ones → 0
+    # (atol 1e-3), test_weight → 0.5 (class 0 absent but counted, fully wrong; weight [1, 0])
+    ones = np.ones((2, 1, 2), dtype=np.int64)
+    right = np.zeros((2, 2, 1, 2))
+    right[:, 1] = 100
+    assert value("lovasz-softmax", backend, pred=right, target=ones) == pytest.approx(0, abs=1e-12)
+    wrong = np.zeros((2, 2, 1, 2))
+    wrong[:, 0] = 100
+    assert value("lovasz-softmax", backend, pred=wrong, target=ones,
+                 weight=[1.0, 0.0]) == pytest.approx(0.5, abs=1e-12)
+    # derived with the installed kornia 0.9.0 and SMP's lovasz.py (50066163)
+    all_present = [[[0, 1], [2, 1]]]
+    absent_2 = [[[0, 1], [1, 1]]]
+    assert value("lovasz-softmax", backend, pred=XS, target=all_present) == pytest.approx(
+        0.47658053, abs=1e-7)
+    assert value("lovasz-softmax", backend, pred=XS, target=absent_2) == pytest.approx(
+        0.41554436, abs=1e-7)
+    assert value("lovasz-softmax", backend, pred=XS, target=absent_2,
+                 classes="present") == pytest.approx(0.44650900, abs=1e-7)
+    assert value("lovasz-softmax", backend, pred=XS, target=all_present, classes="present",
+                 per_image=False, ignore_index=2) == pytest.approx(0.33913466, abs=1e-7)
+
+
+def test_lovasz_softmax_smp_convention():
+    got = losscli.compute("lovasz-softmax", convention="smp", dtype="float64", pred=XS,
+                          target=[[[0, 1], [1, 1]]])
+    assert got.value == pytest.approx(0.44650900, abs=1e-7)
+
+
+def test_lovasz_softmax_subgradient_at_ties_follows_the_pixel_order():
+    from losscli.families.segmentation.torch_terms import lovasz_softmax
+
+    def grad(x, y):
+        t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        lovasz_softmax(pred=t, target=torch.tensor(y), per_image=True, classes="present",
+                       ignore_index=None, weight=None).values.sum().backward()
+        return t.grad.numpy()
+
+    # Two pixels with equal logits (p = ½ each, every error ½: a tie), labels (0, 1).
+    # Class 0: fg (1, 0); stable order pixel 0 first: J = (1/1, 2/2), δ = (1, 0).
+    # Class 1: fg (0, 1); pixel 0 first: J = (1/2, 2/2), δ = (½, ½). e = |fg − p|, and
+    # ∂p_c/∂x_c = p(1 − p) = ¼, ∂p_c/∂x_other = −¼. The mean over the 2 classes halves it.
+    g = grad([[[0.0, 0.0], [0.0, 0.0]]], [[0, 1]])
+    # pixel 0: class 0 error 1 − p0 (δ 1), class 1 error p1 (δ ½)
+    #   ∂/∂x0 = ½·(−¼·1 + (−¼)·½) = −3/16;  ∂/∂x1 = ½·(¼·1 + ¼·½) = 3/16
+    # pixel 1: class 0 error p0 (δ 0), class 1 error 1 − p1 (δ ½)
+    #   ∂/∂x0 = ½·(0 + ¼·½) = 1/16;  ∂/∂x1 = ½·(0 − ¼·½) = −1/16
+    np.testing.assert_allclose(g[0], [[-3 / 16, 1 / 16], [3 / 16, -1 / 16]], rtol=1e-12)
+
+
+def test_lovasz_softmax_gradcheck_away_from_ties():
+    from losscli.families.segmentation.torch_terms import lovasz_softmax
+
+    x = torch.tensor(RNG.normal(size=(2, 3, 2, 2)), requires_grad=True)
+    y = torch.tensor(RNG.integers(0, 3, (2, 2, 2)))
+    w = torch.tensor([1.0, 0.5, 2.0], dtype=torch.float64)
+    for per_image, classes in ((True, "all"), (False, "present")):
+        assert torch.autograd.gradcheck(lambda a, p=per_image, c=classes: lovasz_softmax(
+            pred=a, target=y, per_image=p, classes=c, ignore_index=None, weight=w).values,
+            (x,), eps=1e-7)
+
+
+def test_lovasz_softmax_against_installed_kornia():
+    kornia = pytest.importorskip("kornia")
+    x = RNG.normal(size=(3, 4, 3, 5))
+    y = RNG.integers(0, 3, (3, 3, 5))
+    w = torch.tensor([1.0, 0.5, 2.0, 1.5], dtype=torch.float64)
+    want = kornia.losses.lovasz_softmax_loss(torch.tensor(x), torch.tensor(y), weight=w).item()
+    got = value("lovasz-softmax", "torch", pred=x, target=y, weight=w.tolist())
+    assert got == pytest.approx(want, rel=1e-10)
+
+
+@pytest.mark.parametrize("args,argument,fragment", [
+    (("-p", "[[[1.0, 2.0]]]", "-t", "[[0, 0]]"), "--pred", "C >= 2"),
+    (("-p", "[[[1.0], [2.0]]]", "-t", "[[2]]"), "--target", "out of range"),
+    (("-p", "[[[1.0], [2.0]]]", "-t", "[[0, 1]]"), "--target", "expected"),
+    (("-p", "[[[1.0], [2.0]]]", "-t", "[[0]]", "--weight", "[1]"), "--weight", "one per class"),
+])
+def test_lovasz_softmax_bad_input_is_one_line(cli, args, argument, fragment):
+    out = cli("lovasz-softmax", *args)
+    assert out.code == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and argument in lines[0] and fragment in lines[0], out.stderr

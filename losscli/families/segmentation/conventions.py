@@ -173,3 +173,24 @@ LOVASZ_HINGE_CONVENTIONS = (
         params={"per_image": False},
     ),
 )
+
+
+LOVASZ_SOFTMAX_CONVENTIONS = (
+    Convention(
+        name="kornia",
+        library="kornia.losses.lovasz_softmax_loss",
+        call="lovasz_softmax_loss(pred (B, C, H, W), target (B, H, W), weight=None)",
+        source=KORNIA + "lovasz_softmax.py",
+        reason="losscli's default: one ranking per image, every class (absent ones too), "
+        "mean over the images",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.LovaszLoss",
+        call="LovaszLoss('multiclass', per_image=False, ignore_index=None)(y_pred, y_true)",
+        source=SMP + "lovasz.py (v0.5.0-317, 50066163)",
+        reason="one ranking over the whole batch and only the classes present in the target "
+        "(Berman's lovasz_softmax defaults)",
+        params={"per_image": False, "classes": "present"},
+    ),
+)

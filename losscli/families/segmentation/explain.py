@@ -64,3 +64,17 @@ def lovasz_hinge(view: TermView) -> list[str]:
         "Jaccard loss added by the k-th pixel",
         f"ℓ = Σ_k relu(e_(k))·δ_k = {num(view.term)}",
     ]
+
+
+@derivation("lovasz-softmax")
+def lovasz_softmax(view: TermView) -> list[str]:
+    """ℓ = mean over the classes of w_c·Σ_k e_(k)·δ_k."""
+    per_image = view.param("per_image", True)
+    which = f"sample {view.index[0]}" if per_image and view.index else "every pixel of the batch"
+    counted = "every class" if view.param("classes") == "all" else "the classes present"
+    return [
+        f"ranking: {which}; p = softmax(x) over the classes",
+        "for each class c: errors e = |[y = c] − p_c| sorted decreasing (ties in pixel order), "
+        "L_c = Σ_k e_(k)·δ_k, δ_k = J_k − J_(k−1) the Jaccard loss added by the k-th pixel",
+        f"ℓ = mean over {counted} of w_c·L_c = {num(view.term)}",
+    ]

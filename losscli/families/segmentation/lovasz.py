@@ -61,3 +61,39 @@ def lovasz_hinge(
     ]
     stacked = torch.stack(values)
     return Terms(stacked if per_image else stacked[0], shown_inputs=())
+
+
+def lovasz_softmax(
+    *,
+    pred: torch.Tensor,
+    target: torch.Tensor,
+    per_image: bool,
+    classes: str,
+    ignore_index: int | None,
+    weight: torch.Tensor | None,
+) -> Terms:
+    """ℓ = mean over the classes c of w_c·Σ_k e_(k)·δ_k, e = |[y = c] − softmax(x)_c|.
+
+    One ranking per image (or over the batch); classes "all" counts every class (an
+    absent one scores its largest probability), "present" only those in the ranking.
+    """
+    n, channels = pred.shape[:2]
+    probs = torch.softmax(pred, dim=1).reshape(n, channels, -1).movedim(1, -1)
+    labels = target.reshape(n, -1)
+    if not per_image:
+        probs, labels = probs.reshape(1, -1, channels), labels.reshape(1, -1)
+    values = []
+    for p, y in zip(probs, labels, strict=True):
+        if ignore_index is not None:
+            keep = y != ignore_index
+            p, y = p[keep], y[keep]
+        terms = []
+        for c in range(channels):
+            fg = y == c
+            if classes == "present" and not bool(fg.any()):
+                continue
+            term = _flat_lovasz((fg.to(p.dtype) - p[:, c]).abs(), fg, hinge=False)
+            terms.append(term if weight is None else weight[c] * term)
+        values.append(torch.stack(terms).mean() if terms else p.sum() * 0)
+    stacked = torch.stack(values)
+    return Terms(stacked if per_image else stacked[0], shown_inputs=())

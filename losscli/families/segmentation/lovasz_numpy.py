@@ -42,3 +42,30 @@ def lovasz_hinge(*, pred, target, per_image: bool, ignore_index) -> Terms:
         for x, y in _rankings(pred, target, per_image, ignore_index)
     ], dtype=pred.dtype)
     return Terms(values if per_image else values[0], shown_inputs=())
+
+
+def lovasz_softmax(*, pred, target, per_image: bool, classes: str, ignore_index,
+                   weight) -> Terms:
+    """ℓ = mean over the classes c of w_c·Σ_k e_(k)·δ_k, e = |[y = c] − softmax(x)_c|."""
+    n, channels = pred.shape[:2]
+    shifted = np.exp(pred - pred.max(axis=1, keepdims=True))
+    probs = np.moveaxis((shifted / shifted.sum(axis=1, keepdims=True)).reshape(n, channels, -1),
+                        1, -1)
+    labels = target.reshape(n, -1)
+    if not per_image:
+        probs, labels = probs.reshape(1, -1, channels), labels.reshape(1, -1)
+    values = []
+    for p, y in zip(probs, labels, strict=True):
+        if ignore_index is not None:
+            keep = y != ignore_index
+            p, y = p[keep], y[keep]
+        terms = []
+        for c in range(channels):
+            fg = y == c
+            if classes == "present" and not fg.any():
+                continue
+            term = _flat_lovasz(np.abs(fg.astype(p.dtype) - p[:, c]), fg, hinge=False)
+            terms.append(term if weight is None else weight[c] * term)
+        values.append(np.mean(terms) if terms else 0.0)
+    stacked = np.array(values, dtype=pred.dtype)
+    return Terms(stacked if per_image else stacked[0], shown_inputs=())

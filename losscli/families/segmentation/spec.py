@@ -1,11 +1,12 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS, class_weight
 from losscli.families.segmentation.conventions import (
     DICE_CONVENTIONS,
     JACCARD_CONVENTIONS,
     LOVASZ_HINGE_CONVENTIONS,
+    LOVASZ_SOFTMAX_CONVENTIONS,
     TVERSKY_CONVENTIONS,
 )
 
@@ -371,6 +372,80 @@ SPECS = (
         example={
             "pred": "[[[2.0, -1.0], [0.5, -0.3]], [[-1.5, 1.0], [0.2, 0.8]]]",
             "target": "[[[1, 0], [0, 1]], [[1, 1], [0, 0]]]",
+        },
+    ),
+    LossSpec(
+        name="lovasz-softmax",
+        summary="Lovász-softmax: a convex surrogate of the per-class Jaccard (IoU) loss, per "
+        "image (Berman et al. 2018)",
+        family="segmentation",
+        formula=(
+            "per class c: e = |[y = c] − softmax(x)_c| sorted decreasing, "
+            "L_c = Σ_k e_(k)·(J_k − J_(k−1)) (the Lovász extension of the Jaccard loss); "
+            "ℓ = mean over the classes of w_c·L_c"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "logits x, (N, C, d1, ...) with C >= 2 (softmax over C inside)",
+                flags=PRED_FLAGS,
+                shape="(N, C, d1, ...)",
+            ),
+            InputSpec(
+                "target",
+                "class indices (integers in [0, C)), (N, d1, ...)",
+                kind="index",
+                flags=TARGET_FLAGS,
+                shape="(N, d1, ...)",
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "per_image",
+                "bool",
+                True,
+                "one ranking per sample, averaged (kornia); --no-per-image ranks every pixel "
+                "of the batch at once (SMP and Berman's lovasz_softmax default)",
+            ),
+            ParamSpec(
+                "classes",
+                "choice",
+                "all",
+                "all: every class, an absent one scores its largest probability (kornia); "
+                "present: only the classes in the target (SMP, Berman)",
+                choices=("all", "present"),
+            ),
+            ParamSpec("ignore_index", "int", None,
+                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+            class_weight(": each class term is multiplied by w_c, the mean still divides by "
+                         "the number of classes (kornia's weight)"),
+        ),
+        conventions=LOVASZ_SOFTMAX_CONVENTIONS,
+        impl="lovasz_softmax",
+        numpy_impl="lovasz_numpy:lovasz_softmax",
+        check="lovasz_checks:lovasz_softmax",
+        aliases=("lovasz_softmax_loss", "LovaszSoftmaxLoss", "LovaszLoss", "lovasz"),
+        reduction_rule="mean: Σ ℓ(n) / N over the per-sample rankings (one term with "
+        "--no-per-image); sum; none: the terms",
+        references=(
+            "Berman, Rannen Triki and Blaschko, The Lovász-Softmax loss: A tractable surrogate "
+            "for the optimization of the intersection-over-union measure in neural networks, "
+            "CVPR 2018",
+            "kornia 0.9.0, kornia/losses/lovasz_softmax.py lovasz_softmax_loss",
+        ),
+        notes=(
+            "Piecewise linear in the probabilities. Autograd takes the subgradient with the "
+            "sort permutation and the Jaccard increments δ held fixed: ∂L_c/∂e_(k) = δ_k; "
+            "tied errors keep the pixel order (a stable sort), and |·| has derivative 0 "
+            "where e = 0. The value does not depend on the order of ties.",
+            "A class absent from the ranking has G = 0, so J_k = 1 for every k and its term "
+            "is its largest probability (classes all); a ranking without any pixel left "
+            "scores 0.",
+        ),
+        example={
+            "pred": "[[[[2.0, -1.0], [0.5, -0.3]], [[0.1, 0.4], [-0.2, 1.0]], "
+            "[[0.0, 0.0], [0.3, 0.3]]]]",
+            "target": "[[[0, 1], [2, 1]]]",
         },
     ),
 )
