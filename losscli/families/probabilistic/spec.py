@@ -306,16 +306,17 @@ SPECS = (
         inputs=(
             InputSpec(
                 "pred",
-                "log-predictions x = log p (any real: p need not sum to 1), (*, C)",
+                "log-predictions x = log p (any real: p need not sum to 1), (N, C) or any "
+                "(*, C): one term per vector along the last axis",
                 flags=PRED_FLAGS,
-                shape="(*, C)",
+                shape="(N, C) | (*, C)",
             ),
             InputSpec(
                 "target",
                 "targets t >= 0 (not log), the shape of --pred",
                 domain="nonneg",
                 flags=TARGET_FLAGS,
-                shape="(*, C), as pred",
+                shape="(N, C) | (*, C), as pred",
             ),
         ),
         params=(),
