@@ -26,9 +26,12 @@ def _target_layout(pred: np.ndarray, target: np.ndarray) -> None:
 def lovasz_hinge(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """Logits (N, *) with N >= 1 and binary masks (0/1 or --ignore-index)."""
     pred, target = arrays["pred"], arrays["target"]
-    if pred.ndim < 1:
-        raise InputError("expected logits (N, *) with a sample dimension, got a single number",
-                         argument="--pred")
+    if pred.ndim < 1 or pred.size == 0:
+        raise InputError(
+            f"expected logits (N, *) with a sample dimension and at least one pixel, got "
+            f"shape {shape_str(pred.shape)}",
+            argument="--pred",
+        )
     _target_layout(pred, target)
     ignore_index = params["ignore_index"]
     counted = target if ignore_index is None else target[target != ignore_index]
@@ -42,6 +45,8 @@ def lovasz_hinge(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings
 def lovasz_softmax(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """Logits (N, C, d1, ...) with C >= 2, class indices (N, d1, ...), weight (C)."""
     pred, target = arrays["pred"], arrays["target"]
+    if pred.ndim >= 2 and pred.shape[1] >= 2 and pred.size == 0:
+        raise InputError(f"has no pixel (shape {shape_str(pred.shape)})", argument="--pred")
     if pred.ndim < 2 or pred.shape[1] < 2:
         raise InputError(
             "expected logits (N, C, d1, ...) with C >= 2 classes, got shape "

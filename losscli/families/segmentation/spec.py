@@ -84,6 +84,8 @@ _NOTES = (
     "by 0 (−inf, or NaN when --smooth-nr is 0 too).",
     "Ignored pixels (--ignore-index) drop out of every class's sums; with "
     "--no-include-background class 0's terms are shown but not counted.",
+    "An empty batch (N = 0) has no terms: the mean is NaN, as MONAI's torch.mean, and the "
+    "sum 0.",
 )
 _REF_DICE = "MONAI monai.losses.DiceLoss (monai/losses/dice.py)"
 _EXAMPLE = {
@@ -246,7 +248,7 @@ SPECS = (
         ),
         impl="dice_ce",
         numpy_impl="compound_numpy:dice_ce", chunks="rows",
-        check=_CHECK,
+        check="compound_checks:compound",
         aliases=("DiceCELoss", "dice-cross-entropy", "dicece"),
         reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean over (sample, class) of the Dice "
         "terms + λ_ce·mean over pixels of CE, MONAI's mean; sum: Σ ℓ(n) (MONAI's sum adds "
@@ -292,7 +294,7 @@ SPECS = (
         ),
         impl="dice_focal",
         numpy_impl="compound_numpy:dice_focal", chunks="rows",
-        check=_CHECK,
+        check="compound_checks:compound",
         aliases=("DiceFocalLoss", "dicefocal"),
         reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean of the Dice terms + λ_focal·mean of "
         "the focal terms over (sample, class, pixel), MONAI's mean; sum: Σ ℓ(n) (MONAI's "
