@@ -368,6 +368,21 @@ def _seg(p=SEG_PRED, t=SEG_TARGET, **extra):
     return {"pred": p, "target": t, **extra}
 
 
+_JS = {"pred": [[[[0.1, 0.2], [0.3, 0.4]]]], "target": [[[[0.4, 0.3], [0.2, 0.1]]]]}
+_COS = {"pred": [[3.0, 4.0], [1.0, 0.0]], "target": [[4.0, 3.0], [0.0, 2.0]]}
+_KD = {"pred": [[0.0, np.log(3)]], "teacher": [[0.0, 0.0]], "target": [1]}
+_KD_KL = 0.5 * np.log(2) + 0.5 * np.log(2 / 3)
+_LH = {"pred": [[2.0], [-1.0], [0.5]], "target": [[1], [1], [0]]}
+# lovasz-softmax: two one-pixel images, p = (¾, ¼) labelled 0 and p = (0.9, 0.1) labelled 1.
+# kornia (per image, all classes; one pixel: δ = 1): image 1: class 0 error ¼, class 1
+# (absent) error ¼ → ¼; image 2: class 0 (absent) 0.9, class 1 0.9 → 0.9; mean 0.575.
+# SMP (one ranking, present classes): class 0, fg (1, 0), errors (¼, 0.9) sorted (0.9, ¼)
+# with g (0, 1), G = 1: J = (1/2, 2/2), δ = (½, ½) → 0.575; class 1, fg (0, 1), errors
+# (¼, 0.9) sorted (0.9, ¼) with g (1, 0): J = (1/1, 2/2), δ = (1, 0) → 0.9; mean 0.7375.
+_LS = {"pred": [[[np.log(3)], [0.0]], [[np.log(9)], [0.0]]], "target": [[0], [1]]}
+_LS_KORNIA = (0.25 + 0.9) / 2
+_LS_SMP = (0.575 + 0.9) / 2
+_JS_VALUE = sum(p * np.log(4 * p) for p in (0.1, 0.2, 0.3, 0.4))
 M3, K3 = softmax_focal_map(SPATIAL_LOGITS, SPATIAL_LABELS)
 MI, KEPT = softmax_focal_map(LOGITS, IGNORED, alpha=0.25)
 MA, _ = softmax_focal_map(LOGITS, LABELS, alpha=0.25)
@@ -555,6 +570,29 @@ CASES = [
          (np.sqrt((SL1_X - SL1_Y) ** 2 + 1) - 1).sum(), "sum"),
     Case("charbonnier", "basicsr", {"pred": SL1_X, "target": SL1_Y},
          np.sqrt((SL1_X - SL1_Y) ** 2 + 1e-12).mean()),
+    # js-div: P = [.1,.2,.3,.4], Q = [.4,.3,.2,.1], M = ½(P + Q) = .25 everywhere, so
+    # ℓ = ½Σq·ln(4q) + ½Σp·ln(4p) = Σp·ln(4p) (kornia 0.9.0 gives 0.1064401 in float32);
+    # scipy normalises (already mass 1) and takes the square root.
+    Case("js-div", "kornia", _JS, _JS_VALUE),
+    Case("js-div", "scipy", _JS, np.sqrt(_JS_VALUE)),
+    # cosine-similarity: rows (3, 4)·(4, 3) = 24, norms 5 and 5, cos = 24/25 = 0.96;
+    # (1, 0)·(0, 2) = 0, cos = 0. Keras −cos, optax 1 − cos, optax similarity +cos.
+    Case("cosine-similarity", "keras", _COS, -0.48),
+    Case("cosine-similarity", "optax", _COS, 1 - 0.48),
+    Case("cosine-similarity", "optax-similarity", _COS, 0.48),
+    # distillation, one sample: student (0, ln 3) → p = (¼, ¾); teacher (0, 0) → q = (½, ½);
+    # KL(q ‖ p) = ½·ln 2 + ½·ln(2/3); CE with y = 1 is ln(4/3). hinton: α·KL + (1 − α)·CE
+    # with α = ½; timm: KL + CE.
+    Case("distillation", "hinton", _KD, 0.5 * _KD_KL + 0.5 * np.log(4 / 3)),
+    Case("distillation", "timm", _KD, _KD_KL + np.log(4 / 3)),
+    # lovasz-hinge, three one-pixel samples x = (2, −1, 0.5), g = (1, 1, 0): errors
+    # (0, 2, 1.5). kornia, per image (one pixel: δ = 1): (0 + 2 + 1.5) / 3. SMP, the whole
+    # batch: sorted (2, 1.5, 0), G = 2: J = (1/2, 2/3, 3/3), δ = (½, ⅙, ⅓) → 2·½ + 1.5·⅙ = 1.25.
+    Case("lovasz-hinge", "kornia", _LH, 3.5 / 3),
+    Case("lovasz-hinge", "smp", _LH, 1.25),
+    # lovasz-softmax: see _LS.
+    Case("lovasz-softmax", "kornia", _LS, _LS_KORNIA),
+    Case("lovasz-softmax", "smp", _LS, _LS_SMP),
 ]
 
 
@@ -737,6 +775,9 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
     "poly": {"pred": POLY_X, "target": POLY_Y},
+    "js-div": _JS,
+    "cosine-similarity": _COS,
+    "distillation": _KD,
 }
 
 

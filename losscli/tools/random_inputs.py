@@ -217,6 +217,13 @@ def _sequences(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
             "target_lengths": lengths.astype(np.int64)}
 
 
+def _binary_maps(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """lovasz-hinge: logits (N, H, W) and 0/1 masks of the same shape."""
+    shape = (dims.n, 3, 2, *dims.extra)
+    return {"pred": _real(rng, shape, dims.edge),
+            "target": rng.integers(0, 2, shape).astype(np.int64)}
+
+
 #: Per-loss generators for inputs whose constraints the shape rules cannot express.
 OVERRIDES: dict[str, Generator] = {
     "multilabel-margin": _multilabel_targets,
@@ -230,6 +237,11 @@ OVERRIDES: dict[str, Generator] = {
     "dice": _segmentation,
     "jaccard": _segmentation,
     "tversky": _segmentation,
+    "generalized-dice": _segmentation,
+    "dice-ce": _segmentation,
+    "dice-focal": _segmentation,
+    "lovasz-hinge": _binary_maps,
+    "lovasz-softmax": _segmentation,
     "ctc": _sequences,
 }
 

@@ -35,3 +35,18 @@ def triplet(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     if arrays["anchor"].shape[-1] == 0:
         raise InputError("embeddings need at least one dimension, got D = 0", argument="--anchor")
     equal_shapes(arrays, ("anchor", "positive", "negative"))
+
+
+def cosine_similarity(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Vectors of one shape, with the axis --axis inside it."""
+    pred = arrays["pred"]
+    if pred.ndim == 0:
+        raise InputError("expected vectors (*, D), got a single number", argument="--pred")
+    same_shape(arrays, params, warnings)
+    axis = params["axis"]
+    if not -pred.ndim <= axis < pred.ndim:
+        raise InputError(
+            f"{axis} is outside the {pred.ndim} dimensions of --pred shape "
+            f"{shape_str(pred.shape)}; use an axis in [{-pred.ndim}, {pred.ndim - 1}]",
+            argument="--axis",
+        )

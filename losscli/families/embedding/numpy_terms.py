@@ -90,3 +90,13 @@ def _triplet(distance, anchor, positive, negative, margin: float, swap: bool) ->
         details["d(p,n)"] = distance(positive, negative)
         negative_distance = np.minimum(d_an, details["d(p,n)"])
     return Terms(np.maximum(margin + d_ap - negative_distance, 0), details=details)
+
+
+def cosine_similarity(*, pred: np.ndarray, target: np.ndarray, axis: int, eps: float) -> Terms:
+    """ℓ = −Σ x·y / (√max(Σx², ε)·√max(Σy², ε)) along ``axis``."""
+    x_norm = np.sqrt(np.maximum((pred * pred).sum(axis=axis), eps))
+    y_norm = np.sqrt(np.maximum((target * target).sum(axis=axis), eps))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cos = (pred * target).sum(axis=axis) / (x_norm * y_norm)
+    return Terms(-cos, details={"‖x‖": x_norm, "‖y‖": y_norm},
+                 shown_inputs=None if axis in (-1, pred.ndim - 1) else ())

@@ -2,6 +2,7 @@
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families.embedding.conventions import COSINE_SIMILARITY_CONVENTIONS
 
 _TRIPLET_FORMULA = "ℓᵢ = max(d(aᵢ, pᵢ) − d(aᵢ, nᵢ) + margin, 0)"
 _TRIPLET_INPUTS = (
@@ -194,5 +195,60 @@ SPECS = (
             "its default (pairwise) and the cosine distance its documentation shows.",
         ),
         example={**_TRIPLET_EXAMPLE, "distance": "cosine"},
+    ),
+    LossSpec(
+        name="cosine-similarity",
+        summary="Negative cosine similarity along an axis (Keras CosineSimilarity)",
+        family="embedding",
+        formula=(
+            "ℓ = −Σ_axis x·y / (√max(Σ x², ε)·√max(Σ y², ε)) = −cos(x, y), one term per "
+            "vector along --axis"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "predicted vectors x, (*, D): the vectors lie along --axis",
+                flags=PRED_FLAGS,
+                shape="(*, D)",
+            ),
+            InputSpec(
+                "target",
+                "target vectors y, the shape of --pred",
+                flags=TARGET_FLAGS,
+                shape="(*, D), as pred",
+            ),
+        ),
+        params=(
+            ParamSpec("axis", "int", -1, "the axis along which the vectors lie (Keras axis=)"),
+            ParamSpec(
+                "eps",
+                "float",
+                1e-12,
+                "squared norms are clamped at ε (Keras l2_normalize: 1e-12; optax's "
+                "epsilon, 0 by default)",
+                minimum=0.0,
+            ),
+        ),
+        conventions=COSINE_SIMILARITY_CONVENTIONS,
+        impl="cosine_similarity",
+        numpy_impl="cosine_similarity",
+        check="cosine_similarity",
+        aliases=("CosineSimilarity", "cosine_similarity", "cosine-distance", "cosine_distance",
+                 "cosine"),
+        reduction_rule="mean: Σ ℓ / (number of vectors), Keras's sum_over_batch_size; sum; "
+        "none: one value per vector",
+        references=(
+            "Keras 3.15.1, keras/src/losses/losses.py CosineSimilarity, cosine_similarity",
+            "optax 0.2.8, optax/losses/_regression.py cosine_distance, cosine_similarity",
+        ),
+        notes=(
+            "A loss in [−1, 1]: −1 for vectors in the same direction, 0 for orthogonal ones, "
+            "1 for opposite ones. optax's cosine_distance is 1 − cos (--convention optax).",
+            "A zero vector scores 0 (its norm is clamped at √ε); with --eps 0 it gives NaN, "
+            "as optax's default.",
+            "∂(−cos)/∂x = −(ŷ − cos·x̂)/‖x‖ with x̂, ŷ the unit vectors: orthogonal to x, "
+            "so the loss never changes the length of the prediction.",
+        ),
+        example={"pred": "[[4, 8, 12], [8, 1, 3]]", "target": "[[1, 9, 2], [-5, -2, 6]]"},
     ),
 )

@@ -100,3 +100,14 @@ def _distances(distance, anchor, positive, negative, swap: bool) -> dict[str, to
         if swap:
             details["d(p,n)"] = distance(positive, negative)
     return details
+
+
+def cosine_similarity(
+    *, pred: torch.Tensor, target: torch.Tensor, axis: int, eps: float
+) -> Terms:
+    """ℓ = −Σ x·y / (√max(Σx², ε)·√max(Σy², ε)) along ``axis`` (keras.losses.CosineSimilarity)."""
+    x_norm = (pred * pred).sum(dim=axis).clamp(min=eps).sqrt()
+    y_norm = (target * target).sum(dim=axis).clamp(min=eps).sqrt()
+    cos = (pred * target).sum(dim=axis) / (x_norm * y_norm)
+    return Terms(-cos, details={"‖x‖": x_norm.detach(), "‖y‖": y_norm.detach()},
+                 shown_inputs=None if axis in (-1, pred.dim() - 1) else ())

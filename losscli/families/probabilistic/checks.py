@@ -12,7 +12,15 @@ from typing import Any
 import numpy as np
 
 from losscli.core.errors import InputError
-from losscli.families._shared.checks import Arrays, broadcastable, ndim_in, same_shape, shape_str
+from losscli.families._shared.checks import (
+    Arrays,
+    broadcastable,
+    class_indices,
+    equal_shapes,
+    ndim_in,
+    same_shape,
+    shape_str,
+)
 from losscli.families.classification.checks import cross_entropy
 
 
@@ -109,3 +117,37 @@ def linear_cross_entropy(arrays: Arrays, params: dict[str, Any], warnings) -> No
     except InputError as error:
         message = re.sub(r"(--)?pred\b", "the logits x·Wᵀ", error.message)
         raise InputError(message, argument=error.argument) from None
+
+
+def js_div(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Two non-negative heatmap stacks (B, N, H, W) of one shape; maps of mass 1 expected."""
+    ndim_in(arrays["pred"], (4,), "--pred", "heatmaps (B, N, H, W)")
+    same_shape(arrays, params, warnings)
+    for name in ("pred", "target"):
+        mass = arrays[name].sum(axis=(-2, -1), dtype=np.float64)
+        finite = mass[np.isfinite(mass)]
+        if finite.size and np.abs(finite - 1).max() > 1e-3:
+            warnings.warn(
+                f"has maps whose values sum to {finite.flat[np.abs(finite - 1).argmax()]:g}, "
+                "not 1: js-div compares distributions (kornia does not normalise them either)",
+                argument="--" + name,
+            )
+
+
+def generalized_kl(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Log-predictions and targets of one shape, with a last (class) axis."""
+    ndim_in(arrays["pred"], tuple(range(1, 33)), "--pred",
+            "log-predictions with at least one dimension, (*, C)")
+    same_shape(arrays, params, warnings)
+
+
+def distillation(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """Student and teacher logits (N, C) or (C) of one shape; optional class indices."""
+    pred = arrays["pred"]
+    ndim_in(pred, (1, 2), "--pred", "student logits of shape (C) or (N, C)")
+    if pred.shape[-1] == 0:
+        raise InputError("expected at least one class, got shape "
+                         f"{shape_str(pred.shape)}", argument="--pred")
+    equal_shapes(arrays, ("pred", "teacher"))
+    if arrays.get("target") is not None:
+        class_indices(arrays["target"], pred.shape, None)

@@ -28,3 +28,27 @@ def optax_kl_div(*, pred, target, log_target: bool) -> Terms:
     else:
         values = target * (torch.log(torch.where(target == 0, 1.0, target)) - pred)
     return Terms(values.sum(dim=-1) if values.dim() else values)
+
+
+def scipy_js_div(*, pred, target) -> Terms:
+    """scipy.spatial.distance.jensenshannon (SciPy 1.17.1) per (b, n) map, base e.
+
+    Each map is divided by its sum, then √(½·KL(P ‖ M) + ½·KL(Q ‖ M)) (the distance).
+    """
+    from losscli.families.probabilistic.torch_terms import js_div
+
+    p = pred / pred.sum(dim=(-2, -1), keepdim=True)
+    q = target / target.sum(dim=(-2, -1), keepdim=True)
+    return Terms(js_div(pred=p, target=q).values.clamp(min=0).sqrt())
+
+
+def timm_distillation(*, pred, teacher, target, temperature: float, alpha: float) -> Terms:
+    """timm LogitDistillationTask (v1.0.28) with its default weights 1 and 1:
+    ℓᵢ = CE(sᵢ, yᵢ) + T²·KL(softmax(tᵢ/T) ‖ softmax(sᵢ/T)) (CE left out without a target)."""
+    from losscli.families.probabilistic.torch_terms import distillation
+
+    kd = distillation(pred=pred, teacher=teacher, target=None, temperature=temperature,
+                      alpha=alpha).values
+    if target is None:
+        return Terms(kd)
+    return Terms(kd + torch.nn.functional.cross_entropy(pred, target, reduction="none"))

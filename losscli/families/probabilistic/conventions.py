@@ -6,7 +6,14 @@ See :mod:`losscli.families._shared.conventions` for what each field means.
 from __future__ import annotations
 
 from losscli.core.spec import Convention
-from losscli.families._shared.conventions import KERAS, KERAS_EPS, KERAS_LOSS, KERAS_MEAN, OPTAX
+from losscli.families._shared.conventions import (
+    KERAS,
+    KERAS_EPS,
+    KERAS_LOSS,
+    KERAS_MEAN,
+    KORNIA,
+    OPTAX,
+)
 
 _KL_NOT_ELEMENTWISE: dict[str, str] = {}  # their mean is over samples: no 'mean' warning
 
@@ -41,5 +48,47 @@ KL_DIV_CONVENTIONS = (
         reason="sums over the last axis: one KL per sample, so its mean is torch's batchmean",
         impl="optax_kl_div",
         warnings=_KL_NOT_ELEMENTWISE,
+    ),
+)
+
+
+JS_DIV_CONVENTIONS = (
+    Convention(
+        name="kornia",
+        library="kornia.losses.js_div_loss_2d",
+        call="js_div_loss_2d(pred, target, reduction='mean')",
+        source=KORNIA + "divergence.py _js_div_2d(target, pred)",
+        reason="losscli's default: unnormalised maps summed over H·W, mean over B·N (kornia "
+        "gives NaN where both maps are 0, losscli 0)",
+    ),
+    Convention(
+        name="scipy",
+        library="scipy.spatial.distance.jensenshannon",
+        call="jensenshannon(P.ravel(), Q.ravel()) per map (base e)",
+        source="SciPy 1.17.1, scipy/spatial/distance.py jensenshannon",
+        reason="normalises each map to sum 1 and returns the distance √JSD, not the divergence",
+        impl="scipy_js_div",
+    ),
+)
+
+
+DISTILLATION_CONVENTIONS = (
+    Convention(
+        name="hinton",
+        library="Hinton et al. 2015 (weighted average)",
+        call="α·T²·KL(softmax(t/T) ‖ softmax(s/T)) + (1 − α)·CE(s, y), batch mean",
+        source="Hinton, Vinyals and Dean, Distilling the Knowledge in a Neural Network, 2015",
+        reason="losscli's default: a weighted average of the two parts (timm's "
+        "complementary mode)",
+    ),
+    Convention(
+        name="timm",
+        library="timm.task.LogitDistillationTask",
+        call="LogitDistillationTask(student, teacher, temperature=T) (task_loss_weight = "
+        "distill_loss_weight = 1)",
+        source="timm v1.0.28, timm/task/distillation.py LogitDistillationTask.forward",
+        reason="adds CE and the T²-scaled KL with weight 1 each (α is not used); same "
+        "value without --target",
+        impl="timm_distillation",
     ),
 )

@@ -73,3 +73,70 @@ def linear_cross_entropy(
         ignore_index=ignore_index,
         label_smoothing=label_smoothing,
     )
+
+
+def _kl_to_mean(a: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
+    """Σ_hw a·log(a/m), 0 where a = 0 (m = 0 only where a = 0 too).
+
+    Where a = 0 the term and its gradient are 0 (torch.xlogy's convention), so autograd
+    stays finite there; the logs only see positive arguments.
+    """
+    positive = a > 0
+    safe_a = torch.where(positive, a, torch.ones_like(a))
+    safe_m = torch.where(positive, m, torch.ones_like(m))
+    return (torch.xlogy(a, safe_a) - torch.xlogy(a, safe_m)).sum(dim=(-2, -1))
+
+
+def js_div(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓ(b, n) = ½·KL(Q ‖ M) + ½·KL(P ‖ M), M = (P + Q)/2, sums over H·W (kornia js_div_loss_2d).
+
+    P = pred, Q = target; 0·log 0 = 0, so a pixel where both maps are 0 adds 0.
+    """
+    m = 0.5 * (pred + target)
+    kl_target, kl_pred = _kl_to_mean(target, m), _kl_to_mean(pred, m)
+    return Terms(
+        0.5 * kl_target + 0.5 * kl_pred,
+        details={"KL(Q‖M)": kl_target.detach(), "KL(P‖M)": kl_pred.detach()},
+        shown_inputs=(),
+    )
+
+
+def generalized_kl(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
+    """ℓ = Σ_c tᶜ·(log tᶜ − xᶜ) + exp(xᶜ) − tᶜ over the last axis (optax generalized_kl_divergence).
+
+    x = log p; t·log t = 0 at t = 0 (with a zero gradient there, as torch.xlogy).
+    """
+    safe_t = torch.where(target > 0, target, torch.ones_like(target))
+    kl = torch.xlogy(target, safe_t) - target * pred
+    mass = pred.exp() - target
+    return Terms((kl + mass).sum(dim=-1),
+                 details={"Σ t·log(t/p)": kl.sum(dim=-1).detach(),
+                          "Σ (p − t)": mass.sum(dim=-1).detach()})
+
+
+def _distilled(pred: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
+    """T²·Σ_c q·(log q − log p), q = softmax(t/T), p = softmax(s/T), one value per row."""
+    log_p = F.log_softmax(pred / temperature, dim=-1)
+    log_q = F.log_softmax(teacher / temperature, dim=-1)
+    kl = F.kl_div(log_p, log_q, reduction="none", log_target=True).sum(dim=-1)
+    return temperature**2 * kl
+
+
+def distillation(
+    *,
+    pred: torch.Tensor,
+    teacher: torch.Tensor,
+    target: torch.Tensor | None,
+    temperature: float,
+    alpha: float,
+) -> Terms:
+    """ℓᵢ = T²·KL(softmax(tᵢ/T) ‖ softmax(sᵢ/T)); with a target α·that + (1 − α)·CE(sᵢ, yᵢ).
+
+    Hinton, Vinyals and Dean 2015; the KL is summed over classes (timm's batchmean).
+    """
+    kd = _distilled(pred, teacher, temperature)
+    if target is None:
+        return Terms(kd, details={"T²·KL": kd.detach()})
+    ce = F.cross_entropy(pred, target, reduction="none")
+    return Terms(alpha * kd + (1 - alpha) * ce,
+                 details={"T²·KL": kd.detach(), "CE": ce.detach()})

@@ -177,3 +177,44 @@ TVERSKY_CONVENTIONS = (
         impl="optax_tversky",
     ),
 )
+
+
+LOVASZ_HINGE_CONVENTIONS = (
+    Convention(
+        name="kornia",
+        library="kornia.losses.lovasz_hinge_loss",
+        call="lovasz_hinge_loss(pred (B, 1, H, W), target (B, H, W))",
+        source=KORNIA + "lovasz_hinge.py",
+        reason="losscli's default: one ranking per image, mean over the images (Berman's "
+        "reference lovasz_hinge(per_image=True) too)",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.LovaszLoss",
+        call="LovaszLoss('binary', per_image=False, ignore_index=None)(y_pred, y_true)",
+        source=SMP + "lovasz.py (v0.5.0-317, 50066163)",
+        reason="per_image=False by default: one ranking over every pixel of the batch",
+        params={"per_image": False},
+    ),
+)
+
+
+LOVASZ_SOFTMAX_CONVENTIONS = (
+    Convention(
+        name="kornia",
+        library="kornia.losses.lovasz_softmax_loss",
+        call="lovasz_softmax_loss(pred (B, C, H, W), target (B, H, W), weight=None)",
+        source=KORNIA + "lovasz_softmax.py",
+        reason="losscli's default: one ranking per image, every class (absent ones too), "
+        "mean over the images",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.LovaszLoss",
+        call="LovaszLoss('multiclass', per_image=False, ignore_index=None)(y_pred, y_true)",
+        source=SMP + "lovasz.py (v0.5.0-317, 50066163)",
+        reason="one ranking over the whole batch and only the classes present in the target "
+        "(Berman's lovasz_softmax defaults)",
+        params={"per_image": False, "classes": "present"},
+    ),
+)

@@ -1,10 +1,12 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS, class_weight
 from losscli.families.segmentation.conventions import (
     DICE_CONVENTIONS,
     JACCARD_CONVENTIONS,
+    LOVASZ_HINGE_CONVENTIONS,
+    LOVASZ_SOFTMAX_CONVENTIONS,
     TVERSKY_CONVENTIONS,
 )
 
@@ -179,5 +181,273 @@ SPECS = (
             *_NOTES,
         ),
         example={**_EXAMPLE, "alpha": "0.3", "beta": "0.7"},
+    ),
+    LossSpec(
+        name="generalized-dice",
+        summary="Generalized Dice loss: class-weighted Dice, one term per sample (MONAI "
+        "GeneralizedDiceLoss)",
+        family="segmentation",
+        formula=(
+            "ℓ(n) = 1 − (2·Σ_c w_c·I_c + smooth_nr) / (Σ_c w_c·(P_c + G_c) + smooth_dr),  "
+            "w_c = 1/G_c² (square), 1/G_c (simple) or 1 (uniform);  I_c = Σ p·g, P_c = Σ p, "
+            "G_c = Σ g over the spatial dimensions of sample n"
+        ),
+        inputs=_INPUTS,
+        params=(
+            _FROM_LOGITS,
+            _BACKGROUND,
+            ParamSpec(
+                "w_type",
+                "choice",
+                "square",
+                "class weights from the target volume G_c: square 1/G², simple 1/G, "
+                "uniform 1 (MONAI's w_type)",
+                choices=("square", "simple", "uniform"),
+            ),
+            *_SMOOTH,
+        ),
+        impl="generalized_dice",
+        numpy_impl="generalized_numpy:generalized_dice", chunks="rows",
+        check=_CHECK,
+        aliases=("GeneralizedDiceLoss", "gdl", "generalized-dice-loss", "generalised-dice"),
+        reduction_rule="mean: Σ ℓ(n) / N, one term per sample as MONAI (its (N, 1) output); "
+        "sum: Σ ℓ(n); none: the N terms",
+        references=(
+            "MONAI 1.6.1, monai/losses/dice.py GeneralizedDiceLoss",
+            "Sudre et al., Generalised Dice overlap as a deep learning loss function for "
+            "highly unbalanced segmentations, DLMIA 2017",
+        ),
+        notes=(
+            "The classes are summed before the ratio, so there is one term per sample, "
+            "not per (sample, class) as in dice.",
+            "A class absent from a sample's target (G_c = 0) would get an infinite weight; "
+            "as MONAI it gets the largest finite weight of that sample instead (0 when "
+            "every class is absent, leaving smooth_nr/smooth_dr).",
+            "The weights depend on the target only and carry no gradient.",
+        ),
+        example=_EXAMPLE,
+    ),
+    LossSpec(
+        name="dice-ce",
+        summary="Soft Dice plus cross-entropy, one term per sample (MONAI DiceCELoss)",
+        family="segmentation",
+        formula=(
+            "ℓ(n) = λ_dice·(1/C')·Σ_c [1 − (2·Σ p·g + smooth_nr) / (Σ p + Σ g + smooth_dr)] "
+            "+ λ_ce·(1/S)·Σ_s CE(x_s, y_s);  p after the activation, CE on the raw "
+            "logits x over all C channels, S pixels per sample"
+        ),
+        inputs=_INPUTS,
+        params=(
+            _FROM_LOGITS,
+            _BACKGROUND,
+            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
+                      minimum=0.0),
+            ParamSpec("lambda_ce", "float", 1.0, "λ_ce, the weight of the cross-entropy part",
+                      minimum=0.0),
+            *_SMOOTH,
+        ),
+        impl="dice_ce",
+        numpy_impl="compound_numpy:dice_ce", chunks="rows",
+        check="compound_checks:compound",
+        aliases=("DiceCELoss", "dice-cross-entropy", "dicece"),
+        reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean over (sample, class) of the Dice "
+        "terms + λ_ce·mean over pixels of CE, MONAI's mean; sum: Σ ℓ(n) (MONAI's sum adds "
+        "the unaveraged sums instead); none: the N terms",
+        references=(
+            "MONAI 1.6.1, monai/losses/dice.py DiceCELoss",
+            "Isensee et al., nnU-Net: a self-configuring method for deep learning-based "
+            "biomedical image segmentation, Nature Methods 2021",
+        ),
+        notes=(
+            "As MONAI, the cross-entropy always takes the raw --pred as logits over every "
+            "channel: --from-logits and --no-include-background change the Dice part only. "
+            "Pass logits with --from-logits softmax (the usual set-up).",
+            "A class-index target gives CE on the labels; a one-hot target is used as class "
+            "probabilities; with one channel the CE is the binary cross-entropy with logits.",
+            "MONAI's weight= (CE class weights and Dice class weights) is not supported.",
+        ),
+        example={**_EXAMPLE, "from_logits": "softmax"},
+    ),
+    LossSpec(
+        name="dice-focal",
+        summary="Soft Dice plus sigmoid focal loss, one term per sample (MONAI DiceFocalLoss)",
+        family="segmentation",
+        formula=(
+            "ℓ(n) = λ_dice·(1/C')·Σ_c dice(n, c) + λ_focal·mean_(c, s) σ(−x·(2g − 1))^γ·"
+            "BCE(x, g) [·(α·g + (1 − α)·(1 − g))];  dice on p after the activation, the "
+            "focal part on the raw logits x per channel"
+        ),
+        inputs=_INPUTS,
+        params=(
+            _FROM_LOGITS,
+            _BACKGROUND,
+            ParamSpec("gamma", "float", 2.0, "γ, the focusing exponent of the focal part",
+                      minimum=0.0),
+            ParamSpec("alpha", "float", None, "α in [0, 1], the focal part's weight of the "
+                      "positive class (unset: no α factor, MONAI's default)",
+                      minimum=0.0, maximum=1.0),
+            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
+                      minimum=0.0),
+            ParamSpec("lambda_focal", "float", 1.0, "λ_focal, the weight of the focal part",
+                      minimum=0.0),
+            *_SMOOTH,
+        ),
+        impl="dice_focal",
+        numpy_impl="compound_numpy:dice_focal", chunks="rows",
+        check="compound_checks:compound",
+        aliases=("DiceFocalLoss", "dicefocal"),
+        reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean of the Dice terms + λ_focal·mean of "
+        "the focal terms over (sample, class, pixel), MONAI's mean; sum: Σ ℓ(n) (MONAI's "
+        "sum adds the unaveraged sums instead); none: the N terms",
+        references=(
+            "MONAI 1.6.1, monai/losses/dice.py DiceFocalLoss, monai/losses/focal_loss.py "
+            "sigmoid_focal_loss",
+            "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017",
+        ),
+        notes=(
+            "As MONAI 1.6.1, the focal part is always the sigmoid (per-channel) focal loss of "
+            "the raw --pred against the one-hot target, even with --from-logits softmax, "
+            "which changes the Dice part only. --no-include-background drops class 0 from "
+            "both parts.",
+            "MONAI's weight= (class weights) is not supported.",
+        ),
+        example={**_EXAMPLE, "from_logits": "softmax"},
+    ),
+    LossSpec(
+        name="lovasz-hinge",
+        summary="Lovász hinge: a convex surrogate of the binary Jaccard (IoU) loss, per image "
+        "(Berman et al. 2018)",
+        family="segmentation",
+        formula=(
+            "e = 1 − x·(2g − 1) sorted decreasing, ℓ = Σ_k relu(e_(k))·(J_k − J_(k−1)), "
+            "J_k = 1 − (G − Σ_(i≤k) g_(i)) / (G + Σ_(i≤k) (1 − g_(i))), G = Σ g"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "logits x of the foreground, (N, d1, ...) or (N, 1, d1, ...): one ranking "
+                "per sample",
+                flags=PRED_FLAGS,
+                shape="(N, *)",
+            ),
+            InputSpec(
+                "target",
+                "binary masks g (0 or 1; --ignore-index marks pixels to drop), the shape of "
+                "--pred or without its channel of size 1",
+                kind="float_or_index",
+                flags=TARGET_FLAGS,
+                shape="(N, *), as pred",
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "per_image",
+                "bool",
+                True,
+                "one ranking per sample, averaged (kornia, Berman's default); "
+                "--no-per-image ranks every pixel of the batch at once (SMP's default)",
+            ),
+            ParamSpec("ignore_index", "int", None,
+                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+        ),
+        conventions=LOVASZ_HINGE_CONVENTIONS,
+        impl="lovasz_hinge",
+        numpy_impl="lovasz_numpy:lovasz_hinge",
+        check="lovasz_checks:lovasz_hinge",
+        aliases=("lovasz_hinge_loss", "LovaszHingeLoss", "lovasz-binary"),
+        reduction_rule="mean: Σ ℓ(n) / N over the per-sample rankings (one term with "
+        "--no-per-image); sum; none: the terms",
+        references=(
+            "Berman, Rannen Triki and Blaschko, The Lovász-Softmax loss: A tractable surrogate "
+            "for the optimization of the intersection-over-union measure in neural networks, "
+            "CVPR 2018",
+            "kornia 0.9.0, kornia/losses/lovasz_hinge.py lovasz_hinge_loss",
+        ),
+        notes=(
+            "Piecewise linear in the logits. Autograd takes the subgradient with the sort "
+            "permutation and the Jaccard increments held fixed: ∂ℓ/∂x_(k) = −(2g − 1)·δ_k "
+            "where e_(k) > 0 and 0 where e_(k) <= 0 (relu'(0) = 0); tied errors keep the "
+            "pixel order (a stable sort), which fixes which δ each gets. The value does not "
+            "depend on the order of ties.",
+            "A sample whose pixels are all ignored contributes 0.",
+        ),
+        example={
+            "pred": "[[[2.0, -1.0], [0.5, -0.3]], [[-1.5, 1.0], [0.2, 0.8]]]",
+            "target": "[[[1, 0], [0, 1]], [[1, 1], [0, 0]]]",
+        },
+    ),
+    LossSpec(
+        name="lovasz-softmax",
+        summary="Lovász-softmax: a convex surrogate of the per-class Jaccard (IoU) loss, per "
+        "image (Berman et al. 2018)",
+        family="segmentation",
+        formula=(
+            "per class c: e = |[y = c] − softmax(x)_c| sorted decreasing, "
+            "L_c = Σ_k e_(k)·(J_k − J_(k−1)) (the Lovász extension of the Jaccard loss); "
+            "ℓ = mean over the classes of w_c·L_c"
+        ),
+        inputs=(
+            InputSpec(
+                "pred",
+                "logits x, (N, C, d1, ...) with C >= 2 (softmax over C inside)",
+                flags=PRED_FLAGS,
+                shape="(N, C, d1, ...)",
+            ),
+            InputSpec(
+                "target",
+                "class indices (integers in [0, C)), (N, d1, ...)",
+                kind="index",
+                flags=TARGET_FLAGS,
+                shape="(N, d1, ...)",
+            ),
+        ),
+        params=(
+            ParamSpec(
+                "per_image",
+                "bool",
+                True,
+                "one ranking per sample, averaged (kornia); --no-per-image ranks every pixel "
+                "of the batch at once (SMP and Berman's lovasz_softmax default)",
+            ),
+            ParamSpec(
+                "classes",
+                "choice",
+                "all",
+                "all: every class, an absent one scores its largest probability (kornia); "
+                "present: only the classes in the target (SMP, Berman)",
+                choices=("all", "present"),
+            ),
+            ParamSpec("ignore_index", "int", None,
+                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+            class_weight(": each class term is multiplied by w_c, the mean still divides by "
+                         "the number of classes (kornia's weight)"),
+        ),
+        conventions=LOVASZ_SOFTMAX_CONVENTIONS,
+        impl="lovasz_softmax",
+        numpy_impl="lovasz_numpy:lovasz_softmax",
+        check="lovasz_checks:lovasz_softmax",
+        aliases=("lovasz_softmax_loss", "LovaszSoftmaxLoss", "LovaszLoss", "lovasz"),
+        reduction_rule="mean: Σ ℓ(n) / N over the per-sample rankings (one term with "
+        "--no-per-image); sum; none: the terms",
+        references=(
+            "Berman, Rannen Triki and Blaschko, The Lovász-Softmax loss: A tractable surrogate "
+            "for the optimization of the intersection-over-union measure in neural networks, "
+            "CVPR 2018",
+            "kornia 0.9.0, kornia/losses/lovasz_softmax.py lovasz_softmax_loss",
+        ),
+        notes=(
+            "Piecewise linear in the probabilities. Autograd takes the subgradient with the "
+            "sort permutation and the Jaccard increments δ held fixed: ∂L_c/∂e_(k) = δ_k; "
+            "tied errors keep the pixel order (a stable sort), and |·| has derivative 0 "
+            "where e = 0. The value does not depend on the order of ties.",
+            "A class absent from the ranking has G = 0, so J_k = 1 for every k and its term "
+            "is its largest probability (classes all); a ranking without any pixel left "
+            "scores 0.",
+        ),
+        example={
+            "pred": "[[[[2.0, -1.0], [0.5, -0.3]], [[0.1, 0.4], [-0.2, 1.0]], "
+            "[[0.0, 0.0], [0.3, 0.3]]]]",
+            "target": "[[[0, 1], [2, 1]]]",
+        },
     ),
 )

@@ -25,6 +25,11 @@ import torch
 import torch.nn.functional as F
 
 from losscli.families._shared.torch_terms import Terms
+from losscli.families.segmentation.compound import dice_ce as dice_ce
+from losscli.families.segmentation.compound import dice_focal as dice_focal
+from losscli.families.segmentation.generalized import generalized_dice as generalized_dice
+from losscli.families.segmentation.lovasz import lovasz_hinge as lovasz_hinge
+from losscli.families.segmentation.lovasz import lovasz_softmax as lovasz_softmax
 
 
 def _probabilities(pred: torch.Tensor, from_logits: str) -> torch.Tensor:
