@@ -227,7 +227,7 @@ SPECS = (
             "MONAI semantics, defaults α = β = 0.5, smooth_nr = smooth_dr = 1e-5. With "
             "α = β = 0.5 it is dice with the smoothing constants doubled (equal to dice "
             "when both are 0); α = β = 1 gives jaccard's I/U. As MONAI's TverskyLoss it has "
-            "no --weight and no --squared-pred.",
+            "no class weight and no squared_pred.",
             *_NOTES,
         ),
         example={**_EXAMPLE, "alpha": "0.3", "beta": "0.7"},
