@@ -298,7 +298,8 @@ def test_matches_monai(name, case_id):
     if target.dim() < pred.dim():  # MONAI wants class indices as (N, 1, d1, ...)
         target = target.unsqueeze(1)
     o = {**DEFAULTS, **params}
-    kw = dict(batch=o["batch"], soft_label=o["soft_label"], include_background=o["include_background"], to_onehot_y=to_onehot,
+    kw = dict(batch=o["batch"], soft_label=o["soft_label"],
+              include_background=o["include_background"], to_onehot_y=to_onehot,
               sigmoid=o["from_logits"] == "sigmoid", softmax=o["from_logits"] == "softmax",
               smooth_nr=o["smooth_nr"], smooth_dr=o["smooth_dr"])
     if o["ignore_index"] is not None:

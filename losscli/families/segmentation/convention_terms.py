@@ -29,7 +29,6 @@ from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
 from losscli.families.segmentation.torch_terms import _flat_pair
 
-
 #: MONAI-only options and their defaults: another library has no equivalent.
 _MONAI_OPTIONS = {"other_act": "none", "batch": False, "squared_pred": False,
                   "soft_label": False, "weight": None}
