@@ -324,8 +324,9 @@ BAD = [
      "--other-act", "MONAI allows one of sigmoid, softmax, other_act"),
     (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, 2, 3]"), "--weight",
      "expected one number or 2 class weight(s)"),
-    (("jaccard", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, 2]", "--no-include-background"),
-     "--weight", "1 class weight(s) (the classes after --no-include-background)"),
+    (("jaccard", "-p", "[[[[0.6, 0.3]], [[0.3, 0.3]], [[0.1, 0.4]]]]", "-t", "[[[0, 1]]]",
+      "--weight", "[1, 2, 3]", "--no-include-background"),
+     "--weight", "2 class weight(s) (the classes after --no-include-background)"),
     (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, -2]"), "--weight", "must be >= 0"),
     (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--batch", "--convention", "keras"), "--batch",
      "Keras's Dice has no equivalent of --batch"),
@@ -362,7 +363,23 @@ WARNINGS = [
      "--pred", "ignored for a single-channel prediction"),
     (("tversky", "-p", P2, "-t", "[[[7, 7]]]", "--ignore-index", "7"), "--target",
      "every target equals ignore_index 7"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, 2, 3]", "--no-include-background"),
+     "--weight", "ignored with a single class left (as in MONAI)"),
+    (("dice", "-p", "[[[[0.5, 0.5]], [[0.5, 0.5]], [[0, 0]]]]", "-t", "[[[0, 1]]]", "--batch",
+      "--smooth-dr", "0"), "--smooth-dr", "class 2 (over the batch) is empty"),
+    (("dice", "-p", "[[0, 0], [0, 0]]", "-t", "[[0, 0], [0, 0]]", "--smooth-dr", "0"),
+     "--smooth-dr", "the pooled (N, C) input is empty"),
 ]
+
+
+def test_batch_does_not_warn_about_a_class_empty_in_one_sample_only():
+    # Class 1 is empty in sample 0 but not in sample 1: with --batch its ratio is defined.
+    pred = [[[0.5, 0.5], [0.0, 0.0]], [[0.5, 0.5], [0.5, 0.5]]]
+    target = [[0, 0], [1, 1]]
+    per_sample = losscli.compute("dice", pred=pred, target=target, smooth_dr=0.0)
+    assert any("class 1 of sample 0" in w for w in per_sample.warnings)
+    batch = losscli.compute("dice", pred=pred, target=target, smooth_dr=0.0, batch=True)
+    assert batch.warnings == [] and math.isfinite(batch.value)
 
 
 @pytest.mark.parametrize("args,argument,fragment", WARNINGS,

@@ -29,7 +29,7 @@ def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings
             argument="--pred",
         )
     classes = pred.shape[1]
-    _monai_options(arrays.get("weight"), pred, params)
+    _monai_options(arrays.get("weight"), pred, params, warnings)
     ignore_index = params.get("ignore_index")
     if classes > 1 and target.shape == pred.shape:
         _unit_interval(target, "one-hot targets (the shape of --pred)")
@@ -46,7 +46,7 @@ def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings
         _warn_empty_denominator(pred, target, params, warnings)
 
 
-def _monai_options(weight, pred, params) -> None:
+def _monai_options(weight, pred, params, warnings) -> None:
     """--other-act excludes --from-logits; --weight holds one weight ≥ 0 per class left."""
     if params.get("other_act", "none") != "none" and params["from_logits"] != "none":
         raise InputError(
@@ -58,6 +58,10 @@ def _monai_options(weight, pred, params) -> None:
         return
     classes = pred.shape[1]
     left = classes - (not params["include_background"] and classes > 1)
+    if left == 1 and weight.ndim <= 1:
+        warnings.warn("class weights are ignored with a single class left (as in MONAI)",
+                      argument="--weight")
+        return
     if weight.ndim > 1 or (weight.ndim == 1 and weight.shape[0] != left):
         after = " after --no-include-background" if left < classes else ""
         raise InputError(
@@ -143,7 +147,7 @@ def _activation(pred: np.ndarray, from_logits: str, warnings) -> None:
 
 def _warn_empty_denominator(pred, target, params, warnings) -> None:
     """With smooth_dr = 0, a class absent from both prediction and target divides by 0."""
-    if params["from_logits"] != "none":
+    if params["from_logits"] != "none" or params.get("other_act", "none") != "none":
         return
     n, classes = pred.shape[:2]
     ignore_index = params.get("ignore_index")
@@ -163,11 +167,20 @@ def _warn_empty_denominator(pred, target, params, warnings) -> None:
             g = np.concatenate([(labels == c) & keep for c in range(classes)], axis=1)
     p_sum = (pred.reshape(n, classes, -1) * keep).sum(axis=-1)
     g_sum = g.sum(axis=-1)
+    where = "class {c} of sample {n}"
+    if params.get("batch"):  # one ratio per class over the batch
+        p_sum, g_sum = p_sum.sum(axis=0, keepdims=True), g_sum.sum(axis=0, keepdims=True)
+        where = "class {c} (over the batch)"
+    elif pred.ndim == 2:  # (N, C): one pooled ratio (class 0 dropped first, as MONAI)
+        skip = int(not params["include_background"] and classes > 1)
+        p_sum = p_sum[:, skip:].sum(keepdims=True).reshape(1, 1)
+        g_sum = g_sum[:, skip:].sum(keepdims=True).reshape(1, 1)
+        where = "the pooled (N, C) input"
     empty = np.argwhere((p_sum == 0) & (g_sum == 0))
     if empty.size:
         n, c = (int(i) for i in empty[0])
         warnings.warn(
-            f"class {c} of sample {n} is empty in both prediction and target, so with "
+            f"{where.format(c=c, n=n)} is empty in both prediction and target, so with "
             "--smooth-dr 0 its score divides by 0 (the term is −inf, or NaN with "
             "--smooth-nr 0); keep a small --smooth-dr",
             argument="--smooth-dr",
