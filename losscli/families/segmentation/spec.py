@@ -132,6 +132,8 @@ _NOTES = (
     "--soft-label uses the norms Σ|p|, Σ|g|, Σ|p − g| and --squared-pred their squared "
     "2-norm forms (MONAI compute_tp_fp_fn), so negative activations (--other-act) enter as "
     "|p| there.",
+    "An empty batch (N = 0) has no terms: the mean is NaN, as MONAI's torch.mean, and the "
+    "sum 0.",
 )
 _REF_DICE = "MONAI monai.losses.DiceLoss (monai/losses/dice.py)"
 _EXAMPLE = {
