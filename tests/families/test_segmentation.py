@@ -976,3 +976,24 @@ def test_an_empty_batch_is_a_nan_mean_not_a_crash(name, backend, target):
     assert total.value == 0.0
     none = losscli.compute(name, pred=pred, target=labels, backend=backend, reduction="none")
     assert np.asarray(none.value).shape == (0, 3)
+
+
+MONAI_ONLY = [("batch", True, "--batch"), ("soft_label", True, "--soft-label"),
+              ("other_act", "tanh", "--other-act"), ("squared_pred", True, "--squared-pred"),
+              ("weight", [1.0, 2.0, 3.0], "--weight")]
+
+
+@pytest.mark.parametrize("name", SEG_LOSSES)
+@pytest.mark.parametrize("option,value,flag", MONAI_ONLY, ids=[o[0] for o in MONAI_ONLY])
+def test_other_libraries_refuse_monai_only_options(name, option, value, flag):
+    spec = registry().resolve(name)
+    if option not in {p.name for p in spec.params}:
+        pytest.skip(f"{name} has no {flag}")
+    pred, target = logits(2, 3, 2, 2), labels(3, 2, 2, 2)
+    for convention in spec.conventions[1:]:
+        if convention.name.startswith("kornia") and option == "weight" and name == "dice":
+            continue  # kornia's dice_loss takes class weights
+        with pytest.raises(losscli.InputError, match=f"no equivalent of {flag}"):
+            losscli.compute(name, pred=pred, target=target, from_logits="softmax"
+                            if option != "other_act" else "none", convention=convention.name,
+                            **{option: value})
