@@ -21,7 +21,8 @@ from losscli.families._shared.conventions import (
 _MONAI_DICE = Convention(
     name="monai",
     library="monai.losses.DiceLoss",
-    call="DiceLoss(smooth_nr=1e-5, smooth_dr=1e-5, batch=False)(input, target)",
+    call="DiceLoss(smooth_nr=1e-5, smooth_dr=1e-5, batch=False, squared_pred=False, "
+    "soft_label=False, other_act=None, weight=None)(input, target)",
     source=MONAI + "dice.py DiceLoss",
     reason="losscli's default: one term per (sample, class), smooth_nr = smooth_dr = 1e-5",
 )
@@ -112,7 +113,8 @@ JACCARD_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.DiceLoss(jaccard=True)",
-        call="DiceLoss(jaccard=True, smooth_nr=1e-5, smooth_dr=1e-5)(input, target)",
+        call="DiceLoss(jaccard=True, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, "
+        "squared_pred=False, soft_label=False, other_act=None, weight=None)(input, target)",
         source=MONAI + "dice.py DiceLoss",
         reason="losscli's default: (2·I + smooth_nr)/(2·U + smooth_dr) per (sample, class)",
     ),
@@ -134,7 +136,8 @@ TVERSKY_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.TverskyLoss",
-        call="TverskyLoss(alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5)(input, target)",
+        call="TverskyLoss(alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, "
+        "soft_label=False, other_act=None)(input, target)",
         source=MONAI + "tversky.py TverskyLoss",
         reason="losscli's default: α weights false positives, β false negatives, per "
         "(sample, class)",
