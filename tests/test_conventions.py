@@ -187,6 +187,13 @@ def kornia_dice(p, g, eps=1e-8):
     return np.mean(1 - 2 * i / (ps + gs + eps))
 
 
+def kornia_dice_macro(p, g, eps=1e-8):
+    """Installed kornia 0.9.0 'macro': per sample, the mean over the classes in its target."""
+    i, ps, gs = overlap(p, g, 2)
+    present = gs > 0
+    return np.mean(np.where(present, 1 - 2 * i / (ps + gs + eps), 0).sum(1) / present.sum(1))
+
+
 def keras_dice(p, g, eps=1e-7):
     return 1 - 2 * (p * g).sum() / (g.sum() + p.sum() + eps)
 
@@ -454,6 +461,7 @@ CASES = [
     Case("dice", "monai", _seg(), monai_dice(SEG_PRED, SEG_G)),
     Case("dice", "smp", _seg(), smp_dice(SEG_PRED, SEG_G)),
     Case("dice", "kornia", _seg(), kornia_dice(SEG_PRED, SEG_G)),
+    Case("dice", "kornia-macro", _seg(), kornia_dice_macro(SEG_PRED, SEG_G)),
     Case("dice", "keras", _seg(), keras_dice(SEG_PRED, SEG_G)),
     Case("dice", "optax", _seg(), optax_tversky(SEG_PRED, SEG_G)),
     Case("jaccard", "monai", _seg(), monai_jaccard(SEG_PRED, SEG_G)),

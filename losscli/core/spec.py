@@ -49,6 +49,8 @@ CHUNKS = {
     "elements": "each term depends on one element of each input (elementwise)",
     "rows": "each term depends on one slice of each input along the first dimension "
     "(row-wise; inputs with at least two dimensions)",
+    "samples": "as rows, for inputs with at least three dimensions (N, C, d1, ...): on (N, C) "
+    "the terms pool the whole batch",
 }
 
 
@@ -107,6 +109,9 @@ class ParamSpec:
     #: A tensor of one value per sample (dimension 0 of the inputs, e.g. scikit-learn's
     #: sample_weight): cut with the inputs when they are computed in chunks.
     per_sample: bool = False
+    #: A true value makes the terms pool the first dimension (e.g. MONAI's batch=True):
+    #: the numpy backend then computes the inputs whole, never in row chunks.
+    unchunked: bool = False
 
     @property
     def option(self) -> str:

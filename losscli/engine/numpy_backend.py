@@ -37,7 +37,7 @@ def run(prepared: Prepared, *, chunk_elements: int | None = None, top: int = DEF
     spec = prepared.spec
     dtype = np.dtype(prepared.dtype)
     impl = spec.load("numpy_impl")
-    plan = _plan(spec, prepared.arrays, chunk_elements)
+    plan = _plan(spec, prepared.arrays, chunk_elements, prepared.params)
     with np.errstate(all="ignore"):
         if plan is not None:
             return _chunked(prepared, impl, dtype, plan, top)
@@ -68,12 +68,15 @@ class _Plan:
     block: int
 
 
-def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | None
-          ) -> _Plan | None:
-    """The chunking of this problem, or None to compute it whole."""
+def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | None,
+          params: dict[str, Any] | None = None) -> _Plan | None:
+    """The chunking of this problem, or None to compute it whole (also when a parameter
+    declared ``unchunked`` is set: its terms pool the rows)."""
     threshold = streaming.STREAM_ELEMENTS if chunk_elements is None else chunk_elements
     block = streaming.BLOCK_ELEMENTS if chunk_elements is None else chunk_elements
     if spec.chunks is None or not threshold or not arrays:
+        return None
+    if any(p.unchunked and (params or {}).get(p.name) for p in spec.params):
         return None
     if max(a.size for a in arrays.values()) <= threshold:
         return None
@@ -81,7 +84,7 @@ def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | N
     first = inputs[0]
     if any(a.ndim == 0 or a.shape[0] != first.shape[0] for a in inputs):
         return None
-    if spec.chunks == "rows" and first.ndim < 2:
+    if first.ndim < {"rows": 2, "samples": 3}.get(spec.chunks, 0):
         return None
     names = {i.name for i in spec.inputs} | {p.name for p in spec.params if p.per_sample}
     sliced = tuple(

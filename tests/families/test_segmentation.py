@@ -21,7 +21,8 @@ from losscli.families.registry import registry
 RNG = np.random.default_rng(11)
 SEG_LOSSES = ("dice", "jaccard", "tversky")
 DEFAULTS = dict(from_logits="none", include_background=True, ignore_index=None,
-                smooth_nr=1e-5, smooth_dr=1e-5)
+                smooth_nr=1e-5, smooth_dr=1e-5, other_act="none", batch=False, soft_label=False)
+DICE_ONLY = dict(squared_pred=False, weight=None)  # MONAI's TverskyLoss has neither
 
 
 def activation(pred, from_logits):
@@ -265,6 +266,8 @@ def test_gradients_pass_gradcheck(name, case_id):
     kwargs = {**DEFAULTS, **params}
     if name == "tversky":
         kwargs.update(alpha=0.3, beta=0.7)
+    else:
+        kwargs.update(DICE_ONLY)
     target = torch.as_tensor(inputs["target"])
     float_target = target.is_floating_point()
     tensors = [torch.tensor(inputs["pred"], dtype=torch.float64, requires_grad=True)]
@@ -295,7 +298,8 @@ def test_matches_monai(name, case_id):
     if target.dim() < pred.dim():  # MONAI wants class indices as (N, 1, d1, ...)
         target = target.unsqueeze(1)
     o = {**DEFAULTS, **params}
-    kw = dict(include_background=o["include_background"], to_onehot_y=to_onehot,
+    kw = dict(batch=o["batch"], soft_label=o["soft_label"],
+              include_background=o["include_background"], to_onehot_y=to_onehot,
               sigmoid=o["from_logits"] == "sigmoid", softmax=o["from_logits"] == "softmax",
               smooth_nr=o["smooth_nr"], smooth_dr=o["smooth_dr"])
     if o["ignore_index"] is not None:
@@ -315,7 +319,18 @@ def test_matches_monai(name, case_id):
 
 P2 = "[[[[0.6, 0.3]], [[0.4, 0.7]]]]"  # (1, 2, 1, 2) probabilities
 BAD = [
-    (("dice", "-p", "[[0.2, 0.8]]", "-t", "[[0, 1]]"), "--pred", "expected (N, C, d1, ...)"),
+    (("dice", "-p", "[0.2, 0.8]", "-t", "[0, 1]"), "--pred", "expected (N, C, d1, ...) or (N, C)"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--other-act", "tanh", "--from-logits", "sigmoid"),
+     "--other-act", "MONAI allows one of sigmoid, softmax, other_act"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, 2, 3]"), "--weight",
+     "expected one number or 2 class weight(s)"),
+    (("jaccard", "-p", "[[[[0.6, 0.3]], [[0.3, 0.3]], [[0.1, 0.4]]]]", "-t", "[[[0, 1]]]",
+      "--weight", "[1, 2, 3]", "--no-include-background"),
+     "--weight", "2 class weight(s) (the classes after --no-include-background)"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, -2]"), "--weight", "must be >= 0"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--batch", "--convention", "keras"), "--batch",
+     "Keras's Dice has no equivalent of --batch"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--other-act", "relu"), "--other-act", "relu"),
     (("dice", "-p", P2, "-t", "[[0, 1, 1]]"), "--target",
      "expected class indices of shape (1, 1, 2) or (1, 1, 1, 2)"),
     (("jaccard", "-p", P2, "-t", "[[[0, 2]]]"), "--target", "class index 2 is out of range"),
@@ -348,7 +363,23 @@ WARNINGS = [
      "--pred", "ignored for a single-channel prediction"),
     (("tversky", "-p", P2, "-t", "[[[7, 7]]]", "--ignore-index", "7"), "--target",
      "every target equals ignore_index 7"),
+    (("dice", "-p", P2, "-t", "[[[0, 1]]]", "--weight", "[1, 2, 3]", "--no-include-background"),
+     "--weight", "ignored with a single class left (as in MONAI)"),
+    (("dice", "-p", "[[[[0.5, 0.5]], [[0.5, 0.5]], [[0, 0]]]]", "-t", "[[[0, 1]]]", "--batch",
+      "--smooth-dr", "0"), "--smooth-dr", "class 2 (over the batch) is empty"),
+    (("dice", "-p", "[[0, 0], [0, 0]]", "-t", "[[0, 0], [0, 0]]", "--smooth-dr", "0"),
+     "--smooth-dr", "the pooled (N, C) input is empty"),
 ]
+
+
+def test_batch_does_not_warn_about_a_class_empty_in_one_sample_only():
+    # Class 1 is empty in sample 0 but not in sample 1: with --batch its ratio is defined.
+    pred = [[[0.5, 0.5], [0.0, 0.0]], [[0.5, 0.5], [0.5, 0.5]]]
+    target = [[0, 0], [1, 1]]
+    per_sample = losscli.compute("dice", pred=pred, target=target, smooth_dr=0.0)
+    assert any("class 1 of sample 0" in w for w in per_sample.warnings)
+    batch = losscli.compute("dice", pred=pred, target=target, smooth_dr=0.0, batch=True)
+    assert batch.warnings == [] and math.isfinite(batch.value)
 
 
 @pytest.mark.parametrize("args,argument,fragment", WARNINGS,
@@ -370,6 +401,565 @@ def test_table_shows_per_class_sums_and_masked_background(cli):
     assert "ignored" in out.stdout and "background" in out.stdout
 
 
+# --- MONAI's options: batch, squared_pred, soft_label, other_act, weight, (N, C) inputs ---------
+
+
+def activated(pred, from_logits, other_act):
+    """MONAI's order: sigmoid/softmax, then other_act (tanh, or log-softmax over classes)."""
+    p = activation(np.asarray(pred, dtype=float), from_logits)
+    if other_act == "tanh":
+        return np.tanh(p)
+    if other_act == "log-softmax":
+        return p - np.log(np.exp(p).sum(axis=1, keepdims=True))
+    return p
+
+
+def ref_monai(name, pred, target, alpha=0.5, beta=0.5, weight=None, squared_pred=False, **kw):
+    """MONAI's value with every option, from the formulas written out per group of sums.
+
+    Returns (terms, number of counted terms): terms per (sample, class), per class with
+    batch, or one pooled value for (N, C) inputs (times the class weights); background
+    terms already dropped.
+    """
+    o = {**DEFAULTS, **kw}
+    pred = np.asarray(pred, dtype=float)
+    target = np.asarray(target)
+    spatial = pred.ndim > 2
+    full = pred if spatial else pred[..., None]
+    if not spatial and target.shape == pred.shape:
+        target = target[..., None]
+    n, classes = full.shape[:2]
+    p = activated(full, o["from_logits"], o["other_act"]).reshape(n, classes, -1)
+    g, keep = one_hot_and_keep(target, full.shape, o["ignore_index"])
+    kept = range(1 if not o["include_background"] and classes > 1 else 0, classes)
+    if not spatial and not o["batch"]:
+        groups = [[(i, c) for i in range(n) for c in kept]]
+    elif o["batch"]:
+        groups = [[(i, c) for i in range(n)] for c in kept]
+    else:
+        groups = [[(i, c)] for i in range(n) for c in kept]
+    nr, dr = o["smooth_nr"], o["smooth_dr"]
+    terms = []
+    for group in groups:
+        pv = np.concatenate([p[i, c] * keep[i] for i, c in group])
+        gv = np.concatenate([g[i, c] * keep[i] for i, c in group])
+        if o["soft_label"]:  # MONAI: TP = (‖p‖₁ + ‖g‖₁ − ‖p − g‖₁)/2
+            tp = (np.abs(pv).sum() + np.abs(gv).sum() - np.abs(pv - gv).sum()) / 2
+            p_mass, g_mass = np.abs(pv).sum(), np.abs(gv).sum()
+        else:
+            tp = (pv * gv).sum()
+            p_mass, g_mass = pv.sum(), gv.sum()
+        if squared_pred:  # Σp² + Σg² in the denominator, TP = Σ p·g
+            tp, p_mass, g_mass = (pv * gv).sum(), (pv**2).sum(), (gv**2).sum()
+        if name == "dice":
+            score = (2 * tp + nr) / (p_mass + g_mass + dr)
+        elif name == "jaccard":
+            score = (2 * tp + nr) / (2 * (p_mass + g_mass - tp) + dr)
+        else:
+            fp, fn = ((p_mass - tp, g_mass - tp) if o["soft_label"]
+                      else ((pv * (1 - gv)).sum(), ((1 - pv) * gv).sum()))
+            score = (tp + nr) / (tp + alpha * fp + beta * fn + dr)
+        terms.append(1 - score)
+    terms = np.array(terms)
+    if weight is not None and len(kept) > 1:
+        w = np.broadcast_to(np.asarray(weight, dtype=float), (len(kept),))
+        if len(groups) == 1:  # pooled: MONAI's 0-d loss times the weight vector
+            terms = terms[0] * w
+        else:
+            terms = (terms.reshape(-1, len(kept)) * w).reshape(-1)
+    return terms, terms.size
+
+
+OPTION_CASES = [
+    ("batch", dict(pred=probs(3, 3, 4), target=labels(3, 3, 4)), {"batch": True}),
+    ("batch-no-background", dict(pred=logits(2, 3, 2, 3), target=labels(3, 2, 2, 3)),
+     {"batch": True, "include_background": False, "from_logits": "softmax"}),
+    ("soft-label", dict(pred=probs(2, 2, 5), target=probs(2, 2, 5)), {"soft_label": True}),
+    ("soft-label-batch", dict(pred=probs(2, 3, 4), target=probs(2, 3, 4)),
+     {"soft_label": True, "batch": True}),
+    ("tanh", dict(pred=logits(2, 2, 3, 2), target=labels(2, 2, 3, 2)), {"other_act": "tanh"}),
+    ("log-softmax", dict(pred=logits(2, 3, 4), target=labels(3, 2, 4)),
+     {"other_act": "log-softmax"}),
+    ("log-softmax-soft-label", dict(pred=logits(2, 3, 4), target=labels(3, 2, 4)),
+     {"other_act": "log-softmax", "soft_label": True}),
+    ("nc-pooled", dict(pred=probs(4, 3), target=labels(3, 4)), {}),
+    ("nc-one-hot", dict(pred=probs(3, 2), target=np.eye(2)[labels(2, 3)]), {}),
+    ("nc-pooled-no-background", dict(pred=logits(4, 3), target=labels(3, 4)),
+     {"include_background": False, "from_logits": "softmax"}),
+    ("nc-batch", dict(pred=probs(5, 3), target=labels(3, 5)), {"batch": True}),
+    ("ignore-batch", dict(pred=probs(2, 3, 5), target=np.array([[0, 1, 9, 2, 9], [2, 9, 1, 0, 0]])),
+     {"batch": True, "ignore_index": 9}),
+]
+DICE_OPTION_CASES = [
+    ("squared", dict(pred=probs(2, 3, 4), target=labels(3, 2, 4)), {"squared_pred": True}),
+    ("squared-batch-sigmoid", dict(pred=logits(2, 2, 3), target=labels(2, 2, 3)),
+     {"squared_pred": True, "batch": True, "from_logits": "sigmoid"}),
+    ("weight", dict(pred=probs(2, 3, 4), target=labels(3, 2, 4)), {"weight": [0.25, 1.0, 3.0]}),
+    ("weight-scalar", dict(pred=probs(2, 3, 4), target=labels(3, 2, 4)), {"weight": 2.0}),
+    ("weight-no-background", dict(pred=probs(2, 3, 4), target=labels(3, 2, 4)),
+     {"weight": [0.5, 2.0], "include_background": False}),
+    ("weight-batch", dict(pred=probs(2, 3, 4), target=labels(3, 2, 4)),
+     {"weight": [0.5, 0.0, 2.0], "batch": True}),
+    ("weight-nc-pooled", dict(pred=probs(4, 3), target=labels(3, 4)), {"weight": [1.0, 2.0, 4.0]}),
+    ("weight-one-class-left", dict(pred=probs(2, 2, 3), target=labels(2, 2, 3)),
+     {"weight": [5.0], "include_background": False}),
+]
+ALL_OPTION_CASES = [(name, *case) for name in SEG_LOSSES for case in OPTION_CASES] + [
+    (name, *case) for name in ("dice", "jaccard") for case in DICE_OPTION_CASES
+]
+
+
+@pytest.mark.parametrize("name,case_id,inputs,params", ALL_OPTION_CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in ALL_OPTION_CASES])
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+def test_monai_options_match_independent_formula(name, case_id, inputs, params, backend):
+    terms, counted = ref_monai(name, **inputs, **params)
+    for reduction, expected in (("mean", terms.sum() / counted), ("sum", terms.sum())):
+        result = losscli.compute(name, reduction=reduction, dtype="float64", backend=backend,
+                                 **inputs, **params)
+        assert result.value == pytest.approx(expected, rel=1e-10, abs=1e-12), reduction
+    none = losscli.compute(name, reduction="none", dtype="float64", backend=backend,
+                           **inputs, **params)
+    got = np.asarray(none.terms)
+    if none.ignored is not None:  # the background terms are shown but not counted
+        got = got[~np.asarray(none.ignored)]
+    np.testing.assert_allclose(got.reshape(-1), terms, rtol=1e-10, atol=1e-12)
+
+
+def test_soft_label_intersection_is_the_overlap_of_non_negative_soft_masks():
+    # For p, g ≥ 0, (Σp + Σg − Σ|p − g|)/2 = Σ min(p, g): identical soft masks score 1.
+    pred = [[[0.3, 0.4, 0.7, 0.9]]]
+    soft = losscli.compute("dice", pred=pred, target=pred, soft_label=True, dtype="float64")
+    assert soft.value == pytest.approx(0.0, abs=1e-12)
+    # The default Σp·g form gives 1 − 2·Σp²/(2·Σp) on the same data: Σp² = 1.55, Σp = 2.3.
+    hard = losscli.compute("dice", pred=pred, target=pred, smooth_nr=0.0, smooth_dr=0.0,
+                           dtype="float64")
+    assert hard.value == pytest.approx(1 - 1.55 / 2.3, rel=1e-12)
+    # 0/1 targets and predictions in [0, 1]: the two forms agree.
+    mask = [[[1, 0, 1, 1]]]
+    a = losscli.compute("tversky", pred=pred, target=mask, soft_label=True, dtype="float64")
+    b = losscli.compute("tversky", pred=pred, target=mask, dtype="float64")
+    assert a.value == pytest.approx(b.value, rel=1e-12)
+
+
+def test_squared_pred_by_hand():
+    # p = [0.8, 0.3], g = [1, 0]: Σp·g = 0.8, Σp² = 0.73, Σg² = 1 -> 1 − 1.6/1.73.
+    result = losscli.compute("dice", pred=[[[0.8, 0.3]]], target=[[[1, 0]]], squared_pred=True,
+                             smooth_nr=0.0, smooth_dr=0.0, dtype="float64")
+    assert result.value == pytest.approx(1 - 1.6 / 1.73, rel=1e-12)
+
+
+def test_nc_input_is_one_pooled_ratio_even_unreduced():
+    # MONAI 1.6.1 sums (N, C) inputs over every axis: one Dice over the whole tensor.
+    # Σp·g = 0.9 + 0.7 + 0.6 = 2.2, Σp = 2.8, Σg = 3 -> 1 − (4.4 + 1e-5)/(5.8 + 1e-5).
+    pred, target = [[0.9, 0.1, 0.3], [0.2, 0.7, 0.6]], [[1, 0, 0], [0, 1, 1]]
+    for backend in ("torch", "numpy"):
+        none = losscli.compute("dice", pred=pred, target=target, reduction="none",
+                               dtype="float64", backend=backend)
+        assert np.shape(none.value) == ()
+        assert float(none.value) == pytest.approx(1 - 4.40001 / 5.80001, rel=1e-12)
+
+
+def test_batch_is_never_cut_into_row_chunks():
+    # The numpy backend computes large inputs in chunks of rows; a batch-wide ratio (and an
+    # (N, C) input, pooled) must be computed whole: chunked and whole runs agree.
+    pred, target = probs(40, 3, 5), labels(3, 40, 5)
+    for name in SEG_LOSSES:
+        for params, p in (({"batch": True}, pred), ({}, pred[:, :, 0])):
+            t = target if p.ndim == 3 else target[:, 0]
+            whole = losscli.compute(name, pred=p, target=t, backend="numpy", dtype="float64",
+                                    chunk_elements=0, **params)
+            chunked = losscli.compute(name, pred=p, target=t, backend="numpy",
+                                      dtype="float64", chunk_elements=30, **params)
+            assert chunked.value == pytest.approx(whole.value, rel=1e-12)
+            assert not any("chunks" in note for note in chunked.notes)
+    # Without --batch the per-sample terms are still chunked.
+    chunked = losscli.compute("dice", pred=pred, target=target, backend="numpy",
+                              chunk_elements=30)
+    assert any("chunks" in note for note in chunked.notes)
+
+
+# MONAI's own test values: tests/losses/test_dice_loss.py and tests/losses/test_tversky_loss.py
+# at MONAI tag 1.5.0 (TEST_CASES, in order; they pass unchanged on MONAI 1.6.1), plus values
+# of the installed MONAI 1.6.1 marked "extra" (no test asserts them: (N, C) inputs, weights).
+# (class, case, MONAI keyword arguments, input, target, expected)
+MONAI_VALUES = [
+    ('DiceLoss', 'TEST_CASES[0]',
+     {'include_background': True, 'sigmoid': True, 'smooth_nr': 1e-06, 'smooth_dr': 1e-06},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.307576),
+    ('DiceLoss', 'TEST_CASES[1]',
+     {'include_background': True, 'sigmoid': True, 'smooth_nr': 0.0001, 'smooth_dr': 0.0001},
+     [[[[1.0, -1.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.416657),
+    ('DiceLoss', 'TEST_CASES[2]',
+     {'include_background': True, 'smooth_nr': 0.0001, 'smooth_dr': 0.0001, 'soft_label': True},
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]],
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]], 0.0),
+    ('DiceLoss', 'TEST_CASES[3]',
+     {'include_background': True, 'smooth_nr': 0.0001, 'smooth_dr': 0.0001, 'soft_label': False},
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]],
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]], 0.307773),
+    ('DiceLoss', 'TEST_CASES[4]',
+     {'include_background': False, 'to_onehot_y': True, 'smooth_nr': 0, 'smooth_dr': 0},
+     [[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]],
+     [[[0.0, 0.0, 1.0]], [[0.0, 1.0, 0.0]]], 0.0),
+    ('DiceLoss', 'TEST_CASES[5]',
+     {'include_background': True, 'to_onehot_y': True, 'sigmoid': True, 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.43505),
+    ('DiceLoss', 'TEST_CASES[6]',
+     {'include_background': True, 'to_onehot_y': True, 'sigmoid': True, 'reduction': 'none',
+      'smooth_nr': 0.0001, 'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], [[[0.296529], [0.415136]], [[0.599976], [0.428559]]]),
+    ('DiceLoss', 'TEST_CASES[7]',
+     {'include_background': True, 'to_onehot_y': True, 'softmax': True, 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.383713),
+    ('DiceLoss', 'TEST_CASES[8]',
+     {'include_background': True, 'to_onehot_y': True, 'softmax': True, 'reduction': 'sum',
+      'smooth_nr': 0.0001, 'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 1.534853),
+    ('DiceLoss', 'TEST_CASES[9]',
+     {'include_background': True, 'sigmoid': True, 'smooth_nr': 1e-06, 'smooth_dr': 1e-06},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.307576),
+    ('DiceLoss', 'TEST_CASES[10]',
+     {'include_background': True, 'sigmoid': True, 'squared_pred': True},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.178337),
+    ('DiceLoss', 'TEST_CASES[11]', {'include_background': True, 'sigmoid': True, 'jaccard': True},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.470451),
+    ('DiceLoss', 'TEST_CASES[12]',
+     {'include_background': True, 'other_act': 'torch.tanh', 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[[1.0, -1.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.999963),
+    ('DiceLoss', 'TEST_CASES[13]',
+     {'include_background': True, 'to_onehot_y': True,
+      'other_act': 'lambda x: torch.log_softmax(x, dim=1)', 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], -8.522593),
+    ('DiceLoss', 'TEST_CASES[14]',
+     {'include_background': True, 'other_act': 'torch.tanh', 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001, 'batch': True},
+     [[[[1.0, -0.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.774718),
+    ('DiceLoss', 'TEST_CASES[15]',
+     {'include_background': True, 'other_act': 'torch.tanh', 'smooth_nr': 0, 'smooth_dr': 0.0001,
+      'batch': True},
+     [[[[1.0, -0.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.774733),
+    ('DiceLoss', 'TEST_CASES[16]',
+     {'include_background': True, 'other_act': 'torch.tanh', 'smooth_nr': 0, 'smooth_dr': 0.0001,
+      'batch': False},
+     [[[[1.0, -0.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.840058),
+    ('DiceLoss', 'TEST_CASES[17]',
+     {'include_background': True, 'to_onehot_y': True,
+      'other_act': 'lambda x: torch.log_softmax(x, dim=1)', 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001, 'weight': [0, 1]},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], -8.268515),
+    ('TverskyLoss', 'TEST_CASES[0]',
+     {'include_background': True, 'sigmoid': True, 'smooth_nr': 1e-06, 'smooth_dr': 1e-06},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.307576),
+    ('TverskyLoss', 'TEST_CASES[1]',
+     {'include_background': True, 'sigmoid': True, 'smooth_nr': 0.0001, 'smooth_dr': 0.0001},
+     [[[[1.0, -1.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.416657),
+    ('TverskyLoss', 'TEST_CASES[2]',
+     {'include_background': True, 'smooth_nr': 0.0001, 'smooth_dr': 0.0001, 'soft_label': True},
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]],
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]], 0.0),
+    ('TverskyLoss', 'TEST_CASES[3]',
+     {'include_background': True, 'smooth_nr': 0.0001, 'smooth_dr': 0.0001, 'soft_label': False},
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]],
+     [[[[0.3, 0.4], [0.7, 0.9]]], [[[1.0, 0.1], [0.5, 0.3]]]], 0.307773),
+    ('TverskyLoss', 'TEST_CASES[4]',
+     {'include_background': False, 'to_onehot_y': True, 'smooth_nr': 0, 'smooth_dr': 0},
+     [[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]],
+     [[[0.0, 0.0, 1.0]], [[0.0, 1.0, 0.0]]], 0.0),
+    ('TverskyLoss', 'TEST_CASES[5]',
+     {'include_background': False, 'to_onehot_y': True, 'smooth_nr': 0, 'smooth_dr': 0.001},
+     [[[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]],
+     [[[0.0, 0.0, 1.0]], [[0.0, 1.0, 0.0]]], 0.000999),
+    ('TverskyLoss', 'TEST_CASES[6]',
+     {'include_background': True, 'to_onehot_y': True, 'sigmoid': True, 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.43505),
+    ('TverskyLoss', 'TEST_CASES[7]',
+     {'include_background': True, 'to_onehot_y': True, 'sigmoid': True, 'batch': True},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.422979),
+    ('TverskyLoss', 'TEST_CASES[8]',
+     {'include_background': True, 'to_onehot_y': True, 'sigmoid': True, 'reduction': 'sum',
+      'smooth_nr': 0.0001, 'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 1.74013),
+    ('TverskyLoss', 'TEST_CASES[9]',
+     {'include_background': True, 'to_onehot_y': True, 'softmax': True, 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.383713),
+    ('TverskyLoss', 'TEST_CASES[10]',
+     {'include_background': True, 'to_onehot_y': True, 'softmax': True, 'reduction': 'none',
+      'smooth_nr': 0.0001, 'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], [[0.210961, 0.295339], [0.599952, 0.428547]]),
+    ('TverskyLoss', 'TEST_CASES[11]',
+     {'include_background': True, 'sigmoid': True, 'alpha': 0.3, 'beta': 0.7, 'smooth_nr': 1e-06,
+      'smooth_dr': 1e-06},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.3589),
+    ('TverskyLoss', 'TEST_CASES[12]',
+     {'include_background': True, 'sigmoid': True, 'alpha': 0.7, 'beta': 0.3, 'smooth_nr': 1e-06,
+      'smooth_dr': 1e-06},
+     [[[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 0.0], [1.0, 1.0]]]], 0.247366),
+    ('TverskyLoss', 'TEST_CASES[13]',
+     {'include_background': True, 'other_act': 'torch.tanh', 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[[1.0, -1.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.999963),
+    ('TverskyLoss', 'TEST_CASES[14]',
+     {'include_background': True, 'other_act': 'torch.tanh', 'smooth_nr': 0, 'smooth_dr': 0.001,
+      'batch': True},
+     [[[[1.0, -1.0], [-1.0, 1.0]]], [[[1.0, -1.0], [-1.0, 1.0]]]],
+     [[[[1.0, 1.0], [1.0, 1.0]]], [[[1.0, 0.0], [1.0, 0.0]]]], 0.999963),
+    ('TverskyLoss', 'TEST_CASES[15]',
+     {'include_background': True, 'to_onehot_y': True,
+      'other_act': 'lambda x: torch.log_softmax(x, dim=1)', 'smooth_nr': 0.0001,
+      'smooth_dr': 0.0001},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], -8.533317),
+    ('DiceLoss', 'extra', {},
+     [[0.9, 0.1, 0.3], [0.2, 0.7, 0.6]],
+     [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], 0.2413789),
+    ('DiceLoss', 'extra', {'batch': True, 'reduction': 'none'},
+     [[0.9, 0.1, 0.3], [0.2, 0.7, 0.6]],
+     [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], [0.1428564, 0.222221, 0.3684191]),
+    ('DiceLoss', 'extra', {'jaccard': True},
+     [[0.9, 0.1, 0.3], [0.2, 0.7, 0.6]],
+     [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], 0.3888884),
+    ('TverskyLoss', 'extra', {'reduction': 'none'},
+     [[0.9, 0.1, 0.3], [0.2, 0.7, 0.6]],
+     [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]], 0.2413785),
+    ('DiceLoss', 'extra', {'to_onehot_y': True, 'softmax': True,
+      'weight': [0.3, 0.7]},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.187511),
+    ('DiceLoss', 'extra', {'to_onehot_y': True, 'softmax': True,
+      'weight': [2.0], 'include_background': False},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.361966),
+    ('DiceLoss', 'extra', {'to_onehot_y': True, 'softmax': True,
+      'weight': 2.0},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.767451),
+    ('DiceLoss', 'extra', {'to_onehot_y': True, 'sigmoid': True,
+      'squared_pred': True, 'soft_label': True},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.262998),
+    ('DiceLoss', 'extra', {'to_onehot_y': True, 'softmax': True,
+      'jaccard': True, 'batch': True},
+     [[[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]],
+     [[[1.0, 0.0, 0.0]], [[1.0, 1.0, 0.0]]], 0.543407),
+]
+# The test files' tolerances: test_dice_loss rtol=1e-5, test_tversky_loss rtol=1e-4.
+MONAI_RTOL = {"DiceLoss": 1e-5, "TverskyLoss": 1e-4}
+
+
+def monai_to_losscli(cls, kwargs, pred, target):
+    """losscli's loss name and arguments for a MONAI DiceLoss/TverskyLoss call."""
+    kw = dict(kwargs)
+    name = "tversky" if cls == "TverskyLoss" else "jaccard" if kw.pop("jaccard", False) else "dice"
+    args = {"pred": np.array(pred), "target": np.array(target)}
+    if kw.pop("to_onehot_y", False):  # class indices (N, 1, d1, ...)
+        args["target"] = args["target"].astype(np.int64)
+    act = kw.pop("other_act", None)
+    if act is not None:
+        args["other_act"] = "tanh" if "tanh" in act else "log-softmax"
+    if kw.pop("sigmoid", False):
+        args["from_logits"] = "sigmoid"
+    if kw.pop("softmax", False):
+        args["from_logits"] = "softmax"
+    if "weight" in kw:
+        kw["weight"] = np.asarray(kw["weight"], dtype=float)
+    return name, {**args, **kw}
+
+
+@pytest.mark.parametrize("cls,case,kwargs,pred,target,expected", MONAI_VALUES,
+                         ids=[f"{c[0]}-{c[1]}-{i}" for i, c in enumerate(MONAI_VALUES)])
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+def test_reproduces_monai_test_values(cls, case, kwargs, pred, target, expected, backend):
+    name, args = monai_to_losscli(cls, kwargs, pred, target)
+    result = losscli.compute(name, dtype="float64", backend=backend, **args)
+    got = np.asarray(result.value, dtype=float)
+    if result.ignored is not None and got.ndim:
+        got = got[~np.asarray(result.ignored)]
+    np.testing.assert_allclose(got.reshape(-1), np.ravel(expected), rtol=MONAI_RTOL[cls],
+                               atol=1e-6)
+
+
+def _monai_loss(losses, name, params, classes):
+    """MONAI's loss for these options (weights exactly representable: MONAI keeps float32)."""
+    o = {**DEFAULTS, **params}
+    kw = dict(include_background=o["include_background"], batch=o["batch"],
+              soft_label=o["soft_label"], sigmoid=o["from_logits"] == "sigmoid",
+              softmax=o["from_logits"] == "softmax", smooth_nr=o["smooth_nr"],
+              smooth_dr=o["smooth_dr"], to_onehot_y=classes > 1)
+    if o["other_act"] == "tanh":
+        kw["other_act"] = torch.tanh
+    elif o["other_act"] == "log-softmax":
+        kw["other_act"] = lambda x: torch.log_softmax(x, dim=1)
+    if o["ignore_index"] is not None:
+        kw["ignore_index"] = o["ignore_index"]
+    if name == "tversky":
+        return losses.TverskyLoss(**kw)
+    weight = params.get("weight")
+    return losses.DiceLoss(jaccard=name == "jaccard", squared_pred=params.get("squared_pred",
+                           False), weight=weight, **kw)
+
+
+@pytest.mark.parametrize("name,case_id,inputs,params", ALL_OPTION_CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in ALL_OPTION_CASES])
+def test_options_match_installed_monai(name, case_id, inputs, params):
+    losses = pytest.importorskip("monai.losses", reason="MONAI is not installed (optional check)")
+    pred = torch.as_tensor(inputs["pred"], dtype=torch.float64)
+    target = torch.as_tensor(inputs["target"])
+    classes = pred.shape[1]
+    if target.shape == pred.shape:  # one-hot or soft targets, as given
+        loss = _monai_loss(losses, name, params, 1)
+        monai_target = target.double()
+    elif params.get("ignore_index") is None:  # float64 one-hot (MONAI's own one_hot is float32)
+        loss = _monai_loss(losses, name, params, 1)
+        monai_target = torch.nn.functional.one_hot(target, classes).movedim(-1, 1).double()
+    else:  # class indices as (N, 1, d1, ...)
+        loss = _monai_loss(losses, name, params, classes)
+        monai_target = target.unsqueeze(1).double()
+    for reduction in ("mean", "sum"):
+        loss.reduction = reduction
+        expected = loss(pred, monai_target).item()
+        got = losscli.compute(name, dtype="float64", reduction=reduction, **inputs, **params)
+        assert got.value == pytest.approx(expected, rel=1e-9, abs=1e-12), reduction
+
+
+OPTION_GRAD_CASES = [c for c in ALL_OPTION_CASES
+                     if c[1] in ("batch-no-background", "soft-label", "tanh", "log-softmax",
+                                 "nc-pooled", "nc-batch", "squared-batch-sigmoid", "weight",
+                                 "weight-nc-pooled")]
+
+
+@pytest.mark.parametrize("name,case_id,inputs,params", OPTION_GRAD_CASES,
+                         ids=[f"{c[0]}-{c[1]}" for c in OPTION_GRAD_CASES])
+def test_option_gradients_pass_gradcheck(name, case_id, inputs, params):
+    impl = registry().resolve(name).load()
+    kwargs = {**DEFAULTS, **({} if name == "tversky" else DICE_ONLY), **params}
+    if kwargs.get("weight") is not None:
+        kwargs["weight"] = torch.tensor(kwargs["weight"], dtype=torch.float64)
+    if name == "tversky":
+        kwargs.update(alpha=0.3, beta=0.7)
+    target = torch.as_tensor(inputs["target"])
+    pred = torch.tensor(inputs["pred"], dtype=torch.float64, requires_grad=True)
+    if params.get("soft_label"):  # |p − g| has a kink at p = g: keep away from it
+        target = (target.double() * 0.5).requires_grad_(True)
+        f = lambda p, t: impl(pred=p, target=t, **kwargs).values  # noqa: E731
+        assert torch.autograd.gradcheck(f, (pred, target), eps=1e-6, atol=1e-6)
+        return
+    assert torch.autograd.gradcheck(lambda p: impl(pred=p, target=target, **kwargs).values,
+                                    (pred,), eps=1e-6, atol=1e-6)
+
+
+def test_options_in_help_and_explain(cli):
+    out = cli("dice", "--help")
+    for option in ("--batch", "--squared-pred", "--other-act", "--soft-label", "--weight"):
+        assert option in out.stdout, option
+    assert "--batch" in cli("tversky", "--help").stdout
+    tversky = {p.name for p in registry().resolve("tversky").params}
+    assert "batch" in tversky and not {"squared_pred", "weight"} & tversky  # as MONAI
+    explain = cli("explain", "dice")
+    assert explain.code == 0
+    assert "(N, C)" in explain.stdout and "--batch" in explain.stdout
+
+
+# --- kornia's dice_loss: average micro / macro (installed kornia 0.9.0) ----------------------
+
+# kornia's tests/losses/test_dice.py (main @ b4f5a78, the tests of the 0.9.0 line) test_weight:
+# pred (4, 3, 1, 4) logits, target [0, 1, 2, 2] in every sample.
+K_PRED = np.array([[[[100.0, 0, 0, 0]], [[0, 0, 0, 0]], [[0, 100.0, 100.0, 100.0]]]] * 4)
+K_TARGET = np.array([[[0, 1, 2, 2]]] * 4)
+KORNIA_VALUES = [
+    # (average, weight, expected, where the number comes from)
+    ("micro", [1.0, 0.0, 0.0], 0.0, "test_weight"),
+    ("micro", [0.0, 1.0, 0.0], 1.0, "test_weight"),
+    ("micro", [0.0, 0.0, 1.0], 0.2, "test_weight"),
+    ("macro", [1.0, 0.0, 0.0], 0.0, "test_weight"),
+    ("macro", [0.0, 1.0, 0.0], 1.0, "test_weight"),
+    ("macro", [0.0, 0.0, 1.0], 0.2, "test_weight"),
+    ("macro", [0.3, 0.7, 0.0], 0.7, "test_weight"),
+    # the test expects 0.861538 (its formula squares w in the intersection); installed
+    # kornia 0.9.0 applies w once: 1 − 2·(0.3·1)/(0.3·2 + 0.7·1) = 1 − 0.6/1.3 = 0.538462
+    ("micro", [0.3, 0.7, 0.0], 1 - 0.6 / 1.3, "installed 0.9.0"),
+]
+
+
+@pytest.mark.parametrize("average,weight,expected,source", KORNIA_VALUES)
+def test_kornia_conventions_reproduce_kornia_values(average, weight, expected, source):
+    convention = "kornia" if average == "micro" else "kornia-macro"
+    got = losscli.compute("dice", pred=K_PRED, target=K_TARGET, from_logits="softmax",
+                          convention=convention, weight=weight, dtype="float64").value
+    assert got == pytest.approx(expected, rel=1e-3, abs=1e-3)  # the test's rtol = atol = 1e-3
+
+
+def test_kornia_macro_averages_only_the_classes_present():
+    # kornia's test_averaging_macro data with a matching batch (installed 0.9.0 refuses the
+    # test's batch 1 vs 2): only class 0 is present; its loss is 1 − 2·i₁/(4 + i₁ + eps), where
+    # i₁ = Σ softmax = 3·e¹⁰/(e¹⁰ + e) + e/(e + e¹⁰). Upstream's macro also averages absent
+    # class 1 (loss 1): 0.571449; installed 0.9.0 gives class 0 alone, 0.142897.
+    pred = np.array([[[[10.0, 10.0, 10.0, 1.0]], [[1.0, 1.0, 1.0, 10.0]]]])
+    target = np.array([[[0, 0, 0, 0]]])
+    e, e10 = math.e, math.exp(10)
+    i1 = 3 * e10 / (e10 + e) + e / (e + e10)
+    got = losscli.compute("dice", pred=pred, target=target, from_logits="softmax",
+                          convention="kornia-macro", dtype="float64").value
+    assert got == pytest.approx(1 - 2 * i1 / (4 + i1 + 1e-8), rel=1e-12)
+    assert got == pytest.approx(0.142897, abs=1e-6)
+    micro = losscli.compute("dice", pred=pred, target=target, from_logits="softmax",
+                            convention="kornia", dtype="float64").value
+    assert micro == pytest.approx(1 - 2 * i1 / (8 + 1e-8), rel=1e-12)  # the test's 0.250062
+
+
+@pytest.mark.parametrize("average", ["micro", "macro"])
+@pytest.mark.parametrize("weight", [None, [0.3, 0.7, 0.0]])
+def test_kornia_conventions_match_installed_kornia(average, weight):
+    kl = pytest.importorskip("kornia.losses", reason="kornia is not installed")
+    pred, target = logits(2, 3, 3, 4), labels(3, 2, 3, 4)
+    target[0][target[0] == 1] = 2  # class 1 absent from sample 0
+    w = None if weight is None else torch.tensor(weight, dtype=torch.float64)
+    want = kl.dice_loss(torch.tensor(pred), torch.tensor(target), average=average,
+                        weight=w).item()
+    got = losscli.compute("dice", pred=pred, target=target, from_logits="softmax",
+                          convention="kornia" if average == "micro" else "kornia-macro",
+                          weight=weight, dtype="float64").value
+    assert got == pytest.approx(want, rel=1e-10)
+
+
+def test_convention_all_lists_kornia_macro(cli):
+    out = cli("dice", "-p", "[[[[0.7, 0.1]], [[0.3, 0.9]]]]", "-t", "[[[0, 1]]]",
+              "--convention", "all")
+    assert out.code == 0, out.stderr
+    assert "kornia-macro" in out.stdout
+
+
 @pytest.mark.parametrize("backend", ["torch", "numpy"])
 @pytest.mark.parametrize("name", ["dice", "jaccard", "tversky"])
 @pytest.mark.parametrize("target", ["labels", "one-hot"])
@@ -386,3 +976,24 @@ def test_an_empty_batch_is_a_nan_mean_not_a_crash(name, backend, target):
     assert total.value == 0.0
     none = losscli.compute(name, pred=pred, target=labels, backend=backend, reduction="none")
     assert np.asarray(none.value).shape == (0, 3)
+
+
+MONAI_ONLY = [("batch", True, "--batch"), ("soft_label", True, "--soft-label"),
+              ("other_act", "tanh", "--other-act"), ("squared_pred", True, "--squared-pred"),
+              ("weight", [1.0, 2.0, 3.0], "--weight")]
+
+
+@pytest.mark.parametrize("name", SEG_LOSSES)
+@pytest.mark.parametrize("option,value,flag", MONAI_ONLY, ids=[o[0] for o in MONAI_ONLY])
+def test_other_libraries_refuse_monai_only_options(name, option, value, flag):
+    spec = registry().resolve(name)
+    if option not in {p.name for p in spec.params}:
+        pytest.skip(f"{name} has no {flag}")
+    pred, target = logits(2, 3, 2, 2), labels(3, 2, 2, 2)
+    for convention in spec.conventions[1:]:
+        if convention.name.startswith("kornia") and option == "weight" and name == "dice":
+            continue  # kornia's dice_loss takes class weights
+        with pytest.raises(losscli.InputError, match=f"no equivalent of {flag}"):
+            losscli.compute(name, pred=pred, target=target, from_logits="softmax"
+                            if option != "other_act" else "none", convention=convention.name,
+                            **{option: value})

@@ -21,20 +21,22 @@ from losscli.families._shared.checks import all_ignored, shape_str
 def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """dice / jaccard / tversky: shapes, target values, and the activation's plausibility."""
     pred, target = arrays["pred"], arrays["target"]
-    if pred.ndim < 3:
+    if pred.ndim < 2:
         raise InputError(
-            "expected (N, C, d1, ...): a batch of N samples, C classes, then the spatial "
-            f"dimensions, got shape {shape_str(pred.shape)}; one binary mask of shape (H, W) "
-            "is [[mask]] (N = C = 1)",
+            "expected (N, C, d1, ...) or (N, C): a batch of N samples, C classes, then the "
+            f"spatial dimensions, got shape {shape_str(pred.shape)}; one binary mask of shape "
+            "(H, W) is [[mask]] (N = C = 1)",
             argument="--pred",
         )
     classes = pred.shape[1]
+    _monai_options(arrays.get("weight"), pred, params, warnings)
     ignore_index = params.get("ignore_index")
     if classes > 1 and target.shape == pred.shape:
         _unit_interval(target, "one-hot targets (the shape of --pred)")
     else:
         _label_target(target, pred.shape, ignore_index, warnings)
-    _activation(pred, params["from_logits"], warnings)
+    if params.get("other_act", "none") == "none":
+        _activation(pred, params["from_logits"], warnings)
     if not params["include_background"] and classes == 1:
         warnings.warn(
             "--no-include-background is ignored for a single-channel prediction (as in MONAI)",
@@ -42,6 +44,34 @@ def segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings
         )
     if params["smooth_dr"] == 0:
         _warn_empty_denominator(pred, target, params, warnings)
+
+
+def _monai_options(weight, pred, params, warnings) -> None:
+    """--other-act excludes --from-logits; --weight holds one weight ≥ 0 per class left."""
+    if params.get("other_act", "none") != "none" and params["from_logits"] != "none":
+        raise InputError(
+            f"--other-act {params['other_act']} and --from-logits {params['from_logits']} "
+            "are two activations; MONAI allows one of sigmoid, softmax, other_act",
+            argument="--other-act",
+        )
+    if weight is None:
+        return
+    classes = pred.shape[1]
+    left = classes - (not params["include_background"] and classes > 1)
+    if left == 1 and weight.ndim <= 1:
+        warnings.warn("class weights are ignored with a single class left (as in MONAI)",
+                      argument="--weight")
+        return
+    if weight.ndim > 1 or (weight.ndim == 1 and weight.shape[0] != left):
+        after = " after --no-include-background" if left < classes else ""
+        raise InputError(
+            f"expected one number or {left} class weight(s) (the classes{after}), got shape "
+            f"{shape_str(weight.shape)}",
+            argument="--weight",
+        )
+    if (weight < 0).any():
+        raise InputError(f"class weights must be >= 0, got {float(weight.min()):g}",
+                         argument="--weight")
 
 
 def _label_target(target, pred_shape, ignore_index, warnings) -> None:
@@ -117,7 +147,8 @@ def _activation(pred: np.ndarray, from_logits: str, warnings) -> None:
 
 def _warn_empty_denominator(pred, target, params, warnings) -> None:
     """With smooth_dr = 0, a class absent from both prediction and target divides by 0."""
-    if params["from_logits"] != "none" or pred.size == 0:
+    if (params["from_logits"] != "none" or params.get("other_act", "none") != "none"
+            or pred.size == 0):
         return
     n, classes = pred.shape[:2]
     ignore_index = params.get("ignore_index")
@@ -137,11 +168,20 @@ def _warn_empty_denominator(pred, target, params, warnings) -> None:
             g = np.concatenate([(labels == c) & keep for c in range(classes)], axis=1)
     p_sum = (pred.reshape(n, classes, -1) * keep).sum(axis=-1)
     g_sum = g.sum(axis=-1)
+    where = "class {c} of sample {n}"
+    if params.get("batch"):  # one ratio per class over the batch
+        p_sum, g_sum = p_sum.sum(axis=0, keepdims=True), g_sum.sum(axis=0, keepdims=True)
+        where = "class {c} (over the batch)"
+    elif pred.ndim == 2:  # (N, C): one pooled ratio (class 0 dropped first, as MONAI)
+        skip = int(not params["include_background"] and classes > 1)
+        p_sum = p_sum[:, skip:].sum(keepdims=True).reshape(1, 1)
+        g_sum = g_sum[:, skip:].sum(keepdims=True).reshape(1, 1)
+        where = "the pooled (N, C) input"
     empty = np.argwhere((p_sum == 0) & (g_sum == 0))
     if empty.size:
         n, c = (int(i) for i in empty[0])
         warnings.warn(
-            f"class {c} of sample {n} is empty in both prediction and target, so with "
+            f"{where.format(c=c, n=n)} is empty in both prediction and target, so with "
             "--smooth-dr 0 its score divides by 0 (the term is −inf, or NaN with "
             "--smooth-nr 0); keep a small --smooth-dr",
             argument="--smooth-dr",

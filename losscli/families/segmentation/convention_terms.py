@@ -11,9 +11,11 @@ everything at once), where the smoothing goes, and which classes count:
   class over the batch, smooth 0, denominator clamped at eps = 1e-7, classes absent from the
   target score 0; the mean over the classes.
 - kornia 0.9.0 (kornia/losses/dice.py, tversky.py): Dice per sample over every class
-  ('micro'), Tversky per sample and class averaged over the classes present; eps = 1e-8 in the
-  denominator only; the mean over the batch. kornia 0.7.0 to 0.9.0rc1 computed the Tversky
-  index like the Dice: one per sample, TP, FP and FN summed over every class and pixel.
+  ('micro'), or per sample and class averaged over the classes present in the target
+  ('macro'; the installed release, see the convention's note), Tversky per sample and class
+  averaged over the classes present; eps = 1e-8 in the denominator only; the mean over the
+  batch. kornia 0.7.0 to 0.9.0rc1 computed the Tversky index like the Dice: one per sample,
+  TP, FP and FN summed over every class and pixel.
 - Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``, axis=None): one ratio over
   every element, 1e-7 in the denominator only; its Tversky α weights the false negatives
   and β the false positives, swapped back in Keras 3.16 (in development).
@@ -28,6 +30,20 @@ import torch
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
 from losscli.families.segmentation.torch_terms import _flat_pair
+
+#: MONAI-only options and their defaults: another library has no equivalent.
+_MONAI_OPTIONS = {"other_act": "none", "batch": False, "squared_pred": False,
+                  "soft_label": False, "weight": None}
+
+
+def _plain(options: dict, library: str, allowed: tuple[str, ...] = ()) -> None:
+    """Refuse a MONAI option the library does not have (exit 2, naming the option)."""
+    for name, default in _MONAI_OPTIONS.items():
+        value = options.get(name, default)
+        changed = value is not None if default is None else value != default
+        if changed and name not in allowed:
+            option = "--" + name.replace("_", "-")
+            raise InputError(f"{library} has no equivalent of {option}", argument=option)
 
 
 def _pair(pred, target, from_logits, ignore_index, library: str | None = None):
@@ -56,8 +72,9 @@ def _smp(score, g_sum, details, include_background) -> Terms:
 
 
 def smp_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
-             smooth_dr, eps: float) -> Terms:
+             smooth_dr, eps: float, **options) -> Terms:
     """smp DiceLoss: per class c over the batch, 1 − (2·I + s)/max(P + G + s, eps)."""
+    _plain(options, "segmentation_models_pytorch's DiceLoss")
     p, g = _pair(pred, target, from_logits, ignore_index)
     inter, card = (p * g).sum((0, 2)), (p + g).sum((0, 2))
     score = (2 * inter + smooth_nr) / (card + smooth_dr).clamp(min=eps)
@@ -65,8 +82,9 @@ def smp_dice(*, pred, target, from_logits, include_background, ignore_index, smo
 
 
 def smp_jaccard(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
-                smooth_dr, eps: float) -> Terms:
+                smooth_dr, eps: float, **options) -> Terms:
     """smp JaccardLoss: per class c over the batch, 1 − (I + s)/max(U + s, eps), U = P + G − I."""
+    _plain(options, "segmentation_models_pytorch's JaccardLoss")
     p, g = _pair(pred, target, from_logits, ignore_index, "segmentation_models_pytorch's "
                  "JaccardLoss")
     inter, card = (p * g).sum((0, 2)), (p + g).sum((0, 2))
@@ -75,8 +93,9 @@ def smp_jaccard(*, pred, target, from_logits, include_background, ignore_index, 
 
 
 def smp_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                smooth_nr, smooth_dr, eps: float) -> Terms:
+                smooth_nr, smooth_dr, eps: float, **options) -> Terms:
     """smp TverskyLoss: per class over the batch, 1 − (TP + s)/max(TP + α·FP + β·FN + s, eps)."""
+    _plain(options, "segmentation_models_pytorch's TverskyLoss")
     p, g = _pair(pred, target, from_logits, ignore_index)
     tp, fp, fn = (p * g).sum((0, 2)), (p * (1 - g)).sum((0, 2)), ((1 - p) * g).sum((0, 2))
     score = (tp + smooth_nr) / (tp + alpha * fp + beta * fn + smooth_dr).clamp(min=eps)
@@ -84,20 +103,43 @@ def smp_tversky(*, pred, target, from_logits, include_background, ignore_index, 
 
 
 def kornia_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
-                smooth_dr, eps: float) -> Terms:
-    """kornia.losses.dice_loss(average="micro"): per sample, 1 − 2·Σ_c I / (Σ_c (P + G) + eps)."""
+                smooth_dr, weight, eps: float, average: str = "micro", **options) -> Terms:
+    """kornia.losses.dice_loss as installed kornia 0.9.0 computes it, per sample:
+
+    micro: 1 − 2·Σ_c w_c·I_c / (Σ_c w_c·(P_c + G_c) + eps) (w = 1 without --weight);
+    macro: Σ_c w_c·present_c·ℓ_c / Σ_c w_c·present_c with ℓ_c = 1 − 2·I_c/(P_c + G_c + eps),
+    over the classes present in the sample's (non-ignored) target; a sample with no
+    present class (or only zero-weight ones), or an empty cardinality, scores loss 1.
+    """
     _all_classes(include_background, "kornia's dice_loss")
+    _plain(options, "kornia's dice_loss", allowed=("weight",))
     p, g = _pair(pred, target, from_logits, ignore_index)
-    inter, card = (p * g).sum((1, 2)), (p + g).sum((1, 2))
-    score = torch.where(card > 0, 2 * inter / (card + eps), torch.zeros_like(card))
-    return Terms(1 - score, details={"Σp·g": inter, "Σp+Σg": card, "Dice": score},
+    w = (torch.ones(p.shape[1], dtype=p.dtype) if weight is None
+         else torch.as_tensor(weight, dtype=p.dtype).reshape(-1).expand(p.shape[1]))
+    if average == "micro":
+        inter = ((p * g).sum(2) * w).sum(1)
+        card = ((p + g).sum(2) * w).sum(1)
+    else:
+        inter, card = (p * g).sum(2), (p + g).sum(2)
+    empty = card == 0
+    score = (2 * inter / (card + eps).masked_fill(empty, 1.0)).masked_fill(empty, 0.0)
+    if average == "micro":
+        return Terms(1 - score, details={"Σ w·p·g": inter, "Σ w·(p+g)": card, "Dice": score},
+                     shown_inputs=())
+    present = w * (g == 1).any(2).to(p.dtype)
+    normalizer = present.sum(1)
+    none = normalizer == 0
+    loss = ((1 - score) * present).sum(1) / normalizer.masked_fill(none, 1.0)
+    return Terms(loss.masked_fill(none, 1.0),
+                 details={"present classes": (present > 0).sum(1).to(p.dtype)},
                  shown_inputs=())
 
 
 def kornia_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                   smooth_nr, smooth_dr, eps: float) -> Terms:
+                   smooth_nr, smooth_dr, eps: float, **options) -> Terms:
     """kornia.losses.tversky_loss: per sample, 1 − the mean over the present classes of
     TP/(TP + α·FP + β·FN + eps)."""
+    _plain(options, "kornia's tversky_loss")
     _all_classes(include_background, "kornia's tversky_loss")
     p, g = _pair(pred, target, from_logits, ignore_index)
     tp, fp, fn = (p * g).sum(2), (p * (1 - g)).sum(2), ((1 - p) * g).sum(2)
@@ -108,7 +150,7 @@ def kornia_tversky(*, pred, target, from_logits, include_background, ignore_inde
 
 
 def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignore_index, alpha,
-                         beta, smooth_nr, smooth_dr, eps: float) -> Terms:
+                         beta, smooth_nr, smooth_dr, eps: float, **options) -> Terms:
     """kornia.losses.tversky_loss, kornia 0.7.0 to 0.9.0rc1: one index per sample over every class.
 
     TP = Σ_c Σ_s p·g, FP = Σ_c Σ_s p·(1 − g), FN = Σ_c Σ_s (1 − p)·g over the kept pixels,
@@ -116,6 +158,7 @@ def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignor
     with a softmax, FP = FN = (kept pixels) − TP, as 0.8.2 writes it. A sample whose pixels
     are all ignored scores 0 (loss 1).
     """
+    _plain(options, "kornia's tversky_loss")
     _all_classes(include_background, "kornia's tversky_loss")
     p, g = _pair(pred, target, from_logits, ignore_index)
     tp, fp, fn = (p * g).sum((1, 2)), (p * (1 - g)).sum((1, 2)), ((1 - p) * g).sum((1, 2))
@@ -125,8 +168,9 @@ def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignor
 
 
 def keras_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
-               smooth_dr, eps: float) -> Terms:
+               smooth_dr, eps: float, **options) -> Terms:
     """keras.losses.Dice(axis=None): 1 − 2·Σ g·p / (Σ g + Σ p + eps) over every element."""
+    _plain(options, "Keras's Dice")
     _all_classes(include_background, "Keras's Dice")
     p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Dice")
     inter = (p * g).sum()
@@ -134,7 +178,7 @@ def keras_dice(*, pred, target, from_logits, include_background, ignore_index, s
 
 
 def keras_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                  smooth_nr, smooth_dr, eps: float, swapped: bool) -> Terms:
+                  smooth_nr, smooth_dr, eps: float, swapped: bool, **options) -> Terms:
     """keras.losses.Tversky(axis=None): one index over every element, eps in the denominator.
 
     ``swapped`` (Keras 3.15.1 and earlier, ``inputs = y_true, targets = y_pred``):
@@ -142,6 +186,7 @@ def keras_tversky(*, pred, target, from_logits, include_background, ignore_index
     false negatives) and β on the false positives, the reverse of MONAI's. Keras 3.16
     (keras master since fa9afd5a) swaps them back: 1 − TP/(TP + α·FP + β·FN + eps).
     """
+    _plain(options, "Keras's Tversky")
     _all_classes(include_background, "Keras's Tversky")
     p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Tversky")
     tp, fn, fp = (p * g).sum(), (g * (1 - p)).sum(), (p * (1 - g)).sum()
@@ -153,12 +198,13 @@ def keras_tversky(*, pred, target, from_logits, include_background, ignore_index
 
 
 def optax_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                  smooth_nr, smooth_dr) -> Terms:
+                  smooth_nr, smooth_dr, **options) -> Terms:
     """optax.losses.dice_loss: per sample and class, 1 − (I + s)/(I + α·(P − I) + β·(G − I) + s).
 
     P − I is the false-positive mass and G − I the false negatives; optax's one ``smooth``
     goes to both sides (smooth_nr and smooth_dr here).
     """
+    _plain(options, "optax's dice_loss")
     p, g = _pair(pred, target, from_logits, ignore_index, "optax's dice_loss")
     inter, p_sum, g_sum = (p * g).sum(2), p.sum(2), g.sum(2)
     score = (inter + smooth_nr) / (
@@ -168,8 +214,9 @@ def optax_tversky(*, pred, target, from_logits, include_background, ignore_index
 
 
 def optax_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
-               smooth_dr) -> Terms:
+               smooth_dr, **options) -> Terms:
     """optax.losses.dice_loss with its α = β = 0.5: (I + s)/((P + G)/2 + s) per sample and class."""
     return optax_tversky(pred=pred, target=target, from_logits=from_logits,
                          include_background=include_background, ignore_index=ignore_index,
-                         alpha=0.5, beta=0.5, smooth_nr=smooth_nr, smooth_dr=smooth_dr)
+                         alpha=0.5, beta=0.5, smooth_nr=smooth_nr, smooth_dr=smooth_dr,
+                         **options)

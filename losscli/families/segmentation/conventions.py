@@ -21,7 +21,8 @@ from losscli.families._shared.conventions import (
 _MONAI_DICE = Convention(
     name="monai",
     library="monai.losses.DiceLoss",
-    call="DiceLoss(smooth_nr=1e-5, smooth_dr=1e-5, batch=False)(input, target)",
+    call="DiceLoss(smooth_nr=1e-5, smooth_dr=1e-5, batch=False, squared_pred=False, "
+    "soft_label=False, other_act=None, weight=None)(input, target)",
     source=MONAI + "dice.py DiceLoss",
     reason="losscli's default: one term per (sample, class), smooth_nr = smooth_dr = 1e-5",
 )
@@ -30,6 +31,20 @@ _MONAI_DICE = Convention(
 _SMP_SEG: dict[str, Any] = dict(
     constants={"eps": 1e-7}, params={"smooth_nr": 0.0, "smooth_dr": 0.0},
     clamp="denominator clamped at eps = 1e-7",
+)
+
+
+#: Installed kornia 0.9.0, not the tests/losses/test_dice.py of kornia's main branch:
+#: upstream's macro averages every class (absent ones count with a loss near 1) and its
+#: weighted micro squares w_c in the intersection; the installed release averages only the
+#: classes present in the target (0.142897 where upstream's test expects 0.571449) and
+#: applies w_c once (0.538462 where the test expects 0.861538).
+_KORNIA_MACRO = (
+    "one Dice per sample and class, 1 − 2·I_c/(P_c + G_c + eps), averaged with --weight w "
+    "over the classes present in the sample's target (Σ w_c·ℓ_c / Σ w_c, present c only; a "
+    "sample with none present scores 1), then over the batch. This is the installed kornia "
+    "0.9.0; kornia's main-branch tests (tests/losses/test_dice.py) average every class, "
+    "absent ones included, and expect 0.571449 where 0.9.0 gives 0.142897"
 )
 
 
@@ -49,12 +64,26 @@ DICE_CONVENTIONS = (
     Convention(
         name="kornia",
         library="kornia.losses.dice_loss",
-        call="dice_loss(pred_logits, target, average='micro', eps=1e-8) (softmax inside)",
+        call="dice_loss(pred_logits, target, average='micro', eps=1e-8, weight=w) "
+        "(softmax inside)",
         source=KORNIA + "dice.py dice_loss",
         reason="one Dice per sample over every class ('micro'); eps 1e-8 in the denominator "
-        "only, no smoothing",
+        "only, no smoothing; --weight w scales class c in both sums once, "
+        "1 − 2·Σ w_c·I_c / Σ w_c·(P_c + G_c), as the installed kornia 0.9.0 does (kornia's "
+        "main-branch test_weight squares w_c in the intersection and expects 0.861538 "
+        "where 0.9.0 gives 0.538462)",
         impl="kornia_dice",
-        constants={"eps": 1e-8},
+        constants={"eps": 1e-8, "average": "micro"},
+    ),
+    Convention(
+        name="kornia-macro",
+        library="kornia.losses.dice_loss",
+        call="dice_loss(pred_logits, target, average='macro', eps=1e-8, weight=w) "
+        "(softmax inside)",
+        source=KORNIA + "dice.py dice_loss",
+        reason=_KORNIA_MACRO,
+        impl="kornia_dice",
+        constants={"eps": 1e-8, "average": "macro"},
     ),
     Convention(
         name="keras",
@@ -84,7 +113,8 @@ JACCARD_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.DiceLoss(jaccard=True)",
-        call="DiceLoss(jaccard=True, smooth_nr=1e-5, smooth_dr=1e-5)(input, target)",
+        call="DiceLoss(jaccard=True, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, "
+        "squared_pred=False, soft_label=False, other_act=None, weight=None)(input, target)",
         source=MONAI + "dice.py DiceLoss",
         reason="losscli's default: (2·I + smooth_nr)/(2·U + smooth_dr) per (sample, class)",
     ),
@@ -106,7 +136,8 @@ TVERSKY_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.TverskyLoss",
-        call="TverskyLoss(alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5)(input, target)",
+        call="TverskyLoss(alpha=0.5, beta=0.5, smooth_nr=1e-5, smooth_dr=1e-5, batch=False, "
+        "soft_label=False, other_act=None)(input, target)",
         source=MONAI + "tversky.py TverskyLoss",
         reason="losscli's default: α weights false positives, β false negatives, per "
         "(sample, class)",

@@ -1,6 +1,8 @@
 """Soft Dice, Jaccard and Tversky losses (numpy twins of the family's torch terms).
 
-MONAI semantics: sums over the spatial dimensions of each (sample, class) pair.
+MONAI semantics: sums over the spatial dimensions of each (sample, class) pair (and
+the batch with ``batch``; everything for (N, C) inputs); see
+:mod:`losscli.families.segmentation.torch_terms` for the formulas.
 """
 
 from __future__ import annotations
@@ -13,20 +15,25 @@ from losscli.core.terms import Terms
 from losscli.families._shared.numpy_terms import sigmoid
 
 
-def _probabilities(pred: np.ndarray, from_logits: str) -> np.ndarray:
+def _probabilities(pred: np.ndarray, from_logits: str, other_act: str) -> np.ndarray:
     if from_logits == "sigmoid":
-        return sigmoid(pred)
-    if from_logits == "softmax" and pred.shape[1] > 1:
+        pred = sigmoid(pred)
+    elif from_logits == "softmax" and pred.shape[1] > 1:
         shifted = np.exp(pred - pred.max(axis=1, keepdims=True))
-        return shifted / shifted.sum(axis=1, keepdims=True)
+        pred = shifted / shifted.sum(axis=1, keepdims=True)
+    if other_act == "tanh":
+        return np.tanh(pred)
+    if other_act == "log-softmax":
+        shifted = pred - pred.max(axis=1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return pred
 
 
-def _flat_pair(pred, target, from_logits: str, ignore_index: int | None):
+def _flat_pair(pred, target, from_logits: str, ignore_index: int | None, other_act: str):
     """(p, g), both (N, C, S) with S the flattened spatial size, ignored pixels zeroed."""
     n, classes = pred.shape[:2]
     size = math.prod(pred.shape[2:])  # not -1: an empty batch has no size to infer
-    p = _probabilities(pred, from_logits).reshape(n, classes, size)
+    p = _probabilities(pred, from_logits, other_act).reshape(n, classes, size)
     if classes > 1 and target.shape == pred.shape:
         g = target.astype(p.dtype).reshape(n, classes, size)
         if ignore_index is None:
@@ -48,16 +55,46 @@ def _flat_pair(pred, target, from_logits: str, ignore_index: int | None):
     return p * keep, g * keep
 
 
-def _overlap(pred, target, from_logits, ignore_index):
-    p, g = _flat_pair(pred, target, from_logits, ignore_index)
-    return (p * g).sum(-1), p.sum(-1), g.sum(-1)
+def _overlap(pred, target, o: dict, decoupled: bool) -> tuple:
+    """(TP, FP, FN, pooled, details), as the torch twin."""
+    p, g = _flat_pair(pred, target, o["from_logits"], o["ignore_index"], o["other_act"])
+    pooled = pred.ndim == 2 and not o["batch"]
+    if pooled and not o["include_background"] and p.shape[1] > 1:
+        p, g = p[:, 1:], g[:, 1:]
+    axes = (0, 1, 2) if pooled else (0, 2) if o["batch"] else (2,)
+    if o.get("squared_pred") or o["soft_label"]:
+        power = 2 if o.get("squared_pred") else 1
+        p_norm = (np.abs(p) ** power).sum(axes)
+        g_norm = (np.abs(g) ** power).sum(axes)
+        tp = (p_norm + g_norm - (np.abs(p - g) ** power).sum(axes)) / 2
+        fp, fn = p_norm - tp, g_norm - tp
+        names = ("Σp²", "Σg²") if power == 2 else ("Σ|p|", "Σ|g|")
+        return tp, fp, fn, pooled, {"TP": tp, names[0]: p_norm, names[1]: g_norm}
+    tp = (p * g).sum(axes)
+    if decoupled:
+        fp, fn = p.sum(axes) - tp, g.sum(axes) - tp
+        return tp, fp, fn, pooled, {"Σp·g": tp, "Σp": tp + fp, "Σg": tp + fn}
+    fp, fn = (p * (1 - g)).sum(axes), ((1 - p) * g).sum(axes)
+    return tp, fp, fn, pooled, {"TP": tp, "FP": fp, "FN": fn}
+
+
+def _class_weight(values, weight, classes: int, o: dict, pooled: bool):
+    dropped = not o["include_background"] and classes > 1
+    left = classes - dropped
+    if weight is None or left == 1:
+        return values
+    w = np.broadcast_to(np.asarray(weight, dtype=values.dtype).reshape(-1), (left,))
+    if dropped and not pooled:
+        w = np.concatenate([np.ones(1, dtype=values.dtype), w])
+    return values * w
 
 
 def _terms(values: np.ndarray, include_background: bool, details: dict) -> Terms:
-    if include_background or values.shape[1] == 1:
+    values = np.asarray(values)
+    if include_background or values.ndim == 0 or values.shape[-1] == 1:
         return Terms(values, details=details, shown_inputs=())
     ignored = np.zeros(values.shape, dtype=bool)
-    ignored[:, 0] = True
+    ignored[..., 0] = True
     return Terms(
         np.where(ignored, 0, values).astype(values.dtype, copy=False),
         weights=(~ignored).astype(values.dtype),
@@ -68,31 +105,41 @@ def _terms(values: np.ndarray, include_background: bool, details: dict) -> Terms
     )
 
 
-def dice(*, pred, target, from_logits: str, include_background: bool,
-         ignore_index: int | None, smooth_nr: float, smooth_dr: float) -> Terms:
-    """ℓ(n, c) = 1 − (2·I + smooth_nr)/(P + G + smooth_dr)."""
-    inter, p_sum, g_sum = _overlap(pred, target, from_logits, ignore_index)
-    score = (2 * inter + smooth_nr) / (p_sum + g_sum + smooth_dr)
-    return _terms(1 - score, include_background,
-                  {"Σp·g": inter, "Σp": p_sum, "Σg": g_sum, "Dice": score})
+def _overlap_loss(pred, target, o: dict, jaccard: bool) -> Terms:
+    tp, fp, fn, pooled, details = _overlap(pred, target, o, decoupled=True)
+    if jaccard:
+        score = (2 * tp + o["smooth_nr"]) / (2 * (tp + fp + fn) + o["smooth_dr"])
+    else:
+        score = (2 * tp + o["smooth_nr"]) / (2 * tp + fp + fn + o["smooth_dr"])
+    details["soft IoU" if jaccard else "Dice"] = score
+    values = _class_weight(1 - score, o["weight"], pred.shape[1], o, pooled)
+    if np.shape(values) != np.shape(score):
+        details = {k: np.broadcast_to(v, values.shape) for k, v in details.items()}
+    return _terms(values, o["include_background"] or pooled, details)
 
 
-def jaccard(*, pred, target, from_logits: str, include_background: bool,
-            ignore_index: int | None, smooth_nr: float, smooth_dr: float) -> Terms:
-    """ℓ(n, c) = 1 − (2·I + smooth_nr)/(2·(P + G − I) + smooth_dr)."""
-    inter, p_sum, g_sum = _overlap(pred, target, from_logits, ignore_index)
-    score = (2 * inter + smooth_nr) / (2 * (p_sum + g_sum - inter) + smooth_dr)
-    return _terms(1 - score, include_background,
-                  {"Σp·g": inter, "Σp": p_sum, "Σg": g_sum, "soft IoU": score})
+def dice(*, pred, target, from_logits: str, other_act: str, include_background: bool,
+         ignore_index: int | None, batch: bool, squared_pred: bool, soft_label: bool,
+         weight, smooth_nr: float, smooth_dr: float) -> Terms:
+    """ℓ = 1 − (2·TP + smooth_nr)/(2·TP + FP + FN + smooth_dr)."""
+    return _overlap_loss(pred, target, dict(locals()), jaccard=False)
 
 
-def tversky(*, pred, target, from_logits: str, include_background: bool,
-            ignore_index: int | None, alpha: float, beta: float, smooth_nr: float,
-            smooth_dr: float) -> Terms:
-    """ℓ(n, c) = 1 − (TP + smooth_nr)/(TP + α·FP + β·FN + smooth_dr)."""
-    p, g = _flat_pair(pred, target, from_logits, ignore_index)
-    tp = (p * g).sum(-1)
-    fp = (p * (1 - g)).sum(-1)
-    fn = ((1 - p) * g).sum(-1)
+def jaccard(*, pred, target, from_logits: str, other_act: str, include_background: bool,
+            ignore_index: int | None, batch: bool, squared_pred: bool, soft_label: bool,
+            weight, smooth_nr: float, smooth_dr: float) -> Terms:
+    """ℓ = 1 − (2·TP + smooth_nr)/(2·(TP + FP + FN) + smooth_dr)."""
+    return _overlap_loss(pred, target, dict(locals()), jaccard=True)
+
+
+def tversky(*, pred, target, from_logits: str, other_act: str, include_background: bool,
+            ignore_index: int | None, batch: bool, soft_label: bool, alpha: float, beta: float,
+            smooth_nr: float, smooth_dr: float) -> Terms:
+    """ℓ = 1 − (TP + smooth_nr)/(TP + α·FP + β·FN + smooth_dr)."""
+    o = dict(locals())
+    tp, fp, fn, pooled, details = _overlap(pred, target, o, decoupled=False)
+    if "FP" not in details:
+        details.update(FP=fp, FN=fn)
     score = (tp + smooth_nr) / (tp + alpha * fp + beta * fn + smooth_dr)
-    return _terms(1 - score, include_background, {"TP": tp, "FP": fp, "FN": fn, "Tversky": score})
+    details["Tversky"] = score
+    return _terms(1 - score, include_background or pooled, details)

@@ -13,10 +13,10 @@ from losscli.families.segmentation.conventions import (
 _INPUTS = (
     InputSpec(
         "pred",
-        "per-class predictions (N, C, d1, ...): probabilities, or logits with "
-        "--from-logits sigmoid|softmax",
+        "per-class predictions (N, C, d1, ...) or (N, C) (pooled into one ratio, as MONAI): "
+        "probabilities, or logits with --from-logits sigmoid|softmax",
         flags=PRED_FLAGS,
-        shape="(N, C, d1, ...)",
+        shape="(N, C, d1, ...) | (N, C)",
     ),
     InputSpec(
         "target",
@@ -65,15 +65,57 @@ _SMOOTH = (
         minimum=0.0,
     ),
 )
-_PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH)
+_OTHER_ACT = ParamSpec(
+    "other_act",
+    "choice",
+    "none",
+    "another activation on --pred, MONAI's other_act: tanh, or log-softmax over the classes "
+    "(the activated values are used as they are, negative ones too, so the loss can be "
+    "negative, as in MONAI's tests); not together with --from-logits sigmoid|softmax",
+    choices=("none", "tanh", "log-softmax"),
+)
+_BATCH = ParamSpec(
+    "batch",
+    "bool",
+    False,
+    "sum over the batch too before the ratio (MONAI batch=True): one term per class",
+    unchunked=True,
+)
+_SOFT_LABEL = ParamSpec(
+    "soft_label",
+    "bool",
+    False,
+    "MONAI's soft-label form: TP = (Σ|p| + Σ|g| − Σ|p − g|)/2 (= Σ min(p, g) for "
+    "non-negative values), FP = Σ|p| − TP, FN = Σ|g| − TP, so a soft target predicted "
+    "exactly scores 0; equal to the default for 0/1 targets and predictions in [0, 1]",
+)
+_SQUARED = ParamSpec(
+    "squared_pred",
+    "bool",
+    False,
+    "squares in the denominator (MONAI squared_pred): Σp² + Σg² in place of Σp + Σg "
+    "(TP = (Σp² + Σg² − Σ(p − g)²)/2 = Σp·g)",
+)
+_WEIGHT = ParamSpec(
+    "weight",
+    "tensor",
+    None,
+    "MONAI's class weight: one number, or a TENSOR of one weight ≥ 0 per class (per class "
+    "left after --no-include-background); the term of class c is multiplied by w_c and the "
+    "mean still divides by the number of terms (not by Σw); ignored with one class left",
+)
+_MONAI_OPTIONS = (_OTHER_ACT, _BATCH, _SOFT_LABEL)
+_PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH, *_MONAI_OPTIONS)
+_DICE_PARAMS = (*_PARAMS, _SQUARED, _WEIGHT)
 _CHECK = "segmentation"
 _SUMS = (
-    "sums over the spatial dimensions of sample n and class c; p after the activation, "
-    "g one-hot"
+    "sums over the spatial dimensions of sample n and class c (and over the batch with "
+    "--batch); p after the activation, g one-hot"
 )
 _RULE = (
     "mean: Σ ℓ(n, c) / (N·C) over every (sample, class) term, as MONAI's mean; without "
-    "the background class with --no-include-background; sum: Σ ℓ(n, c); none: the (N, C) terms"
+    "the background class with --no-include-background; sum: Σ ℓ(n, c); none: the (N, C) "
+    "terms ((C) with --batch; one value for (N, C) inputs)"
 )
 _NOTES = (
     "A term is one (sample, class) pair: the overlap is summed over the spatial dimensions "
@@ -84,6 +126,14 @@ _NOTES = (
     "by 0 (−inf, or NaN when --smooth-nr is 0 too).",
     "Ignored pixels (--ignore-index) drop out of every class's sums; with "
     "--no-include-background class 0's terms are shown but not counted.",
+    "With --batch the sums also run over the batch: one term per class (MONAI batch=True).",
+    "Inputs without spatial dimensions, (N, C), are pooled as MONAI 1.6.1 pools them: its "
+    "sums run over an empty axis list, which torch reads as every axis, so the loss is ONE "
+    "ratio over the whole tensor, batch and classes together (after --no-include-background "
+    "drops class 0), even with --reduction none; with --batch there is one term per class.",
+    "--soft-label uses the norms Σ|p|, Σ|g|, Σ|p − g| and --squared-pred their squared "
+    "2-norm forms (MONAI compute_tp_fp_fn), so negative activations (--other-act) enter as "
+    "|p| there.",
     "An empty batch (N = 0) has no terms: the mean is NaN, as MONAI's torch.mean, and the "
     "sum 0.",
 )
@@ -98,12 +148,15 @@ SPECS = (
         name="dice",
         summary="Soft Dice loss per sample and class (MONAI DiceLoss)",
         family="segmentation",
-        formula=f"ℓ(n, c) = 1 − (2·Σ p·g + smooth_nr) / (Σ p + Σ g + smooth_dr); {_SUMS}",
+        formula=(
+            f"ℓ(n, c) = w_c·(1 − (2·Σ p·g + smooth_nr) / (Σ p + Σ g + smooth_dr)); {_SUMS}; "
+            "Σ p² + Σ g² with --squared-pred; w_c = 1 without --weight"
+        ),
         inputs=_INPUTS,
-        params=_PARAMS,
+        params=_DICE_PARAMS,
         conventions=DICE_CONVENTIONS,
         impl="dice",
-        numpy_impl="dice", chunks="rows",
+        numpy_impl="dice", chunks="samples",
         check=_CHECK,
         aliases=("DiceLoss", "soft-dice", "dice-loss"),
         reduction_rule=_RULE,
@@ -125,14 +178,14 @@ SPECS = (
         summary="Soft Jaccard (IoU) loss per sample and class (MONAI DiceLoss(jaccard=True))",
         family="segmentation",
         formula=(
-            "ℓ(n, c) = 1 − (2·Σ p·g + smooth_nr) / (2·(Σ p + Σ g − Σ p·g) + smooth_dr); "
-            f"{_SUMS}"
+            "ℓ(n, c) = w_c·(1 − (2·Σ p·g + smooth_nr) / (2·(Σ p + Σ g − Σ p·g) + smooth_dr)); "
+            f"{_SUMS}; Σ p² + Σ g² with --squared-pred; w_c = 1 without --weight"
         ),
         inputs=_INPUTS,
-        params=_PARAMS,
+        params=_DICE_PARAMS,
         conventions=JACCARD_CONVENTIONS,
         impl="jaccard",
-        numpy_impl="jaccard", chunks="rows",
+        numpy_impl="jaccard", chunks="samples",
         check=_CHECK,
         aliases=("JaccardLoss", "soft-jaccard", "soft-iou", "jaccard-loss"),
         reduction_rule=_RULE,
@@ -165,7 +218,7 @@ SPECS = (
         ),
         conventions=TVERSKY_CONVENTIONS,
         impl="tversky",
-        numpy_impl="tversky", chunks="rows",
+        numpy_impl="tversky", chunks="samples",
         check=_CHECK,
         aliases=("TverskyLoss", "tversky-loss"),
         reduction_rule=_RULE,
@@ -177,7 +230,8 @@ SPECS = (
         notes=(
             "MONAI semantics, defaults α = β = 0.5, smooth_nr = smooth_dr = 1e-5. With "
             "α = β = 0.5 it is dice with the smoothing constants doubled (equal to dice "
-            "when both are 0); α = β = 1 gives jaccard's I/U.",
+            "when both are 0); α = β = 1 gives jaccard's I/U. As MONAI's TverskyLoss it has "
+            "no class weight and no squared_pred.",
             *_NOTES,
         ),
         example={**_EXAMPLE, "alpha": "0.3", "beta": "0.7"},
