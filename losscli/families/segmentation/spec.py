@@ -262,7 +262,7 @@ SPECS = (
         ),
         impl="generalized_dice",
         numpy_impl="generalized_numpy:generalized_dice", chunks="rows",
-        check=_CHECK,
+        check="compound_checks:generalized",
         aliases=("GeneralizedDiceLoss", "gdl", "generalized-dice-loss", "generalised-dice"),
         reduction_rule="mean: Σ ℓ(n) / N, one term per sample as MONAI (its (N, 1) output); "
         "sum: Σ ℓ(n); none: the N terms",
