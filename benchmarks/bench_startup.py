@@ -54,13 +54,20 @@ CASES = [
 ]
 
 
-def median_seconds(command: list[str], repeat: int) -> float:
-    times = []
+def _seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def medians(command: list[str], base: list[str], repeat: int) -> tuple[float, float]:
+    """Median seconds of a command and of its baseline, run in turn (a load that comes and
+    goes on the machine then weighs on both alike)."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        times[0].append(_seconds(command))
+        times[1].append(_seconds(base))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -71,12 +78,8 @@ def main() -> None:
     for folder in (found.submodule_search_locations or []) if found else []:
         compileall.compile_dir(folder, quiet=1)
     print(f"{'command':40} {'median s':>9}  {'baseline':48} {'median s':>9} {'ratio':>6}")
-    baselines: dict[str, float] = {}
     for name, command, base_name, base in CASES:
-        if base_name not in baselines:
-            baselines[base_name] = median_seconds(base, repeat)
-        t = median_seconds(command, repeat)
-        b = baselines[base_name]
+        t, b = medians(command, base, repeat)
         print(f"{name:40} {t:9.3f}  {base_name:48} {b:9.3f} {t / b:6.2f}")
 
 
