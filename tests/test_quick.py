@@ -93,7 +93,8 @@ print("MODULES:" + ",".join(sorted(sys.modules)), file=sys.stderr)
       "--target-lengths", "1", "--from-logits", "-q"], "sequence"),
 ])
 def test_a_quick_call_imports_numpy_and_its_family_only(argv, family):
-    """No Typer, rich, YAML or torch, and of the families' code only the loss's own."""
+    """No Typer, rich, YAML or torch, no other family's code (its declarations included),
+    none of the full CLI, the tools or the case files, and no registry of every loss."""
     import subprocess
     import sys
 
@@ -103,6 +104,13 @@ def test_a_quick_call_imports_numpy_and_its_family_only(argv, family):
     modules = proc.stderr.split("MODULES:")[-1].strip().split(",")
     roots = {m.split(".")[0] for m in modules}
     assert "numpy" in roots and not roots & {"typer", "click", "rich", "yaml", "torch"}
+    assert not {m for m in modules if m.startswith("losscli.families.")
+                and m.split(".")[2] not in (family, "_shared", "registry")}
+    assert not {m for m in modules if m.startswith(
+        ("losscli.cli.app", "losscli.cli.commands", "losscli.cli.help", "losscli.tools",
+         "losscli.cases", "losscli.render.table", "losscli.inputs.files",
+         "losscli.inputs.readers"))}
+    assert not {"difflib", "pkgutil", "plotext"} & set(modules)
     code = {m for m in modules if m.startswith("losscli.families.") and m.count(".") == 3
             and m.rsplit(".", 1)[-1] not in ("spec", "conventions")
             and m.split(".")[2] not in ("_shared", "registry")}

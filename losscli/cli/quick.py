@@ -19,9 +19,9 @@ def run_quick(argv: list[str]) -> int | None:
     """The exit status of a plain loss call, or None when it needs the full CLI."""
     if not argv or argv[0].startswith("-") or "_LOSSCLI_COMPLETE" in os.environ:
         return None
-    from losscli.families.registry import registry
+    from losscli.families.registry import find_fast
 
-    spec = registry().find(argv[0])
+    spec = find_fast(argv[0])
     if spec is None:
         return None
     from losscli.core.options import parse_args

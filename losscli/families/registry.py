@@ -2,12 +2,13 @@
 
 Each family package's ``spec`` module exports ``SPECS``; :func:`registry` collects them
 once per process. Everything else (command, help, ``list``, JSON) is generated from it.
+:func:`find_fast` looks one name up while importing only the family that declares it
+(the quick path of a loss call), with the same answer as ``registry().find``.
 """
 
 from __future__ import annotations
 
-import difflib
-import pkgutil
+import os
 from collections.abc import Iterator
 from dataclasses import replace
 from importlib import import_module
@@ -34,19 +35,22 @@ FAMILY_MODULES = (
 def family_packages() -> tuple[str, ...]:
     """Every family package: :data:`FAMILY_MODULES`, then any other one in name order."""
     found = sorted(
-        info.name for info in pkgutil.iter_modules(losscli.families.__path__)
-        if info.ispkg and not info.name.startswith("_")
+        entry.name for folder in losscli.families.__path__ for entry in os.scandir(folder)
+        if entry.is_dir() and not entry.name.startswith(("_", "."))
+        and os.path.isfile(os.path.join(entry.path, "__init__.py"))
     )
     return FAMILY_MODULES + tuple(name for name in found if name not in FAMILY_MODULES)
 
 
+def _family_specs(package: str) -> tuple[LossSpec, ...]:
+    """One family's ``SPECS``, each spec told its family package."""
+    specs = import_module(f"{FAMILIES_PACKAGE}.{package}.spec").SPECS
+    return tuple(replace(spec, package=spec.package or package) for spec in specs)
+
+
 def _catalog() -> tuple[LossSpec, ...]:
     """Each family's ``SPECS``, each spec told its family package."""
-    return tuple(
-        replace(spec, package=spec.package or package)
-        for package in family_packages()
-        for spec in import_module(f"{FAMILIES_PACKAGE}.{package}.spec").SPECS
-    )
+    return tuple(spec for package in family_packages() for spec in _family_specs(package))
 
 
 def _normalise(name: str) -> str:
@@ -86,6 +90,8 @@ class Registry:
 
     def suggest(self, name: str) -> str:
         """'; did you mean ...?' for the closest canonical names and aliases, or ''."""
+        import difflib
+
         names = [s.name for s in self] + [a for s in self for a in s.aliases]
         lowered = {n.lower(): n for n in names}
         close = difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)
@@ -104,3 +110,39 @@ def registry() -> Registry:
     if _REGISTRY is None:
         _REGISTRY = Registry(_catalog())
     return _REGISTRY
+
+
+def _mentions(package: str, key: str) -> bool:
+    """Whether the source of a family's ``spec`` module has the string literal ``key``
+    (compared as :func:`_normalise` compares names); unreadable source counts as yes."""
+    for folder in losscli.families.__path__:
+        path = os.path.join(folder, package, "spec.py")
+        try:
+            with open(path, encoding="utf-8") as file:
+                text = _normalise(file.read())
+        except (OSError, UnicodeDecodeError):
+            continue
+        return f'"{key}"' in text or f"'{key}'" in text
+    return True
+
+
+def find_fast(name: str) -> LossSpec | None:
+    """``registry().find(name)``, importing only the family whose ``spec`` declares it.
+
+    Each family's ``spec.py`` is read as text (read afresh each time, so nothing can go
+    stale); only a family whose source has the name as a string literal is imported, and
+    the name is then looked up in its real ``SPECS``. A name declared some other way
+    (not a literal) falls back to the whole registry, so the answer is always the same.
+    """
+    if _REGISTRY is not None:
+        return _REGISTRY.find(name)
+    key = _normalise(name)
+    if not key:
+        return None
+    for package in family_packages():
+        if not _mentions(package, key):
+            continue
+        for spec in _family_specs(package):
+            if key in {_normalise(alias) for alias in (spec.name, *spec.aliases)}:
+                return spec
+    return registry().find(name)

@@ -20,7 +20,7 @@ Each part lives in its own module:
 
 Every user error raises :class:`losscli.core.errors.InputError` with a one-line message.
 Nothing is ever evaluated or unpickled. Only numpy is imported at module level: yaml
-and torch are imported on first use.
+and torch are imported on first use, and so are the file readers (a literal needs none).
 """
 
 from __future__ import annotations
@@ -30,11 +30,8 @@ import typing
 
 import numpy
 
-from losscli.inputs.files import load_file
 from losscli.inputs.messages import input_error
 from losscli.inputs.nested import MAX_LIST_ELEMENTS, MAX_NDIM, to_array, to_array_with_origin
-from losscli.inputs.readers import SUPPORTED_EXTENSIONS
-from losscli.inputs.source import Source, select
 from losscli.inputs.text import load_stdin, parse_json, parse_literal, parse_yaml, stdin_data
 
 __all__ = [
@@ -76,6 +73,8 @@ def load_tensor(
     if spec.startswith("@-:"):
         return _stdin_entry(spec[3:], argument, stdin)
     if spec.startswith("@"):
+        from losscli.inputs.files import load_file
+
         return load_file(spec[1:], argument, base_dir, allowed_roots)
     return parse_literal(spec, argument)
 
@@ -84,6 +83,17 @@ def _stdin_entry(key: str, argument: str, stdin: typing.TextIO | None) -> numpy.
     """``@-:KEY``: the entry KEY of a mapping read from standard input."""
     if not key.strip():
         raise input_error(argument, "empty KEY after '@-:'")
+    from losscli.inputs.source import Source, select
+
     src = Source(argument, "-", pathlib.Path("-"), key)
     data = select(stdin_data(stdin, argument), src)
     return to_array_with_origin(data, src.origin, argument)
+
+
+def __getattr__(name: str) -> object:
+    """``SUPPORTED_EXTENSIONS``, from the readers, imported on first use."""
+    if name == "SUPPORTED_EXTENSIONS":
+        from losscli.inputs.readers import SUPPORTED_EXTENSIONS
+
+        return SUPPORTED_EXTENSIONS
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

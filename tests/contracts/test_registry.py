@@ -52,3 +52,16 @@ def test_aliases_are_unique_and_resolve():
         for alias in spec.aliases:
             assert reg.find(alias) is spec
             assert reg.find(alias.upper()) is spec
+
+
+def test_find_fast_gives_what_the_registry_gives(monkeypatch):
+    """The quick path's lookup (one family imported) answers as the whole registry does."""
+    import losscli.families.registry as module
+
+    full = registry()
+    monkeypatch.setattr(module, "_REGISTRY", None)  # as in a fresh process
+    names = [n for spec in full for n in (spec.name, *spec.aliases)]
+    variants = [v for n in names for v in (n, n.upper(), n.replace("-", "_"))]
+    for name in [*variants, "nosuchloss", "", "-", "mse-x", "sum", "regression"]:
+        assert module.find_fast(name) == full.find(name), name
+        assert module._REGISTRY is None or full.find(name) is None, name
