@@ -35,6 +35,7 @@ FOCAL_CONVENTIONS = (
         "1c553507c68ee46d171ce81e31a71f232f3ff42d (fvcore 0.1.5)",
         reason="alpha = −1 by default: no α weighting (negatives count 1, not 0.75)",
         params={"alpha": -1.0},
+        impl="plain_sigmoid_focal",
     ),
     Convention(
         name="kornia",
@@ -49,11 +50,11 @@ FOCAL_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.FocalLoss",
-        call="FocalLoss(gamma=2.0, alpha=None, use_softmax=False, reduction='mean')"
-        "(input, target)",
+        call="FocalLoss(include_background=True, gamma=2.0, alpha=None, weight=None, "
+        "use_softmax=False, reduction='mean')(input, target)",
         source=MONAI + "focal_loss.py (sigmoid_focal_loss)",
         reason="alpha = None by default: no α weighting; modulating factor "
-        "exp(γ·log σ(−x·(2t − 1)))",
+        "exp(γ·log σ(−x·(2t − 1))); one α per class weights positives only (negatives 1)",
         params={"alpha": -1.0},
         impl="monai_sigmoid_focal",
         rules={"sum": "monai_sum"},
@@ -77,6 +78,7 @@ FOCAL_CONVENTIONS = (
         "d898526f39da8348670789fba2abba13c8fcd436 (3.x: one-hot targets go to it)",
         reason="same formula and α as torchvision; detectors pass avg_factor (the number of "
         "positive anchors), dividing the sum by it instead",
+        impl="plain_sigmoid_focal",
     ),
     Convention(
         name="keras",
@@ -99,6 +101,7 @@ FOCAL_CONVENTIONS = (
         source=OPTAX + "_classification.py sigmoid_focal_loss",
         reason="alpha = None by default: no α weighting; returns the elementwise loss",
         params={"alpha": -1.0},
+        impl="plain_sigmoid_focal",
     ),
 )
 
@@ -124,11 +127,12 @@ SOFTMAX_FOCAL_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.FocalLoss",
-        call="FocalLoss(to_onehot_y=True, use_softmax=True, gamma=2.0, alpha=None)"
-        "(input, target[:, None])",
+        call="FocalLoss(include_background=True, to_onehot_y=True, use_softmax=True, "
+        "gamma=2.0, alpha=None, weight=None)(input, target[:, None])",
         source=MONAI + "focal_loss.py softmax_focal_loss",
         reason="as kornia: mean divides by C, a number α gives [1 − α, α, …]; with ignored "
-        "pixels the mean divides by the kept pixels only",
+        "pixels the mean divides by the kept pixels only; include_background=False: softmax "
+        "over channels 1 … C − 1, class-0 pixels count as zero terms, a number α is ignored",
         impl="monai_softmax_focal",
         rules={"mean": "monai_mean", "sum": "monai_sum"},
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from losscli.core.errors import InputError
 from losscli.core.terms import Terms
 from losscli.families._shared.numpy_terms import (
     along,
@@ -108,8 +109,21 @@ def bce_with_logits(
     return Terms(values, details=details)
 
 
-def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: float) -> Terms:
-    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p = σ(x), −log p_t as BCE with logits."""
+def _one_alpha(alpha) -> None:
+    if isinstance(alpha, np.ndarray):
+        raise InputError("losscli's focal (torchvision) takes one number for alpha; one α per "
+                         "class is MONAI's FocalLoss (--convention monai)", argument="--alpha")
+
+
+def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: float,
+                  weight: np.ndarray | None = None, include_background: bool = True) -> Terms:
+    """ℓᵢ = −w_c·α_t·(1 − p_t)^γ·log p_t with p = σ(x), −log p_t as BCE with logits.
+
+    ``weight``: w_c per class along dimension 1; ``include_background=False`` drops class 0.
+    """
+    _one_alpha(alpha)
+    if not include_background:
+        pred, target = pred[:, 1:], target[:, 1:]
     p = sigmoid(pred)
     ce = (1 - target) * pred - log_sigmoid(pred)
     p_t = p * target + (1 - p) * (1 - target)
@@ -120,7 +134,11 @@ def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: 
         alpha_t = alpha * target + (1 - alpha) * (1 - target)
         values = alpha_t * values
         details["α_t"] = alpha_t
-    return Terms(values, details=details)
+    if weight is not None:
+        details["w_c"] = np.broadcast_to(_along(weight, class_dim(values), values.ndim),
+                                         values.shape)
+        values = values * details["w_c"]
+    return Terms(values.astype(pred.dtype, copy=False), details=details)
 
 
 def softmax_focal(
@@ -130,10 +148,22 @@ def softmax_focal(
     alpha: float | np.ndarray | None,
     gamma: float,
     ignore_index: int,
+    weight: np.ndarray | None = None,
+    include_background: bool = True,
 ) -> Terms:
-    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ]; 0 where ignored."""
+    """ℓᵢ = −w[yᵢ]·α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ]; 0 where ignored.
+
+    ``include_background=False``: the softmax covers classes 1 … C − 1 and targets of class 0
+    are left out like ignored ones.
+    """
     dim = class_dim(pred)
     ignored = target == ignore_index
+    reason = f"target = ignore_index ({ignore_index})"
+    if not include_background:
+        pred = np.take(pred, np.arange(1, pred.shape[dim]), axis=dim)
+        ignored = ignored | (target == 0)
+        target = target - 1
+        reason += " or class 0 (--include-background false)"
     safe = np.where(ignored, 0, target)
     log_pt = take_class(log_softmax(pred, dim), safe, dim)
     p_t = np.exp(log_pt)
@@ -144,11 +174,14 @@ def softmax_focal(
         alpha_t = alpha[safe] if isinstance(alpha, np.ndarray) else np.full_like(p_t, alpha)
         values = alpha_t * values
         details["α_t"] = alpha_t
+    if weight is not None:
+        details["w[y]"] = weight[safe]
+        values = values * details["w[y]"]
     values = np.where(ignored, 0, values).astype(pred.dtype, copy=False)
     return Terms(
         values,
         weights=(~ignored).astype(pred.dtype),
         ignored=ignored,
-        ignore_reason=f"target = ignore_index ({ignore_index})",
+        ignore_reason=reason,
         details=details,
     )

@@ -38,6 +38,14 @@ _GAMMA = ParamSpec(
     minimum=0.0,
 )
 
+_INCLUDE_BACKGROUND = ParamSpec(
+    "include_background",
+    "bool",
+    True,
+    "false drops class 0 (index 0 of the class dimension 1) before the activation, as "
+    "MONAI's include_background; --weight and a per-class --alpha then have C − 1 values",
+)
+
 SPECS = (
     LossSpec(
         name="cross-entropy",
@@ -205,18 +213,24 @@ SPECS = (
         params=(
             ParamSpec(
                 "alpha",
-                "float",
+                "float_or_tensor",
                 0.25,
                 "weight of the positive class (1 − α for negatives); a negative value "
-                "disables the weighting",
+                "disables the weighting. A TENSOR of one α per class (class dimension 1) "
+                "only with --convention monai (positives α_c, negatives 1)",
                 maximum=1.0,
             ),
             _GAMMA,
+            class_weight(
+                " along dimension 1 (the class dimension; 0 for 1-D input), a factor on "
+                "every term, positive or negative (MONAI's weight)"
+            ),
+            _INCLUDE_BACKGROUND,
         ),
         conventions=FOCAL_CONVENTIONS,
         impl="sigmoid_focal",
-        numpy_impl="sigmoid_focal", chunks="elements",
-        check="same_shape",
+        numpy_impl="sigmoid_focal", chunks="rows",
+        check="focal",
         aliases=("sigmoid-focal", "sigmoid_focal_loss", "focal-loss"),
         references=(
             "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017",
@@ -249,11 +263,14 @@ SPECS = (
             ),
             _GAMMA,
             IGNORE_INDEX,
+            class_weight(": a factor w[yᵢ] on each term (the mean still divides by the "
+                         "number of kept targets, not by Σ w)"),
+            _INCLUDE_BACKGROUND,
         ),
         conventions=SOFTMAX_FOCAL_CONVENTIONS,
         impl="softmax_focal",
         numpy_impl="softmax_focal", chunks="rows",
-        check="class_index_loss",
+        check="softmax_focal",
         aliases=("multiclass-focal", "softmax_focal_loss"),
         reduction_rule="mean: Σ ℓᵢ / (number of non-ignored targets); α is a factor, "
         "not a normaliser",
@@ -265,6 +282,9 @@ SPECS = (
             "is cross-entropy.",
             "A scalar α multiplies every class's term. kornia instead weights class 0 by "
             "1 − α and the other classes by α: see --convention kornia.",
+            "--include-background false: the softmax covers classes 1 … C − 1 only and "
+            "targets of class 0 are left out of the mean like ignored ones (MONAI keeps "
+            "their zero terms in its mean: --convention monai).",
         ),
         example={"pred": _SEED_LOGITS, "target": "[0, 1, 2]", "gamma": "2"},
     ),

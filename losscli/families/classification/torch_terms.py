@@ -5,6 +5,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms, class_dim, index_weights
 
 _IGNORED = "target equals ignore_index"
@@ -91,12 +92,36 @@ def bce_with_logits(
     return Terms(values, details={"σ(x)": torch.sigmoid(pred), **logs})
 
 
-def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float) -> Terms:
-    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p = σ(x) (torchvision.ops.sigmoid_focal_loss).
+def one_alpha(alpha, library: str) -> None:
+    """Refuse one α per class where ``library`` takes one number."""
+    if isinstance(alpha, torch.Tensor):
+        raise InputError(f"{library} takes one number for alpha; one α per class is MONAI's "
+                         "FocalLoss (--convention monai)", argument="--alpha")
+
+
+def foreground(pred: torch.Tensor, target: torch.Tensor, include_background: bool):
+    """(pred, target) without class 0 of dimension 1 when ``include_background`` is False."""
+    if include_background:
+        return pred, target
+    return pred[:, 1:], target[:, 1:]
+
+
+def along_classes(weight: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    """Per-class values shaped to broadcast along the class dimension of ``like``."""
+    return weight.to(like.dtype).view([-1] + [1] * (like.dim() - class_dim(like) - 1))
+
+
+def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float,
+                  weight: torch.Tensor | None = None, include_background: bool = True) -> Terms:
+    """ℓᵢ = −w_c·α_t·(1 − p_t)^γ·log p_t with p = σ(x) (torchvision.ops.sigmoid_focal_loss).
 
     Follows torchvision/ops/focal_loss.py: −log p_t is computed as BCE with logits;
-    α_t = α·y + (1 − α)·(1 − y), skipped when α < 0.
+    α_t = α·y + (1 − α)·(1 − y), skipped when α < 0. Beyond torchvision (as MONAI's
+    FocalLoss): ``weight`` w_c per class along dimension 1, and ``include_background=False``
+    drops class 0 of dimension 1 first.
     """
+    one_alpha(alpha, "losscli's focal (torchvision)")
+    pred, target = foreground(pred, target, include_background)
     p = torch.sigmoid(pred)
     ce = F.binary_cross_entropy_with_logits(pred, target, reduction="none")
     p_t = p * target + (1 - p) * (1 - target)
@@ -107,6 +132,9 @@ def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gam
         alpha_t = alpha * target + (1 - alpha) * (1 - target)
         values = alpha_t * values
         details["α_t"] = alpha_t
+    if weight is not None:
+        details["w_c"] = along_classes(weight, values).expand_as(values)
+        values = values * details["w_c"]
     return Terms(values, details=details)
 
 
@@ -117,15 +145,24 @@ def softmax_focal(
     alpha: float | torch.Tensor | None,
     gamma: float,
     ignore_index: int,
+    weight: torch.Tensor | None = None,
+    include_background: bool = True,
 ) -> Terms:
-    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ] (Lin et al., 2017).
+    """ℓᵢ = −w[yᵢ]·α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ] (Lin et al., 2017).
 
-    α_t is 1 without --alpha, the scalar α for every class, or alpha[yᵢ] per class.
-    Ignored targets give a zero term and are left out of the mean.
+    α_t is 1 without --alpha, the scalar α for every class, or alpha[yᵢ] per class; w[yᵢ]
+    is another factor (not a normaliser). Ignored targets give a zero term and are left out
+    of the mean. ``include_background=False`` drops class 0: the softmax covers classes
+    1 … C − 1 and targets of class 0 are left out like ignored ones.
     """
     dim = class_dim(pred)
-    classes = pred.shape[dim]
-    _, ignored = index_weights(target, classes, None, ignore_index)
+    ignored = target == ignore_index
+    reason = f"target = ignore_index ({ignore_index})"
+    if not include_background:
+        pred = pred.narrow(dim, 1, pred.shape[dim] - 1)
+        ignored = ignored | (target == 0)
+        target = target - 1
+        reason += " or class 0 (--include-background false)"
     safe = target.masked_fill(ignored, 0)
     log_pt = F.log_softmax(pred, dim=dim).gather(dim, safe.unsqueeze(dim)).squeeze(dim)
     p_t = log_pt.exp()
@@ -136,11 +173,14 @@ def softmax_focal(
         alpha_t = alpha[safe] if isinstance(alpha, torch.Tensor) else torch.full_like(p_t, alpha)
         values = alpha_t * values
         details["α_t"] = alpha_t
+    if weight is not None:
+        details["w[y]"] = weight.to(values.dtype)[safe]
+        values = values * details["w[y]"]
     values = values.masked_fill(ignored, 0.0)
     return Terms(
         values,
         weights=(~ignored).to(values.dtype),
         ignored=ignored,
-        ignore_reason=f"target = ignore_index ({ignore_index})",
+        ignore_reason=reason,
         details=details,
     )
