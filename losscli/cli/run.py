@@ -27,7 +27,7 @@ def run_loss(spec: LossSpec, options: LossOptions) -> ExitStatus:
             values[i.name] = load_tensor(options.inputs[i.name], argument=i.option)
     for param in spec.params:
         raw = options.params[param.name]
-        if param.type in ("tensor", "float_or_tensor") and raw is not None:
+        if param.type in ("tensor", "float_or_tensor") and isinstance(raw, str):
             raw = load_tensor(raw, argument=param.option)
         values[param.name] = raw
     expected = None

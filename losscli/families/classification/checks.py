@@ -38,12 +38,13 @@ def class_index_loss(arrays: dict[str, np.ndarray], params: dict[str, Any], warn
 
 
 def _foreground_classes(classes: int, params: dict[str, Any], pred_shape) -> int:
-    """The number of classes left after --include-background false (which needs 2 or more)."""
+    """The number of classes left after --no-include-background (which needs 2 or more)."""
     if params.get("include_background", True):
         return classes
     if len(pred_shape) < 2 or classes < 2:
         raise InputError(
-            "false needs class scores with at least 2 classes on dimension 1, got --pred of "
+            "--no-include-background needs class scores with at least 2 classes on dimension "
+            "1, got --pred of "
             f"shape {shape_str(pred_shape)}",
             argument="--include-background",
         )

@@ -41,8 +41,9 @@ def _weighted(values: torch.Tensor, weight) -> torch.Tensor:
 def plain_sigmoid_focal(*, pred, target, alpha, gamma: float, weight,
                         include_background: bool) -> Terms:
     """torchvision's formula where the library has no per-class option (fvcore, mmdetection,
-    optax): as losscli's focal, refusing --weight, --include-background false and a per-class α.
+    optax): as losscli's focal, refusing --weight, --no-include-background and a per-class α.
     """
+    one_alpha(alpha, "this library's sigmoid focal loss")
     _lacks("this library's sigmoid focal loss", weight=weight,
            include_background=include_background)
     return sigmoid_focal(pred=pred, target=target, alpha=alpha, gamma=gamma)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from losscli.core.errors import InputError
 from losscli.core.terms import Terms
 from losscli.families._shared.numpy_terms import (
     along,
@@ -109,19 +108,13 @@ def bce_with_logits(
     return Terms(values, details=details)
 
 
-def _one_alpha(alpha) -> None:
-    if isinstance(alpha, np.ndarray):
-        raise InputError("losscli's focal (torchvision) takes one number for alpha; one α per "
-                         "class is MONAI's FocalLoss (--convention monai)", argument="--alpha")
-
-
 def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: float,
                   weight: np.ndarray | None = None, include_background: bool = True) -> Terms:
     """ℓᵢ = −w_c·α_t·(1 − p_t)^γ·log p_t with p = σ(x), −log p_t as BCE with logits.
 
+    α: a number, or α_c per class along dimension 1 (α_t = α_c·y + (1 − α_c)·(1 − y));
     ``weight``: w_c per class along dimension 1; ``include_background=False`` drops class 0.
     """
-    _one_alpha(alpha)
     if not include_background:
         pred, target = pred[:, 1:], target[:, 1:]
     p = sigmoid(pred)
@@ -130,8 +123,10 @@ def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: 
     modulating = (1 - p_t) ** gamma
     values = ce * modulating
     details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": ce}
-    if alpha >= 0:
-        alpha_t = alpha * target + (1 - alpha) * (1 - target)
+    if isinstance(alpha, np.ndarray) or alpha >= 0:
+        a = (_along(alpha, class_dim(target), target.ndim) if isinstance(alpha, np.ndarray)
+             else alpha)
+        alpha_t = a * target + (1 - a) * (1 - target)
         values = alpha_t * values
         details["α_t"] = alpha_t
     if weight is not None:
@@ -163,7 +158,7 @@ def softmax_focal(
         pred = np.take(pred, np.arange(1, pred.shape[dim]), axis=dim)
         ignored = ignored | (target == 0)
         target = target - 1
-        reason += " or class 0 (--include-background false)"
+        reason += " or class 0 (--no-include-background)"
     safe = np.where(ignored, 0, target)
     log_pt = take_class(log_softmax(pred, dim), safe, dim)
     p_t = np.exp(log_pt)

@@ -42,7 +42,8 @@ _INCLUDE_BACKGROUND = ParamSpec(
     "include_background",
     "bool",
     True,
-    "false drops class 0 (index 0 of the class dimension 1) before the activation, as "
+    "--no-include-background drops class 0 (index 0 of the class dimension 1) before "
+    "the activation, as "
     "MONAI's include_background; --weight and a per-class --alpha then have C − 1 values",
 )
 
@@ -216,8 +217,9 @@ SPECS = (
                 "float_or_tensor",
                 0.25,
                 "weight of the positive class (1 − α for negatives); a negative value "
-                "disables the weighting. A TENSOR of one α per class (class dimension 1) "
-                "only with --convention monai (positives α_c, negatives 1)",
+                "disables the weighting; or a TENSOR of one α_c per class along dimension 1 "
+                "(α_c on positives, 1 − α_c on negatives; MONAI's --convention monai keeps "
+                "negatives at 1)",
                 maximum=1.0,
             ),
             _GAMMA,
@@ -282,7 +284,7 @@ SPECS = (
             "is cross-entropy.",
             "A scalar α multiplies every class's term. kornia instead weights class 0 by "
             "1 − α and the other classes by α: see --convention kornia.",
-            "--include-background false: the softmax covers classes 1 … C − 1 only and "
+            "--no-include-background: the softmax covers classes 1 … C − 1 only and "
             "targets of class 0 are left out of the mean like ignored ones (MONAI keeps "
             "their zero terms in its mean: --convention monai).",
         ),

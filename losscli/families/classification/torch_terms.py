@@ -116,11 +116,11 @@ def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gam
     """ℓᵢ = −w_c·α_t·(1 − p_t)^γ·log p_t with p = σ(x) (torchvision.ops.sigmoid_focal_loss).
 
     Follows torchvision/ops/focal_loss.py: −log p_t is computed as BCE with logits;
-    α_t = α·y + (1 − α)·(1 − y), skipped when α < 0. Beyond torchvision (as MONAI's
-    FocalLoss): ``weight`` w_c per class along dimension 1, and ``include_background=False``
-    drops class 0 of dimension 1 first.
+    α_t = α·y + (1 − α)·(1 − y), skipped when α < 0. Beyond torchvision: one α_c per class
+    along dimension 1 (α_t = α_c·y + (1 − α_c)·(1 − y); MONAI's per-class α leaves negatives
+    at 1 instead), ``weight`` w_c per class along dimension 1 (MONAI's weight), and
+    ``include_background=False`` drops class 0 of dimension 1 first (MONAI's).
     """
-    one_alpha(alpha, "losscli's focal (torchvision)")
     pred, target = foreground(pred, target, include_background)
     p = torch.sigmoid(pred)
     ce = F.binary_cross_entropy_with_logits(pred, target, reduction="none")
@@ -128,8 +128,9 @@ def sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gam
     modulating = (1 - p_t) ** gamma
     values = ce * modulating
     details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": ce}
-    if alpha >= 0:
-        alpha_t = alpha * target + (1 - alpha) * (1 - target)
+    if isinstance(alpha, torch.Tensor) or alpha >= 0:
+        a = along_classes(alpha, target) if isinstance(alpha, torch.Tensor) else alpha
+        alpha_t = a * target + (1 - a) * (1 - target)
         values = alpha_t * values
         details["α_t"] = alpha_t
     if weight is not None:
@@ -162,7 +163,7 @@ def softmax_focal(
         pred = pred.narrow(dim, 1, pred.shape[dim] - 1)
         ignored = ignored | (target == 0)
         target = target - 1
-        reason += " or class 0 (--include-background false)"
+        reason += " or class 0 (--no-include-background)"
     safe = target.masked_fill(ignored, 0)
     log_pt = F.log_softmax(pred, dim=dim).gather(dim, safe.unsqueeze(dim)).squeeze(dim)
     p_t = log_pt.exp()
