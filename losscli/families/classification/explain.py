@@ -137,14 +137,28 @@ def bce_with_logits(view: TermView) -> list[str]:
     ]
 
 
+def _focal_element(view: TermView) -> tuple[float, float, tuple[int, ...]]:
+    """(x, y, index in pred) of a focal term: class c of the terms is c + 1 of the inputs
+    when the background is dropped."""
+    index = view.index
+    if not view.param("include_background", True):
+        index = (index[0], index[1] + 1, *index[2:])
+    pred, target = view.result.inputs["pred"], view.result.inputs["target"]
+    return float(np.asarray(pred)[index]), float(np.asarray(target)[index]), index
+
+
 @derivation("focal")
 def sigmoid_focal(view: TermView) -> list[str]:
-    """p = σ(x), p_t, α_t, (1 − p_t)^γ, −log p_t, ℓ = α_t·(1 − p_t)^γ·(−log p_t)."""
-    x, y = float(view.input("pred")), float(view.input("target"))
+    """p = σ(x), p_t, α_t, (1 − p_t)^γ, −log p_t, ℓ = w_c·α_t·(1 − p_t)^γ·(−log p_t)."""
+    x, y, index = _focal_element(view)
     p, p_t = float(view.detail("p")), float(view.detail("p_t"))
     gamma, alpha = view.param("gamma"), view.param("alpha")
     modulating, nlog = float(view.detail("(1−p_t)^γ")), float(view.detail("−log p_t"))
-    lines = [
+    where = ", ".join(map(str, index))
+    lines = [] if index == view.index else [
+        f"class 0 dropped (--no-include-background): this term is pred[{where}]"
+    ]
+    lines += [
         f"p = σ(x) = 1 / (1 + exp({num(-x)})) = {num(p)}",
         f"p_t = p·y + (1 − p)·(1 − y) = {num(p)} × {num(y)} + (1 − {num(p)}) × "
         f"(1 − {num(y)}) = {num(p_t)}",
@@ -153,13 +167,19 @@ def sigmoid_focal(view: TermView) -> list[str]:
     rule = "(1 − p_t)^γ·(−log p_t)"
     if "α_t" in view.result.details:
         alpha_t = float(view.detail("α_t"))
+        a, name = alpha, "α"
+        per_class = view.tensor_param("alpha")
+        if per_class is not None and per_class.ndim:
+            a, name = float(per_class[view.index[1]]), "α_c"
         lines.append(
-            f"α_t = α·y + (1 − α)·(1 − y) = {num(alpha)} × {num(y)} + (1 − {num(alpha)}) × "
+            f"α_t = {name}·y + (1 − {name})·(1 − y) = {num(a)} × {num(y)} + (1 − {num(a)}) × "
             f"(1 − {num(y)}) = {num(alpha_t)}"
         )
         product, rule = f"{num(alpha_t)} × {product}", "α_t·" + rule
     else:
         lines.append(f"α = {num(alpha)} < 0: no α weighting")
+    if "w_c" in view.result.details:
+        product, rule = f"{num(view.detail('w_c'))} × {product}", "w_c·" + rule
     lines += [
         f"(1 − p_t)^γ = (1 − {num(p_t)})^{num(gamma)} = {num(modulating)}",
         f"−log p_t = −log {num(p_t)} = {num(nlog)}",
@@ -170,12 +190,19 @@ def sigmoid_focal(view: TermView) -> list[str]:
 
 @derivation("softmax-focal")
 def softmax_focal(view: TermView) -> list[str]:
-    """p_t = softmax(x)[y], (1 − p_t)^γ, −log p_t, α_t, ℓ = α_t·(1 − p_t)^γ·(−log p_t)."""
+    """p_t = softmax(x)[y], (1 − p_t)^γ, −log p_t, α_t, ℓ = w[y]·α_t·(1 − p_t)^γ·(−log p_t)."""
     x, y = _scores_and_class(view)
+    lines = []
+    if not view.param("include_background", True):
+        if y == 0:
+            return ["class 0 dropped (--no-include-background): this target has no term"]
+        x, y = x[1:], y - 1
+        lines.append("class 0 dropped (--no-include-background): softmax over classes 1 … C − 1, "
+                     f"target index {y} among them")
     p_t = float(view.detail("p_t"))
     modulating, nlog = float(view.detail("(1−p_t)^γ")), float(view.detail("−log p_t"))
     exps = joined([f"exp({num(v)})" for v in x])
-    lines = [
+    lines += [
         f"p_t = softmax(x)[y] = exp(x_y) / Σ_c exp(x_c) = exp({num(x[y])}) / ({exps}) "
         f"= {num(p_t)}",
         f"(1 − p_t)^γ = (1 − {num(p_t)})^{num(view.param('gamma'))} = {num(modulating)}",
@@ -187,5 +214,8 @@ def softmax_focal(view: TermView) -> list[str]:
         source = f"alpha[{y}]" if isinstance(view.param("alpha"), list) else "α"
         lines.append(f"α_t = {source} = {num(alpha_t)}")
         product, rule = f"{num(alpha_t)} × {product}", "α_t·" + rule
+    if "w[y]" in view.result.details:
+        lines.append(f"w[y] = weight[{y}] = {num(view.detail('w[y]'))}")
+        product, rule = f"{num(view.detail('w[y]'))} × {product}", "w[y]·" + rule
     lines.append(f"ℓ = {rule} = {product} = {num(view.term)}")
     return lines
