@@ -25,8 +25,11 @@ def _alpha_t(target: torch.Tensor, alpha: float) -> torch.Tensor:
     return alpha * target + (1 - alpha) * (1 - target)
 
 
-def _lacks(library: str, *, weight=None, include_background: bool = True) -> None:
+def _lacks(library: str, *, weight=None, include_background: bool = True,
+           label_smoothing: float = 0.0) -> None:
     """Refuse the options ``library`` does not have (a row with the reason in --convention all)."""
+    if label_smoothing:
+        raise InputError(f"{library} has no label smoothing", argument="--label-smoothing")
     if weight is not None:
         raise InputError(f"{library} has no per-class weight", argument="--weight")
     if not include_background:
@@ -39,18 +42,20 @@ def _weighted(values: torch.Tensor, weight) -> torch.Tensor:
 
 
 def plain_sigmoid_focal(*, pred, target, alpha, gamma: float, weight,
-                        include_background: bool) -> Terms:
+                        include_background: bool, label_smoothing: float = 0.0) -> Terms:
     """torchvision's formula where the library has no per-class option (fvcore, mmdetection,
     optax): as losscli's focal, refusing --weight, --no-include-background and a per-class α.
     """
     one_alpha(alpha, "this library's sigmoid focal loss")
-    _lacks("this library's sigmoid focal loss", weight=weight,
+    _lacks("this library's sigmoid focal loss",
+           label_smoothing=label_smoothing, weight=weight,
            include_background=include_background)
     return sigmoid_focal(pred=pred, target=target, alpha=alpha, gamma=gamma)
 
 
 def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
-                        gamma: float, weight=None, include_background: bool = True) -> Terms:
+                        gamma: float, weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """kornia.losses.binary_focal_loss_with_logits (kornia 0.9.0, kornia/losses/focal.py).
 
     ℓ = α·t·(1 − p)^γ·(−log p) + (1 − α)·(1 − t)·p^γ·(−log(1 − p)), p = σ(x): a soft
@@ -58,7 +63,8 @@ def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: floa
     multiplies channel c (dimension 1).
     """
     one_alpha(alpha, "kornia's binary_focal_loss_with_logits")
-    _lacks("kornia's binary_focal_loss_with_logits", include_background=include_background)
+    _lacks("kornia's binary_focal_loss_with_logits", label_smoothing=label_smoothing,
+           include_background=include_background)
     log_p, log_q = F.logsigmoid(pred), F.logsigmoid(-pred)
     positive = -(gamma * log_q).exp() * target * log_p
     negative = -(gamma * log_p).exp() * (1 - target) * log_q
@@ -69,7 +75,8 @@ def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: floa
 
 
 def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha, gamma: float,
-                        weight=None, include_background: bool = True) -> Terms:
+                        weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """monai.losses.FocalLoss(use_softmax=False) (MONAI 1.6.1, monai/losses/focal_loss.py).
 
     ``include_background=False`` first drops channel 0 of dimension 1. ℓ = exp(γ·log σ(−x·
@@ -77,6 +84,7 @@ def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha, gamm
     gives α_t = α·t + (1 − α)·(1 − t), one α per class (MONAI ≥ 1.6) gives α_c where t = 1
     and 1 elsewhere (negatives keep weight 1); ``weight[c]`` multiplies channel c.
     """
+    _lacks("MONAI's FocalLoss", label_smoothing=label_smoothing)
     pred, target = foreground(pred, target, include_background)
     bce = pred - pred * target - F.logsigmoid(pred)
     modulating = (gamma * F.logsigmoid(-pred * (2 * target - 1))).exp()
@@ -93,14 +101,16 @@ def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha, gamm
 
 
 def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
-                     gamma: float, weight=None, include_background: bool = True) -> Terms:
+                     gamma: float, weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """segmentation_models_pytorch focal_loss_with_logits (losses/_functional.py).
 
     logpt = BCE(x, t), pt = exp(−logpt), ℓ = (1 − pt)^γ·logpt: pt is p_t for 0/1 targets;
     α_t only when α is given.
     """
     one_alpha(alpha, "segmentation_models_pytorch's FocalLoss")
-    _lacks("segmentation_models_pytorch's FocalLoss", weight=weight,
+    _lacks("segmentation_models_pytorch's FocalLoss",
+           label_smoothing=label_smoothing, weight=weight,
            include_background=include_background)
     logpt = F.binary_cross_entropy_with_logits(pred, target, reduction="none")
     modulating = (1 - torch.exp(-logpt)) ** gamma
@@ -114,16 +124,19 @@ def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
 
 def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float,
                        eps: float, apply_class_balancing: bool, weight=None,
-                       include_background: bool = True) -> Terms:
+                       include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """keras.losses.BinaryFocalCrossentropy(from_logits=True) (Keras 3.15.1, losses.py).
 
-    p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)], c = clip(p, eps, 1 − eps);
-    ℓ = (1 − p_t)^γ·bce (times α_t only with apply_class_balancing), then the mean over the
-    last axis: one term per sample.
+    Label smoothing first: t → t·(1 − ε) + ε/2; p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)],
+    c = clip(p, eps, 1 − eps); ℓ = (1 − p_t)^γ·bce (times α_t only with
+    apply_class_balancing), then the mean over the last axis: one term per sample.
     """
     one_alpha(alpha, "Keras's BinaryFocalCrossentropy")
     _lacks("Keras's BinaryFocalCrossentropy", weight=weight,
            include_background=include_background)
+    if label_smoothing:
+        target = target * (1 - label_smoothing) + 0.5 * label_smoothing
     p = torch.sigmoid(pred)
     clipped = p.clamp(eps, 1 - eps)
     bce = -(target * torch.log(clipped) + (1 - target) * torch.log(1 - clipped))
@@ -194,7 +207,8 @@ def _softmax_focal_map(pred, target, alpha, gamma, ignore_index, weight=None,
 
 
 def kornia_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
-                         include_background: bool = True) -> Terms:
+                         include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """kornia.losses.focal_loss (kornia 0.9.0, kornia/losses/focal.py).
 
     The unreduced loss is the (N, C, …) map −w_c·α_c·(1 − p_c)^γ·log p_c·g_c, zero off the
@@ -202,12 +216,14 @@ def kornia_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int
     still counted by the mean.
     """
     _scalar_alpha(alpha, "kornia's focal_loss")
-    _lacks("kornia's focal_loss", include_background=include_background)
+    _lacks("kornia's focal_loss", label_smoothing=label_smoothing,
+           include_background=include_background)
     return _softmax_focal_map(pred, target, alpha, gamma, ignore_index, weight)
 
 
 def monai_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
-                        include_background: bool = True) -> Terms:
+                        include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """monai.losses.FocalLoss(use_softmax=True, to_onehot_y=True) (MONAI 1.6.1).
 
     softmax_focal_loss: the (N, C, …) map as kornia's; a number α gives [1 − α, α, …], a
@@ -216,6 +232,7 @@ def monai_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
     ignores a number α, as MONAI does (with a warning); pixels of class 0 keep their zero
     terms in the mean.
     """
+    _lacks("MONAI's FocalLoss", label_smoothing=label_smoothing)
     if not include_background and not isinstance(alpha, torch.Tensor):
         alpha = None
     return _softmax_focal_map(pred, target, alpha, gamma, ignore_index, weight,
@@ -223,14 +240,16 @@ def monai_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
 
 
 def smp_multiclass_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
-                         include_background: bool = True) -> Terms:
+                         include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """segmentation_models_pytorch FocalLoss(mode="multiclass") (losses/focal.py).
 
     One binary focal loss per class: logits x[:, c] against 1[y = c] (a sigmoid per class,
     not a softmax), ℓ = (1 − pt)^γ·BCE with pt = exp(−BCE); ignored positions are dropped.
     """
     _scalar_alpha(alpha, "segmentation_models_pytorch's FocalLoss")
-    _lacks("segmentation_models_pytorch's FocalLoss", weight=weight,
+    _lacks("segmentation_models_pytorch's FocalLoss", label_smoothing=label_smoothing,
+           weight=weight,
            include_background=include_background)
     dim, classes, _, onehot, ignored = _class_map(pred, target, ignore_index)
     terms = smp_binary_focal(pred=pred, target=onehot, alpha=-1 if alpha is None else alpha,
@@ -242,14 +261,16 @@ def smp_multiclass_focal(*, pred, target, alpha, gamma: float, ignore_index: int
 
 
 def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
-                        include_background: bool = True) -> Terms:
+                        include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """mmdetection FocalLoss(use_sigmoid=True) on class indices (mmdet/models/losses/focal_loss.py).
 
     The indices become one-hot targets (index C would be background) and every (sample, class)
     gets torchvision's sigmoid focal term with α on positives: no softmax.
     """
     _scalar_alpha(alpha, "mmdetection's FocalLoss")
-    _lacks("mmdetection's FocalLoss (its weight is per sample)", weight=weight,
+    _lacks("mmdetection's FocalLoss (its weight is per sample)",
+           label_smoothing=label_smoothing, weight=weight,
            include_background=include_background)
     if pred.dim() != 2:
         raise InputError(f"mmdetection's FocalLoss takes (N, C) scores, got {pred.dim()} "
@@ -263,11 +284,13 @@ def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
 
 
 def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
-                            eps: float, weight=None, include_background: bool = True) -> Terms:
+                            eps: float, weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """keras.losses.CategoricalFocalCrossentropy(from_logits=True) (Keras 3.15.1).
 
     p = softmax(x) (renormalised), c = clip(p, eps, 1 − eps), ℓ = Σ_c α_c·(1 − c_c)^γ·
-    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR.
+    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR; label
+    smoothing ε: g = (1 − ε)·onehot + ε/C.
     """
     _lacks("Keras's CategoricalFocalCrossentropy", weight=weight,
            include_background=include_background)
@@ -279,7 +302,8 @@ def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: 
     p = torch.softmax(pred, dim=dim)
     clipped = (p / p.sum(dim=dim, keepdim=True)).clamp(eps, 1 - eps)
     onehot = _one_hot(target, classes, dim, pred.dtype)
-    values = (1 - clipped) ** gamma * (-onehot * torch.log(clipped))
+    smoothed = onehot * (1 - label_smoothing) + label_smoothing / classes
+    values = (1 - clipped) ** gamma * (-smoothed * torch.log(clipped))
     factor = _class_factor(alpha, classes, dim, values, background=False)
     if factor is not None:
         values = factor * values

@@ -186,10 +186,10 @@ BCE_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.BinaryCrossentropy",
-        call="BinaryCrossentropy(from_logits=False)(y_true, y_pred)",
+        call="BinaryCrossentropy(from_logits=False, label_smoothing=ε)(y_true, y_pred)",
         source=f"{KERAS} binary_crossentropy; keras/src/backend/*/nn.py; {KERAS_LOSS}",
         reason="probabilities clipped at 1e-7 (not logs at −100); mean over the last axis, "
-        "then sum_over_batch_size",
+        "then sum_over_batch_size; label smoothing y·(1 − ε) + 0.5·ε as losscli",
         impl="convention_entropy:keras_bce",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
@@ -204,6 +204,37 @@ BCE_CONVENTIONS = (
         "weight (mean divides by Σ w)",
         impl="convention_entropy:sklearn_bce",
         clamp="probabilities clipped to [eps, 1 − eps], eps = finfo(dtype).eps",
+    ),
+)
+
+
+BCE_WITH_LOGITS_CONVENTIONS = (
+    Convention(
+        name="torch",
+        library="torch.nn.BCEWithLogitsLoss",
+        call="BCEWithLogitsLoss(weight=None, pos_weight=None)(input, target)",
+        source="PyTorch BCEWithLogitsLoss documentation (torch 2.x)",
+        reason="losscli's default; torch has no label smoothing here: losscli's ε gives "
+        "y·(1 − ε) + ε/2, cross-entropy's ε/C with two classes",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.BinaryCrossentropy",
+        call="BinaryCrossentropy(from_logits=True, label_smoothing=ε)(y_true, y_pred)",
+        source=f"{KERAS} binary_crossentropy; {KERAS_LOSS}",
+        reason="same smoothing y·(1 − ε) + 0.5·ε; mean over the last axis, then "
+        "sum_over_batch_size; no elementwise weight or pos_weight",
+        impl="convention_entropy:keras_bce_with_logits",
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.SoftBCEWithLogitsLoss",
+        call="SoftBCEWithLogitsLoss(smooth_factor=ε)(y_pred, y_true)",
+        source=SMP + "soft_bce.py @ 5006616357631a48c7c8e11977cf5abb00803590",
+        reason="smoothing y·(1 − ε) + (1 − y)·ε: 0 → ε, 1 → 1 − ε, twice losscli's shift for "
+        "the same ε",
+        impl="convention_entropy:smp_soft_bce",
     ),
 )
 
@@ -245,5 +276,24 @@ CROSS_ENTROPY_CONVENTIONS = (
         reason="ε/(C − 1) to each wrong class and 1 − ε to the true one (torch: ε/C to every "
         "class)",
         impl="convention_entropy:fairseq_cross_entropy",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.SoftCrossEntropyLoss",
+        call="SoftCrossEntropyLoss(smooth_factor=ε, ignore_index=-100)(y_pred, y_true)",
+        source=SMP + "soft_ce.py, _functional.py label_smoothed_nll_loss @ "
+        "5006616357631a48c7c8e11977cf5abb00803590",
+        reason="same smoothing (ε/C), but an ignored target counts in the mean as 0: Σ ℓᵢ / N, "
+        "not / (kept targets); no class weights",
+        impl="convention_entropy:smp_cross_entropy",
+    ),
+    Convention(
+        name="optax-safe",
+        library="optax.safe_softmax_cross_entropy",
+        call="safe_softmax_cross_entropy(logits, labels)",
+        source=OPTAX + "_classification.py safe_softmax_cross_entropy",
+        reason="a −inf logit whose target probability is 0 adds 0 instead of NaN "
+        "(0·log 0 = 0); no class weights, ignore_index or smoothing",
+        impl="convention_entropy:optax_safe_cross_entropy",
     ),
 )

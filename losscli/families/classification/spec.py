@@ -11,6 +11,7 @@ from losscli.families._shared.specs import (
 )
 from losscli.families.classification.conventions import (
     BCE_CONVENTIONS,
+    BCE_WITH_LOGITS_CONVENTIONS,
     CROSS_ENTROPY_CONVENTIONS,
     FOCAL_CONVENTIONS,
     SOFTMAX_FOCAL_CONVENTIONS,
@@ -45,6 +46,25 @@ _INCLUDE_BACKGROUND = ParamSpec(
     "--no-include-background drops class 0 (index 0 of the class dimension 1) before "
     "the activation, as "
     "MONAI's include_background; --weight and a per-class --alpha then have C − 1 values",
+)
+
+_BINARY_SMOOTHING = ParamSpec(
+    "label_smoothing",
+    "float",
+    0.0,
+    "ε in [0, 1]: targets become y·(1 − ε) + ε/2 (cross-entropy's ε/C with two classes, as "
+    "Keras); segmentation_models_pytorch shifts by ε instead (--convention smp)",
+    minimum=0.0,
+    maximum=1.0,
+)
+_CATEGORICAL_SMOOTHING = ParamSpec(
+    "label_smoothing",
+    "float",
+    0.0,
+    "ε in [0, 1]: the one-hot target becomes (1 − ε)·onehot + ε/C and ℓ = −Σ_c α_c·w_c·q_c·"
+    "(1 − p_c)^γ·log p_c (Keras's CategoricalFocalCrossentropy)",
+    minimum=0.0,
+    maximum=1.0,
 )
 
 SPECS = (
@@ -128,7 +148,8 @@ SPECS = (
         name="bce",
         summary="Binary cross-entropy on probabilities (BCELoss)",
         family="classification",
-        formula="ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)],  each log clamped at −100",
+        formula="ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)],  each log clamped at −100; "
+        "label smoothing ε: yᵢ → yᵢ·(1 − ε) + ε/2",
         inputs=(
             InputSpec(
                 "pred",
@@ -146,6 +167,7 @@ SPECS = (
                 None,
                 "TENSOR of rescaling weights, broadcastable to --pred",
             ),
+            _BINARY_SMOOTHING,
         ),
         conventions=BCE_CONVENTIONS,
         impl="bce",
@@ -160,7 +182,8 @@ SPECS = (
         name="bce-with-logits",
         summary="Binary cross-entropy on logits, sigmoid built in (BCEWithLogitsLoss)",
         family="classification",
-        formula="ℓᵢ = −wᵢ·[p_c·yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ))]",
+        formula="ℓᵢ = −wᵢ·[p_c·yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ))]; "
+        "label smoothing ε: yᵢ → yᵢ·(1 − ε) + ε/2",
         inputs=(
             InputSpec(
                 "pred",
@@ -182,7 +205,9 @@ SPECS = (
                 "TENSOR of weights p_c on positive examples, broadcast along the last "
                 "(class) dimension",
             ),
+            _BINARY_SMOOTHING,
         ),
+        conventions=BCE_WITH_LOGITS_CONVENTIONS,
         impl="bce_with_logits",
         numpy_impl="bce_with_logits", chunks="elements",
         check="bce",
@@ -228,6 +253,7 @@ SPECS = (
                 "every term, positive or negative (MONAI's weight)"
             ),
             _INCLUDE_BACKGROUND,
+            _BINARY_SMOOTHING,
         ),
         conventions=FOCAL_CONVENTIONS,
         impl="sigmoid_focal",
@@ -268,6 +294,7 @@ SPECS = (
             class_weight(": a factor w[yᵢ] on each term (the mean still divides by the "
                          "number of kept targets, not by Σ w)"),
             _INCLUDE_BACKGROUND,
+            _CATEGORICAL_SMOOTHING,
         ),
         conventions=SOFTMAX_FOCAL_CONVENTIONS,
         impl="softmax_focal",
