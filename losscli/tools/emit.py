@@ -77,7 +77,8 @@ def _input_dtype(spec: LossSpec, name: str, array: np.ndarray, float_dtype: str)
 
 
 def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dict[str, str]]:
-    """Assignments of the inputs and tensor parameters; the keyword text of every parameter."""
+    """Assignments of the inputs and tensor parameters; the keyword text of every parameter
+    (a parameter at its declared default is left out where the called function lacks it)."""
     lines = [f"{name} = {_literal(a, _input_dtype(spec, name, a, float_dtype))}"
              for name, a in result.inputs.items()]
     keywords = {}
@@ -91,27 +92,49 @@ def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dic
     return lines, keywords
 
 
+def _at_default(spec: LossSpec, result) -> set[str]:
+    return {p.name for p in spec.params if result.params.get(p.name) == p.default}
+
+
+def _taken(keywords: dict[str, str], accepted, at_default: set[str]) -> dict[str, str] | None:
+    """The keywords a function taking ``accepted`` gets, or None if it lacks a set one."""
+    if any(k not in accepted and k not in at_default for k in keywords):
+        return None
+    return {k: v for k, v in keywords.items() if k in accepted}
+
+
 def _call(name: str, inputs: list[str], keywords: dict[str, str]) -> str:
     return f"{name}({', '.join(inputs + [f'{k}={v}' for k, v in keywords.items()])})"
 
 
 def _torch_call(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
-                reduction: str) -> tuple[str, list[str]] | None:
+                reduction: str, at_default: set[str]) -> tuple[str, list[str]] | None:
     """``loss = ...`` through a torch.nn class or functional named by an alias, if any fits."""
     import torch
     import torch.nn.functional as F
 
     for alias in spec.aliases:
         cls = getattr(torch.nn, alias, None)
-        if inspect.isclass(cls) and alias.endswith("Loss") and _accepts(cls, keywords):
-            args = {**keywords, "reduction": repr(reduction)}
-            return f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", []
+        if inspect.isclass(cls) and alias.endswith("Loss"):
+            taken = _taken(keywords, _parameters(cls), at_default)
+            if taken is not None and _accepts(cls, taken):
+                args = {**taken, "reduction": repr(reduction)}
+                return f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", []
     for alias in spec.aliases:
         function = getattr(F, alias, None)
-        if callable(function) and _accepts(function, keywords, len(inputs)):
-            args = {**keywords, "reduction": repr(reduction)}
-            return f"loss = {_call(f'F.{alias}', inputs, args)}", []
+        if callable(function):
+            taken = _taken(keywords, _parameters(function), at_default)
+            if taken is not None and _accepts(function, taken, len(inputs)):
+                args = {**taken, "reduction": repr(reduction)}
+                return f"loss = {_call(f'F.{alias}', inputs, args)}", []
     return None
+
+
+def _parameters(function: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
 
 
 def _accepts(function: Callable, keywords: dict[str, str], positional: int = 0) -> bool:
@@ -130,13 +153,15 @@ def _accepts(function: Callable, keywords: dict[str, str], positional: int = 0) 
 
 
 def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
-                 reduction: str) -> tuple[str, list[str]] | None:
+                 reduction: str, at_default: set[str]) -> tuple[str, list[str]] | None:
     """Code for losses PyTorch lacks: the function's source, then its call."""
-    sources = {"focal": ("sigmoid_focal_loss", _SIGMOID_FOCAL),
-               "softmax-focal": ("softmax_focal_loss", _SOFTMAX_FOCAL)}
-    if spec.name in sources:
-        name, source = sources[spec.name]
-        call = _call(name, inputs, {**keywords, "reduction": repr(reduction)})
+    sources = {"focal": ("sigmoid_focal_loss", _SIGMOID_FOCAL, {"alpha", "gamma"}),
+               "softmax-focal": ("softmax_focal_loss", _SOFTMAX_FOCAL,
+                                 {"alpha", "gamma", "ignore_index"})}
+    taken = _taken(keywords, sources[spec.name][2], at_default) if spec.name in sources else None
+    if spec.name in sources and taken is not None:
+        name, source, _ = sources[spec.name]
+        call = _call(name, inputs, {**taken, "reduction": repr(reduction)})
         extra = []
         if spec.name == "focal":
             extra = [f"# with torchvision installed, torchvision.ops.{call} gives the same"]
@@ -163,8 +188,9 @@ def emit(spec: LossSpec, result, language: str = "python") -> str:
     optional = {i.name: i.name for i in spec.inputs if not i.required and i.name in result.inputs}
     keywords = {**optional, **keywords}
     reduction = result.reduction.name
-    found = _written_out(spec, inputs, keywords, reduction) or _torch_call(
-        spec, inputs, keywords, reduction
+    at_default = _at_default(spec, result)
+    found = _written_out(spec, inputs, keywords, reduction, at_default) or _torch_call(
+        spec, inputs, keywords, reduction, at_default
     )
     header = [f"# losscli {spec.name}, reproduced with PyTorch ({reduction}, {float_dtype})"]
     if found is None:

@@ -185,21 +185,19 @@ def smp_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) ->
 
 
 def optax_safe_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
-    """optax.safe_softmax_cross_entropy(logits, labels) (optax 0.2.8, _classification.py).
+    """optax.safe_softmax_cross_entropy(logits, smooth_labels(labels, ε)) (optax 0.2.8,
+    _classification.py, _smoothing.py).
 
     ℓ = −Σ_c where(y_c ≠ 0, y_c·log softmax(x)_c, 0): a −inf logit whose target probability
     is 0 adds 0 (0·log 0 = 0), where softmax_cross_entropy gives NaN; a −inf logit with a
-    non-zero target still gives +inf. No class weights, ignore_index or smoothing.
+    non-zero target still gives +inf (so does any −inf logit once ε > 0 smooths every label
+    above 0). No class weights or ignore_index.
     """
     if weight is not None:
         raise InputError("optax's safe_softmax_cross_entropy has no class weights",
                          argument="--weight")
-    if label_smoothing:
-        raise InputError("optax's safe_softmax_cross_entropy has no label smoothing (smooth "
-                         "the labels first: every probability becomes non-zero)",
-                         argument="--label-smoothing")
     _no_ignored(target, ignore_index, "optax's safe_softmax_cross_entropy")
-    dim, y = _smoothed(pred, target, 0.0)
+    dim, y = _smoothed(pred, target, label_smoothing)
     log_p = F.log_softmax(pred, dim=dim)
     picked = torch.where(y != 0, y * log_p, torch.zeros_like(log_p))
     return Terms(-picked.sum(dim=dim), details={"log p": log_p})

@@ -290,10 +290,11 @@ CROSS_ENTROPY_CONVENTIONS = (
     Convention(
         name="optax-safe",
         library="optax.safe_softmax_cross_entropy",
-        call="safe_softmax_cross_entropy(logits, labels)",
-        source=OPTAX + "_classification.py safe_softmax_cross_entropy",
+        call="safe_softmax_cross_entropy(logits, smooth_labels(one_hot(labels), ε))",
+        source=OPTAX + "_classification.py safe_softmax_cross_entropy; _smoothing.py "
+        "smooth_labels",
         reason="a −inf logit whose target probability is 0 adds 0 instead of NaN "
-        "(0·log 0 = 0); no class weights, ignore_index or smoothing",
+        "(0·log 0 = 0); no class weights or ignore_index",
         impl="convention_entropy:optax_safe_cross_entropy",
     ),
 )
