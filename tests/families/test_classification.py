@@ -61,7 +61,8 @@ def ref_sigmoid_focal(x, t, *, alpha=0.25, gamma=2.0, weight=None, background=Tr
         p = sigmoid(x[index])
         y = t[index]
         p_t = p * y + (1 - p) * (1 - y)
-        loss = -(1 - p_t) ** gamma * math.log(p_t)
+        bce = -(y * math.log(p) + (1 - y) * math.log1p(-p))  # −log p_t for 0/1 targets
+        loss = (1 - p_t) ** gamma * bce
         a = alpha[c] if isinstance(alpha, list) else alpha
         if isinstance(alpha, list) and monai_alpha:
             loss *= a if y == 1 else 1.0
@@ -282,3 +283,235 @@ def test_focal_explain_follows_the_dropped_background(cli):
     out = cli("softmax-focal", "-p", "[[0.1, 0.9, 0.2]]", "-t", "[1]", "--no-include-background",
               "--explain")
     assert "exp(0.9) / (exp(0.9) + exp(0.2))" in out.stdout
+
+
+# ------------------------------------------------------------------ label smoothing
+
+def ref_binary_smoothed_bce(x, y, eps, *, logits):
+    """−[y'·log p + (1 − y')·log(1 − p)] with y' = y·(1 − ε) + ε/2, element by element."""
+    out = []
+    for xi, yi in zip(np.ravel(x), np.ravel(y)):
+        s = yi * (1 - eps) + eps / 2
+        if logits:
+            log_p, log_q = -math.log1p(math.exp(-xi)), -math.log1p(math.exp(xi))
+        else:
+            log_p, log_q = max(math.log(xi), -100), max(math.log1p(-xi), -100)
+        out.append(-(s * log_p + (1 - s) * log_q))
+    return np.reshape(out, np.shape(x))
+
+
+def ref_smoothed_softmax_focal(x, labels, eps, gamma=2.0, alpha=None):
+    """−Σ_c α_c·q_c·(1 − p_c)^γ·log p_c, q = (1 − ε)·onehot + ε/C, one row at a time."""
+    out = []
+    for row, y in zip(x, labels):
+        log_p = log_softmax_row(list(row))
+        classes = len(row)
+        total = 0.0
+        for c in range(classes):
+            q = (1 - eps) * (c == y) + eps / classes
+            a = 1.0 if alpha is None else (alpha[c] if isinstance(alpha, list) else alpha)
+            total -= a * q * (1 - math.exp(log_p[c])) ** gamma * log_p[c]
+        out.append(total)
+    return np.array(out)
+
+
+BIN_P = RNG.uniform(0.02, 0.98, size=(4, 3))
+BIN_X = RNG.normal(size=(4, 3)) * 3
+BIN_Y = (RNG.random(size=(4, 3)) < 0.5).astype(float)
+CLS_X = RNG.normal(size=(6, 4)) * 2
+CLS_Y = RNG.integers(0, 4, size=6)
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+@pytest.mark.parametrize("eps", [0.1, 0.35, 1.0])
+def test_binary_label_smoothing_matches_the_float64_formula(backend, eps):
+    got = terms("bce", backend, pred=BIN_P, target=BIN_Y, label_smoothing=eps)
+    np.testing.assert_allclose(got, ref_binary_smoothed_bce(BIN_P, BIN_Y, eps, logits=False),
+                               rtol=1e-12)
+    got = terms("bce-with-logits", backend, pred=BIN_X, target=BIN_Y, label_smoothing=eps)
+    np.testing.assert_allclose(got, ref_binary_smoothed_bce(BIN_X, BIN_Y, eps, logits=True),
+                               rtol=1e-12)
+    # focal with γ = 0 and no α is the smoothed BCE with logits; with γ it uses the smoothed p_t.
+    got = terms("focal", backend, pred=BIN_X, target=BIN_Y, label_smoothing=eps, gamma=0.0,
+                alpha=-1.0)
+    np.testing.assert_allclose(got, ref_binary_smoothed_bce(BIN_X, BIN_Y, eps, logits=True),
+                               rtol=1e-12)
+    smoothed = BIN_Y * (1 - eps) + eps / 2
+    want = ref_sigmoid_focal(BIN_X[:, None], smoothed[:, None], alpha=0.25)[:, 0]
+    got = terms("focal", backend, pred=BIN_X, target=BIN_Y, label_smoothing=eps)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+@pytest.mark.parametrize(("eps", "alpha"), [(0.1, None), (0.3, 0.25), (0.2, [1.0, 2.0, 0.5, 3.0])])
+def test_softmax_focal_label_smoothing_matches_the_float64_formula(backend, eps, alpha):
+    got = terms("softmax-focal", backend, pred=CLS_X, target=CLS_Y, label_smoothing=eps,
+                alpha=alpha)
+    np.testing.assert_allclose(got, ref_smoothed_softmax_focal(CLS_X, CLS_Y, eps, alpha=alpha),
+                               rtol=1e-12)
+    # γ = 0: the smoothed cross-entropy, as torch computes it.
+    want = value("cross-entropy", pred=CLS_X, target=CLS_Y, label_smoothing=eps)
+    assert value("softmax-focal", backend, pred=CLS_X, target=CLS_Y, label_smoothing=eps,
+                 gamma=0.0) == pytest.approx(want, rel=1e-12)
+
+
+def test_label_smoothing_gradients():
+    registry = losscli.families.registry.registry()
+    x = torch.tensor(BIN_X, dtype=torch.float64, requires_grad=True)
+    y = torch.tensor(BIN_Y, dtype=torch.float64)
+    for name in ("bce-with-logits", "focal"):
+        impl = registry.resolve(name).load("impl")
+        extra = ({"weight": None, "pos_weight": None} if name == "bce-with-logits"
+                 else {"alpha": 0.25, "gamma": 2.0})
+        torch.autograd.gradcheck(
+            lambda x, impl=impl, extra=extra: impl(pred=x, target=y, label_smoothing=0.2,
+                                                   **extra).values.sum(), (x,))
+    p = torch.tensor(BIN_P, dtype=torch.float64, requires_grad=True)
+    bce = registry.resolve("bce").load("impl")
+    torch.autograd.gradcheck(
+        lambda p: bce(pred=p, target=y, weight=None, label_smoothing=0.2).values.sum(), (p,))
+    xs = torch.tensor(CLS_X, dtype=torch.float64, requires_grad=True)
+    labels = torch.tensor(CLS_Y, dtype=torch.int64)
+    focal = registry.resolve("softmax-focal").load("impl")
+    torch.autograd.gradcheck(
+        lambda x: focal(pred=x, target=labels, alpha=0.5, gamma=2.0, ignore_index=-100,
+                        label_smoothing=0.2).values.sum(), (xs,))
+
+
+@pytest.mark.parametrize(("loss", "convention", "values", "expected", "tolerance"), [
+    # Keras 3.15.1 keras/src/losses/losses_test.py (assertAlmostEqual, 3 decimals):
+    ("bce-with-logits", "keras",  # BinaryCrossentropyTest.test_label_smoothing: (10 + 5·0.1)/3
+     {"pred": [[10.0, -10.0, -10.0]], "target": [[1.0, 0.0, 1.0]], "label_smoothing": 0.1},
+     3.5, 1e-3),
+    ("cross-entropy", "keras",  # CategoricalCrossentropyTest.test_label_smoothing: 400·0.1/3
+     {"pred": [[100.0, -100.0, -100.0]], "target": [0], "label_smoothing": 0.1},
+     400 * 0.1 / 3, 1e-3),
+    ("softmax-focal", "keras",  # CategoricalFocalCrossentropyTest.test_label_smoothing
+     {"pred": [[4.9, -0.5, 2.05]], "target": [0], "label_smoothing": 0.1}, 0.06685, 1e-3),
+    # computed with installed Keras 3.15.1 (no test asserts these):
+    ("bce", "keras", {"pred": [[0.6, 0.4], [0.4, 0.6]], "target": [[0.0, 1.0], [0.0, 0.0]],
+                      "label_smoothing": 0.1}, 0.804787814617157, 1e-6),
+    ("focal", "keras", {"pred": np.log(np.array([[1.5, 2 / 3], [2 / 3, 1.5]])).tolist(),
+                        "target": [[0.0, 1.0], [0.0, 0.0]], "label_smoothing": 0.1},
+     0.25624722242355347, 1e-6),
+    ("softmax-focal", "keras", {"pred": np.log([[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]]).tolist(),
+                                "target": [0, 1], "label_smoothing": 0.2},
+     0.09917967766523361, 1e-6),
+    # segmentation_models_pytorch main @ 5006616 tests/test_losses.py test_soft_ce_loss
+    # (pytest.approx abs=1e-4): the ignored row counts in the mean, 3·1.35/4.
+    ("cross-entropy", "smp",
+     {"pred": [[9.0, -9, -9, -9], [-9, 9, -9, -9], [-9, -9, 9, -9], [-9, -9, -9, 9]],
+      "target": [0, 1, -100, 3], "label_smoothing": 0.1}, 1.0125, 1e-4),
+    # ... where torch (losscli's default) divides by the 3 kept rows:
+    ("cross-entropy", "torch",
+     {"pred": [[9.0, -9, -9, -9], [-9, 9, -9, -9], [-9, -9, 9, -9], [-9, -9, -9, 9]],
+      "target": [0, 1, -100, 3], "label_smoothing": 0.1}, 1.35, 1e-4),
+    # timm main @ aa4b585 timm/loss/cross_entropy.py LabelSmoothingCrossEntropy(0.1), re-implemented
+    # (timm has no test of it): torch's formula.
+    ("cross-entropy", "torch", {"pred": [[2.0, 0.5, -1.0], [0.1, 0.2, 3.0]], "target": [0, 1],
+                                "label_smoothing": 0.1}, 1.6054563522338867, 1e-6),
+])
+def test_label_smoothing_published_values(loss, convention, values, expected, tolerance):
+    got = value(loss, convention=convention, dtype="float32", **values)
+    assert got == pytest.approx(expected, abs=tolerance)
+
+
+def test_smp_and_keras_binary_smoothing_differ_by_a_factor_two():
+    # smp SoftBCEWithLogitsLoss: y' = (1 − y)·s + y·(1 − s); Keras/losscli: y·(1 − s) + s/2.
+    smp = value("bce-with-logits", convention="smp", pred=BIN_X, target=BIN_Y, label_smoothing=0.1)
+    ours = value("bce-with-logits", pred=BIN_X, target=BIN_Y, label_smoothing=0.2)
+    assert smp == pytest.approx(ours, rel=1e-12)
+
+
+def test_label_smoothing_against_installed_keras():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "numpy")
+    keras = pytest.importorskip("keras", reason="Keras is not installed")
+    losses = keras.losses
+    cases = [
+        ("bce", BIN_P, BIN_Y, losses.BinaryCrossentropy(label_smoothing=0.3)),
+        ("bce-with-logits", BIN_X, BIN_Y,
+         losses.BinaryCrossentropy(from_logits=True, label_smoothing=0.3)),
+        ("focal", BIN_X, BIN_Y,
+         losses.BinaryFocalCrossentropy(from_logits=True, label_smoothing=0.3)),
+    ]
+    for loss, x, y, keras_loss in cases:
+        want = float(keras_loss(y.astype("float32"), x.astype("float32")))
+        got = value(loss, convention="keras", dtype="float32", pred=x, target=y,
+                    label_smoothing=0.3)
+        assert got == pytest.approx(want, rel=1e-4), loss
+    onehot = np.eye(4)[CLS_Y].astype("float32")
+    for loss, keras_loss in (
+        ("cross-entropy", losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.3)),
+        ("softmax-focal",
+         losses.CategoricalFocalCrossentropy(from_logits=True, label_smoothing=0.3)),
+    ):
+        want = float(keras_loss(onehot, CLS_X.astype("float32")))
+        got = value(loss, convention="keras", dtype="float32", pred=CLS_X, target=CLS_Y,
+                    label_smoothing=0.3)
+        assert got == pytest.approx(want, rel=1e-4), loss
+
+
+@pytest.mark.parametrize(("args", "argument"), [
+    (["bce", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "1.5"],
+     "--label-smoothing"),
+    (["focal", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "-0.1"],
+     "--label-smoothing"),
+    (["focal", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "0.1",
+      "--convention", "monai"], "--label-smoothing"),
+    (["bce", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "0.1", "--convention",
+      "sklearn"], "--label-smoothing"),
+])
+def test_label_smoothing_errors_are_one_line(cli, args, argument):
+    out = cli(*args)
+    assert out.code == 2, out.stdout
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and argument in lines[0], out.stderr
+
+
+def test_label_smoothing_in_help_and_convention_all(cli):
+    for loss in ("bce", "bce-with-logits", "focal", "softmax-focal"):
+        assert "--label-smoothing" in cli(loss, "--help").stdout, loss
+    out = cli("bce-with-logits", "-p", "[[2.0, -1.0]]", "-t", "[[1, 0]]", "--label-smoothing",
+              "0.1", "--convention", "all", "--json")
+    assert out.code == 0, out.stderr
+    rows = {row["convention"]: row["value"] for row in json.loads(out.stdout)}
+    assert set(rows) == {"torch", "keras", "smp"}
+    assert rows["torch"] == pytest.approx(rows["keras"], rel=1e-6)
+    assert rows["smp"] > rows["torch"]
+
+
+# ------------------------------------------------------------------ optax-safe cross-entropy
+
+INF = float("inf")
+# optax v0.2.8 optax/losses/_classification_test.py SafeSoftmaxCrossEntropyTest (atol 1e-4).
+SAFE_LOGITS = [[10.0, 1.0, -2.0], [1.0, 4.0, 0.2], [-INF, 0.0, 0.0], [-INF, 0.0, 0.0],
+               [-INF, 0.0, -INF]]
+SAFE_LABELS = [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.5, 0.5], [0.4, 0.3, 0.3],
+               [0.0, 1.0, 0.0]]
+
+
+def test_optax_safe_cross_entropy_published_values():
+    got = terms("cross-entropy", convention="optax-safe", dtype="float32", pred=SAFE_LOGITS,
+                target=SAFE_LABELS)
+    np.testing.assert_allclose(got, [9.00013, 3.0696733, 0.693147, INF, 0.0], atol=1e-4)
+    # torch's (losscli's default) gives NaN where a −inf logit meets a zero probability.
+    plain = terms("cross-entropy", dtype="float32", pred=SAFE_LOGITS, target=SAFE_LABELS)
+    assert np.isnan(plain[2]) and np.isnan(plain[4])
+
+
+def test_optax_safe_cross_entropy_matches_the_formula_and_installed_optax():
+    x = RNG.normal(size=(5, 4))
+    x[0, 1] = x[2, 3] = -INF
+    y = RNG.dirichlet(np.ones(4), size=5)
+    y[0, 1] = y[2, 3] = 0.0
+    y /= y.sum(axis=1, keepdims=True)
+    want = [-sum(t * v for t, v in zip(ty, log_softmax_row(list(tx))) if t)
+            for tx, ty in zip(x, y)]
+    got = terms("cross-entropy", convention="optax-safe", pred=x, target=y)
+    np.testing.assert_allclose(got, want, rtol=1e-12)
+    optax = pytest.importorskip("optax", reason="optax is not installed")
+    np.testing.assert_allclose(
+        got, np.asarray(optax.safe_softmax_cross_entropy(x.astype("float32"),
+                                                         y.astype("float32"))), rtol=1e-5)
