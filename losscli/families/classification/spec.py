@@ -229,9 +229,10 @@ SPECS = (
         inputs=(
             InputSpec(
                 "pred",
-                "raw scores (logits), any shape",
+                "raw scores (logits), any shape; class dimension 1, (N, C, ...), for "
+                "--weight, a per-class --alpha and --no-include-background",
                 flags=PRED_FLAGS,
-                shape="(*)",
+                shape="(*) | (N, C, ...)",
                 expects="logits",
             ),
             _BINARY_TARGET,
