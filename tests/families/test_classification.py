@@ -515,3 +515,19 @@ def test_optax_safe_cross_entropy_matches_the_formula_and_installed_optax():
     np.testing.assert_allclose(
         got, np.asarray(optax.safe_softmax_cross_entropy(x.astype("float32"),
                                                          y.astype("float32"))), rtol=1e-5)
+
+
+def test_kornia_per_class_weight_against_installed_kornia():
+    kl = pytest.importorskip("kornia.losses", reason="kornia is not installed")
+    w = np.array(FOCAL_W)
+    want = kl.binary_focal_loss_with_logits(torch.tensor(FOCAL_X), torch.tensor(FOCAL_T),
+                                            alpha=0.25, gamma=2.0, reduction="mean",
+                                            weight=torch.tensor(w)).item()
+    got = value("focal", convention="kornia", pred=FOCAL_X, target=FOCAL_T, weight=FOCAL_W)
+    assert got == pytest.approx(want, rel=1e-10)
+    labels = LABELS.clip(0)
+    want = kl.focal_loss(torch.tensor(SOFT_X), torch.tensor(labels), alpha=0.25, gamma=2.0,
+                         reduction="mean", weight=torch.tensor(w)).item()
+    got = value("softmax-focal", convention="kornia", pred=SOFT_X, target=labels, alpha=0.25,
+                weight=FOCAL_W)
+    assert got == pytest.approx(want, rel=1e-10)
