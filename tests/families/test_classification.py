@@ -531,3 +531,20 @@ def test_kornia_per_class_weight_against_installed_kornia():
     got = value("softmax-focal", convention="kornia", pred=SOFT_X, target=labels, alpha=0.25,
                 weight=FOCAL_W)
     assert got == pytest.approx(want, rel=1e-10)
+
+
+def test_explain_shows_the_smoothed_targets(cli):
+    # Keras's CategoricalFocalCrossentropy test_label_smoothing inputs: the derivation's last
+    # number is the term, 0.0668515.
+    out = cli("softmax-focal", "-p", "[[4.9, -0.5, 2.05]]", "-t", "[0]", "--label-smoothing",
+              "0.1", "--alpha", "0.25", "--explain")
+    assert "q_c = (1 − ε)·1[c = y] + ε/C with ε = 0.1, C = 3" in out.stdout
+    assert "= 0.0668515" in out.stdout
+    out = cli("bce-with-logits", "-p", "[2.0]", "-t", "[1]", "--label-smoothing", "0.1",
+              "--explain")
+    assert "y' = y·(1 − ε) + ε/2 = 1 × (1 − 0.1) + 0.1/2 = 0.95" in out.stdout
+    want = -(0.95 * math.log(sigmoid(2.0)) + 0.05 * math.log(sigmoid(-2.0)))
+    assert f"= {want:.6g}" in out.stdout
+    out = cli("focal", "-p", "[[2.0, -1.0]]", "-t", "[[1, 0]]", "--label-smoothing", "0.1",
+              "--explain")
+    assert "BCE(x, y')" in out.stdout and out.code == 0

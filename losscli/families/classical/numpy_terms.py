@@ -36,8 +36,8 @@ def hinge(
     """ℓᵢ = max(0, 1 − marginᵢ): yᵢ·xᵢ (binary: 0/1 labels read as ∓1, two other labels as
     smaller → −1, larger → +1) or Crammer-Singer."""
     if pred.ndim == 1:
-        labels = set(np.unique(target).tolist())
-        positive = target > 0 if labels <= {-1, 1} or labels <= {0, 1} else target == max(labels)
+        values = set(np.unique(target).tolist())
+        positive = target > 0 if values <= {-1, 1} or values <= {0, 1} else target == max(values)
         sign = np.where(positive, 1.0, -1.0).astype(pred.dtype)
         margin = sign * pred
         details = {"y (±1)": sign, "margin y·x": margin}

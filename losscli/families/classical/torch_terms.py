@@ -51,8 +51,8 @@ def hinge(
     marginᵢ = xᵢ,yᵢ − max_{c ≠ yᵢ} xᵢ,c.
     """
     if pred.dim() == 1:
-        labels = set(torch.unique(target).tolist())
-        positive = target > 0 if labels <= {-1, 1} or labels <= {0, 1} else target == max(labels)
+        values = set(torch.unique(target).tolist())
+        positive = target > 0 if values <= {-1, 1} or values <= {0, 1} else target == max(values)
         sign = torch.where(positive, 1.0, -1.0).to(pred.dtype)
         margin = sign * pred
         details = {"y (±1)": sign, "margin y·x": margin}
