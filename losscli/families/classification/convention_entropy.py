@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from losscli.core.errors import InputError
-from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce
+from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce, some_samples
 
 
 def _last_axis_mean(values: torch.Tensor) -> torch.Tensor:
@@ -81,6 +81,7 @@ def sklearn_bce(*, pred, target, weight, label_smoothing: float = 0.0) -> Terms:
                          argument="--label-smoothing")
     if bool(((target != 0) & (target != 1)).any()):
         raise InputError("scikit-learn's log_loss takes 0/1 labels", argument="--target")
+    some_samples(pred)
     values = clipped_bce(pred, target, torch.finfo(pred.dtype).eps)
     if weight is None:
         return Terms(values)

@@ -53,6 +53,13 @@ def plain_sigmoid_focal(*, pred, target, alpha, gamma: float, weight,
     return sigmoid_focal(pred=pred, target=target, alpha=alpha, gamma=gamma)
 
 
+def _batch_and_channels(pred: torch.Tensor, library: str) -> None:
+    """kornia and MONAI index pred.shape[1]: (N, C, *) inputs, 2 dimensions at least."""
+    if pred.dim() < 2:
+        raise InputError(f"{library} takes (N, C, *) logits, got {pred.dim()} dimension(s)",
+                         argument="--pred")
+
+
 def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
                         gamma: float, weight=None, include_background: bool = True,
         label_smoothing: float = 0.0) -> Terms:
@@ -62,6 +69,7 @@ def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: floa
     target t weights the two terms (torchvision mixes it into p_t instead); ``weight[c]``
     multiplies channel c (dimension 1).
     """
+    _batch_and_channels(pred, "kornia's binary_focal_loss_with_logits")
     one_alpha(alpha, "kornia's binary_focal_loss_with_logits")
     _lacks("kornia's binary_focal_loss_with_logits", label_smoothing=label_smoothing,
            include_background=include_background)
@@ -84,6 +92,7 @@ def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha, gamm
     gives α_t = α·t + (1 − α)·(1 − t), one α per class (MONAI ≥ 1.6) gives α_c where t = 1
     and 1 elsewhere (negatives keep weight 1); ``weight[c]`` multiplies channel c.
     """
+    _batch_and_channels(pred, "MONAI's FocalLoss")
     _lacks("MONAI's FocalLoss", label_smoothing=label_smoothing)
     pred, target = foreground(pred, target, include_background)
     bce = pred - pred * target - F.logsigmoid(pred)

@@ -12,9 +12,11 @@ everything at once), where the smoothing goes, and which classes count:
   target score 0; the mean over the classes.
 - kornia 0.9.0 (kornia/losses/dice.py, tversky.py): Dice per sample over every class
   ('micro'), Tversky per sample and class averaged over the classes present; eps = 1e-8 in the
-  denominator only; the mean over the batch.
+  denominator only; the mean over the batch. kornia 0.7.0 to 0.9.0rc1 computed the Tversky
+  index like the Dice: one per sample, TP, FP and FN summed over every class and pixel.
 - Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``, axis=None): one ratio over
-  every element, 1e-7 in the denominator only.
+  every element, 1e-7 in the denominator only; its Tversky α weights the false negatives
+  and β the false positives, swapped back in Keras 3.16 (in development).
 - optax 0.2.8 (optax/losses/_segmentation.py ``dice_loss``): per sample and class,
   (I + smooth)/(I + α·FP + β·FN + smooth) with smooth = 1.
 """
@@ -105,6 +107,23 @@ def kornia_tversky(*, pred, target, from_logits, include_background, ignore_inde
     return Terms(1 - score, details={"mean Tversky index": score}, shown_inputs=())
 
 
+def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignore_index, alpha,
+                         beta, smooth_nr, smooth_dr, eps: float) -> Terms:
+    """kornia.losses.tversky_loss, kornia 0.7.0 to 0.9.0rc1: one index per sample over every class.
+
+    TP = Σ_c Σ_s p·g, FP = Σ_c Σ_s p·(1 − g), FN = Σ_c Σ_s (1 − p)·g over the kept pixels,
+    ℓ = 1 − TP/(TP + α·FP + β·FN + eps) (kornia/losses/tversky.py @ v0.8.2, dims (1, 2, 3));
+    with a softmax, FP = FN = (kept pixels) − TP, as 0.8.2 writes it. A sample whose pixels
+    are all ignored scores 0 (loss 1).
+    """
+    _all_classes(include_background, "kornia's tversky_loss")
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    tp, fp, fn = (p * g).sum((1, 2)), (p * (1 - g)).sum((1, 2)), ((1 - p) * g).sum((1, 2))
+    score = tp / (tp + alpha * fp + beta * fn + eps)
+    return Terms(1 - score, details={"TP": tp, "FP": fp, "FN": fn, "Tversky": score},
+                 shown_inputs=())
+
+
 def keras_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
                smooth_dr, eps: float) -> Terms:
     """keras.losses.Dice(axis=None): 1 − 2·Σ g·p / (Σ g + Σ p + eps) over every element."""
@@ -115,16 +134,22 @@ def keras_dice(*, pred, target, from_logits, include_background, ignore_index, s
 
 
 def keras_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                  smooth_nr, smooth_dr, eps: float) -> Terms:
-    """keras.losses.Tversky(axis=None): 1 − TP/(TP + α·Σ g·(1 − p) + β·Σ p·(1 − g) + eps).
+                  smooth_nr, smooth_dr, eps: float, swapped: bool) -> Terms:
+    """keras.losses.Tversky(axis=None): one index over every element, eps in the denominator.
 
-    Keras's α multiplies Σ g·(1 − p), the missed target mass (the false negatives), and β
-    the false positives: the reverse of MONAI's α (FP) and β (FN).
+    ``swapped`` (Keras 3.15.1 and earlier, ``inputs = y_true, targets = y_pred``):
+    1 − TP/(TP + α·Σ g·(1 − p) + β·Σ p·(1 − g) + eps), α on the missed target mass (the
+    false negatives) and β on the false positives, the reverse of MONAI's. Keras 3.16
+    (keras master since fa9afd5a) swaps them back: 1 − TP/(TP + α·FP + β·FN + eps).
     """
     _all_classes(include_background, "Keras's Tversky")
     p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Tversky")
-    tp, missed, extra = (p * g).sum(), (g * (1 - p)).sum(), (p * (1 - g)).sum()
-    return Terms(1 - tp / (tp + alpha * missed + beta * extra + eps), shown_inputs=())
+    tp, fn, fp = (p * g).sum(), (g * (1 - p)).sum(), (p * (1 - g)).sum()
+    if swapped:
+        fp, fn = fn, fp
+    score = tp / (tp + alpha * fp + beta * fn + eps)
+    return Terms(1 - score, details={"TP": tp, "α term": fp, "β term": fn, "Tversky": score},
+                 shown_inputs=())
 
 
 def optax_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,

@@ -82,6 +82,8 @@ _NOTES = (
     "by 0 (−inf, or NaN when --smooth-nr is 0 too).",
     "Ignored pixels (--ignore-index) drop out of every class's sums; with "
     "--no-include-background class 0's terms are shown but not counted.",
+    "An empty batch (N = 0) has no terms: the mean is NaN, as MONAI's torch.mean, and the "
+    "sum 0.",
 )
 _REF_DICE = "MONAI monai.losses.DiceLoss (monai/losses/dice.py)"
 _EXAMPLE = {
