@@ -458,7 +458,7 @@ def test_label_smoothing_against_installed_keras():
      "--label-smoothing"),
     (["focal", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "-0.1"],
      "--label-smoothing"),
-    (["focal", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "0.1",
+    (["focal", "-p", "[[0.2, 0.7]]", "-t", "[[0, 1]]", "--label-smoothing", "0.1",
       "--convention", "monai"], "--label-smoothing"),
     (["bce", "-p", "[0.2, 0.7]", "-t", "[0, 1]", "--label-smoothing", "0.1", "--convention",
       "sklearn"], "--label-smoothing"),
