@@ -51,10 +51,11 @@ FOCAL_CONVENTIONS = (
         name="monai",
         library="monai.losses.FocalLoss",
         call="FocalLoss(include_background=True, gamma=2.0, alpha=None, weight=None, "
-        "use_softmax=False, reduction='mean')(input, target)",
+        "use_softmax=False, reduction='mean')(input, target); a per-class alpha weights "
+        "positives only (negatives 1)",
         source=MONAI + "focal_loss.py (sigmoid_focal_loss)",
         reason="alpha = None by default: no α weighting; modulating factor "
-        "exp(γ·log σ(−x·(2t − 1))); one α per class weights positives only (negatives 1)",
+        "exp(γ·log σ(−x·(2t − 1)))",
         params={"alpha": -1.0},
         impl="monai_sigmoid_focal",
         rules={"sum": "monai_sum"},
