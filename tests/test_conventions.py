@@ -399,6 +399,9 @@ _SAT = {"pred": SATURATED_X, "target": SATURATED_T}
 _X3 = np.stack([FOCAL_X, FOCAL_X[::-1] * 2])  # (2, 2, 3): spatial dimension for MONAI's sum
 _T3 = np.stack([FOCAL_T, FOCAL_SOFT])
 _SM = {"pred": LOGITS, "target": LABELS}
+# optax's safe_softmax_cross_entropy: a −inf logit whose target probability is 0 adds 0.
+SAFE_X = np.array([[10.0, 1.0, -2.0], [-np.inf, 0.0, 0.0], [-np.inf, 0.3, -np.inf]])
+SAFE_Y = np.array([[0.0, 1.0, 0.0], [0.0, 0.5, 0.5], [0.0, 1.0, 0.0]])
 
 def asl_terms(x, y, gamma_neg=4.0, gamma_pos=1.0, clip=0.05):
     """Ridnik et al. 2021 (0/1 labels): −y(1 − p)^γ+ log p − (1 − y) p_m^γ− log(1 − p_m)."""
@@ -534,6 +537,17 @@ CASES = [
          torch_smoothed_ce(LOGITS, CE_Y, 0.1).mean()),
     Case("cross-entropy", "fairseq", {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
          fairseq_ce(LOGITS, CE_Y, 0.1)),
+    Case("cross-entropy", "smp", {"pred": LOGITS, "target": IGNORED, "label_smoothing": 0.1},
+         torch_smoothed_ce(LOGITS[[0, 2, 3]], IGNORED[[0, 2, 3]], 0.1).sum() / 4),
+    Case("cross-entropy", "optax-safe", {"pred": SAFE_X, "target": SAFE_Y},
+         np.mean([-sum(y * (x - np.log(np.exp(row).sum())) for x, y in zip(row, labels) if y)
+                  for row, labels in zip(SAFE_X, SAFE_Y)])),
+    Case("bce-with-logits", "torch", {**_SOFT, "label_smoothing": 0.1},
+         bce_logits(FOCAL_X, FOCAL_SOFT * 0.9 + 0.05).mean()),
+    Case("bce-with-logits", "keras", {**_SOFT, "label_smoothing": 0.1},
+         per_sample_mean(bce_logits(FOCAL_X, FOCAL_SOFT * 0.9 + 0.05))),
+    Case("bce-with-logits", "smp", {**_SOFT, "label_smoothing": 0.1},
+         bce_logits(FOCAL_X, (1 - FOCAL_SOFT) * 0.1 + FOCAL_SOFT * 0.9).mean()),
     Case("cross-entropy", "fairseq", {"pred": LOGITS, "target": IGNORED, "label_smoothing": 0.1},
          fairseq_ce(LOGITS, IGNORED, 0.1), id="padding"),
     Case("iou", "torchvision", {"pred": BOX_P, "target": BOX_T}, torchvision_iou(BOX_P, BOX_T)),
@@ -781,6 +795,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "msle": {"pred": SL1_X + 1.5, "target": SL1_Y},
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
+    "bce-with-logits": {**_SOFT, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
     "poly": {"pred": POLY_X, "target": POLY_Y},
     "js-div": _JS,

@@ -64,7 +64,9 @@ def param_options(spec: LossSpec) -> list[inspect.Parameter]:
         names = [param.option]
         if param.type == "bool":
             names = [f"{param.option}/--no-{param.option[2:]}"]
-        default = str(param.default) if param.type == "choice" else param.default
+        default = param.default
+        if param.type == "choice" or (param.type == "float_or_tensor" and default is not None):
+            default = str(default)  # a number default of a TENSOR option is its text
         is_tensor = param.type in ("tensor", "float_or_tensor")
         options.append(
             _option(

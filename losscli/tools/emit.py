@@ -43,7 +43,8 @@ def _input_dtype(spec: LossSpec, name: str, array: np.ndarray, float_dtype: str)
 
 
 def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dict[str, str]]:
-    """Assignments of the inputs and tensor parameters; the keyword text of every parameter."""
+    """Assignments of the inputs and tensor parameters; the keyword text of every parameter
+    (a parameter at its declared default is left out where the called function lacks it)."""
     lines = [f"{name} = {_literal(a, _input_dtype(spec, name, a, float_dtype))}"
              for name, a in result.inputs.items()]
     keywords = {}
@@ -57,35 +58,58 @@ def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dic
     return lines, keywords
 
 
+def _at_default(spec: LossSpec, result) -> set[str]:
+    return {p.name for p in spec.params if result.params.get(p.name) == p.default}
+
+
+def _taken(keywords: dict[str, str], accepted, at_default: set[str]) -> dict[str, str] | None:
+    """The keywords a function taking ``accepted`` gets, or None if it lacks a set one."""
+    if any(k not in accepted and k not in at_default for k in keywords):
+        return None
+    return {k: v for k, v in keywords.items() if k in accepted}
+
+
 def _call(name: str, inputs: list[str], keywords: dict[str, str]) -> str:
     return f"{name}({', '.join(inputs + [f'{k}={v}' for k, v in keywords.items()])})"
 
 
 def _torch_call(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
-                reduction: str) -> tuple[str, list[str], Callable] | None:
+                reduction: str, at_default: set[str]) -> tuple[str, list[str], Callable] | None:
     """``loss = ...`` through a torch.nn class or functional named by an alias, if any fits;
-    with the preamble and the same call as a function of the snippet's objects."""
+    with the preamble and the same call as a function of the snippet's objects. A parameter
+    at its declared default that the function lacks is left out."""
     import torch
     import torch.nn.functional as F
 
     for alias in spec.aliases:
         cls = getattr(torch.nn, alias, None)
-        if inspect.isclass(cls) and alias.endswith("Loss") and _accepts(cls, keywords):
-            args = {**keywords, "reduction": repr(reduction)}
+        if inspect.isclass(cls) and alias.endswith("Loss"):
+            taken = _taken(keywords, _parameters(cls), at_default)
+            if taken is not None and _accepts(cls, taken):
+                args = {**taken, "reduction": repr(reduction)}
 
-            def run(o, cls=cls):
-                return cls(**{k: o[k] for k in keywords}, reduction=reduction)(
-                    *(o[i] for i in inputs))
+                def run(o, cls=cls, taken=taken):
+                    return cls(**{k: o[k] for k in taken}, reduction=reduction)(
+                        *(o[i] for i in inputs))
 
-            return (f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", [],
-                    run)
+                return (f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})",
+                        [], run)
     for alias in spec.aliases:
         function = getattr(F, alias, None)
-        if callable(function) and _accepts(function, keywords, len(inputs)):
-            args = {**keywords, "reduction": repr(reduction)}
-            return f"loss = {_call(f'F.{alias}', inputs, args)}", [], _caller(
-                function, inputs, keywords, reduction)
+        if callable(function):
+            taken = _taken(keywords, _parameters(function), at_default)
+            if taken is not None and _accepts(function, taken, len(inputs)):
+                args = {**taken, "reduction": repr(reduction)}
+                return f"loss = {_call(f'F.{alias}', inputs, args)}", [], _caller(
+                    function, inputs, taken, reduction)
     return None
+
+
+def _parameters(function: Callable) -> set[str]:
+    try:
+        return set(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return set()
 
 
 def _accepts(function: Callable, keywords: dict[str, str], positional: int = 0) -> bool:
@@ -110,21 +134,25 @@ def _caller(function: Callable, inputs: list[str], keywords, reduction: str) -> 
 
 
 def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
-                 reduction: str) -> tuple[str, list[str], Callable | None] | None:
+                 reduction: str, at_default: set[str]
+                 ) -> tuple[str, list[str], Callable | None] | None:
     """Code for losses PyTorch lacks: the function's source, then its call (and the call
-    as a function of the snippet's objects; None where torchvision is missing)."""
+    as a function of the snippet's objects; None where torchvision is missing). None when
+    a parameter set away from its default is one the written-out function lacks."""
     from losscli.tools import emit_sources
 
     sources: dict[str, Callable] = {"focal": emit_sources.sigmoid_focal_loss,
                                     "softmax-focal": emit_sources.softmax_focal_loss}
-    if spec.name in sources:
+    taken = (_taken(keywords, _parameters(sources[spec.name]), at_default)
+             if spec.name in sources else None)
+    if spec.name in sources and taken is not None:
         name, source = sources[spec.name].__name__, inspect.getsource(sources[spec.name])
-        call = _call(name, inputs, {**keywords, "reduction": repr(reduction)})
+        call = _call(name, inputs, {**taken, "reduction": repr(reduction)})
         extra = []
         if spec.name == "focal":
             extra = [f"# with torchvision installed, torchvision.ops.{call} gives the same"]
         return (f"loss = {call}", [source.strip("\n"), "", "", *extra],
-                _caller(sources[spec.name], inputs, keywords, reduction))
+                _caller(sources[spec.name], inputs, taken, reduction))
     for alias in spec.aliases:
         if alias in TORCHVISION_OPS:
             args = {k: v for k, v in keywords.items() if k == "eps"}
@@ -187,8 +215,9 @@ def emit(spec: LossSpec, result, language: str = "python") -> str:
     optional = {i.name: i.name for i in spec.inputs if not i.required and i.name in result.inputs}
     keywords = {**optional, **keywords}
     reduction = result.reduction.name
-    found = _written_out(spec, inputs, keywords, reduction) or _torch_call(
-        spec, inputs, keywords, reduction
+    at_default = _at_default(spec, result)
+    found = _written_out(spec, inputs, keywords, reduction, at_default) or _torch_call(
+        spec, inputs, keywords, reduction, at_default
     )
     header = [f"# losscli {spec.name}, reproduced with PyTorch ({reduction}, {float_dtype})"]
     run = None

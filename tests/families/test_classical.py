@@ -236,8 +236,11 @@ BAD = [
      "--sample-weight", "shape (2)"),
     (("hinge", "-p", "[0.5, 1]", "-t", "[0, 1]", "--sample-weight", "[1, -2]"),
      "--sample-weight", ">= 0"),
-    (("hinge", "-p", "[0.5, 1, 2]", "-t", "[0, 1, 2]"), "--target", "-1/1 or 0/1"),
-    (("hinge", "-p", "[0.5, 1]", "-t", "[-1, 0]"), "--target", "got values -1, 0"),
+    (("hinge", "-p", "[0.5, 1, 2]", "-t", "[0, 1, 2]"), "--target",
+     "must be two values (-1/1, 0/1, or any two"),
+    (("hinge", "-p", "[0.5, 1, 2]", "-t", "[-1, 0, 1]"), "--target", "got values -1, 0, 1"),
+    (("zero-one", "-p", "[[0.2, 1]]", "-t", "[[0, 1]]"), "--pred", "value 0.2 is not 0 or 1"),
+    (("zero-one", "-p", "[[0, 1]]", "-t", "[[0, 2]]"), "--target", "value 2 is not 0 or 1"),
     (("hinge", "-p", "[[0.5], [1]]", "-t", "[0, 0]"), "--pred", "C >= 2"),
     (("hinge", "-p", "[[0.5, 1]]", "-t", "[3]"), "--target", "out of range"),
     (("log-loss", "-p", "[1.5, 0.2]", "-t", "[1, 0]"), "--pred", "outside the domain"),
@@ -270,3 +273,75 @@ def test_weighted_mean_is_shown(cli):
     out = cli("log-loss", "-p", "[0.9, 0.2]", "-t", "[1, 0]", "--sample-weight", "[2, 1]")
     assert out.code == 0
     assert "weighted mean: Σ wᵢ·ℓᵢ / Σ wᵢ" in out.stdout and "weight" in out.stdout
+
+
+# --- scikit-learn's own test values (tests shipped in the installed scikit-learn 1.9.1 wheel,
+# sklearn/metrics/tests/test_classification.py; asserted there with ==) -------------------------
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+@pytest.mark.parametrize("labels", [[-1, 1, 1, -1], [0, 2, 2, 0]])
+def test_sklearn_hinge_loss_binary_with_any_two_labels(backend, labels):
+    # test_hinge_loss_binary[-1,1] and [0,2]: the larger label is +1, as LabelBinarizer.
+    pred = [-8.5, 0.5, 1.5, -0.3]
+    got = losscli.compute("hinge", pred=pred, target=labels, backend=backend, dtype="float64")
+    assert float(got.value) == pytest.approx(0.3, abs=1e-15)
+    # Independent formula: y ∈ {−1, +1} by rank, mean of max(0, 1 − y·x).
+    sign = [1.0 if y == max(labels) else -1.0 for y in labels]
+    assert float(got.value) == pytest.approx(
+        np.mean([max(0.0, 1 - s * x) for s, x in zip(sign, pred)]), abs=1e-15)
+    # scikit-learn 1.9.1 (installed-only value): sample_weight [1, 2, 3, 4] gives 0.38.
+    weighted = losscli.compute("hinge", pred=pred, target=[0, 2, 2, 0], backend=backend,
+                               dtype="float64", sample_weight=[1.0, 2, 3, 4])
+    assert float(weighted.value) == pytest.approx(0.38, abs=1e-15)
+
+
+def test_hinge_two_labels_against_installed_sklearn():
+    metrics = pytest.importorskip("sklearn.metrics", reason="scikit-learn is not installed")
+    for labels in ([3, 7, 7, 3, 7], [-1, 0, 0, -1, -1], [5, 2, 2, 5, 2]):
+        pred = RNG.normal(size=5)
+        want = metrics.hinge_loss(labels, pred)
+        got = losscli.compute("hinge", pred=pred, target=labels, dtype="float64")
+        assert float(got.value) == pytest.approx(want, rel=1e-12)
+
+
+MULTILABEL = np.array([[0, 1, 1], [1, 0, 1]])
+MULTILABEL_2 = np.array([[0, 0, 1], [1, 0, 1]])
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+@pytest.mark.parametrize(("truth", "predicted", "expected"), [
+    # test_multilabel_zero_one_loss_subset: a row is correct only if every label matches.
+    (MULTILABEL, MULTILABEL_2, 0.5),
+    (MULTILABEL, MULTILABEL, 0.0),
+    (MULTILABEL_2, MULTILABEL_2, 0.0),
+    (MULTILABEL_2, 1 - MULTILABEL_2, 1.0),
+    (MULTILABEL, 1 - MULTILABEL, 1.0),
+    (MULTILABEL, np.zeros((2, 3), int), 1.0),
+    (MULTILABEL_2, np.zeros((2, 3), int), 1.0),
+])
+def test_sklearn_multilabel_zero_one_loss(backend, truth, predicted, expected):
+    got = losscli.compute("zero-one", pred=predicted, target=truth, backend=backend)
+    assert float(got.value) == expected
+    # Independent formula: 1 − (rows equal in every label) / N.
+    rows = [float(any(p != t for p, t in zip(pr, tr))) for pr, tr in zip(predicted, truth)]
+    assert float(got.value) == sum(rows) / len(rows)
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+def test_multilabel_zero_one_normalize_and_sample_weight(backend):
+    # scikit-learn 1.9.1 (installed-only values): normalize=False → 1.0 (one wrong row);
+    # sample_weight [1, 3] → 0.25.
+    args = {"pred": MULTILABEL_2, "target": MULTILABEL, "backend": backend}
+    assert float(losscli.compute("zero-one", reduction="sum", **args).value) == 1.0
+    weighted = losscli.compute("zero-one", sample_weight=[1.0, 3.0], **args)
+    assert float(weighted.value) == pytest.approx(0.25)
+
+
+def test_multilabel_zero_one_against_installed_sklearn():
+    metrics = pytest.importorskip("sklearn.metrics", reason="scikit-learn is not installed")
+    truth = (RNG.random((20, 4)) < 0.5).astype(int)
+    predicted = truth.copy()
+    predicted[RNG.random((20, 4)) < 0.1] ^= 1
+    want = metrics.zero_one_loss(truth, predicted)
+    assert float(losscli.compute("zero-one", pred=predicted, target=truth).value) == (
+        pytest.approx(want, abs=1e-7))

@@ -68,9 +68,21 @@ def _sample_weight(arrays: dict[str, np.ndarray], samples: int) -> None:
 
 
 def zero_one(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """(N, C) scores with indices in [0, C), or (N) predicted labels with (N) labels."""
+    """(N, C) scores with indices in [0, C), (N) predicted labels with (N) labels, or (N, L)
+    0/1 indicator matrices for both (multilabel)."""
     pred, target = arrays["pred"], arrays["target"]
     samples = _rows(pred, "(N, C) class scores or (N) predicted labels")
+    if pred.ndim == 2 and target.shape == pred.shape:
+        _binary(target, "a multilabel indicator matrix")
+        bad = pred[(pred != 0) & (pred != 1)]
+        if bad.size:
+            raise InputError(
+                f"value {float(bad.flat[0]):g} is not 0 or 1: with an (N, L) indicator target, "
+                "pred holds the predicted (N, L) indicator matrix",
+                argument="--pred",
+            )
+        _sample_weight(arrays, samples)
+        return
     _labels(target, pred)
     if pred.ndim == 2:
         _class_indices(target, pred.shape[1])
@@ -90,11 +102,12 @@ def hinge(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> No
     _labels(target, pred)
     if pred.ndim == 1:
         values = set(np.unique(target).tolist())
-        if not (values <= {-1, 1} or values <= {0, 1}):
+        if not (values <= {-1, 1} or values <= {0, 1} or len(values) == 2):
             shown = ", ".join(f"{v:g}" for v in sorted(values))
             raise InputError(
-                f"binary labels must be -1/1 or 0/1, got values {shown}; for more classes "
-                "pass (N, C) scores to --pred",
+                f"binary labels must be two values (-1/1, 0/1, or any two: the smaller is "
+                f"the negative class), got values {shown}; for more classes pass (N, C) "
+                "scores to --pred",
                 argument="--target",
             )
     else:

@@ -19,7 +19,12 @@ def _weighted(values: np.ndarray, sample_weight: np.ndarray | None, details: dic
 def zero_one(
     *, pred: np.ndarray, target: np.ndarray, sample_weight: np.ndarray | None
 ) -> Terms:
-    """ℓᵢ = 1 if the predicted label (pred, or the row's first arg-max) differs from yᵢ."""
+    """ℓᵢ = 1 if the predicted label (pred, or the row's first arg-max) differs from yᵢ;
+    (N, L) indicator matrices: 1 unless every label of the row matches."""
+    if target.ndim == 2:
+        mismatched = (pred.astype(np.int64) != target.astype(np.int64)).sum(axis=1)
+        wrong = (mismatched > 0).astype(pred.dtype if pred.dtype.kind == "f" else np.float64)
+        return _weighted(wrong, sample_weight, {"labels wrong": mismatched})
     predicted = pred if pred.ndim == 1 else pred.argmax(axis=1)
     wrong = (predicted.astype(np.int64) != target.astype(np.int64)).astype(np.float64)
     if pred.dtype.kind == "f":
@@ -30,9 +35,12 @@ def zero_one(
 def hinge(
     *, pred: np.ndarray, target: np.ndarray, sample_weight: np.ndarray | None
 ) -> Terms:
-    """ℓᵢ = max(0, 1 − marginᵢ): yᵢ·xᵢ (binary, 0/1 labels read as ∓1) or Crammer-Singer."""
+    """ℓᵢ = max(0, 1 − marginᵢ): yᵢ·xᵢ (binary: 0/1 labels read as ∓1, two other labels as
+    smaller → −1, larger → +1) or Crammer-Singer."""
     if pred.ndim == 1:
-        sign = np.where(target > 0, 1.0, -1.0).astype(pred.dtype)
+        values = set(np.unique(target).tolist())
+        positive = target > 0 if values <= {-1, 1} or values <= {0, 1} else target == max(values)
+        sign = np.where(positive, 1.0, -1.0).astype(pred.dtype)
         margin = sign * pred
         details = {"y (±1)": sign, "margin y·x": margin}
     else:

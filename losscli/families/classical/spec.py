@@ -21,22 +21,25 @@ SPECS = (
         name="zero-one",
         summary="Misclassification rate: 1 per wrong prediction (sklearn zero_one_loss)",
         family="classification",
-        formula="ℓᵢ = 1[ŷᵢ ≠ yᵢ],  ŷᵢ = argmax_c xᵢ,c for scores, or the given label",
+        formula="ℓᵢ = 1[ŷᵢ ≠ yᵢ],  ŷᵢ = argmax_c xᵢ,c for scores, or the given label; "
+        "multilabel (N, L) indicators: ℓᵢ = 1 unless ŷᵢ,l = yᵢ,l for every label l",
         inputs=(
             InputSpec(
                 "pred",
-                "class scores or logits (N, C), whose arg-max is the prediction, or "
-                "predicted labels (N), integers",
+                "class scores or logits (N, C), whose arg-max is the prediction, "
+                "predicted labels (N), integers, or a predicted (N, L) 0/1 indicator "
+                "matrix (multilabel, with an (N, L) target)",
                 kind="float_or_index",
                 flags=PRED_FLAGS,
                 shape="(N, C) | (N)",
             ),
             InputSpec(
                 "target",
-                "true labels (N): integers, class indices in [0, C) for (N, C) scores",
+                "true labels (N): integers, class indices in [0, C) for (N, C) scores; or "
+                "an (N, L) 0/1 indicator matrix (multilabel: subset accuracy)",
                 kind="index",
                 flags=TARGET_FLAGS,
-                shape="(N)",
+                shape="(N) | as pred",
             ),
         ),
         params=(_SAMPLE_WEIGHT,),
@@ -54,6 +57,8 @@ SPECS = (
             "Ties in a row of scores go to the first maximal class, as torch.argmax.",
             "mean is scikit-learn's zero_one_loss (normalize=True); sum is the number of "
             "misclassified samples (normalize=False).",
+            "Multilabel indicator matrices: a row counts as correct only if every label "
+            "matches (scikit-learn's subset accuracy), so one wrong label costs the whole row.",
         ),
         example={"pred": "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]",
                  "target": "[0, 2, 2]"},
@@ -76,8 +81,8 @@ SPECS = (
             ),
             InputSpec(
                 "target",
-                "labels (N): -1/1 or 0/1 for a 1-D pred (0 means -1), class indices in "
-                "[0, C) for (N, C) scores",
+                "labels (N): two values for a 1-D pred (-1/1, 0/1, or any two: the smaller "
+                "means -1), class indices in [0, C) for (N, C) scores",
                 kind="float_or_index",
                 flags=TARGET_FLAGS,
                 shape="(N)",
@@ -95,8 +100,10 @@ SPECS = (
             "Kernel-based Vector Machines, JMLR 2001",
         ),
         notes=(
-            "scikit-learn semantics. Binary labels are −1/+1, or 0/1 read as −1/+1 (its "
-            "LabelBinarizer(neg_label=−1)).",
+            "scikit-learn semantics. Binary labels are −1/+1, or 0/1 read as −1/+1, or any "
+            "two values: the smaller is −1 and the larger +1 (its LabelBinarizer(neg_label=−1)"
+            "). A single label value 1 counts as +1 here; scikit-learn maps a single class "
+            "to −1.",
             "(N, C) scores always use Crammer-Singer with classes 0 … C−1, as scikit-learn "
             "with labels=range(C); scikit-learn itself wants 1-D decision values when "
             "only two labels occur.",

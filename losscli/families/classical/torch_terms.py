@@ -27,8 +27,14 @@ def zero_one(
     """ℓᵢ = 1 if the predicted label differs from yᵢ, else 0 (sklearn.metrics.zero_one_loss).
 
     The predicted label is ``pred`` itself for (N) labels, or the arg-max of each row
-    of (N, C) scores (the first maximum on ties, as torch.argmax).
+    of (N, C) scores (the first maximum on ties, as torch.argmax). Multilabel: with (N, L)
+    0/1 indicator matrices for both, ℓᵢ = 1 unless every label of row i matches (subset
+    accuracy).
     """
+    if target.dim() == 2:
+        mismatched = (pred.long() != target.long()).sum(dim=1)
+        wrong = (mismatched > 0).to(pred.dtype if pred.is_floating_point() else torch.float64)
+        return _weighted(wrong, sample_weight, {"labels wrong": mismatched})
     predicted = pred if pred.dim() == 1 else pred.argmax(dim=1)
     wrong = (predicted.long() != target.long()).to(torch.float64)
     if pred.is_floating_point():
@@ -42,11 +48,14 @@ def hinge(
     """ℓᵢ = max(0, 1 − marginᵢ) (sklearn.metrics.hinge_loss).
 
     Binary, (N) decision values: marginᵢ = yᵢ·xᵢ with labels ±1 (0/1 labels are mapped
-    0 → −1, 1 → +1). Multi-class, (N, C) scores: Crammer-Singer,
+    0 → −1, 1 → +1; any other two labels: the smaller → −1, the larger → +1, as
+    LabelBinarizer(neg_label=−1)). Multi-class, (N, C) scores: Crammer-Singer,
     marginᵢ = xᵢ,yᵢ − max_{c ≠ yᵢ} xᵢ,c.
     """
     if pred.dim() == 1:
-        sign = torch.where(target > 0, 1.0, -1.0).to(pred.dtype)
+        values = set(torch.unique(target).tolist())
+        positive = target > 0 if values <= {-1, 1} or values <= {0, 1} else target == max(values)
+        sign = torch.where(positive, 1.0, -1.0).to(pred.dtype)
         margin = sign * pred
         details = {"y (±1)": sign, "margin y·x": margin}
     else:

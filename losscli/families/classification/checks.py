@@ -17,10 +17,8 @@ from losscli.families._shared.checks import (
     class_dim_pred,
     class_indices,
     per_class,
+    same_shape,
     shape_str,
-)
-from losscli.families._shared.checks import (
-    same_shape as same_shape,  # focal's check
 )
 from losscli.inputs import streaming
 
@@ -37,6 +35,48 @@ def class_index_loss(arrays: dict[str, np.ndarray], params: dict[str, Any], warn
         per_class(alpha, classes, "--alpha", pred.shape)
     if ignore_index is not None:
         all_ignored(target, ignore_index, warnings)
+
+
+def _foreground_classes(classes: int, params: dict[str, Any], pred_shape) -> int:
+    """The number of classes left after --no-include-background (which needs 2 or more)."""
+    if params.get("include_background", True):
+        return classes
+    if len(pred_shape) < 2 or classes < 2:
+        raise InputError(
+            "--no-include-background needs class scores with at least 2 classes on dimension "
+            "1, got --pred of "
+            f"shape {shape_str(pred_shape)}",
+            argument="--include-background",
+        )
+    return classes - 1
+
+
+def focal(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """focal: equal shapes; per-class --weight / --alpha along dimension 1 (after background)."""
+    same_shape(arrays, params, warnings)
+    pred = arrays["pred"]
+    if pred.ndim == 0:
+        if arrays.get("weight") is not None or not params.get("include_background", True):
+            raise InputError("a single score has no class dimension; pass (C) or (N, C, ...) "
+                             "scores", argument="--pred")
+        return
+    classes = _foreground_classes(pred.shape[1 if pred.ndim > 1 else 0], params, pred.shape)
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+    alpha = arrays.get("alpha")
+    if alpha is not None and alpha.ndim:
+        per_class(alpha, classes, "--alpha", pred.shape)
+
+
+def softmax_focal(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """softmax-focal: as nll, with --weight and --alpha of the classes left after background."""
+    pred = arrays["pred"]
+    classes = _foreground_classes(class_dim_pred(pred), params, pred.shape)
+    class_index_loss({k: v for k, v in arrays.items() if k not in ("weight", "alpha")},
+                     params, warnings)
+    per_class(arrays.get("weight"), classes, "--weight", pred.shape)
+    alpha = arrays.get("alpha")
+    if alpha is not None and alpha.ndim:
+        per_class(alpha, classes, "--alpha", pred.shape)
 
 
 def cross_entropy(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:

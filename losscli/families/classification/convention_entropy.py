@@ -23,21 +23,62 @@ def _last_axis_mean(values: torch.Tensor) -> torch.Tensor:
     return values.mean(dim=-1) if values.dim() else values
 
 
-def keras_bce(*, pred, target, weight, eps: float) -> Terms:
-    """keras.losses.BinaryCrossentropy() (Keras 3.15.1): probabilities clipped to [eps, 1 − eps],
-    then the mean over the last axis (one term per sample)."""
+def _keras_smoothing(target, label_smoothing: float):
+    """Keras's binary label smoothing: y·(1 − ε) + 0.5·ε."""
+    return target * (1 - label_smoothing) + 0.5 * label_smoothing
+
+
+def _no_elementwise_weight(weight, library: str, argument: str = "--weight") -> None:
     if weight is not None:
-        raise InputError("Keras's BinaryCrossentropy takes a per-sample sample_weight in its "
-                         "call, not an elementwise weight", argument="--weight")
-    return Terms(_last_axis_mean(clipped_bce(pred, target, eps)))
+        raise InputError(f"{library} takes a per-sample sample_weight in its call, not an "
+                         "elementwise weight", argument=argument)
 
 
-def sklearn_bce(*, pred, target, weight) -> Terms:
+def keras_bce(*, pred, target, weight, eps: float, label_smoothing: float = 0.0) -> Terms:
+    """keras.losses.BinaryCrossentropy(label_smoothing=ε) (Keras 3.15.1): y·(1 − ε) + 0.5·ε,
+    probabilities clipped to [eps, 1 − eps], then the mean over the last axis (one term per
+    sample)."""
+    _no_elementwise_weight(weight, "Keras's BinaryCrossentropy")
+    smoothed = _keras_smoothing(target, label_smoothing)
+    return Terms(_last_axis_mean(clipped_bce(pred, smoothed, eps)))
+
+
+def keras_bce_with_logits(*, pred, target, weight, pos_weight,
+                          label_smoothing: float = 0.0) -> Terms:
+    """keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=ε) (Keras 3.15.1).
+
+    y·(1 − ε) + 0.5·ε, the exact BCE with logits (no clip on this path), then the mean over
+    the last axis (one term per sample).
+    """
+    _no_elementwise_weight(weight, "Keras's BinaryCrossentropy")
+    if pos_weight is not None:
+        raise InputError("Keras's BinaryCrossentropy has no pos_weight", argument="--pos-weight")
+    smoothed = _keras_smoothing(target, label_smoothing)
+    values = F.binary_cross_entropy_with_logits(pred, smoothed, reduction="none")
+    return Terms(_last_axis_mean(values))
+
+
+def smp_soft_bce(*, pred, target, weight, pos_weight, label_smoothing: float = 0.0) -> Terms:
+    """segmentation_models_pytorch SoftBCEWithLogitsLoss(smooth_factor=s) (losses/soft_bce.py).
+
+    y' = (1 − y)·s + y·(1 − s): 0 → s and 1 → 1 − s, twice Keras's shift for the same
+    number; then torch's BCE with logits (weight, pos_weight) and the mean over every element.
+    """
+    smoothed = (1 - target) * label_smoothing + target * (1 - label_smoothing)
+    values = F.binary_cross_entropy_with_logits(pred, smoothed, weight=weight,
+                                                pos_weight=pos_weight, reduction="none")
+    return Terms(values, details={"y'": smoothed})
+
+
+def sklearn_bce(*, pred, target, weight, label_smoothing: float = 0.0) -> Terms:
     """sklearn.metrics.log_loss(y.ravel(), p.ravel(), labels=[0, 1]) (scikit-learn 1.9.1).
 
     Every element is a sample; p clipped to [eps, 1 − eps], eps the dtype's machine epsilon;
     ``weight`` is its sample_weight, so the mean divides by Σ w.
     """
+    if label_smoothing:
+        raise InputError("scikit-learn's log_loss has no label smoothing",
+                         argument="--label-smoothing")
     if bool(((target != 0) & (target != 1)).any()):
         raise InputError("scikit-learn's log_loss takes 0/1 labels", argument="--target")
     some_samples(pred)
@@ -115,3 +156,49 @@ def fairseq_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing
     return Terms(values, weights=(~ignored).to(values.dtype), ignored=ignored,
                  ignore_reason=f"target = ignore_index ({ignore_index})",
                  details={"−log p[y]": nll, "Σ −log p": smooth})
+
+
+def smp_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
+    """segmentation_models_pytorch SoftCrossEntropyLoss(smooth_factor=ε, ignore_index)
+    (losses/soft_ce.py, _functional.label_smoothed_nll_loss).
+
+    ℓᵢ = (1 − ε)·(−log p_y) + (ε/C)·Σ_c(−log p_c), the same smoothing as torch; an ignored
+    target gives 0 but still counts in the mean, which divides by N (torch divides by the
+    kept targets). No class weights.
+    """
+    if weight is not None:
+        raise InputError("segmentation_models_pytorch's SoftCrossEntropyLoss has no class "
+                         "weights", argument="--weight")
+    if target.is_floating_point():
+        raise InputError("segmentation_models_pytorch's SoftCrossEntropyLoss takes class "
+                         "indices", argument="--target")
+    dim = class_dim(pred)
+    classes = pred.shape[dim]
+    log_p = F.log_softmax(pred, dim=dim)
+    ignored = target == ignore_index
+    safe = target.masked_fill(ignored, 0)
+    nll = -log_p.gather(dim, safe.unsqueeze(dim)).squeeze(dim)
+    smooth = -log_p.sum(dim=dim)
+    values = ((1 - label_smoothing) * nll + label_smoothing / classes * smooth)
+    return Terms(values.masked_fill(ignored, 0.0), ignored=ignored,
+                 ignore_reason=f"target = ignore_index ({ignore_index}), still counted by the "
+                 "mean", details={"−log p[y]": nll, "Σ −log p": smooth})
+
+
+def optax_safe_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
+    """optax.safe_softmax_cross_entropy(logits, smooth_labels(labels, ε)) (optax 0.2.8,
+    _classification.py, _smoothing.py).
+
+    ℓ = −Σ_c where(y_c ≠ 0, y_c·log softmax(x)_c, 0): a −inf logit whose target probability
+    is 0 adds 0 (0·log 0 = 0), where softmax_cross_entropy gives NaN; a −inf logit with a
+    non-zero target still gives +inf (so does any −inf logit once ε > 0 smooths every label
+    above 0). No class weights or ignore_index.
+    """
+    if weight is not None:
+        raise InputError("optax's safe_softmax_cross_entropy has no class weights",
+                         argument="--weight")
+    _no_ignored(target, ignore_index, "optax's safe_softmax_cross_entropy")
+    dim, y = _smoothed(pred, target, label_smoothing)
+    log_p = F.log_softmax(pred, dim=dim)
+    picked = torch.where(y != 0, y * log_p, torch.zeros_like(log_p))
+    return Terms(-picked.sum(dim=dim), details={"log p": log_p})

@@ -13,11 +13,44 @@ import torch.nn.functional as F
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms, class_dim
-from losscli.families.classification.torch_terms import sigmoid_focal
+from losscli.families.classification.torch_terms import (
+    along_classes,
+    foreground,
+    one_alpha,
+    sigmoid_focal,
+)
 
 
 def _alpha_t(target: torch.Tensor, alpha: float) -> torch.Tensor:
     return alpha * target + (1 - alpha) * (1 - target)
+
+
+def _lacks(library: str, *, weight=None, include_background: bool = True,
+           label_smoothing: float = 0.0) -> None:
+    """Refuse the options ``library`` does not have (a row with the reason in --convention all)."""
+    if label_smoothing:
+        raise InputError(f"{library} has no label smoothing", argument="--label-smoothing")
+    if weight is not None:
+        raise InputError(f"{library} has no per-class weight", argument="--weight")
+    if not include_background:
+        raise InputError(f"{library} has no include_background (MONAI's FocalLoss has: "
+                         "--convention monai)", argument="--include-background")
+
+
+def _weighted(values: torch.Tensor, weight) -> torch.Tensor:
+    return values if weight is None else values * along_classes(weight, values)
+
+
+def plain_sigmoid_focal(*, pred, target, alpha, gamma: float, weight,
+                        include_background: bool, label_smoothing: float = 0.0) -> Terms:
+    """torchvision's formula where the library has no per-class option (fvcore, mmdetection,
+    optax): as losscli's focal, refusing --weight, --no-include-background and a per-class α.
+    """
+    one_alpha(alpha, "this library's sigmoid focal loss")
+    _lacks("this library's sigmoid focal loss",
+           label_smoothing=label_smoothing, weight=weight,
+           include_background=include_background)
+    return sigmoid_focal(pred=pred, target=target, alpha=alpha, gamma=gamma)
 
 
 def _batch_and_channels(pred: torch.Tensor, library: str) -> None:
@@ -28,47 +61,66 @@ def _batch_and_channels(pred: torch.Tensor, library: str) -> None:
 
 
 def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
-                        gamma: float) -> Terms:
+                        gamma: float, weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """kornia.losses.binary_focal_loss_with_logits (kornia 0.9.0, kornia/losses/focal.py).
 
     ℓ = α·t·(1 − p)^γ·(−log p) + (1 − α)·(1 − t)·p^γ·(−log(1 − p)), p = σ(x): a soft
-    target t weights the two terms (torchvision mixes it into p_t instead).
+    target t weights the two terms (torchvision mixes it into p_t instead); ``weight[c]``
+    multiplies channel c (dimension 1).
     """
     _batch_and_channels(pred, "kornia's binary_focal_loss_with_logits")
+    one_alpha(alpha, "kornia's binary_focal_loss_with_logits")
+    _lacks("kornia's binary_focal_loss_with_logits", label_smoothing=label_smoothing,
+           include_background=include_background)
     log_p, log_q = F.logsigmoid(pred), F.logsigmoid(-pred)
     positive = -(gamma * log_q).exp() * target * log_p
     negative = -(gamma * log_p).exp() * (1 - target) * log_q
     if alpha >= 0:
         positive, negative = alpha * positive, (1 - alpha) * negative
-    return Terms(positive + negative,
+    return Terms(_weighted(positive + negative, weight),
                  details={"p": log_p.exp(), "positive part": positive, "negative part": negative})
 
 
-def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
-                        gamma: float) -> Terms:
+def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha, gamma: float,
+                        weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """monai.losses.FocalLoss(use_softmax=False) (MONAI 1.6.1, monai/losses/focal_loss.py).
 
-    ℓ = exp(γ·log σ(−x·(2t − 1)))·BCE(x, t): the modulating factor is (1 − p_t)^γ for 0/1
-    targets; α_t = α·t + (1 − α)·(1 − t) only when α is given.
+    ``include_background=False`` first drops channel 0 of dimension 1. ℓ = exp(γ·log σ(−x·
+    (2t − 1)))·BCE(x, t): the modulating factor is (1 − p_t)^γ for 0/1 targets; a number α
+    gives α_t = α·t + (1 − α)·(1 − t), one α per class (MONAI ≥ 1.6) gives α_c where t = 1
+    and 1 elsewhere (negatives keep weight 1); ``weight[c]`` multiplies channel c.
     """
     _batch_and_channels(pred, "MONAI's FocalLoss")
+    _lacks("MONAI's FocalLoss", label_smoothing=label_smoothing)
+    pred, target = foreground(pred, target, include_background)
     bce = pred - pred * target - F.logsigmoid(pred)
     modulating = (gamma * F.logsigmoid(-pred * (2 * target - 1))).exp()
     values = modulating * bce
     details = {"p": torch.sigmoid(pred), "modulating": modulating, "BCE": bce}
-    if alpha >= 0:
+    if isinstance(alpha, torch.Tensor):
+        per_class = along_classes(alpha, values)
+        details["α_t"] = torch.where(target == 1, per_class, torch.ones_like(per_class))
+        values = details["α_t"] * values
+    elif alpha >= 0:
         details["α_t"] = _alpha_t(target, alpha)
         values = details["α_t"] * values
-    return Terms(values, details=details)
+    return Terms(_weighted(values, weight), details=details)
 
 
 def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
-                     gamma: float) -> Terms:
+                     gamma: float, weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """segmentation_models_pytorch focal_loss_with_logits (losses/_functional.py).
 
     logpt = BCE(x, t), pt = exp(−logpt), ℓ = (1 − pt)^γ·logpt: pt is p_t for 0/1 targets;
     α_t only when α is given.
     """
+    one_alpha(alpha, "segmentation_models_pytorch's FocalLoss")
+    _lacks("segmentation_models_pytorch's FocalLoss",
+           label_smoothing=label_smoothing, weight=weight,
+           include_background=include_background)
     logpt = F.binary_cross_entropy_with_logits(pred, target, reduction="none")
     modulating = (1 - torch.exp(-logpt)) ** gamma
     values = modulating * logpt
@@ -80,13 +132,20 @@ def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
 
 
 def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float,
-                       eps: float, apply_class_balancing: bool) -> Terms:
+                       eps: float, apply_class_balancing: bool, weight=None,
+                       include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """keras.losses.BinaryFocalCrossentropy(from_logits=True) (Keras 3.15.1, losses.py).
 
-    p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)], c = clip(p, eps, 1 − eps);
-    ℓ = (1 − p_t)^γ·bce (times α_t only with apply_class_balancing), then the mean over the
-    last axis: one term per sample.
+    Label smoothing first: t → t·(1 − ε) + ε/2; p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)],
+    c = clip(p, eps, 1 − eps); ℓ = (1 − p_t)^γ·bce (times α_t only with
+    apply_class_balancing), then the mean over the last axis: one term per sample.
     """
+    one_alpha(alpha, "Keras's BinaryFocalCrossentropy")
+    _lacks("Keras's BinaryFocalCrossentropy", weight=weight,
+           include_background=include_background)
+    if label_smoothing:
+        target = target * (1 - label_smoothing) + 0.5 * label_smoothing
     p = torch.sigmoid(pred)
     clipped = p.clamp(eps, 1 - eps)
     bce = -(target * torch.log(clipped) + (1 - target) * torch.log(1 - clipped))
@@ -122,56 +181,85 @@ def _scalar_alpha(alpha, library: str) -> None:
                          argument="--alpha")
 
 
-def _class_map(pred, target, ignore_index):
-    """(dim, C, log p, one-hot with ignored positions zeroed, ignored mask of the map)."""
+def _class_map(pred, target, ignore_index, include_background: bool = True):
+    """(dim, C, log p, one-hot with ignored positions zeroed, ignored mask of the map).
+
+    ``include_background=False`` drops class 0 of the scores and of the one-hot target
+    before the log-softmax (MONAI), so the softmax covers classes 1 … C − 1.
+    """
     dim = class_dim(pred)
     classes = pred.shape[dim]
     ignored = target == ignore_index
     onehot = _one_hot(target.masked_fill(ignored, 0), classes, dim, pred.dtype)
     onehot = onehot * (~ignored).unsqueeze(dim).to(pred.dtype)
+    if not include_background:
+        classes -= 1
+        pred, onehot = pred.narrow(dim, 1, classes), onehot.narrow(dim, 1, classes)
     log_p = F.log_softmax(pred, dim=dim)
     return dim, classes, log_p, onehot, ignored.unsqueeze(dim).expand_as(log_p)
 
 
-def _softmax_focal_map(pred, target, alpha, gamma, ignore_index) -> Terms:
-    """−α_c·(1 − p_c)^γ·log p_c·g_c per (sample, class), 0 off the true class (kornia, MONAI)."""
-    dim, classes, log_p, onehot, ignored = _class_map(pred, target, ignore_index)
+def _softmax_focal_map(pred, target, alpha, gamma, ignore_index, weight=None,
+                       include_background: bool = True) -> Terms:
+    """−w_c·α_c·(1 − p_c)^γ·log p_c·g_c per (sample, class), 0 off the true class (kornia,
+    MONAI)."""
+    dim, classes, log_p, onehot, ignored = _class_map(pred, target, ignore_index,
+                                                      include_background)
     log_p_true = log_p.masked_fill(onehot == 0, 0.0)
     values = -((1 - log_p.exp()) ** gamma) * log_p_true * onehot
     factor = _class_factor(alpha, classes, dim, values, background=True)
     if factor is not None:
         values = factor * values
-    return Terms(values, ignored=ignored, ignore_reason=f"target = ignore_index ({ignore_index})",
+    return Terms(_weighted(values, weight), ignored=ignored,
+                 ignore_reason=f"target = ignore_index ({ignore_index})",
                  details={"p": log_p.exp(), "one-hot": onehot})
 
 
-def kornia_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+def kornia_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
+                         include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """kornia.losses.focal_loss (kornia 0.9.0, kornia/losses/focal.py).
 
-    The unreduced loss is the (N, C, …) map −α_c·(1 − p_c)^γ·log p_c·g_c, zero off the true
-    class; α_c = 1 − α for class 0 and α for the others. Ignored positions are 0 and still
-    counted by the mean.
+    The unreduced loss is the (N, C, …) map −w_c·α_c·(1 − p_c)^γ·log p_c·g_c, zero off the
+    true class; α_c = 1 − α for class 0 and α for the others. Ignored positions are 0 and
+    still counted by the mean.
     """
     _scalar_alpha(alpha, "kornia's focal_loss")
-    return _softmax_focal_map(pred, target, alpha, gamma, ignore_index)
+    _lacks("kornia's focal_loss", label_smoothing=label_smoothing,
+           include_background=include_background)
+    return _softmax_focal_map(pred, target, alpha, gamma, ignore_index, weight)
 
 
-def monai_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+def monai_softmax_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
+                        include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """monai.losses.FocalLoss(use_softmax=True, to_onehot_y=True) (MONAI 1.6.1).
 
     softmax_focal_loss: the (N, C, …) map as kornia's; a number α gives [1 − α, α, …], a
-    TENSOR one α per class.
+    TENSOR one α per class; ``weight[c]`` multiplies channel c. ``include_background=False``
+    drops channel 0 before the softmax (which then covers the foreground channels only) and
+    ignores a number α, as MONAI does (with a warning); pixels of class 0 keep their zero
+    terms in the mean.
     """
-    return _softmax_focal_map(pred, target, alpha, gamma, ignore_index)
+    _lacks("MONAI's FocalLoss", label_smoothing=label_smoothing)
+    if not include_background and not isinstance(alpha, torch.Tensor):
+        alpha = None
+    return _softmax_focal_map(pred, target, alpha, gamma, ignore_index, weight,
+                              include_background)
 
 
-def smp_multiclass_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+def smp_multiclass_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
+                         include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """segmentation_models_pytorch FocalLoss(mode="multiclass") (losses/focal.py).
 
     One binary focal loss per class: logits x[:, c] against 1[y = c] (a sigmoid per class,
     not a softmax), ℓ = (1 − pt)^γ·BCE with pt = exp(−BCE); ignored positions are dropped.
     """
     _scalar_alpha(alpha, "segmentation_models_pytorch's FocalLoss")
+    _lacks("segmentation_models_pytorch's FocalLoss", label_smoothing=label_smoothing,
+           weight=weight,
+           include_background=include_background)
     dim, classes, _, onehot, ignored = _class_map(pred, target, ignore_index)
     terms = smp_binary_focal(pred=pred, target=onehot, alpha=-1 if alpha is None else alpha,
                              gamma=gamma)
@@ -181,13 +269,18 @@ def smp_multiclass_focal(*, pred, target, alpha, gamma: float, ignore_index: int
     return terms
 
 
-def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int) -> Terms:
+def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int, weight=None,
+                        include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """mmdetection FocalLoss(use_sigmoid=True) on class indices (mmdet/models/losses/focal_loss.py).
 
     The indices become one-hot targets (index C would be background) and every (sample, class)
     gets torchvision's sigmoid focal term with α on positives: no softmax.
     """
     _scalar_alpha(alpha, "mmdetection's FocalLoss")
+    _lacks("mmdetection's FocalLoss (its weight is per sample)",
+           label_smoothing=label_smoothing, weight=weight,
+           include_background=include_background)
     if pred.dim() != 2:
         raise InputError(f"mmdetection's FocalLoss takes (N, C) scores, got {pred.dim()} "
                          "dimension(s)", argument="--pred")
@@ -200,12 +293,16 @@ def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int)
 
 
 def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
-                            eps: float) -> Terms:
+                            eps: float, weight=None, include_background: bool = True,
+        label_smoothing: float = 0.0) -> Terms:
     """keras.losses.CategoricalFocalCrossentropy(from_logits=True) (Keras 3.15.1).
 
     p = softmax(x) (renormalised), c = clip(p, eps, 1 − eps), ℓ = Σ_c α_c·(1 − c_c)^γ·
-    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR.
+    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR; label
+    smoothing ε: g = (1 − ε)·onehot + ε/C.
     """
+    _lacks("Keras's CategoricalFocalCrossentropy", weight=weight,
+           include_background=include_background)
     if bool((target == ignore_index).any()):
         raise InputError("Keras's CategoricalFocalCrossentropy has no ignore_index",
                          argument="--target")
@@ -214,7 +311,8 @@ def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: 
     p = torch.softmax(pred, dim=dim)
     clipped = (p / p.sum(dim=dim, keepdim=True)).clamp(eps, 1 - eps)
     onehot = _one_hot(target, classes, dim, pred.dtype)
-    values = (1 - clipped) ** gamma * (-onehot * torch.log(clipped))
+    smoothed = onehot * (1 - label_smoothing) + label_smoothing / classes
+    values = (1 - clipped) ** gamma * (-smoothed * torch.log(clipped))
     factor = _class_factor(alpha, classes, dim, values, background=False)
     if factor is not None:
         values = factor * values

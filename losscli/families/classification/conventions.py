@@ -35,6 +35,7 @@ FOCAL_CONVENTIONS = (
         "1c553507c68ee46d171ce81e31a71f232f3ff42d (fvcore 0.1.5)",
         reason="alpha = −1 by default: no α weighting (negatives count 1, not 0.75)",
         params={"alpha": -1.0},
+        impl="plain_sigmoid_focal",
     ),
     Convention(
         name="kornia",
@@ -49,8 +50,9 @@ FOCAL_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.FocalLoss",
-        call="FocalLoss(gamma=2.0, alpha=None, use_softmax=False, reduction='mean')"
-        "(input, target)",
+        call="FocalLoss(include_background=True, gamma=2.0, alpha=None, weight=None, "
+        "use_softmax=False, reduction='mean')(input, target); a per-class alpha weights "
+        "positives only (negatives 1)",
         source=MONAI + "focal_loss.py (sigmoid_focal_loss)",
         reason="alpha = None by default: no α weighting; modulating factor "
         "exp(γ·log σ(−x·(2t − 1)))",
@@ -77,6 +79,7 @@ FOCAL_CONVENTIONS = (
         "d898526f39da8348670789fba2abba13c8fcd436 (3.x: one-hot targets go to it)",
         reason="same formula and α as torchvision; detectors pass avg_factor (the number of "
         "positive anchors), dividing the sum by it instead",
+        impl="plain_sigmoid_focal",
     ),
     Convention(
         name="keras",
@@ -99,6 +102,7 @@ FOCAL_CONVENTIONS = (
         source=OPTAX + "_classification.py sigmoid_focal_loss",
         reason="alpha = None by default: no α weighting; returns the elementwise loss",
         params={"alpha": -1.0},
+        impl="plain_sigmoid_focal",
     ),
 )
 
@@ -124,11 +128,12 @@ SOFTMAX_FOCAL_CONVENTIONS = (
     Convention(
         name="monai",
         library="monai.losses.FocalLoss",
-        call="FocalLoss(to_onehot_y=True, use_softmax=True, gamma=2.0, alpha=None)"
-        "(input, target[:, None])",
+        call="FocalLoss(include_background=True, to_onehot_y=True, use_softmax=True, "
+        "gamma=2.0, alpha=None, weight=None)(input, target[:, None])",
         source=MONAI + "focal_loss.py softmax_focal_loss",
         reason="as kornia: mean divides by C, a number α gives [1 − α, α, …]; with ignored "
-        "pixels the mean divides by the kept pixels only",
+        "pixels the mean divides by the kept pixels only; include_background=False: softmax "
+        "over channels 1 … C − 1, class-0 pixels count as zero terms, a number α is ignored",
         impl="monai_softmax_focal",
         rules={"mean": "monai_mean", "sum": "monai_sum"},
     ),
@@ -182,10 +187,10 @@ BCE_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.BinaryCrossentropy",
-        call="BinaryCrossentropy(from_logits=False)(y_true, y_pred)",
+        call="BinaryCrossentropy(from_logits=False, label_smoothing=ε)(y_true, y_pred)",
         source=f"{KERAS} binary_crossentropy; keras/src/backend/*/nn.py; {KERAS_LOSS}",
         reason="probabilities clipped at 1e-7 (not logs at −100); mean over the last axis, "
-        "then sum_over_batch_size",
+        "then sum_over_batch_size; label smoothing y·(1 − ε) + 0.5·ε as losscli",
         impl="convention_entropy:keras_bce",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
@@ -200,6 +205,37 @@ BCE_CONVENTIONS = (
         "weight (mean divides by Σ w)",
         impl="convention_entropy:sklearn_bce",
         clamp="probabilities clipped to [eps, 1 − eps], eps = finfo(dtype).eps",
+    ),
+)
+
+
+BCE_WITH_LOGITS_CONVENTIONS = (
+    Convention(
+        name="torch",
+        library="torch.nn.BCEWithLogitsLoss",
+        call="BCEWithLogitsLoss(weight=None, pos_weight=None)(input, target)",
+        source="PyTorch BCEWithLogitsLoss documentation (torch 2.x)",
+        reason="losscli's default; torch has no label smoothing here: losscli's ε gives "
+        "y·(1 − ε) + ε/2, cross-entropy's ε/C with two classes",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.BinaryCrossentropy",
+        call="BinaryCrossentropy(from_logits=True, label_smoothing=ε)(y_true, y_pred)",
+        source=f"{KERAS} binary_crossentropy; {KERAS_LOSS}",
+        reason="same smoothing y·(1 − ε) + 0.5·ε; mean over the last axis, then "
+        "sum_over_batch_size; no elementwise weight or pos_weight",
+        impl="convention_entropy:keras_bce_with_logits",
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.SoftBCEWithLogitsLoss",
+        call="SoftBCEWithLogitsLoss(smooth_factor=ε)(y_pred, y_true)",
+        source=SMP + "soft_bce.py @ 5006616357631a48c7c8e11977cf5abb00803590",
+        reason="smoothing y·(1 − ε) + (1 − y)·ε: 0 → ε, 1 → 1 − ε, twice losscli's shift for "
+        "the same ε",
+        impl="convention_entropy:smp_soft_bce",
     ),
 )
 
@@ -241,6 +277,26 @@ CROSS_ENTROPY_CONVENTIONS = (
         reason="ε/(C − 1) to each wrong class and 1 − ε to the true one (torch: ε/C to every "
         "class)",
         impl="convention_entropy:fairseq_cross_entropy",
+    ),
+    Convention(
+        name="smp",
+        library="segmentation_models_pytorch.losses.SoftCrossEntropyLoss",
+        call="SoftCrossEntropyLoss(smooth_factor=ε, ignore_index=-100)(y_pred, y_true)",
+        source=SMP + "soft_ce.py, _functional.py label_smoothed_nll_loss @ "
+        "5006616357631a48c7c8e11977cf5abb00803590",
+        reason="same smoothing (ε/C), but an ignored target counts in the mean as 0: Σ ℓᵢ / N, "
+        "not / (kept targets); no class weights",
+        impl="convention_entropy:smp_cross_entropy",
+    ),
+    Convention(
+        name="optax-safe",
+        library="optax.safe_softmax_cross_entropy",
+        call="safe_softmax_cross_entropy(logits, smooth_labels(one_hot(labels), ε))",
+        source=OPTAX + "_classification.py safe_softmax_cross_entropy; _smoothing.py "
+        "smooth_labels",
+        reason="a −inf logit whose target probability is 0 adds 0 instead of NaN "
+        "(0·log 0 = 0); no class weights or ignore_index",
+        impl="convention_entropy:optax_safe_cross_entropy",
     ),
 )
 

@@ -125,10 +125,24 @@ def nll(view: TermView) -> list[str]:
     return lines
 
 
+def _smoothed_target(view: TermView) -> float:
+    """The target the term used: y, or y' = y·(1 − ε) + ε/2 with label smoothing."""
+    return float(view.detail("y'")) if "y'" in view.result.details else float(
+        view.input("target"))
+
+
+def _smoothing_line(view: TermView) -> list[str]:
+    eps = view.param("label_smoothing")
+    if not eps:
+        return []
+    return [f"label smoothing: y' = y·(1 − ε) + ε/2 = {num(view.input('target'))} × (1 − "
+            f"{num(eps)}) + {num(eps)}/2 = {num(_smoothed_target(view))}; y below is y'"]
+
+
 @derivation("bce")
 def bce(view: TermView) -> list[str]:
     """ℓ = −w·[y·log x + (1 − y)·log(1 − x)], each log clamped at −100."""
-    x, y = float(view.input("pred")), float(view.input("target"))
+    x, y = float(view.input("pred")), _smoothed_target(view)
     log_x, log_1mx = float(view.detail("log x")), float(view.detail("log(1−x)"))
     w = view.broadcast_param("weight")
     prefix, wnum = ("", "") if w is None else ("w·", f"{num(w)} × ")
@@ -136,7 +150,7 @@ def bce(view: TermView) -> list[str]:
     def clamped(log: float) -> str:
         return "   (clamped at −100, as PyTorch does)" if log <= -100 else ""
 
-    return [
+    return _smoothing_line(view) + [
         f"log x = log {num(x)} = {num(log_x)}{clamped(log_x)}",
         f"log(1 − x) = log(1 − {num(x)}) = {num(log_1mx)}{clamped(log_1mx)}",
         f"ℓ = −{prefix}[y·log x + (1 − y)·log(1 − x)] = −{wnum}[{num(y)} × {par(log_x)} + "
@@ -147,7 +161,7 @@ def bce(view: TermView) -> list[str]:
 @derivation("bce-with-logits")
 def bce_with_logits(view: TermView) -> list[str]:
     """ℓ = −w·[p_c·y·log σ(x) + (1 − y)·log(1 − σ(x))]."""
-    x, y = float(view.input("pred")), float(view.input("target"))
+    x, y = float(view.input("pred")), _smoothed_target(view)
     sig = float(view.detail("σ(x)"))
     log_s, log_1ms = float(view.detail("log σ(x)")), float(view.detail("log(1−σ(x))"))
     w = view.broadcast_param("weight")
@@ -155,7 +169,7 @@ def bce_with_logits(view: TermView) -> list[str]:
     wtxt = "" if w is None else f"{num(w)} × "
     ptxt = "" if pos is None else f"{num(pos)} × "
     rule = ("w·" if w is not None else "") + "[" + ("p_c·" if pos is not None else "")
-    return [
+    return _smoothing_line(view) + [
         f"σ(x) = 1 / (1 + exp({num(-x)})) = {num(sig)}",
         f"log σ(x) = {num(log_s)},  log(1 − σ(x)) = {num(log_1ms)}",
         f"ℓ = −{rule}y·log σ(x) + (1 − y)·log(1 − σ(x))] = −{wtxt}[{ptxt}{num(y)} × "
@@ -163,14 +177,34 @@ def bce_with_logits(view: TermView) -> list[str]:
     ]
 
 
+def _focal_element(view: TermView) -> tuple[float, float, tuple[int, ...]]:
+    """(x, y, index in pred) of a focal term: class c of the terms is c + 1 of the inputs
+    when the background is dropped."""
+    index = view.index
+    if not view.param("include_background", True):
+        index = (index[0], index[1] + 1, *index[2:])
+    pred, target = view.result.inputs["pred"], view.result.inputs["target"]
+    return float(np.asarray(pred)[index]), float(np.asarray(target)[index]), index
+
+
 @derivation("focal")
 def sigmoid_focal(view: TermView) -> list[str]:
-    """p = σ(x), p_t, α_t, (1 − p_t)^γ, −log p_t, ℓ = α_t·(1 − p_t)^γ·(−log p_t)."""
-    x, y = float(view.input("pred")), float(view.input("target"))
+    """p = σ(x), p_t, α_t, (1 − p_t)^γ, −log p_t, ℓ = w_c·α_t·(1 − p_t)^γ·(−log p_t)."""
+    x, y, index = _focal_element(view)
+    eps = view.param("label_smoothing") or 0.0
+    smoothed = y * (1 - eps) + eps / 2
     p, p_t = float(view.detail("p")), float(view.detail("p_t"))
     gamma, alpha = view.param("gamma"), view.param("alpha")
     modulating, nlog = float(view.detail("(1−p_t)^γ")), float(view.detail("−log p_t"))
-    lines = [
+    where = ", ".join(map(str, index))
+    lines = [] if index == view.index else [
+        f"class 0 dropped (--no-include-background): this term is pred[{where}]"
+    ]
+    if eps:
+        lines.append(f"label smoothing: y' = y·(1 − ε) + ε/2 = {num(y)} × (1 − {num(eps)}) + "
+                     f"{num(eps)}/2 = {num(smoothed)}; y below is y'")
+        y = smoothed
+    lines += [
         f"p = σ(x) = 1 / (1 + exp({num(-x)})) = {num(p)}",
         f"p_t = p·y + (1 − p)·(1 − y) = {num(p)} × {num(y)} + (1 − {num(p)}) × "
         f"(1 − {num(y)}) = {num(p_t)}",
@@ -179,16 +213,24 @@ def sigmoid_focal(view: TermView) -> list[str]:
     rule = "(1 − p_t)^γ·(−log p_t)"
     if "α_t" in view.result.details:
         alpha_t = float(view.detail("α_t"))
+        a, name = alpha, "α"
+        per_class = view.tensor_param("alpha")
+        if per_class is not None and per_class.ndim:
+            a, name = float(per_class[view.index[1]]), "α_c"
         lines.append(
-            f"α_t = α·y + (1 − α)·(1 − y) = {num(alpha)} × {num(y)} + (1 − {num(alpha)}) × "
+            f"α_t = {name}·y + (1 − {name})·(1 − y) = {num(a)} × {num(y)} + (1 − {num(a)}) × "
             f"(1 − {num(y)}) = {num(alpha_t)}"
         )
         product, rule = f"{num(alpha_t)} × {product}", "α_t·" + rule
     else:
         lines.append(f"α = {num(alpha)} < 0: no α weighting")
+    if "w_c" in view.result.details:
+        product, rule = f"{num(view.detail('w_c'))} × {product}", "w_c·" + rule
+    log_line = (f"−log p_t = −log {num(p_t)} = {num(nlog)}" if not eps else
+                f"BCE(x, y') = −[y·log p + (1 − y)·log(1 − p)] = {num(nlog)}")
     lines += [
         f"(1 − p_t)^γ = (1 − {num(p_t)})^{num(gamma)} = {num(modulating)}",
-        f"−log p_t = −log {num(p_t)} = {num(nlog)}",
+        log_line,
         f"ℓ = {rule} = {product} = {num(view.term)}",
     ]
     return lines
@@ -196,12 +238,22 @@ def sigmoid_focal(view: TermView) -> list[str]:
 
 @derivation("softmax-focal")
 def softmax_focal(view: TermView) -> list[str]:
-    """p_t = softmax(x)[y], (1 − p_t)^γ, −log p_t, α_t, ℓ = α_t·(1 − p_t)^γ·(−log p_t)."""
+    """p_t = softmax(x)[y], (1 − p_t)^γ, −log p_t, α_t, ℓ = w[y]·α_t·(1 − p_t)^γ·(−log p_t)."""
     x, y = _scores_and_class(view)
+    lines = []
+    if not view.param("include_background", True):
+        if y == 0:
+            return ["class 0 dropped (--no-include-background): this target has no term"]
+        x, y = x[1:], y - 1
+        lines.append("class 0 dropped (--no-include-background): softmax over classes 1 … C − 1, "
+                     f"target index {y} among them")
+    eps = view.param("label_smoothing") or 0.0
+    if eps:
+        return lines + _smoothed_softmax_focal(view, np.asarray(x, dtype=np.float64), y, eps)
     p_t = float(view.detail("p_t"))
     modulating, nlog = float(view.detail("(1−p_t)^γ")), float(view.detail("−log p_t"))
     exps = joined([f"exp({num(v)})" for v in x])
-    lines = [
+    lines += [
         f"p_t = softmax(x)[y] = exp(x_y) / Σ_c exp(x_c) = exp({num(x[y])}) / ({exps}) "
         f"= {num(p_t)}",
         f"(1 − p_t)^γ = (1 − {num(p_t)})^{num(view.param('gamma'))} = {num(modulating)}",
@@ -213,6 +265,9 @@ def softmax_focal(view: TermView) -> list[str]:
         source = f"alpha[{y}]" if isinstance(view.param("alpha"), list) else "α"
         lines.append(f"α_t = {source} = {num(alpha_t)}")
         product, rule = f"{num(alpha_t)} × {product}", "α_t·" + rule
+    if "w[y]" in view.result.details:
+        lines.append(f"w[y] = weight[{y}] = {num(view.detail('w[y]'))}")
+        product, rule = f"{num(view.detail('w[y]'))} × {product}", "w[y]·" + rule
     lines.append(f"ℓ = {rule} = {product} = {num(view.term)}")
     return lines
 
@@ -324,4 +379,26 @@ def asymmetric_single_label(view: TermView) -> list[str]:
         f"weights w_y = (1 − p_y)^γ₊, w_c = p_c^γ₋: w = {vector(w)}",
         f"smoothed target t = (1 − {num(eps)})·onehot(y) + {num(eps)}/{len(x)} = {vector(t)}",
         f"ℓ = −Σ_c t_c·w_c·log p_c = −({parts}) = {num(view.term)}",
+    ]
+
+
+def _smoothed_softmax_focal(view: TermView, x: np.ndarray, y: int, eps: float) -> list[str]:
+    """ℓ = −Σ_c a_c·q_c·(1 − p_c)^γ·log p_c with q = (1 − ε)·onehot + ε/C (a_c = α_c·w_c)."""
+    classes = len(x)
+    log_p = x - (x.max() + np.log(np.exp(x - x.max()).sum()))
+    gamma = view.param("gamma")
+    alpha, weight = view.tensor_param("alpha"), view.tensor_param("weight")
+    factor = np.ones(classes) if alpha is None else np.broadcast_to(alpha, (classes,))
+    if weight is not None:
+        factor = factor * weight
+    parts = [
+        f"{'' if factor[c] == 1 else num(factor[c]) + '·'}"
+        f"{num((1 - eps) * (c == y) + eps / classes)}·(1 − {num(np.exp(log_p[c]))})^{num(gamma)}"
+        f"·{par(log_p[c])}"
+        for c in range(classes)
+    ]
+    return [
+        f"q_c = (1 − ε)·1[c = y] + ε/C with ε = {num(eps)}, C = {classes}, y = {y}",
+        f"log p = log softmax(x) = {vector(log_p)}",
+        f"ℓ = −Σ_c α_c·w_c·q_c·(1 − p_c)^γ·log p_c = −({joined(parts)}) = {num(view.term)}",
     ]

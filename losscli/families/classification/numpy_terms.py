@@ -80,14 +80,23 @@ def _index_terms(log_p, target, weight, ignore_index, dtype) -> Terms:
     )
 
 
-def bce(*, pred: np.ndarray, target: np.ndarray, weight: np.ndarray | None) -> Terms:
-    """ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)], logs clamped at −100."""
+def _smooth_binary(target: np.ndarray, label_smoothing: float) -> np.ndarray:
+    """y·(1 − ε) + ε/2."""
+    return target * (1 - label_smoothing) + label_smoothing / 2 if label_smoothing else target
+
+
+def bce(*, pred: np.ndarray, target: np.ndarray, weight: np.ndarray | None,
+        label_smoothing: float = 0.0) -> Terms:
+    """ℓᵢ = −wᵢ·[y'ᵢ·log xᵢ + (1 − y'ᵢ)·log(1 − xᵢ)], logs clamped at −100, y' = y·(1 − ε) + ε/2."""
+    smoothed = _smooth_binary(target, label_smoothing)
     log_x = np.maximum(np.log(pred), -100)
-    values = (target - 1) * np.maximum(np.log1p(-pred), -100) - target * log_x
+    values = (smoothed - 1) * np.maximum(np.log1p(-pred), -100) - smoothed * log_x
     if weight is not None:
         values = values * weight
-    return Terms(values, details={"log x": log_x,
-                                  "log(1−x)": lambda: np.maximum(np.log(1 - pred), -100)})
+    details = {"log x": log_x, "log(1−x)": lambda: np.maximum(np.log(1 - pred), -100)}
+    if label_smoothing:
+        details["y'"] = smoothed
+    return Terms(values.astype(pred.dtype, copy=False), details=details)
 
 
 def bce_with_logits(
@@ -96,31 +105,52 @@ def bce_with_logits(
     target: np.ndarray,
     weight: np.ndarray | None,
     pos_weight: np.ndarray | None,
+    label_smoothing: float = 0.0,
 ) -> Terms:
-    """ℓᵢ = (1 − yᵢ)·xᵢ − lᵢ·log σ(xᵢ), lᵢ = (p − 1)·yᵢ + 1, times wᵢ (PyTorch's form)."""
+    """ℓᵢ = (1 − y'ᵢ)·xᵢ − lᵢ·log σ(xᵢ), lᵢ = (p − 1)·y'ᵢ + 1, times wᵢ (PyTorch's form);
+    y' = y·(1 − ε) + ε/2."""
+    smoothed = _smooth_binary(target, label_smoothing)
     log_sig = log_sigmoid(pred)
-    scaled = log_sig if pos_weight is None else log_sig * ((pos_weight - 1) * target + 1)
-    values = (1 - target) * pred - scaled
+    scaled = log_sig if pos_weight is None else log_sig * ((pos_weight - 1) * smoothed + 1)
+    values = (1 - smoothed) * pred - scaled
     if weight is not None:
         values = values * weight
     details = {"σ(x)": lambda: sigmoid(pred), "log σ(x)": log_sig,
                "log(1−σ(x))": lambda: log_sigmoid(-pred)}
-    return Terms(values, details=details)
+    if label_smoothing:
+        details["y'"] = smoothed
+    return Terms(values.astype(pred.dtype, copy=False), details=details)
 
 
-def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: float) -> Terms:
-    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p = σ(x), −log p_t as BCE with logits."""
+def sigmoid_focal(*, pred: np.ndarray, target: np.ndarray, alpha: float, gamma: float,
+                  weight: np.ndarray | None = None, include_background: bool = True,
+                  label_smoothing: float = 0.0) -> Terms:
+    """ℓᵢ = −w_c·α_t·(1 − p_t)^γ·log p_t with p = σ(x), −log p_t as BCE with logits.
+
+    α: a number, or α_c per class along dimension 1 (α_t = α_c·y + (1 − α_c)·(1 − y));
+    ``weight``: w_c per class along dimension 1; ``include_background=False`` drops class 0;
+    label smoothing replaces y by y·(1 − ε) + ε/2.
+    """
+    if not include_background:
+        pred, target = pred[:, 1:], target[:, 1:]
+    target = _smooth_binary(target, label_smoothing)
     p = sigmoid(pred)
     ce = (1 - target) * pred - log_sigmoid(pred)
     p_t = p * target + (1 - p) * (1 - target)
     modulating = (1 - p_t) ** gamma
     values = ce * modulating
     details = {"p": p, "p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": ce}
-    if alpha >= 0:
-        alpha_t = alpha * target + (1 - alpha) * (1 - target)
+    if isinstance(alpha, np.ndarray) or alpha >= 0:
+        a = (_along(alpha, class_dim(target), target.ndim) if isinstance(alpha, np.ndarray)
+             else alpha)
+        alpha_t = a * target + (1 - a) * (1 - target)
         values = alpha_t * values
         details["α_t"] = alpha_t
-    return Terms(values, details=details)
+    if weight is not None:
+        details["w_c"] = np.broadcast_to(_along(weight, class_dim(values), values.ndim),
+                                         values.shape)
+        values = values * details["w_c"]
+    return Terms(values.astype(pred.dtype, copy=False), details=details)
 
 
 def softmax_focal(
@@ -130,26 +160,47 @@ def softmax_focal(
     alpha: float | np.ndarray | None,
     gamma: float,
     ignore_index: int,
+    weight: np.ndarray | None = None,
+    include_background: bool = True,
+    label_smoothing: float = 0.0,
 ) -> Terms:
-    """ℓᵢ = −α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ]; 0 where ignored."""
+    """ℓᵢ = −w[yᵢ]·α_t·(1 − p_t)^γ·log p_t with p_t = softmax(xᵢ)[yᵢ]; 0 where ignored.
+
+    Label smoothing ε: ℓᵢ = −Σ_c α_c·w_c·q_c·(1 − p_c)^γ·log p_c, q = (1 − ε)·onehot + ε/C.
+
+    ``include_background=False``: the softmax covers classes 1 … C − 1 and targets of class 0
+    are left out like ignored ones.
+    """
     dim = class_dim(pred)
     ignored = target == ignore_index
+    reason = f"target = ignore_index ({ignore_index})"
+    if not include_background:
+        pred = np.take(pred, np.arange(1, pred.shape[dim]), axis=dim)
+        ignored = ignored | (target == 0)
+        target = target - 1
+        reason += " or class 0 (--no-include-background)"
     safe = np.where(ignored, 0, target)
-    log_pt = take_class(log_softmax(pred, dim), safe, dim)
+    log_p = log_softmax(pred, dim)
+    log_pt = take_class(log_p, safe, dim)
     p_t = np.exp(log_pt)
     modulating = (1 - p_t) ** gamma
     values = -modulating * log_pt
     details = {"p_t": p_t, "(1−p_t)^γ": modulating, "−log p_t": -log_pt}
+    if label_smoothing:
+        values = _smoothed_focal(log_p, safe, dim, alpha, weight, gamma, label_smoothing)
     if alpha is not None:
         alpha_t = alpha[safe] if isinstance(alpha, np.ndarray) else np.full_like(p_t, alpha)
-        values = alpha_t * values
+        values = values if label_smoothing else alpha_t * values
         details["α_t"] = alpha_t
+    if weight is not None:
+        details["w[y]"] = weight[safe]
+        values = values if label_smoothing else values * details["w[y]"]
     values = np.where(ignored, 0, values).astype(pred.dtype, copy=False)
     return Terms(
         values,
         weights=(~ignored).astype(pred.dtype),
         ignored=ignored,
-        ignore_reason=f"target = ignore_index ({ignore_index})",
+        ignore_reason=reason,
         details=details,
     )
 
@@ -240,3 +291,15 @@ def asymmetric_single_label(
     smoothed = one_hot * (1 - label_smoothing) + label_smoothing / classes
     values = -(smoothed * weight * log_p).sum(axis=-1)
     return Terms(values.astype(pred.dtype, copy=False), details={"p": p, "w": weight})
+def _smoothed_focal(log_p, safe, dim, alpha, weight, gamma: float, eps: float) -> np.ndarray:
+    """−Σ_c α_c·w_c·q_c·(1 − p_c)^γ·log p_c with q = (1 − ε)·onehot + ε/C."""
+    classes = log_p.shape[dim]
+    onehot = np.moveaxis(np.eye(classes, dtype=log_p.dtype)[safe], -1, dim)
+    factor = -(onehot * (1 - eps) + eps / classes) * (1 - np.exp(log_p)) ** gamma * log_p
+    if isinstance(alpha, np.ndarray):
+        factor = factor * _along(alpha, dim, factor.ndim)
+    elif alpha is not None:
+        factor = factor * alpha
+    if weight is not None:
+        factor = factor * _along(weight, dim, factor.ndim)
+    return factor.sum(axis=dim)

@@ -12,6 +12,7 @@ from losscli.families._shared.specs import (
 from losscli.families.classification.conventions import (
     ASYMMETRIC_CONVENTIONS,
     BCE_CONVENTIONS,
+    BCE_WITH_LOGITS_CONVENTIONS,
     CROSS_ENTROPY_CONVENTIONS,
     FOCAL_CONVENTIONS,
     POLY_CONVENTIONS,
@@ -60,6 +61,34 @@ _LAST_AXIS_LABELS = InputSpec(
 _KERAS = "Keras 3.15.1, keras/src/losses/losses.py"
 
 _OPTAX = "optax 0.2.8, optax/losses/_classification.py"
+
+_INCLUDE_BACKGROUND = ParamSpec(
+    "include_background",
+    "bool",
+    True,
+    "--no-include-background drops class 0 (index 0 of the class dimension 1) before "
+    "the activation, as "
+    "MONAI's include_background; --weight and a per-class --alpha then have C − 1 values",
+)
+
+_BINARY_SMOOTHING = ParamSpec(
+    "label_smoothing",
+    "float",
+    0.0,
+    "ε in [0, 1]: targets become y·(1 − ε) + ε/2 (cross-entropy's ε/C with two classes, as "
+    "Keras); segmentation_models_pytorch shifts by ε instead (--convention smp)",
+    minimum=0.0,
+    maximum=1.0,
+)
+_CATEGORICAL_SMOOTHING = ParamSpec(
+    "label_smoothing",
+    "float",
+    0.0,
+    "ε in [0, 1]: the one-hot target becomes (1 − ε)·onehot + ε/C and ℓ = −Σ_c α_c·w_c·q_c·"
+    "(1 − p_c)^γ·log p_c (Keras's CategoricalFocalCrossentropy)",
+    minimum=0.0,
+    maximum=1.0,
+)
 
 SPECS = (
     LossSpec(
@@ -142,7 +171,8 @@ SPECS = (
         name="bce",
         summary="Binary cross-entropy on probabilities (BCELoss)",
         family="classification",
-        formula="ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)],  each log clamped at −100",
+        formula="ℓᵢ = −wᵢ·[yᵢ·log xᵢ + (1 − yᵢ)·log(1 − xᵢ)],  each log clamped at −100; "
+        "label smoothing ε: yᵢ → yᵢ·(1 − ε) + ε/2",
         inputs=(
             InputSpec(
                 "pred",
@@ -160,6 +190,7 @@ SPECS = (
                 None,
                 "TENSOR of rescaling weights, broadcastable to --pred",
             ),
+            _BINARY_SMOOTHING,
         ),
         conventions=BCE_CONVENTIONS,
         impl="bce",
@@ -174,7 +205,8 @@ SPECS = (
         name="bce-with-logits",
         summary="Binary cross-entropy on logits, sigmoid built in (BCEWithLogitsLoss)",
         family="classification",
-        formula="ℓᵢ = −wᵢ·[p_c·yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ))]",
+        formula="ℓᵢ = −wᵢ·[p_c·yᵢ·log σ(xᵢ) + (1 − yᵢ)·log(1 − σ(xᵢ))]; "
+        "label smoothing ε: yᵢ → yᵢ·(1 − ε) + ε/2",
         inputs=(
             InputSpec(
                 "pred",
@@ -196,7 +228,9 @@ SPECS = (
                 "TENSOR of weights p_c on positive examples, broadcast along the last "
                 "(class) dimension",
             ),
+            _BINARY_SMOOTHING,
         ),
+        conventions=BCE_WITH_LOGITS_CONVENTIONS,
         impl="bce_with_logits",
         numpy_impl="bce_with_logits", chunks="elements",
         check="bce",
@@ -218,9 +252,10 @@ SPECS = (
         inputs=(
             InputSpec(
                 "pred",
-                "raw scores (logits), any shape",
+                "raw scores (logits), any shape; class dimension 1, (N, C, ...), for "
+                "--weight, a per-class --alpha and --no-include-background",
                 flags=PRED_FLAGS,
-                shape="(*)",
+                shape="(*) | (N, C, ...)",
                 expects="logits",
             ),
             _BINARY_TARGET,
@@ -228,18 +263,26 @@ SPECS = (
         params=(
             ParamSpec(
                 "alpha",
-                "float",
+                "float_or_tensor",
                 0.25,
                 "weight of the positive class (1 − α for negatives); a negative value "
-                "disables the weighting",
+                "disables the weighting; or a TENSOR of one α_c per class along dimension 1 "
+                "(α_c on positives, 1 − α_c on negatives; MONAI's --convention monai keeps "
+                "negatives at 1)",
                 maximum=1.0,
             ),
             _GAMMA,
+            class_weight(
+                " along dimension 1 (the class dimension; 0 for 1-D input), a factor on "
+                "every term, positive or negative (MONAI's weight)"
+            ),
+            _INCLUDE_BACKGROUND,
+            _BINARY_SMOOTHING,
         ),
         conventions=FOCAL_CONVENTIONS,
         impl="sigmoid_focal",
-        numpy_impl="sigmoid_focal", chunks="elements",
-        check="same_shape",
+        numpy_impl="sigmoid_focal", chunks="rows",
+        check="focal",
         aliases=("sigmoid-focal", "sigmoid_focal_loss", "focal-loss"),
         references=(
             "Lin et al., Focal Loss for Dense Object Detection, ICCV 2017",
@@ -272,11 +315,15 @@ SPECS = (
             ),
             _GAMMA,
             IGNORE_INDEX,
+            class_weight(": a factor w[yᵢ] on each term (the mean still divides by the "
+                         "number of kept targets, not by Σ w)"),
+            _INCLUDE_BACKGROUND,
+            _CATEGORICAL_SMOOTHING,
         ),
         conventions=SOFTMAX_FOCAL_CONVENTIONS,
         impl="softmax_focal",
         numpy_impl="softmax_focal", chunks="rows",
-        check="class_index_loss",
+        check="softmax_focal",
         aliases=("multiclass-focal", "softmax_focal_loss"),
         reduction_rule="mean: Σ ℓᵢ / (number of non-ignored targets); α is a factor, "
         "not a normaliser",
@@ -288,6 +335,9 @@ SPECS = (
             "is cross-entropy.",
             "A scalar α multiplies every class's term. kornia instead weights class 0 by "
             "1 − α and the other classes by α: see --convention kornia.",
+            "--no-include-background: the softmax covers classes 1 … C − 1 only and "
+            "targets of class 0 are left out of the mean like ignored ones (MONAI keeps "
+            "their zero terms in its mean: --convention monai).",
         ),
         example={"pred": _SEED_LOGITS, "target": "[0, 1, 2]", "gamma": "2"},
     ),
