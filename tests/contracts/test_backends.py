@@ -19,6 +19,7 @@ import pytest
 
 import losscli
 from losscli.core.errors import LossCliError, UsageError
+from losscli.core.spec import CHUNKS
 from losscli.engine.pipeline import choose_backend, compute, run
 from losscli.engine.validate import prepare
 from losscli.families.registry import registry
@@ -144,7 +145,7 @@ def test_every_loss_has_a_numpy_implementation_that_loads():
         assert spec.numpy_impl
         assert spec.target("numpy_impl").startswith(f"losscli.families.{spec.package}.numpy_terms:")
         assert callable(spec.load("numpy_impl"))
-        assert spec.chunks in (None, "elements", "rows")
+        assert spec.chunks in (None, *CHUNKS)
 
 
 # --------------------------------------------------------------------------- no torch
@@ -253,7 +254,7 @@ def test_api_rejects_unknown_backend_and_device():
 def test_list_shows_the_backends(cli):
     listing = json.loads(cli("list", "--json").stdout)["losses"]
     assert all(entry["backends"] == ["torch", "numpy"] for entry in listing)
-    assert {entry["chunks"] for entry in listing} == {None, "elements", "rows"}
+    assert {entry["chunks"] for entry in listing} == {None, *CHUNKS}
     table = cli("list").stdout
     assert "backends: torch, numpy" in table
 

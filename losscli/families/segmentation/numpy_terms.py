@@ -13,6 +13,11 @@ import numpy as np
 
 from losscli.core.terms import Terms
 from losscli.families._shared.numpy_terms import sigmoid
+from losscli.families.segmentation.compound_numpy import dice_ce as dice_ce
+from losscli.families.segmentation.compound_numpy import dice_focal as dice_focal
+from losscli.families.segmentation.generalized_numpy import generalized_dice as generalized_dice
+from losscli.families.segmentation.lovasz_numpy import lovasz_hinge as lovasz_hinge
+from losscli.families.segmentation.lovasz_numpy import lovasz_softmax as lovasz_softmax
 
 
 def _probabilities(pred: np.ndarray, from_logits: str, other_act: str) -> np.ndarray:

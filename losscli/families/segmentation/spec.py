@@ -261,7 +261,7 @@ SPECS = (
             *_SMOOTH,
         ),
         impl="generalized_dice",
-        numpy_impl="generalized_numpy:generalized_dice", chunks="rows",
+        numpy_impl="generalized_dice", chunks="rows",
         check="compound_checks:generalized",
         aliases=("GeneralizedDiceLoss", "gdl", "generalized-dice-loss", "generalised-dice"),
         reduction_rule="mean: Σ ℓ(n) / N, one term per sample as MONAI (its (N, 1) output); "
@@ -301,7 +301,7 @@ SPECS = (
             *_SMOOTH,
         ),
         impl="dice_ce",
-        numpy_impl="compound_numpy:dice_ce", chunks="rows",
+        numpy_impl="dice_ce", chunks="rows",
         check="compound_checks:compound",
         aliases=("DiceCELoss", "dice-cross-entropy", "dicece"),
         reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean over (sample, class) of the Dice "
@@ -347,7 +347,7 @@ SPECS = (
             *_SMOOTH,
         ),
         impl="dice_focal",
-        numpy_impl="compound_numpy:dice_focal", chunks="rows",
+        numpy_impl="dice_focal", chunks="rows",
         check="compound_checks:compound",
         aliases=("DiceFocalLoss", "dicefocal"),
         reduction_rule="mean: Σ ℓ(n) / N = λ_dice·mean of the Dice terms + λ_focal·mean of "
@@ -406,7 +406,7 @@ SPECS = (
         ),
         conventions=LOVASZ_HINGE_CONVENTIONS,
         impl="lovasz_hinge",
-        numpy_impl="lovasz_numpy:lovasz_hinge",
+        numpy_impl="lovasz_hinge",
         check="lovasz_checks:lovasz_hinge",
         aliases=("lovasz_hinge_loss", "LovaszHingeLoss", "lovasz-binary"),
         reduction_rule="mean: Σ ℓ(n) / N over the per-sample rankings (one term with "
@@ -478,7 +478,7 @@ SPECS = (
         ),
         conventions=LOVASZ_SOFTMAX_CONVENTIONS,
         impl="lovasz_softmax",
-        numpy_impl="lovasz_numpy:lovasz_softmax",
+        numpy_impl="lovasz_softmax",
         check="lovasz_checks:lovasz_softmax",
         aliases=("lovasz_softmax_loss", "LovaszSoftmaxLoss", "LovaszLoss", "lovasz"),
         reduction_rule="mean: Σ ℓ(n) / N over the per-sample rankings (one term with "
