@@ -122,7 +122,7 @@ def test_unnamed_file_with_other_data_is_skipped_but_a_named_one_is_an_error(tmp
         ("loss: mse\ninputs: {pred: [1], target: [0]}\nexpected: 1\n", "expected",
          "unknown field 'expected'; did you mean 'expect'?"),
         ("inputs: {pred: [1], target: [0]}\n", "loss", "missing"),
-        ("loss: msee\ninputs: {pred: [1], target: [0]}\n", "loss", "did you mean mse?"),
+        ("loss: msee\ninputs: {pred: [1], target: [0]}\n", "loss", "did you mean mse or msle?"),
         ("loss: mse\n", "inputs", "mse takes pred, target"),
         ("loss: mse\ninputs: {pred: [1], targte: [0]}\n", "inputs.targte",
          "did you mean 'target'?"),
