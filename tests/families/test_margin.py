@@ -14,10 +14,7 @@ import os
 
 import numpy as np
 import pytest
-import torch
-
-import losscli
-from losscli.families.registry import registry
+from family_helpers import both_backends, compute, gradcheck
 
 os.environ.setdefault("KERAS_BACKEND", "numpy")  # Keras 3 without TensorFlow, jax or torch
 
@@ -26,30 +23,6 @@ RNG = np.random.default_rng(15)
 # The data of keras/src/losses/losses_test.py (v3.15.1) SquaredHingeTest / CategoricalHingeTest.
 KERAS_T = np.array([[0.0, 1.0], [0.0, 0.0]])
 KERAS_P = np.array([[0.6, 0.4], [0.4, 0.6]])
-
-
-def compute(name, backend="torch", **kwargs):
-    kwargs.setdefault("dtype", "float64")
-    return losscli.compute(name, backend=backend, **kwargs)
-
-
-def both_backends(name, expected, rtol=1e-12, atol=1e-12, **kwargs):
-    """The loss on torch and numpy, each equal to ``expected``."""
-    for backend in ("torch", "numpy"):
-        got = compute(name, backend=backend, **kwargs)
-        np.testing.assert_allclose(got.value, expected, rtol=rtol, atol=atol, err_msg=backend)
-
-
-def gradcheck(name, inputs, wrt="pred", **params):
-    impl = registry().resolve(name).load()
-    tensors = {k: torch.as_tensor(np.asarray(v)) for k, v in inputs.items()}
-    tensors = {k: v.double() if v.is_floating_point() else v for k, v in tensors.items()}
-    x = tensors.pop(wrt).requires_grad_(True)
-
-    def f(value):
-        return impl(**{wrt: value}, **tensors, **params).values
-
-    assert torch.autograd.gradcheck(f, (x,), eps=1e-7, atol=1e-6)
 
 
 # --- squared-hinge ------------------------------------------------------------------------
