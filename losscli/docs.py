@@ -40,9 +40,10 @@ LOSSES_PAGE = Path("docs") / "losses.md"
 #: The terminal the console blocks are rendered for.
 ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "LANG": "C.UTF-8",
        "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "PYTHONHASHSEED": "0"}
-#: Variables of the calling shell that would change what the examples print.
+#: Variables of the calling shell that would change what the examples print (pytest, for
+#: one, stops cutting its summary lines to the terminal's width when CI or BUILD_NUMBER is set).
 UNSET = ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "CLICOLOR_FORCE", "LOSSCLI_DEBUG",
-         "PYTEST_ADDOPTS", "COLUMNS", "LINES", "TERM", "OMP_NUM_THREADS")
+         "PYTEST_ADDOPTS", "COLUMNS", "LINES", "TERM", "OMP_NUM_THREADS", "CI", "BUILD_NUMBER")
 COMMAND_TIMEOUT = 300
 _NUMBER = r"\d+(?:\.\d+)?(?:e[-+]?\d+)?"
 _DURATIONS = (
