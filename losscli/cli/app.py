@@ -21,7 +21,7 @@ from losscli.cli.cases import register as register_case_commands
 from losscli.cli.tools import register as register_tool_commands
 from losscli.core.errors import ExitStatus, UsageError
 from losscli.core.spec import LossSpec
-from losscli.families.registry import registry
+from losscli.families.registry import find_fast, registry
 
 HELP = (
     "Compute a neural-network loss on your numbers and see every term.\n\n"
@@ -59,7 +59,7 @@ class LossGroup(TyperGroup):
     def get_command(self, ctx, cmd_name: str):
         command = super().get_command(ctx, cmd_name)
         if command is None:
-            spec = registry().find(cmd_name)
+            spec = find_fast(cmd_name)  # imports the declaring family only
             return None if spec is None else self._loss_command(spec)
         if type(command) is TyperCommand:
             command.__class__ = LossCommand
