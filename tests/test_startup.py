@@ -50,7 +50,8 @@ def test_help_and_list_do_not_import_torch(args):
     assert "torch" not in heavy, proc.stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["list"], ["focal", "--help"], ["ce", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["list"], ["list", "--json"], ["focal", "--help"],
+                                  ["ce", "--help"]])
 def test_help_and_list_import_neither_numpy_nor_rich(args):
     """The start-up these take is Typer's and the declarations' (benchmarks/bench_startup.py)."""
     heavy, proc = _heavy_modules(args)
