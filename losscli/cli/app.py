@@ -61,7 +61,7 @@ class LossGroup(TyperGroup):
         if command is None:
             spec = find_fast(cmd_name)  # imports the declaring family only
             return None if spec is None else self._loss_command(spec)
-        if type(command) is TyperCommand:
+        if type(command) is TyperCommand:  # the tools' and case files' commands too
             command.__class__ = LossCommand
         return command
 
@@ -116,6 +116,7 @@ class LossGroup(TyperGroup):
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
                 items.append(CompletionItem(name, help=command.get_short_help_str()))
+        # Click's own completion of the options (TyperGroup's would build every matching loss).
         return items + Command.shell_complete(self, ctx, incomplete)
 
     def parse_args(self, ctx, args):
