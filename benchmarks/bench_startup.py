@@ -3,9 +3,10 @@
     python benchmarks/bench_startup.py [--repeat N]
 
 Prints the median wall time of each command and its ratio to its baseline:
-``--help``, ``list`` and per-loss ``--help`` against importing the libraries the CLI
-is built on (``python -c "import numpy, typer, rich, yaml"``; target: ratio <= 1.0,
-so they must not import torch, nor rich's markdown help), a one-shot computation
+``--help``, ``list`` (table and JSON) and per-loss ``--help`` against importing the
+libraries the CLI is built on (``python -c "import numpy, typer, rich, yaml"``; target:
+ratio <= 1.0, so they import no torch and no rich, the help and the table no numpy, and
+they build no loss command but the one whose help is asked for), a one-shot computation
 against the equivalent ``python -c "import torch ..."`` one-liner, and a one-shot numpy
 computation against ``python -c "import numpy"`` (target: at most 1.2 times).
 
@@ -37,6 +38,7 @@ IMPORT_LIBRARIES = [PY, "-c", "import numpy, typer, rich, yaml"]
 CASES = [
     ("losscli --help", LOSSCLI + ["--help"], LIBRARIES, IMPORT_LIBRARIES),
     ("losscli list", LOSSCLI + ["list"], LIBRARIES, IMPORT_LIBRARIES),
+    ("losscli list --json", LOSSCLI + ["list", "--json"], LIBRARIES, IMPORT_LIBRARIES),
     ("losscli focal --help", LOSSCLI + ["focal", "--help"], LIBRARIES, IMPORT_LIBRARIES),
     (
         "losscli cross-entropy -q (3x3 example)",

@@ -1,12 +1,16 @@
-"""The Typer application: a callback, ``list``, and one command per registered loss.
+"""The Typer application: a callback, ``list``, the tools, and one command per registered loss.
 
-Loss names resolve case-insensitively through the registry's aliases
+A loss command is built from its declaration only when it is needed: when it runs, when
+its ``--help`` is asked or when its options are completed (:class:`LossGroup`).
+``losscli --help``, ``list`` and the completion of loss names read the declarations
+alone. Loss names resolve case-insensitively through the registry's aliases
 (``CrossEntropyLoss``, ``cross_entropy``, ``ce``); an unknown name suggests the
 closest ones. Nothing here imports torch.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
 
 import typer
@@ -14,10 +18,10 @@ from typer.core import TyperCommand, TyperGroup
 
 from losscli import __version__
 from losscli.cli.cases import register as register_case_commands
-from losscli.cli.commands import make_command
 from losscli.cli.tools import register as register_tool_commands
 from losscli.core.errors import ExitStatus, UsageError
-from losscli.families.registry import registry
+from losscli.core.spec import LossSpec
+from losscli.families.registry import find_fast, registry
 
 HELP = (
     "Compute a neural-network loss on your numbers and see every term.\n\n"
@@ -40,17 +44,49 @@ class LossCommand(TyperCommand):
 
 
 class LossGroup(TyperGroup):
-    """Resolves loss aliases to their canonical command; every command gets losscli's help."""
+    """The app's commands, then one per loss, each built when first asked for.
+
+    :meth:`list_commands` names the app's commands and then every loss (registry order);
+    :meth:`get_command` builds a loss command (:func:`loss_command`) only for the loss
+    asked for, resolving aliases. The help's command list (:meth:`command_summary`) and
+    the completion of command names take a loss's summary from its declaration.
+    """
+
+    def __init__(self, **attrs) -> None:
+        super().__init__(**attrs)
+        self.loss_commands: dict[str, LossCommand] = {}
 
     def get_command(self, ctx, cmd_name: str):
         command = super().get_command(ctx, cmd_name)
         if command is None:
-            spec = registry().find(cmd_name)
-            if spec is not None:
-                command = super().get_command(ctx, spec.name)
-        if type(command) is TyperCommand:
+            spec = find_fast(cmd_name)  # imports the declaring family only
+            return None if spec is None else self._loss_command(spec)
+        if type(command) is TyperCommand:  # the tools' and case files' commands too
             command.__class__ = LossCommand
         return command
+
+    def _loss_command(self, spec: LossSpec) -> LossCommand:
+        if spec.name not in self.loss_commands:
+            self.loss_commands[spec.name] = loss_command(spec)
+        return self.loss_commands[spec.name]
+
+    def list_commands(self, ctx):
+        return [*self.commands, *(spec.name for spec in registry())]
+
+    def _declared(self, name: str) -> LossSpec | None:
+        """The declaration of the loss command ``name``; None for the app's own commands."""
+        return None if name in self.commands else registry().find(name)
+
+    def command_summary(self, ctx, name: str) -> tuple[str, str] | None:
+        """(panel, short help) of a command in the help's list; None when hidden."""
+        spec = self._declared(name)
+        if spec is not None:
+            return loss_panel(spec), spec.summary
+        command = self.get_command(ctx, name)
+        if command is None or command.hidden:
+            return None
+        text = command.short_help or inspect.cleandoc(command.help or "").split("\n\n")[0]
+        return getattr(command, "rich_help_panel", None) or "Commands", text
 
     def format_help(self, ctx, formatter) -> None:
         from losscli.cli.help import format_help
@@ -64,12 +100,48 @@ class LossGroup(TyperGroup):
             )
         return super().resolve_command(ctx, args)
 
-    def list_commands(self, ctx):
-        return list(self.commands)
+    def shell_complete(self, ctx, incomplete: str):
+        """Command names (a loss's help from its declaration), then the group's options."""
+        from typer._click.core import Command
+        from typer._click.shell_completion import CompletionItem
+
+        items = []
+        for name in self.list_commands(ctx):
+            if not name.startswith(incomplete):
+                continue
+            spec = self._declared(name)
+            if spec is not None:
+                items.append(CompletionItem(name, help=inspect.cleandoc(spec.summary).strip()))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                items.append(CompletionItem(name, help=command.get_short_help_str()))
+        # Click's own completion of the options (TyperGroup's would build every matching loss).
+        return items + Command.shell_complete(self, ctx, incomplete)
 
     def parse_args(self, ctx, args):
         _plain_flags(self.get_params(ctx))
         return super().parse_args(ctx, args)
+
+
+def loss_panel(spec: LossSpec) -> str:
+    """The help panel listing a loss."""
+    return f"Losses: {spec.family}"
+
+
+def loss_command(spec: LossSpec) -> LossCommand:
+    """The click command of one loss, from its declaration (:mod:`losscli.cli.commands`)."""
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
+    from losscli.cli import commands
+
+    info = CommandInfo(spec.name, cls=LossCommand, callback=commands.make_command(spec),
+                       short_help=spec.summary, rich_help_panel=loss_panel(spec))
+    command = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                    rich_markup_mode=app.rich_markup_mode)
+    assert isinstance(command, LossCommand)
+    return command
 
 
 def _plain_flags(params) -> None:
@@ -132,13 +204,6 @@ def list_losses(
 
 register_case_commands(app)
 register_tool_commands(app)
-
-for _spec in registry():
-    app.command(
-        name=_spec.name,
-        short_help=_spec.summary,
-        rich_help_panel=f"Losses: {_spec.family}",
-    )(make_command(_spec))
 
 
 def run_app(argv: list[str] | None = None) -> int:

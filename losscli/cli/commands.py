@@ -2,7 +2,7 @@
 
 ``make_command(spec)`` synthesises the command function's signature (inputs,
 the loss's parameters, the common options) so Typer generates the options and
-``--help``; the body imports torch only when it runs.
+``--help``; the body imports the engine (numpy, torch) only when it runs.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 import typer
 
-from losscli.cli import run
 from losscli.core.options import LossOptions, choices_of, common_fields
 from losscli.core.spec import LossSpec, ParamSpec
 from losscli.core.text import example_command
@@ -136,6 +135,8 @@ def make_command(spec: LossSpec):
     parameters = command_parameters(spec)
 
     def command(**values: Any) -> None:
+        from losscli.cli import run  # the engine (numpy) only when the command runs
+
         ctx = values.pop("ctx", None)
         given = frozenset(
             p.name for p in spec.params

@@ -2,7 +2,7 @@
 
 :func:`convention_options` adds the option to a loss command; :func:`run_convention`
 computes with one convention, or compares them all. The library's parameter defaults apply to every
-parameter the user did not give on the command line. No torch at import.
+parameter the user did not give on the command line. No numpy or torch at import.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import typer
 from losscli.core.errors import ExitStatus, UsageError
 from losscli.core.options import LossOptions
 from losscli.core.spec import LossSpec
-from losscli.engine.convention_compare import compare
 from losscli.engine.conventions import ALL, names
 
 _KEYWORD = inspect.Parameter.KEYWORD_ONLY
@@ -61,6 +60,7 @@ def run_convention(spec: LossSpec, options: LossOptions, values: dict[str, Any],
         for flag, active in (("--expect", expected is not None), ("--grad", options.grad)):
             if active:
                 raise UsageError(f"{flag} needs one value: use --convention NAME, not {ALL}")
+        from losscli.engine.convention_compare import compare
         from losscli.render.conventions import render_comparison
 
         render_comparison(compare(spec, values, **common), fmt)

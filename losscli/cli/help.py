@@ -97,14 +97,14 @@ def _metavar(param) -> str:
 
 
 def _command_rows(group, ctx) -> dict[str, list[tuple[str, str]]]:
+    """The group's commands by panel, from ``group.command_summary`` (which need not build
+    a command to describe it)."""
     items = []
     for name in group.list_commands(ctx):
-        command = group.get_command(ctx, name)
-        if command is None or command.hidden:
-            continue
-        text = command.short_help or inspect.cleandoc(command.help or "").split("\n\n")[0]
-        items.append((getattr(command, "rich_help_panel", None) or "Commands",
-                      (name, " ".join(text.split()))))
+        summary = group.command_summary(ctx, name)
+        if summary is not None:
+            panel, text = summary
+            items.append((panel, (name, " ".join(text.split()))))
     return _panels(items)
 
 

@@ -1,19 +1,21 @@
 """Text shared by the renderers and the tools: numbers, term slices, example commands.
 
-numpy only; no rich, no torch.
+numpy only, imported when a number is formatted (a loss's --help needs none); no rich,
+no torch.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from losscli.core.spec import LossSpec
 
-Slicer = Callable[[tuple[int, ...]], np.ndarray]
+if TYPE_CHECKING:
+    import numpy as np
+
+Slicer = Callable[[tuple[int, ...]], "np.ndarray"]
 
 
 def term_slicer(term_shape: tuple[int, ...], array: np.ndarray) -> Slicer | None:
@@ -39,6 +41,8 @@ def _row(array: np.ndarray, axis: int, idx: tuple[int, ...]) -> np.ndarray:
 
 def short(value: Any, worst: tuple[int, ...] | None = None) -> str:
     """A number (8 digits), a short array (6 digits), or an array's worst element."""
+    import numpy as np
+
     if value is None:
         return "—"
     array = np.asarray(value, dtype=np.float64)

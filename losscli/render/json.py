@@ -13,8 +13,10 @@ import copy
 import json
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def dumps(data) -> str:
@@ -73,6 +75,8 @@ def _with_streams(result, max_elements: int | None, top: int, elements: int | No
     ``to_dict`` runs on a copy whose full arrays are empty (so no nested lists are
     built); their shape and values are then put back as :class:`_Streamed` arrays.
     """
+    import numpy as np  # here: ``losscli list --json`` needs no numpy
+
     def full(array) -> bool:
         return isinstance(array, np.ndarray) and array.ndim > 0 and (
             max_elements is None or array.size <= max_elements)
