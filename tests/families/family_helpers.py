@@ -166,24 +166,6 @@ class TorchParity:
         gradcheck_inputs(name, inputs, params, self.indices(name), fixed)
 
 
-def assert_one_line_error(cli, args, argument):
-    """``losscli ARGS`` exits 2 with one line on stderr naming ``argument``."""
-    out = cli(*args)
-    assert out.code == 2, (out.stdout, out.stderr)
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
-    assert argument in lines[0]
-    assert "Traceback" not in out.stderr
-
-
-def assert_warns(cli, args, argument):
-    """``losscli ARGS`` warns about ``argument`` (exit 0), and is an error with --strict."""
-    out = cli(*args, "-q")
-    assert out.code == 0, out.stderr
-    assert f"warning: {argument}:" in out.stderr
-    assert cli(*args, "--strict").code == 2
-
-
 def assert_pytorch_alias(cli, name):
     """The loss's first alias is its torch.nn class, which resolves to it and has --help."""
     spec = registry().resolve(name)
@@ -191,3 +173,41 @@ def assert_pytorch_alias(cli, name):
     assert pytorch_class.endswith("Loss") and registry().find(pytorch_class) is spec
     out = cli(pytorch_class, "--help")
     assert out.code == 0 and spec.summary.split()[0] in out.stdout
+
+
+class PyTorchCommands:
+    """Command-line tests of a family's PyTorch losses, for a test class
+    ``TestPyTorchCommands(PyTorchCommands)``: each of :attr:`ERRORS` exits 2 with one line
+    naming the argument, each of :attr:`WARNINGS` warns (an error with --strict), and each
+    of :attr:`LOSSES` answers to its torch.nn class name."""
+
+    #: (args, argument) pairs.
+    ERRORS: list = []
+    WARNINGS: list = []
+    #: The losses whose first alias is their torch.nn class.
+    LOSSES: tuple = ()
+
+    def pytest_generate_tests(self, metafunc):
+        if metafunc.function.__name__ == "test_help_shows_pytorch_aliases_and_resolves_them":
+            metafunc.parametrize("name", self.LOSSES)
+            return
+        cases = self.ERRORS if "bad_input" in metafunc.function.__name__ else self.WARNINGS
+        metafunc.parametrize(("args", "argument"), cases,
+                             ids=[f"{args[0]}{args[-1]}" for args, _ in cases])
+
+    def test_bad_input_exits_2_with_one_line_naming_the_argument(self, cli, args, argument):
+        out = cli(*args)
+        assert out.code == 2, (out.stdout, out.stderr)
+        lines = out.stderr.strip().splitlines()
+        assert len(lines) == 1, out.stderr
+        assert argument in lines[0]
+        assert "Traceback" not in out.stderr
+
+    def test_suspicious_inputs_warn(self, cli, args, argument):
+        out = cli(*args, "-q")
+        assert out.code == 0, out.stderr
+        assert f"warning: {argument}:" in out.stderr
+        assert cli(*args, "--strict").code == 2
+
+    def test_help_shows_pytorch_aliases_and_resolves_them(self, cli, name):
+        assert_pytorch_alias(cli, name)

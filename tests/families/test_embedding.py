@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from family_helpers import TorchParity, assert_one_line_error, assert_pytorch_alias
+from family_helpers import PyTorchCommands, TorchParity
 
 import losscli
 
@@ -321,11 +321,7 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("args, argument", ERRORS, ids=[f"{a[0]}{a[-1]}" for a, _ in ERRORS])
-def test_bad_input_exits_2_with_one_line_naming_the_argument(cli, args, argument):
-    assert_one_line_error(cli, args, argument)
-
-
-@pytest.mark.parametrize("name", list(TORCH_REFERENCES))
-def test_help_shows_pytorch_aliases_and_resolves_them(cli, name):
-    assert_pytorch_alias(cli, name)
+class TestPyTorchCommands(PyTorchCommands):
+    ERRORS = ERRORS
+    test_suspicious_inputs_warn = None  # nothing here warns
+    LOSSES = tuple(TORCH_REFERENCES)

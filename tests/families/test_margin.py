@@ -18,10 +18,8 @@ import numpy as np
 import pytest
 import torch.nn.functional as F
 from family_helpers import (
+    PyTorchCommands,
     TorchParity,
-    assert_one_line_error,
-    assert_pytorch_alias,
-    assert_warns,
     both_backends,
     compute,
     gradcheck,
@@ -465,16 +463,11 @@ def test_multilabel_soft_margin_is_bce_with_logits_averaged_over_classes():
     assert soft.value == pytest.approx(bce.value, rel=1e-12)
 
 
-@pytest.mark.parametrize(
-    "args, argument",
-    [
-        (("soft-margin", "--pred", "[0.2, -0.4]", "--target", "[0, 1]"), "--target"),
-        (("margin-ranking", "--input1", "[1.0]", "--input2", "[0.5]", "--target", "[0]"),
-         "--target"),
-    ],
-)
-def test_suspicious_inputs_warn(cli, args, argument):
-    assert_warns(cli, args, argument)
+WARNINGS = [
+    (("soft-margin", "--pred", "[0.2, -0.4]", "--target", "[0, 1]"), "--target"),
+    (("margin-ranking", "--input1", "[1.0]", "--input2", "[0.5]", "--target", "[0]"),
+     "--target"),
+]
 
 
 ERRORS = [
@@ -493,11 +486,7 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("args, argument", ERRORS, ids=[f"{a[0]}{a[-1]}" for a, _ in ERRORS])
-def test_bad_input_exits_2_with_one_line_naming_the_argument(cli, args, argument):
-    assert_one_line_error(cli, args, argument)
-
-
-@pytest.mark.parametrize("name", ["soft-margin", "multilabel-soft-margin", "margin-ranking"])
-def test_help_shows_pytorch_aliases_and_resolves_them(cli, name):
-    assert_pytorch_alias(cli, name)
+class TestPyTorchCommands(PyTorchCommands):
+    ERRORS = ERRORS
+    WARNINGS = WARNINGS
+    LOSSES = ("soft-margin", "multilabel-soft-margin", "margin-ranking")

@@ -16,14 +16,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from family_helpers import (
-    TorchParity,
-    assert_one_line_error,
-    assert_pytorch_alias,
-    assert_warns,
-    log_softmax,
-    tensor_params,
-)
+from family_helpers import PyTorchCommands, TorchParity, log_softmax, tensor_params
 
 import losscli
 
@@ -606,22 +599,17 @@ def test_kl_div_mean_warns_on_stderr_and_in_json(cli):
     assert cli(*args, "--strict").code == 2
 
 
-@pytest.mark.parametrize(
-    "args, argument",
-    [
-        (("kl-div", "--pred", "[0.2, -0.4]", "--target", "[0.3, 0.7]", "-r", "sum"), "--pred"),
-        (
-            ("kl-div", "--pred", "[-0.2]", "--target", "[0.3]", "--log-target", "-r", "sum"),
-            "--target",
-        ),
-        (
-            ("gaussian-nll", "--pred", "[1.0]", "--target", "[1.0]", "--var", "[0]"),
-            "--var",
-        ),
-    ],
-)
-def test_suspicious_inputs_warn(cli, args, argument):
-    assert_warns(cli, args, argument)
+WARNINGS = [
+    (("kl-div", "--pred", "[0.2, -0.4]", "--target", "[0.3, 0.7]", "-r", "sum"), "--pred"),
+    (
+        ("kl-div", "--pred", "[-0.2]", "--target", "[0.3]", "--log-target", "-r", "sum"),
+        "--target",
+    ),
+    (
+        ("gaussian-nll", "--pred", "[1.0]", "--target", "[1.0]", "--var", "[0]"),
+        "--var",
+    ),
+]
 
 
 ERRORS = [
@@ -652,11 +640,7 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("args, argument", ERRORS, ids=[f"{a[0]}{a[-1]}" for a, _ in ERRORS])
-def test_bad_input_exits_2_with_one_line_naming_the_argument(cli, args, argument):
-    assert_one_line_error(cli, args, argument)
-
-
-@pytest.mark.parametrize("name", list(TORCH_REFERENCES))
-def test_help_shows_pytorch_aliases_and_resolves_them(cli, name):
-    assert_pytorch_alias(cli, name)
+class TestPyTorchCommands(PyTorchCommands):
+    ERRORS = ERRORS
+    WARNINGS = WARNINGS
+    LOSSES = tuple(TORCH_REFERENCES)
