@@ -65,3 +65,13 @@ def test_find_fast_gives_what_the_registry_gives(monkeypatch):
     for name in [*variants, "nosuchloss", "", "-", "mse-x", "sum", "regression"]:
         assert module.find_fast(name) == full.find(name), name
         assert module._REGISTRY is None or full.find(name) is None, name
+
+
+def test_every_torch_nn_loss_class_is_a_command():
+    import torch
+
+    names = {n for n in dir(torch.nn) if n.endswith("Loss") and n != "NLLLoss2d"}
+    # AdaptiveLogSoftmaxWithLoss is a module with learned parameters (see linear-cross-entropy).
+    names.discard("AdaptiveLogSoftmaxWithLoss")
+    missing = sorted(n for n in names if registry().find(n) is None)
+    assert not missing

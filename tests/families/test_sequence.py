@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from family_helpers import assert_pytorch_alias
 
 import losscli
 from losscli.families.sequence.torch_terms import ctc
@@ -302,3 +303,7 @@ def test_scores_that_are_not_log_probabilities_warn(cli):
     out = cli("ctc", "--pred", scores, *GOOD, "-q")
     assert out.code == 0 and "warning: --pred:" in out.stderr and "--from-logits" in out.stderr
     assert cli("ctc", "--pred", scores, *GOOD, "-q", "--from-logits").stderr == ""
+
+
+def test_help_shows_pytorch_alias_and_resolves_it(cli):
+    assert_pytorch_alias(cli, "ctc")

@@ -25,6 +25,15 @@ CLASS_INDEX_TARGET = InputSpec(
     shape="() | (N) | (N, d1, ...)",
 )
 
+LAST_AXIS_INDEX_TARGET = InputSpec(
+    "target",
+    "class indices in [0, C), the shape of --pred without its last dimension: () for "
+    "(C), (N) for (N, C)",
+    kind="index",
+    flags=TARGET_FLAGS,
+    shape="() | (N) | (N, ...)",
+)
+
 
 def class_weight(help_extra: str = "") -> ParamSpec:
     return ParamSpec(

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from losscli.core.errors import InputError
-from losscli.families._shared.checks import shape_str
+from losscli.families._shared.checks import in_range, shape_str
 
 #: log-loss on no samples: scikit-learn raises (check_array's "Found array with 0
 #: sample(s)") where a mean would be NaN; its implementations say this (exit 2).
@@ -42,12 +42,7 @@ def _class_indices(target: np.ndarray, classes: int) -> None:
             "class indices must be integers; write them without a decimal point",
             argument="--target",
         )
-    bad = target[(target < 0) | (target >= classes)]
-    if bad.size:
-        raise InputError(
-            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
-            argument="--target",
-        )
+    in_range(target, classes)
 
 
 def _sample_weight(arrays: dict[str, np.ndarray], samples: int) -> None:

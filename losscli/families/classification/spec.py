@@ -5,6 +5,7 @@ from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
     CLASS_LOGITS,
     IGNORE_INDEX,
+    LAST_AXIS_INDEX_TARGET,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
@@ -31,6 +32,10 @@ _BINARY_TARGET = InputSpec(
     domain="prob",
     flags=TARGET_FLAGS,
     shape="(*), as pred",
+)
+
+_BROADCAST_WEIGHT = ParamSpec(
+    "weight", "tensor", None, "TENSOR of rescaling weights, broadcastable to --pred"
 )
 
 _GAMMA = ParamSpec(
@@ -184,12 +189,7 @@ SPECS = (
             _BINARY_TARGET,
         ),
         params=(
-            ParamSpec(
-                "weight",
-                "tensor",
-                None,
-                "TENSOR of rescaling weights, broadcastable to --pred",
-            ),
+            _BROADCAST_WEIGHT,
             _BINARY_SMOOTHING,
         ),
         conventions=BCE_CONVENTIONS,
@@ -218,9 +218,7 @@ SPECS = (
             _BINARY_TARGET,
         ),
         params=(
-            ParamSpec(
-                "weight", "tensor", None, "TENSOR of rescaling weights, broadcastable to --pred"
-            ),
+            _BROADCAST_WEIGHT,
             ParamSpec(
                 "pos_weight",
                 "tensor",
@@ -390,13 +388,7 @@ SPECS = (
                 flags=PRED_FLAGS,
                 shape="(C) | (N, C) | (N, ..., C)",
             ),
-            InputSpec(
-                "target",
-                "class indices in [0, C), the shape of --pred without its last dimension",
-                kind="index",
-                flags=TARGET_FLAGS,
-                shape="() | (N) | (N, ...)",
-            ),
+            LAST_AXIS_INDEX_TARGET,
         ),
         params=(
             ParamSpec(
@@ -567,13 +559,7 @@ SPECS = (
             "p = softmax(xᵢ),  w_y = (1 − p_y)^γ₊,  w_c = p_c^γ₋ (c ≠ y),  "
             "t = (1 − ε)·onehot(y) + ε/C,  ℓᵢ = −Σ_c t_c·w_c·log p_c"
         ),
-        inputs=(_LAST_AXIS_LOGITS, InputSpec(
-            "target",
-            "class indices in [0, C), the shape of --pred without its last dimension",
-            kind="index",
-            flags=TARGET_FLAGS,
-            shape="() | (N) | (N, ...)",
-        )),
+        inputs=(_LAST_AXIS_LOGITS, LAST_AXIS_INDEX_TARGET),
         params=(
             ParamSpec("gamma_pos", "float", 1.0, "focusing exponent γ₊ of the true class",
                       minimum=0.0),

@@ -48,6 +48,10 @@ _IGNORE = ParamSpec(
     "pixels to drop from every sum (MONAI 1.6): where the class-index target equals it; "
     "for one-hot targets, that class's pixels (or the all-zero pixels if it is no class)",
 )
+_LAMBDA_DICE = ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
+                         minimum=0.0)
+_SMP_IGNORE = ParamSpec("ignore_index", "int", None,
+                        "pixels whose target equals it are left out (SMP's ignore_index)")
 _SMOOTH = (
     ParamSpec(
         "smooth_nr",
@@ -294,8 +298,7 @@ SPECS = (
         params=(
             _FROM_LOGITS,
             _BACKGROUND,
-            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
-                      minimum=0.0),
+            _LAMBDA_DICE,
             ParamSpec("lambda_ce", "float", 1.0, "λ_ce, the weight of the cross-entropy part",
                       minimum=0.0),
             *_SMOOTH,
@@ -340,8 +343,7 @@ SPECS = (
             ParamSpec("alpha", "float", None, "α in [0, 1], the focal part's weight of the "
                       "positive class (unset: no α factor, MONAI's default)",
                       minimum=0.0, maximum=1.0),
-            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
-                      minimum=0.0),
+            _LAMBDA_DICE,
             ParamSpec("lambda_focal", "float", 1.0, "λ_focal, the weight of the focal part",
                       minimum=0.0),
             *_SMOOTH,
@@ -401,8 +403,7 @@ SPECS = (
                 "one ranking per sample, averaged (kornia, Berman's default); "
                 "--no-per-image ranks every pixel of the batch at once (SMP's default)",
             ),
-            ParamSpec("ignore_index", "int", None,
-                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+            _SMP_IGNORE,
         ),
         conventions=LOVASZ_HINGE_CONVENTIONS,
         impl="lovasz_hinge",
@@ -471,8 +472,7 @@ SPECS = (
                 "present: only the classes in the target (SMP, Berman)",
                 choices=("all", "present"),
             ),
-            ParamSpec("ignore_index", "int", None,
-                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+            _SMP_IGNORE,
             class_weight(": each class term is multiplied by w_c, the mean still divides by "
                          "the number of classes (kornia's weight)"),
         ),
