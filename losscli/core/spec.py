@@ -107,6 +107,10 @@ class ParamSpec:
     #: A tensor of one value per sample (dimension 0 of the inputs, e.g. scikit-learn's
     #: sample_weight): cut with the inputs when they are computed in chunks.
     per_sample: bool = False
+    #: The conventions (``--convention NAME``) that accept this parameter; empty: every
+    #: computation does. Elsewhere a value given for it is a usage error, and the loss's
+    #: functions never receive it (e.g. Keras's ``sample_weight``).
+    conventions: tuple[str, ...] = ()
 
     @property
     def option(self) -> str:

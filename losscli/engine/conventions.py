@@ -57,6 +57,20 @@ def apply(
     return derived, convention, {**convention.params, **values}
 
 
+def accepted(spec: LossSpec, name: str | None, values: dict[str, Any]) -> LossSpec:
+    """``spec`` without the parameters that convention ``name`` (None: losscli's own) does not
+    accept (:attr:`ParamSpec.conventions`); a value given for one is a usage error."""
+    kept = []
+    for param in spec.params:
+        if not param.conventions or (name is not None and name.lower() in param.conventions):
+            kept.append(param)
+        elif values.get(param.name) is not None:
+            which = " or ".join(f"--convention {c}" for c in param.conventions)
+            raise UsageError(f"{spec.name} takes {param.option} only with {which}",
+                             argument=param.option)
+    return spec if len(kept) == len(spec.params) else replace(spec, params=tuple(kept))
+
+
 def _torch_only(spec: LossSpec) -> dict[str, Any]:
     """A convention's functions and rules are torch code: no other backend's function."""
     return {"numpy_impl": None} if "numpy_impl" in {f.name for f in fields(spec)} else {}

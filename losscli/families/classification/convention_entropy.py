@@ -15,21 +15,17 @@ import torch
 import torch.nn.functional as F
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce
 
 
-def _last_axis_mean(values: torch.Tensor) -> torch.Tensor:
-    """Keras's per-sample loss: the mean over the last axis (a scalar stays one)."""
-    return values.mean(dim=-1) if values.dim() else values
-
-
-def keras_bce(*, pred, target, weight, eps: float) -> Terms:
+def keras_bce(*, pred, target, weight, sample_weight, eps: float) -> Terms:
     """keras.losses.BinaryCrossentropy() (Keras 3.15.1): probabilities clipped to [eps, 1 − eps],
-    then the mean over the last axis (one term per sample)."""
+    then the mean over the last axis (one term per sample), times the sample weights."""
     if weight is not None:
-        raise InputError("Keras's BinaryCrossentropy takes a per-sample sample_weight in its "
-                         "call, not an elementwise weight", argument="--weight")
-    return Terms(_last_axis_mean(clipped_bce(pred, target, eps)))
+        raise InputError("Keras's BinaryCrossentropy takes a per-sample weight: use "
+                         "--sample-weight, not an elementwise --weight", argument="--weight")
+    return weighted(last_axis_mean(clipped_bce(pred, target, eps)), sample_weight)
 
 
 def sklearn_bce(*, pred, target, weight) -> Terms:
@@ -63,20 +59,22 @@ def _smoothed(pred, target, label_smoothing: float) -> tuple[int, torch.Tensor]:
     return dim, y * (1 - label_smoothing) + label_smoothing / classes
 
 
-def keras_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
+def keras_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing,
+                        sample_weight) -> Terms:
     """keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=ε) (Keras 3.15.1).
 
     y·(1 − ε) + ε/C against log_softmax: one term per sample. Class weights (fit's
-    class_weight) become sample weights w[yᵢ], and sum_over_batch_size divides by N, not Σ w.
+    class_weight) become sample weights w[yᵢ], and sum_over_batch_size divides by N, not Σ w;
+    ``sample_weight`` multiplies the terms as well.
     """
     _no_ignored(target, ignore_index, "Keras's CategoricalCrossentropy")
     dim, y = _smoothed(pred, target, label_smoothing)
     values = -(y * F.log_softmax(pred, dim=dim)).sum(dim=dim)
-    if weight is None:
-        return Terms(values)
-    if target.is_floating_point():
-        raise InputError("Keras's class_weight needs class indices", argument="--weight")
-    return Terms(values * weight[target].to(values.dtype))
+    if weight is not None:
+        if target.is_floating_point():
+            raise InputError("Keras's class_weight needs class indices", argument="--weight")
+        values = values * weight[target].to(values.dtype)
+    return weighted(values, sample_weight)
 
 
 def optax_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:

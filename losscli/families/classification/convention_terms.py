@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms, class_dim
 from losscli.families.classification.torch_terms import sigmoid_focal
 
@@ -71,12 +72,13 @@ def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
 
 
 def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float,
-                       eps: float, apply_class_balancing: bool) -> Terms:
+                       eps: float, apply_class_balancing: bool,
+                       sample_weight: torch.Tensor | None) -> Terms:
     """keras.losses.BinaryFocalCrossentropy(from_logits=True) (Keras 3.15.1, losses.py).
 
     p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)], c = clip(p, eps, 1 − eps);
     ℓ = (1 − p_t)^γ·bce (times α_t only with apply_class_balancing), then the mean over the
-    last axis: one term per sample.
+    last axis: one term per sample, times the sample weights.
     """
     p = torch.sigmoid(pred)
     clipped = p.clamp(eps, 1 - eps)
@@ -85,7 +87,7 @@ def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float
     values = (1 - p_t) ** gamma * bce
     if apply_class_balancing:
         values = _alpha_t(target, alpha) * values
-    return Terms(values.mean(dim=-1) if values.dim() else values)
+    return weighted(last_axis_mean(values), sample_weight)
 
 
 def _one_hot(target: torch.Tensor, classes: int, dim: int, dtype) -> torch.Tensor:
@@ -191,11 +193,12 @@ def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int)
 
 
 def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
-                            eps: float) -> Terms:
+                            eps: float, sample_weight) -> Terms:
     """keras.losses.CategoricalFocalCrossentropy(from_logits=True) (Keras 3.15.1).
 
     p = softmax(x) (renormalised), c = clip(p, eps, 1 − eps), ℓ = Σ_c α_c·(1 − c_c)^γ·
-    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR.
+    (−g_c·log c_c): one term per sample (times the sample weights); α the same for every
+    class unless a TENSOR.
     """
     if bool((target == ignore_index).any()):
         raise InputError("Keras's CategoricalFocalCrossentropy has no ignore_index",
@@ -210,4 +213,4 @@ def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: 
     if factor is not None:
         values = factor * values
     per_sample = values.sum(dim=dim)
-    return Terms(per_sample, details={"p_t": (onehot * p).sum(dim=dim)})
+    return weighted(per_sample, sample_weight, {"p_t": (onehot * p).sum(dim=dim)})

@@ -3,6 +3,8 @@
 PyTorch's ℓ = 0.5·d²/β for d = |x − y| < β, else d − 0.5·β. Detection code often writes
 it with Faster R-CNN's σ, β = 1/σ² (maskrcnn-benchmark's default β = 1/9 is σ = 3).
 Keras and optax have no Smooth L1: their Huber loss with δ = β is β × smooth-l1.
+Keras's MSE, MAE and Huber average over the last axis first (one loss per sample) and take
+a sample weight (:mod:`losscli.families._shared.keras_terms`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import torch
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms
 from losscli.families.regression.torch_terms import smooth_l1
 
@@ -34,11 +37,29 @@ def _huber(pred: torch.Tensor, target: torch.Tensor, delta: float) -> torch.Tens
     return 0.5 * quadratic**2 + delta * (error - quadratic)
 
 
-def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float,
+                sample_weight: torch.Tensor | None) -> Terms:
     """keras.losses.Huber(delta=β) (Keras 3.15.1): 0.5·d² for d ≤ δ, else δ·d − 0.5·δ², then the
-    mean over the last axis (one term per sample)."""
-    values = _huber(pred, target, beta)
-    return Terms(values.mean(dim=-1) if values.dim() else values)
+    mean over the last axis (one term per sample), times the sample weights."""
+    return weighted(last_axis_mean(_huber(pred, target, beta)), sample_weight)
+
+
+def keras_huber_delta(*, pred: torch.Tensor, target: torch.Tensor, delta: float,
+                      sample_weight: torch.Tensor | None) -> Terms:
+    """keras.losses.Huber(delta=δ) on huber (Keras 3.15.1): as :func:`keras_huber`."""
+    return keras_huber(pred=pred, target=target, beta=delta, sample_weight=sample_weight)
+
+
+def keras_mse(*, pred: torch.Tensor, target: torch.Tensor,
+              sample_weight: torch.Tensor | None) -> Terms:
+    """keras.losses.MeanSquaredError (Keras 3.15.1): mean_last (y_pred − y_true)², weighted."""
+    return weighted(last_axis_mean((pred - target) ** 2), sample_weight)
+
+
+def keras_mae(*, pred: torch.Tensor, target: torch.Tensor,
+              sample_weight: torch.Tensor | None) -> Terms:
+    """keras.losses.MeanAbsoluteError (Keras 3.15.1): mean_last |y_pred − y_true|, weighted."""
+    return weighted(last_axis_mean((pred - target).abs()), sample_weight)
 
 
 def optax_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:

@@ -1,8 +1,13 @@
 """Regression losses: elementwise distances between prediction and target."""
 
 from losscli.core.spec import LossSpec, ParamSpec
-from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
-from losscli.families.regression.conventions import SMOOTH_L1_CONVENTIONS
+from losscli.families._shared.specs import KERAS_SAMPLE_WEIGHT, REGRESSION_PRED, REGRESSION_TARGET
+from losscli.families.regression.conventions import (
+    HUBER_CONVENTIONS,
+    L1_CONVENTIONS,
+    MSE_CONVENTIONS,
+    SMOOTH_L1_CONVENTIONS,
+)
 
 _INPUTS = (REGRESSION_PRED, REGRESSION_TARGET)
 _CHECK = "same_shape"
@@ -15,6 +20,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
+        params=(KERAS_SAMPLE_WEIGHT,),
+        conventions=L1_CONVENTIONS,
         impl="l1",
         numpy_impl="l1", chunks="elements",
         check=_CHECK,
@@ -28,6 +35,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
+        params=(KERAS_SAMPLE_WEIGHT,),
+        conventions=MSE_CONVENTIONS,
         impl="mse",
         numpy_impl="mse", chunks="elements",
         check=_CHECK,
@@ -49,6 +58,7 @@ SPECS = (
                 "threshold between the quadratic and linear parts (0 gives L1)",
                 minimum=0.0,
             ),
+            KERAS_SAMPLE_WEIGHT,
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
         impl="smooth_l1",
@@ -80,7 +90,9 @@ SPECS = (
                 minimum=0.0,
                 exclusive_minimum=True,
             ),
+            KERAS_SAMPLE_WEIGHT,
         ),
+        conventions=HUBER_CONVENTIONS,
         impl="huber",
         numpy_impl="huber", chunks="elements",
         check=_CHECK,
