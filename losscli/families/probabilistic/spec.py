@@ -8,12 +8,13 @@ linear-cross-entropy.
 from losscli.core.spec import REDUCTIONS, InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import (
     IGNORE_INDEX,
+    KERAS_SAMPLE_WEIGHT,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
 )
 from losscli.families.classification.spec import SPECS as CLASSIFICATION
-from losscli.families.probabilistic.conventions import KL_DIV_CONVENTIONS
+from losscli.families.probabilistic.conventions import KL_DIV_CONVENTIONS, POISSON_NLL_CONVENTIONS
 
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
 _KL_MEAN_WARNING = (
@@ -53,6 +54,7 @@ SPECS = (
                 False,
                 "the target holds log-probabilities (numerically safer)",
             ),
+            KERAS_SAMPLE_WEIGHT,
         ),
         conventions=KL_DIV_CONVENTIONS,
         impl="kl_div",
@@ -125,7 +127,9 @@ SPECS = (
                 "ε in log(λ + ε), used with --no-log-input",
                 minimum=0.0,
             ),
+            KERAS_SAMPLE_WEIGHT,
         ),
+        conventions=POISSON_NLL_CONVENTIONS,
         impl="poisson_nll",
         numpy_impl="poisson_nll", chunks="elements",
         check="poisson_nll",
