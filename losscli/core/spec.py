@@ -157,7 +157,8 @@ class Convention:
     "sum_over_batch_size"}``; see losscli.engine.convention_rules). ``warnings``: replaces
     the loss's reduction warnings when given. ``call``: how the library is called (its
     argument order); ``source``: the file and version read; ``reason``: one line on how
-    the numbers differ from losscli's default; ``clamp``: its clamps and clips.
+    the numbers differ from losscli's default; ``clamp``: its clamps and clips; ``check``:
+    its input checks, when they differ from the loss's.
     """
 
     name: str
@@ -171,6 +172,9 @@ class Convention:
     rules: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] | None = None
     clamp: str = ""
+    #: The library's input checks in place of the loss's: a name in the family's ``checks``
+    #: (a library that takes inputs the loss refuses, e.g. Keras's Dice on any values).
+    check: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

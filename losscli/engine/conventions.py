@@ -52,6 +52,7 @@ def apply(
         reduction_warnings=(
             spec.reduction_warnings if convention.warnings is None else convention.warnings
         ),
+        check=qualified(convention.check, MODULES["check"]) if convention.check else spec.check,
         **_torch_only(spec),
     )
     return derived, convention, {**convention.params, **values}

@@ -11,6 +11,7 @@ from losscli.core.spec import Convention
 from losscli.families._shared.conventions import (
     KERAS,
     KERAS_EPS,
+    KERAS_LOSS,
     KERAS_MEAN,
     KORNIA,
     MONAI,
@@ -59,11 +60,13 @@ DICE_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.Dice",
-        call="Dice(axis=None)(y_true, y_pred)",
-        source=f"{KERAS} dice",
+        call="Dice(axis=None)(y_true, y_pred, sample_weight); --axis sample: "
+        "axis=(1, …, ndim − 1)",
+        source=f"{KERAS} dice; {KERAS_LOSS}",
         reason="one Dice over every element of the batch (axis=None); 1e-7 in the "
-        "denominator only",
+        "denominator only; a target of --pred's shape is taken as it is (any values)",
         impl="keras_dice",
+        check="keras_segmentation",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
     ),
@@ -135,11 +138,14 @@ TVERSKY_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.Tversky",
-        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred)",
-        source=f"{KERAS} tversky",
+        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred, sample_weight); "
+        "--axis sample: axis=(1, …, ndim − 1)",
+        source=f"{KERAS} tversky; {KERAS_LOSS}",
         reason="α weights the false negatives and β the false positives (reversed); one "
-        "index over every element; 1e-7 in the denominator",
+        "index over every element; 1e-7 in the denominator; a target of --pred's shape is "
+        "taken as it is (any values)",
         impl="keras_tversky",
+        check="keras_segmentation",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
     ),

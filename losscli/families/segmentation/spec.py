@@ -1,7 +1,7 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families._shared.specs import KERAS_SAMPLE_WEIGHT, PRED_FLAGS, TARGET_FLAGS
 from losscli.families.segmentation.conventions import (
     DICE_CONVENTIONS,
     JACCARD_CONVENTIONS,
@@ -64,6 +64,18 @@ _SMOOTH = (
     ),
 )
 _PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH)
+_KERAS_PARAMS = (
+    ParamSpec(
+        "axis",
+        "choice",
+        "all",
+        "the axes Keras sums over (only with --convention keras): all (axis=None, one value "
+        "for the whole batch) or sample (every axis after the first: one value per sample)",
+        choices=("all", "sample"),
+        conventions=("keras",),
+    ),
+    KERAS_SAMPLE_WEIGHT,
+)
 _CHECK = "segmentation"
 _SUMS = (
     "sums over the spatial dimensions of sample n and class c; p after the activation, "
@@ -96,7 +108,7 @@ SPECS = (
         family="segmentation",
         formula=f"ℓ(n, c) = 1 − (2·Σ p·g + smooth_nr) / (Σ p + Σ g + smooth_dr); {_SUMS}",
         inputs=_INPUTS,
-        params=_PARAMS,
+        params=(*_PARAMS, *_KERAS_PARAMS),
         conventions=DICE_CONVENTIONS,
         impl="dice",
         numpy_impl="dice", chunks="rows",
@@ -158,6 +170,7 @@ SPECS = (
             ParamSpec("alpha", "float", 0.5, "α, the weight of false positives", minimum=0.0),
             ParamSpec("beta", "float", 0.5, "β, the weight of false negatives", minimum=0.0),
             *_PARAMS,
+            *_KERAS_PARAMS,
         ),
         conventions=TVERSKY_CONVENTIONS,
         impl="tversky",
