@@ -60,16 +60,23 @@ def apply(
 
 def accepted(spec: LossSpec, name: str | None, values: dict[str, Any]) -> LossSpec:
     """``spec`` without the parameters that convention ``name`` (None: losscli's own) does not
-    accept (:attr:`ParamSpec.conventions`); a value given for one is a usage error."""
+    accept (:attr:`ParamSpec.conventions`); a value other than its default is a usage error."""
     kept = []
     for param in spec.params:
         if not param.conventions or (name is not None and name.lower() in param.conventions):
             kept.append(param)
-        elif values.get(param.name) is not None:
+        elif _given(param, values.get(param.name)):
             which = " or ".join(f"--convention {c}" for c in param.conventions)
             raise UsageError(f"{spec.name} takes {param.option} only with {which}",
                              argument=param.option)
     return spec if len(kept) == len(spec.params) else replace(spec, params=tuple(kept))
+
+
+def _given(param, value: Any) -> bool:
+    """A value other than the parameter's default (a TENSOR is always one)."""
+    if value is None:
+        return False
+    return param.type in ("tensor", "float_or_tensor") or value != param.default
 
 
 def _torch_only(spec: LossSpec) -> dict[str, Any]:
