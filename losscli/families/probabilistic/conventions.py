@@ -1,4 +1,4 @@
-"""Other libraries' versions of the KL divergence and the Poisson NLL, as data (``--convention NAME``).
+"""Other libraries' versions of the KL divergence and the Poisson NLL (``--convention NAME``).
 
 See :mod:`losscli.families._shared.conventions` for what each field means.
 """
