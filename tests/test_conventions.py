@@ -449,6 +449,22 @@ CASES = [
          per_sample_mean(huber(SL1_X, SL1_Y, 2.0))),
     Case("smooth-l1", "optax", {"pred": SL1_X, "target": SL1_Y, "beta": 2.0},
          huber(SL1_X, SL1_Y, 2.0).mean()),
+    Case("mse", "torch", {"pred": SL1_X, "target": SL1_Y}, ((SL1_X - SL1_Y) ** 2).mean()),
+    Case("mse", "keras", {"pred": SL1_X, "target": SL1_Y, "sample_weight": [0.5, 3.0]},
+         (((SL1_X - SL1_Y) ** 2).mean(axis=-1) * [0.5, 3.0]).sum() / 2),
+    Case("l1", "torch", {"pred": SL1_X, "target": SL1_Y}, np.abs(SL1_X - SL1_Y).mean()),
+    Case("l1", "keras", {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[2.0], [0.0]]},
+         2 * np.abs(SL1_X - SL1_Y)[0].mean() / 2),
+    Case("huber", "torch", {"pred": SL1_X, "target": SL1_Y, "delta": 0.5},
+         huber(SL1_X, SL1_Y, 0.5).mean()),
+    Case("huber", "keras", {"pred": SL1_X, "target": SL1_Y, "delta": 0.5},
+         per_sample_mean(huber(SL1_X, SL1_Y, 0.5))),
+    Case("huber", "optax", {"pred": SL1_X, "target": SL1_Y, "delta": 0.5},
+         huber(SL1_X, SL1_Y, 0.5).mean()),
+    Case("poisson-nll", "torch", {"pred": SL1_X, "target": SL1_Y},
+         (np.exp(SL1_X) - SL1_Y * SL1_X).mean()),
+    Case("poisson-nll", "keras", {"pred": np.exp(SL1_X), "target": SL1_Y + 1},
+         per_sample_mean(np.exp(SL1_X) - (SL1_Y + 1) * np.log(np.exp(SL1_X) + 1e-7))),
     Case("kl-div", "torch", {"pred": np.log(KL_Q), "target": KL_P},
          kl_terms(np.log(KL_Q), KL_P).mean()),
     Case("kl-div", "keras", {"pred": np.log(KL_Q), "target": KL_P}, keras_kl(KL_Q, KL_P)),
@@ -563,7 +579,7 @@ def test_unknown_convention_names_the_valid_ones():
                                          "mmdet, keras, optax"):
         losscli.compute("focal", convention="tensorflow", **_FOCAL)
     with pytest.raises(UsageError, match="no library conventions"):
-        losscli.compute("mse", convention="keras", pred=[1.0], target=[0.0])
+        losscli.compute("nll", convention="keras", pred=[[-0.1, -2.4]], target=[0])
 
 
 VARIANTS = sorted({(spec.name, c.name) for spec in registry() for c in spec.conventions
@@ -581,6 +597,10 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "kl-div": {"pred": np.log(KL_Q), "target": KL_P},
     "cross-entropy": {"pred": LOGITS, "target": CE_Y, "label_smoothing": 0.1},
     "iou": {"pred": BOX_P[:2], "target": BOX_T[:2]},
+    "mse": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [0.5, 2.0]},
+    "l1": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[0.5], [2.0]]},
+    "huber": {"pred": SL1_X, "target": SL1_Y, "delta": 0.7},
+    "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
 }
 
 
@@ -664,7 +684,7 @@ def test_unknown_convention_exits_2_listing_the_valid_ones(cli):
 
 
 def test_losses_without_conventions_have_no_option(cli):
-    out = cli("mse", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
+    out = cli("nll", "--pred", "[[-0.1, -2.4]]", "--target", "[0]", "--convention", "keras")
     assert out.code == 2
     assert "--convention" in out.stderr
 

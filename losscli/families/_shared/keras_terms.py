@@ -31,13 +31,13 @@ def last_axis_sum(values: torch.Tensor) -> torch.Tensor:
     return values.sum(dim=-1) if values.dim() else values
 
 
-def weighted(per_sample: torch.Tensor, sample_weight: torch.Tensor | None,
+def weighted(per_sample: torch.Tensor, sample_weight: torch.Tensor | float | None,
              details: dict | None = None) -> Terms:
     """Keras's per-sample losses times ``sample_weight`` (None: unweighted), as terms."""
     details = dict(details or {})
     if sample_weight is None:
         return Terms(per_sample, details=details)
-    weight = sample_weight.to(per_sample.dtype)
+    weight = torch.as_tensor(sample_weight, dtype=per_sample.dtype, device=per_sample.device)
     if weight.dim() == per_sample.dim() + 1 and weight.shape[-1] == 1:
         weight = weight.squeeze(-1)
     elif per_sample.dim() == weight.dim() + 1 and per_sample.shape[-1] == 1:
