@@ -465,6 +465,12 @@ CASES = [
          (np.exp(SL1_X) - SL1_Y * SL1_X).mean()),
     Case("poisson-nll", "keras", {"pred": np.exp(SL1_X), "target": SL1_Y + 1},
          per_sample_mean(np.exp(SL1_X) - (SL1_Y + 1) * np.log(np.exp(SL1_X) + 1e-7))),
+    Case("hinge", "sklearn", {"pred": SL1_X[0], "target": [1, -1, 1]},
+         np.maximum(1 - np.array([1, -1, 1]) * SL1_X[0], 0).mean()),
+    Case("hinge", "keras", {"pred": SL1_X, "target": [[1, -1, 1], [-1, -1, 1]],
+                            "sample_weight": [2.0, 0.5]},
+         (np.maximum(1 - np.array([[1, -1, 1], [-1, -1, 1]]) * SL1_X, 0).mean(axis=1)
+          * [2.0, 0.5]).sum() / 2),
     Case("kl-div", "torch", {"pred": np.log(KL_Q), "target": KL_P},
          kl_terms(np.log(KL_Q), KL_P).mean()),
     Case("kl-div", "keras", {"pred": np.log(KL_Q), "target": KL_P}, keras_kl(KL_Q, KL_P)),
@@ -600,6 +606,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "mse": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [0.5, 2.0]},
     "l1": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[0.5], [2.0]]},
     "huber": {"pred": SL1_X, "target": SL1_Y, "delta": 0.7},
+    "hinge": {"pred": SL1_X / 4, "target": [[1, -1, 1], [-1, -1, 1]], "sample_weight": [1, 2]},
     "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
 }
 

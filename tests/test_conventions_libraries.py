@@ -327,6 +327,7 @@ def test_keras_sample_weight_and_reductions():
          dict(pred=_KW_X, target=_KW_T)),
         ("softmax-focal", losses.CategoricalFocalCrossentropy, {"from_logits": True}, onehot,
          _KW_X, dict(pred=_KW_X, target=[0, 3, 1])),
+        ("hinge", losses.Hinge, {}, _KW_T, _KW_X, dict(pred=_KW_X, target=_KW_T)),
         ("dice", losses.Dice, {}, _KW_T, _KW_P, dict(pred=_KW_P, target=_KW_T)),
         ("tversky", losses.Tversky, {"alpha": 0.3, "beta": 0.7}, _KW_T, _KW_P,
          dict(pred=_KW_P, target=_KW_T, alpha=0.3, beta=0.7)),
