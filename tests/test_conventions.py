@@ -471,6 +471,11 @@ CASES = [
                             "sample_weight": [2.0, 0.5]},
          (np.maximum(1 - np.array([[1, -1, 1], [-1, -1, 1]]) * SL1_X, 0).mean(axis=1)
           * [2.0, 0.5]).sum() / 2),
+    Case("ctc", "torch", {"pred": [[-0.1, -2.4], [-2.4, -0.1]], "target": [1],
+                          "input_lengths": 2, "target_lengths": 1},
+         -np.log(np.exp(-0.1 - 0.1) + np.exp(-2.4 - 0.1) + np.exp(-2.4 - 2.4))),
+    Case("ctc", "keras", {"pred": [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], "target": [[1, 0]]},
+         np.log(3.0)),  # 9 equally likely paths, 3 of them give "1": 1-, -1, 11
     Case("kl-div", "torch", {"pred": np.log(KL_Q), "target": KL_P},
          kl_terms(np.log(KL_Q), KL_P).mean()),
     Case("kl-div", "keras", {"pred": np.log(KL_Q), "target": KL_P}, keras_kl(KL_Q, KL_P)),
@@ -606,6 +611,7 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "mse": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [0.5, 2.0]},
     "l1": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[0.5], [2.0]]},
     "huber": {"pred": SL1_X, "target": SL1_Y, "delta": 0.7},
+    "ctc": {"pred": SL1_X.reshape(1, 2, 3), "target": [[2, 0]], "sample_weight": [1.5]},
     "hinge": {"pred": SL1_X / 4, "target": [[1, -1, 1], [-1, -1, 1]], "sample_weight": [1, 2]},
     "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
 }

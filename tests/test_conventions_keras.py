@@ -148,6 +148,9 @@ KERAS_TESTS = [
     ("HingeTest.test_zero_weighted", "hinge",
      dict(pred=[[0.6, 0.4], [0.4, 0.6]], target=[[0, 1], [0, 0]], sample_weight=0.0),
      "mean", 0.0, 6),
+    ("CTCTest.test_correctness", "ctc",
+     dict(pred=(np.arange(24).reshape((2, 4, 3)) - 12) / 100, target=[[1, 2, 1, 0], [1, 2, 0, 2]]),
+     "mean", 2.448645, 6),
     ("DiceTest.test_correctness", "dice",
      dict(pred=[[4, 1], [6, 1]], target=[[1, 2], [1, 2]]), "mean", -0.55555546, 6),
     ("DiceTest.test_binary_segmentation", "dice",
@@ -330,3 +333,33 @@ def test_keras_sample_weight_on_the_cli(cli):
               "--sample-weight", str(W2), "-q")
     assert out.code == 0, out.stderr
     assert float(out.stdout) == pytest.approx(767.8 / 6, rel=1e-6)
+
+
+def test_keras_ctc_float64_and_weights():
+    """Keras's CTC: blank 0, lengths from the padding; per sequence by enumerating every
+    alignment of 3 frames (collapse repeats, drop blanks), weighted, then Σ / N."""
+    import itertools
+
+    x = _RNG.normal(size=(2, 3, 3))
+    target = np.array([[1, 2, 0], [2, 0, 0]])
+    log_p = x - np.log(np.exp(x).sum(-1, keepdims=True))
+    want = []
+    for n, row in enumerate(target):
+        label = [int(v) for v in row if v != 0]
+        total = 0.0
+        for path in itertools.product(range(3), repeat=3):
+            collapsed = [k for i, k in enumerate(path) if i == 0 or k != path[i - 1]]
+            if [k for k in collapsed if k != 0] == label:
+                total += np.exp(sum(log_p[n, t, k] for t, k in enumerate(path)))
+        want.append(-np.log(total))
+    w = np.array([0.5, 3.0])
+    got = losscli.compute("ctc", convention="keras", dtype="float64", pred=x, target=target,
+                          sample_weight=w, reduction="none")
+    np.testing.assert_allclose(got.value, np.array(want) * w, rtol=1e-10)
+
+
+def test_keras_ctc_refuses_lengths(cli):
+    out = cli("ctc", "-p", "[[[0, 0, 0], [0, 0, 0]]]", "-t", "[[1, 0]]", "--convention", "keras",
+              "--target-lengths", "1")
+    assert out.code == 2 and "--target-lengths" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

@@ -347,6 +347,19 @@ def test_keras_sample_weight_and_reductions():
                                            err_msg=f"{name} {weight} {ours_reduction}")
 
 
+def test_keras_ctc():
+    keras = _keras()
+    x = _RNG.normal(size=(3, 5, 4))
+    target = np.array([[1, 2, 2, 0], [3, 0, 0, 0], [1, 3, 1, 2]])
+    weight = np.array([0.5, 2.0, 1.0])
+    for reduction, keras_reduction in (("mean", "sum_over_batch_size"), ("none", None)):
+        want = np.asarray(keras.losses.CTC(reduction=keras_reduction)(
+            target.astype("int32"), x.astype("float32"), sample_weight=weight.astype("float32")))
+        got = losscli.compute("ctc", convention="keras", reduction=reduction, dtype="float32",
+                              pred=x, target=target, sample_weight=weight).value
+        np.testing.assert_allclose(np.reshape(got, -1), np.reshape(want, -1), rtol=2e-5)
+
+
 def test_keras_dice_per_sample_axis():
     keras = _keras()
     t, p = _KW_T.reshape(3, 2, 2), _KW_P.reshape(3, 2, 2)

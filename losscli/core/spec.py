@@ -175,6 +175,8 @@ class Convention:
     #: The library's input checks in place of the loss's: a name in the family's ``checks``
     #: (a library that takes inputs the loss refuses, e.g. Keras's Dice on any values).
     check: str | None = None
+    #: Inputs the loss requires that the library does without (it derives them).
+    optional_inputs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -53,6 +53,8 @@ def apply(
             spec.reduction_warnings if convention.warnings is None else convention.warnings
         ),
         check=qualified(convention.check, MODULES["check"]) if convention.check else spec.check,
+        inputs=tuple(replace(i, required=False) if i.name in convention.optional_inputs else i
+                     for i in spec.inputs),
         **_torch_only(spec),
     )
     return derived, convention, {**convention.params, **values}

@@ -138,3 +138,20 @@ def _warn_not_log_probs(pred: np.ndarray, warnings) -> None:
 
 
 # --------------------------------------------------------------------------- linear cross-entropy
+
+
+def keras_ctc(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """ctc under --convention keras: (N, T, C) logits, (N, S) labels with 0 as padding."""
+    pred, target = arrays["pred"], arrays["target"]
+    ndim_in(pred, (3,), "--pred", "Keras's logits of shape (N, T, C), batch first")
+    classes = pred.shape[-1]
+    if target.ndim != 2 or target.shape[0] != pred.shape[0]:
+        raise InputError(
+            f"expected (N, S) labels with N = {pred.shape[0]} (pred has shape "
+            f"{shape_str(pred.shape)}), got shape {shape_str(target.shape)}",
+            argument="--target",
+        )
+    bad = target[(target < 0) | (target >= classes)]
+    if bad.size:
+        raise InputError(f"label {int(bad.flat[0])} is not a class in [0, {classes})",
+                         argument="--target")
