@@ -476,6 +476,9 @@ CASES = [
          -np.log(np.exp(-0.1 - 0.1) + np.exp(-2.4 - 0.1) + np.exp(-2.4 - 2.4))),
     Case("ctc", "keras", {"pred": [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], "target": [[1, 0]]},
          np.log(3.0)),  # 9 equally likely paths, 3 of them give "1": 1-, -1, 11
+    Case("ctc", "optax", {"pred": [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], "target": [[1, 2]],
+                          "input_lengths": [2], "target_lengths": [1]},
+         np.log(3.0)),  # as keras: only label 1 counts, 3 of 9 paths
     Case("kl-div", "torch", {"pred": np.log(KL_Q), "target": KL_P},
          kl_terms(np.log(KL_Q), KL_P).mean()),
     Case("kl-div", "keras", {"pred": np.log(KL_Q), "target": KL_P}, keras_kl(KL_Q, KL_P)),
@@ -612,6 +615,8 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "l1": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[0.5], [2.0]]},
     "huber": {"pred": SL1_X, "target": SL1_Y, "delta": 0.7},
     "ctc": {"pred": SL1_X.reshape(1, 2, 3), "target": [[2, 0]], "sample_weight": [1.5]},
+    ("ctc", "optax"): {"pred": SL1_X.reshape(1, 2, 3), "target": [[2, 1]],
+                       "input_lengths": [2], "target_lengths": [1]},
     "hinge": {"pred": SL1_X / 4, "target": [[1, -1, 1], [-1, -1, 1]], "sample_weight": [1, 2]},
     "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
 }
@@ -622,7 +627,7 @@ def test_variant_gradients_match_finite_differences(loss, name):
     """gradcheck (float64) of each library variant with respect to --pred."""
     spec = registry().resolve(loss)
     convention = next(c for c in spec.conventions if c.name == name)
-    values = _SMOOTH_INPUTS[loss]
+    values = _SMOOTH_INPUTS.get((loss, name), _SMOOTH_INPUTS.get(loss))
     params = losscli.compute(loss, convention=name, dtype="float64", **values).params
     kwargs = {k: _tensor(v) if isinstance(v, list) else v for k, v in params.items()}
     inputs = {i.name: _tensor(values[i.name]) for i in spec.inputs if i.name in values}

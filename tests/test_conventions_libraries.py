@@ -178,6 +178,24 @@ def _optax():
     return optax, pytest.importorskip("jax.numpy")
 
 
+def test_optax_ctc():
+    optax, jnp = _optax()
+    x = _RNG.normal(size=(3, 6, 4))
+    labels = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [1, 1, 1, 3]])
+    lengths, frames = np.array([3, 2, 4]), np.array([6, 4, 5])
+    label_pad = (np.arange(4) >= lengths[:, None]).astype(float)
+    frame_pad = (np.arange(6) >= frames[:, None]).astype(float)
+    for blank, log_epsilon in ((0, -1e5), (2, -30.0)):
+        ids = np.where(labels == blank, 0, labels)  # no label may be the blank
+        want = np.asarray(optax.ctc_loss(jnp.array(x), jnp.array(frame_pad), jnp.array(ids),
+                                         jnp.array(label_pad), blank_id=blank,
+                                         log_epsilon=log_epsilon))
+        got = losscli.compute("ctc", convention="optax", reduction="none", dtype="float64",
+                              pred=x, target=ids, input_lengths=frames, target_lengths=lengths,
+                              blank=blank, log_epsilon=log_epsilon).value
+        np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
 def test_optax_focal_and_huber():
     optax, jnp = _optax()
     want = jnp.mean(optax.sigmoid_focal_loss(jnp.array(FOCAL_X), jnp.array(FOCAL_SOFT)))

@@ -6,7 +6,7 @@ See :mod:`losscli.families._shared.conventions` for what each field means.
 from __future__ import annotations
 
 from losscli.core.spec import Convention
-from losscli.families._shared.conventions import KERAS, KERAS_LOSS, KERAS_MEAN
+from losscli.families._shared.conventions import KERAS, KERAS_LOSS, KERAS_MEAN, OPTAX
 
 CTC_CONVENTIONS = (
     Convention(
@@ -31,5 +31,17 @@ CTC_CONVENTIONS = (
         rules=KERAS_MEAN,
         check="keras_ctc",
         optional_inputs=("input_lengths", "target_lengths"),
+    ),
+    Convention(
+        name="optax",
+        library="optax.ctc_loss",
+        call="ctc_loss(logits, logit_paddings, labels, label_paddings, blank_id=blank, "
+        "log_epsilon=-1e5) (per sequence; jnp.mean it)",
+        source=OPTAX + "_classification.py ctc_loss, ctc_loss_with_forward_probs",
+        reason="--pred is batch first (B, T, K), log_softmax applied; the lengths become "
+        "optax's paddings; log_epsilon stands in for log 0, so an impossible alignment "
+        "costs about 1e5 instead of inf; a plain mean over the sequences",
+        impl="optax_ctc",
+        check="optax_ctc",
     ),
 )

@@ -68,6 +68,15 @@ SPECS = (
                 "not PyTorch's)",
             ),
             KERAS_SAMPLE_WEIGHT,
+            ParamSpec(
+                "log_epsilon",
+                "float",
+                -1e5,
+                "optax's stand-in for log 0 (only with --convention optax): an impossible "
+                "alignment then costs about −log_epsilon instead of inf",
+                maximum=0.0,
+                conventions=("optax",),
+            ),
         ),
         conventions=CTC_CONVENTIONS,
         impl="ctc",
