@@ -56,6 +56,9 @@ def optax_ctc(*, pred, target, input_lengths, target_lengths, blank: int, zero_i
     if zero_infinity:
         raise InputError("optax's ctc_loss has no zero_infinity (log_epsilon keeps impossible "
                          "alignments finite)", argument="--zero-infinity")
+    if not log_epsilon < 0:  # NaN fails too
+        raise InputError(f"must be < 0 (a stand-in for log 0), got {log_epsilon:g}",
+                         argument="--log-epsilon")
     logprobs = F.log_softmax(pred, dim=-1)  # (B, T, K)
     count, steps, _ = logprobs.shape
     lengths = target_lengths.reshape(-1)

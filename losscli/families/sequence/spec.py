@@ -73,8 +73,7 @@ SPECS = (
                 "float",
                 -1e5,
                 "optax's stand-in for log 0 (only with --convention optax): an impossible "
-                "alignment then costs about −log_epsilon instead of inf",
-                maximum=0.0,
+                "alignment then costs about −log_epsilon instead of inf; < 0",
                 conventions=("optax",),
             ),
         ),
