@@ -10,7 +10,9 @@ runs in a fresh process after its input files have been read once (so that every
 finds them in the operating system's cache); the table gives the median wall time, the
 ratio to the baseline and the peak resident memory of the process (its rusage
 ru_maxrss). The files are written by a separate process and this one stays small: a
-child's ru_maxrss also counts the memory of the process that started it.
+child's ru_maxrss also counts the memory of the process that started it. The last two
+cases write every term (``-r none``, plain and JSON) to /dev/null: their peak memory is
+the terms themselves (4 bytes each) plus one block of text, however many terms there are.
 """
 
 from __future__ import annotations
@@ -105,15 +107,17 @@ def measure(command: list[str], repeat: int, inputs: list[Path] = ()) -> tuple[f
 
 
 def cases(paths: dict[str, Path]) -> list[tuple[str, list[str], list[Path]]]:
-    """(loss, command, its input files)."""
+    """(name, command, its input files); the last two write every term (streamed)."""
     losscli = [PY, "-m", "losscli"]
 
-    def call(loss: str, pred: str, target: str):
-        command = [*losscli, loss, "-p", f"@{paths[pred]}", "-t", f"@{paths[target]}", "-q"]
-        return loss, command, [paths[pred], paths[target]]
+    def call(loss: str, pred: str, target: str, *options: str):
+        command = [*losscli, loss, "-p", f"@{paths[pred]}", "-t", f"@{paths[target]}",
+                   *(options or ("-q",))]
+        return " ".join((loss, *(options or ("-q",)))), command, [paths[pred], paths[target]]
 
     return [call("mse", "a", "b"), call("l1", "a", "b"), call("bce", "q", "y"),
-            call("cross-entropy", "a", "q")]
+            call("cross-entropy", "a", "q"), call("mse", "a", "b", "-r", "none", "-q"),
+            call("mse", "a", "b", "-r", "none", "--json", "--max-elements", str(10**12))]
 
 
 def rows(size: int, repeat: int, folder: str | None = None) -> list[tuple]:
@@ -128,7 +132,7 @@ def rows(size: int, repeat: int, folder: str | None = None) -> list[tuple]:
         out = [(f"numpy {BASELINE} (baseline)", base_time, "", base_time, base_rss)]
         for name, command, files in cases(paths):
             seconds, rss = measure(command, repeat, files)
-            out.append((f"losscli {name} -q", seconds, BASELINE, base_time, rss))
+            out.append((f"losscli {name}", seconds, BASELINE, base_time, rss))
         return out
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -145,9 +149,9 @@ def main() -> None:
     if args.write:
         write_inputs(Path(args.write), args.size)
         return
-    print(f"{'command':44} {'median s':>9} {'ratio':>6} {'peak RSS':>10}")
+    print(f"{'command':64} {'median s':>9} {'ratio':>6} {'peak RSS':>10}")
     for name, seconds, _, base, rss in rows(args.size, args.repeat, args.dir):
-        print(f"{name:44} {seconds:9.2f} {seconds / base:6.2f} {rss / 2**20:8.0f} MB")
+        print(f"{name:64} {seconds:9.2f} {seconds / base:6.2f} {rss / 2**20:8.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,21 +1,38 @@
 """Entry point: ``losscli`` and ``python -m losscli``.
 
 The one error boundary of the program: user errors become one line on stderr
-and exit 2, Ctrl-C exits 130, anything else is a bug (exit 3; ``LOSSCLI_DEBUG=1``
-shows the traceback). A plain loss call takes the quick path (:mod:`losscli.cli.quick`),
-everything else the Typer application.
+and exit 2, Ctrl-C exits 130 (one line, ``interrupted``, whatever the command),
+anything else is a bug (exit 3; ``LOSSCLI_DEBUG=1`` shows the traceback). A plain loss
+call takes the quick path (:mod:`losscli.cli.quick`), everything else the Typer application.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Iterator
 
-from losscli.core.errors import ExitStatus, LossCliError
+from losscli.core.errors import ExitStatus, Interrupted, LossCliError
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI and return the exit status (the console script exits with it)."""
+    """Run the CLI and return the exit status (the console script exits with it).
+
+    The status is the command's own through pipes and closed streams (see
+    :mod:`losscli.core.output`): a reader that stops early changes nothing, an output that
+    cannot be written is exit 2 unless the command already failed.
+    """
+    from losscli.core.output import final_status, guarded
+
+    with guarded() as (out, _err), _interrupts_raise():
+        status = _run(argv)
+        out.flush()
+        return final_status(status, out)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         from losscli.cli.quick import run_quick
 
@@ -28,13 +45,9 @@ def main(argv: list[str] | None = None) -> int:
     except LossCliError as error:
         _error_line(str(error))
         return int(error.exit_status)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         _error_line("interrupted")
         return int(ExitStatus.INTERRUPTED)
-    except BrokenPipeError:
-        # stdout closed early (e.g. `| head`): quietly stop.
-        sys.stderr.close()
-        return int(ExitStatus.OK)
     except Exception as error:  # noqa: BLE001 - the boundary for bugs
         if os.environ.get("LOSSCLI_DEBUG"):
             raise
@@ -43,6 +56,25 @@ def main(argv: list[str] | None = None) -> int:
             "please report it with the command you ran (LOSSCLI_DEBUG=1 shows the traceback)"
         )
         return int(ExitStatus.INTERNAL_ERROR)
+
+
+@contextlib.contextmanager
+def _interrupts_raise() -> Iterator[None]:
+    """Ctrl-C raises :class:`Interrupted`, which no library turns into its own exit (Click
+    makes a KeyboardInterrupt its "Aborted!"), so every command ends the same way."""
+
+    def interrupt(*_: object) -> None:
+        raise Interrupted
+
+    try:
+        previous = signal.signal(signal.SIGINT, interrupt)
+    except ValueError:  # not the main thread: leave Ctrl-C alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _error_line(message: str) -> None:

@@ -4,8 +4,10 @@ Installed with losscli (entry point ``pytest11: losscli``), it collects files wh
 name matches the ini option ``losscli_cases`` (default ``*.loss.yaml``; several
 patterns may be given, separated by spaces) and reports each case as one test named
 after the case. A failing case shows which comparison differs and by how much; an
-invalid case shows the file, case and field at fault. Disable it with
-``-p no:losscli``.
+invalid case shows the file, case and field at fault; a file that cannot be read at all
+(not YAML, an alias bomb, an integer too long to convert) is one clean collection
+error. ``@PATH`` references in case files may read files inside pytest's rootdir (and the
+case file's folder) only. Disable the plugin with ``-p no:losscli``.
 
 Configure the patterns in ``pytest.ini``/``pyproject.toml``::
 
@@ -48,8 +50,9 @@ class CaseFile(pytest.File):
     def collect(self):
         from losscli.cases.case import CaseError, load_file
 
+        roots = (self.config.rootpath, self.path.parent)
         try:
-            entries = load_file(self.path)
+            entries = load_file(self.path, roots=roots)
         except CaseError as error:
             raise self.CollectError(f"invalid losscli case file: {error}") from None
         for entry in entries:

@@ -76,7 +76,7 @@ def test_list_of_cases_gets_default_names_and_defaults(tmp_path):
     assert (first.rtol, first.atol, first.expect) == (1e-5, 1e-8, None)
 
 
-def test_file_references_are_relative_to_the_case_file(tmp_path):
+def test_file_references_are_relative_to_the_case_file_inside_its_roots(tmp_path):
     write(tmp_path / "data" / "logits.csv", "0.8, 0.1, 0.4\n0.1, 0.9, 0.2\n")
     (tmp_path / "data" / "target.json").write_text('{"labels": [0, 1]}')
     path = write(tmp_path / "suite" / "ce.loss.yaml", """\
@@ -87,10 +87,13 @@ def test_file_references_are_relative_to_the_case_file(tmp_path):
         expect:
           terms: "@../data/target.json:labels"
         """)
-    [case] = load_file(path)
+    [case] = load_file(path, roots=[tmp_path])
     assert case.values["pred"].shape == (2, 3)
     assert case.values["target"].tolist() == [0, 1]
     assert case.expect.from_file == ("terms",)
+    [error] = load_file(path)  # by default only the case file's own folder may be read
+    assert isinstance(error, CaseError) and error.field == "inputs.pred"
+    assert "'../data/logits.csv' is outside the folders a case file may read" in str(error)
 
 
 def test_json_case_file(tmp_path):
@@ -124,7 +127,7 @@ def test_unnamed_file_with_other_data_is_skipped_but_a_named_one_is_an_error(tmp
         ("loss: mse\ninputs: {pred: [1], targte: [0]}\n", "inputs.targte",
          "did you mean 'target'?"),
         ("loss: mse\ninputs: {pred: [1, abc], target: [0, 0]}\n", "inputs.pred",
-         "element [1] is 'abc'"),
+         "element [1] is a string"),
         ("loss: mse\ninputs: {pred: '@nowhere.npy', target: [0]}\n", "inputs.pred",
          "file not found"),
         ("loss: mse\ninputs: {pred: '-', target: [0]}\n", "inputs.pred", "standard input"),

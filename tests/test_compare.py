@@ -19,15 +19,7 @@ import torch
 import losscli
 from losscli.cases.case import load_case
 from losscli.families.registry import registry
-from losscli.tools.compare import (
-    Tolerance,
-    Trial,
-    _yaml_number,
-    compare,
-    load_impl,
-    run_trial,
-    shrink,
-)
+from losscli.tools.compare import Tolerance, Trial, _yaml_number, compare, run_trial, shrink
 from losscli.tools.random_inputs import problems, valid
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -68,25 +60,67 @@ def impls(tmp_path, monkeypatch):
 
 
 def test_catches_the_wrong_focal_loss_and_writes_a_reproducing_case(cli, impls):
-    out = cli("compare", "softmax-focal", "--impl", WRONG,
-              "--impl-kwargs", '{"gamma": 2}', "--gamma", "2")
+    mine = impls / "my_focal.py"  # the user's file, beside the cases folder
+    mine.write_text(FOCALS.read_text())
+    (impls / "cases").mkdir()
+    case_file = impls / "cases" / "[wrong] focal.loss.yaml"  # brackets: printed verbatim
+    out = cli("compare", "softmax-focal", "--impl", f"{mine}:SeedFocalLoss",
+              "--impl-kwargs", '{"gamma": 2}', "--gamma", "2", "--case-out", str(case_file))
     assert out.code == 1, out.stderr
     assert "trials differ" in out.stdout and "✗ value" in out.stdout
-    case_file = impls / "softmax-focal-mismatch.loss.yaml"
-    assert f"written to {case_file.name}" in out.stdout
+    assert f"written to {case_file}; replay it" in " ".join(out.stdout.split())
     case = load_case(str(case_file))
     assert case.spec.name == "softmax-focal" and case.reduction == "mean"
+    assert case.impl == "../my_focal.py:SeedFocalLoss" and case.impl_kwargs == {"gamma": 2}
     # the smallest failing input: one sample of the smallest trial
     assert case.values["pred"].shape == (1, 2)
     # the case's expectation is the reference, independently: −(1 − p_t)^γ·log p_t
     logits, label = case.values["pred"][0], int(case.values["target"][0])
     p_t = np.exp(logits[label]) / np.exp(logits).sum()
     assert float(case.expect.value) == pytest.approx(-((1 - p_t) ** 2) * np.log(p_t), rel=1e-12)
-    # and the wrong implementation still disagrees with it
-    wrong = load_impl(WRONG, {"gamma": 2})
-    got = wrong(torch.tensor(case.values["pred"]), torch.tensor(case.values["target"]))
-    assert abs(float(got) - float(case.expect.value)) > 0.1
-    assert cli("check", str(case_file)).code == 0  # losscli agrees with the case it wrote
+    # and its gradient: ∂/∂x_c of the focal term, by central differences in float64
+    h, grad = 1e-6, []
+    for c in range(2):
+        bumped = [logits.copy(), logits.copy()]
+        bumped[0][c] += h
+        bumped[1][c] -= h
+        f = [-((1 - p) ** 2) * np.log(p) for p in
+             (np.exp(x[label]) / np.exp(x).sum() for x in bumped)]
+        grad.append((f[0] - f[1]) / (2 * h))
+    assert case.expect.grad["pred"][0] == pytest.approx(grad, rel=1e-6)
+    # the replay runs the implementation: it fails while the code is wrong ...
+    replay = cli("check", str(case_file))
+    assert replay.code == 1, replay.stdout + replay.stderr
+    assert "1 failed" in replay.stdout
+    # ... and passes once it is fixed
+    mine.write_text(mine.read_text() + "\n\nSeedFocalLoss = FocalLoss\n")
+    replay = cli("check", str(case_file))
+    assert replay.code == 0, replay.stdout + replay.stderr
+
+
+def test_no_case_file_without_case_out(cli, impls):
+    out = cli("compare", "softmax-focal", "--impl", WRONG, "--trials", "2")
+    assert out.code == 1
+    assert sorted(p.name for p in impls.iterdir()) == ["my_losses.py"]
+    assert "--case-out FILE writes it" in " ".join(out.stdout.split())
+
+
+def test_a_gradient_bug_replays_as_a_failing_case(cli, impls):
+    out = cli("compare", "softmax-focal", "--impl", "my_losses:detached_focal", "--trials", "2",
+              "--case-out", "detached.yaml")
+    assert out.code == 1
+    replay = cli("check", "detached.yaml")
+    assert replay.code == 1 and "grad.pred" in replay.stdout, replay.stdout
+
+
+def test_user_text_is_printed_verbatim(cli, impls):
+    (impls / "odd[1].py").write_text(
+        "def f(pred, target):\n    raise ValueError('bad [bold]input[/bold] [red]')\n")
+    out = cli("compare", "mse", "--impl", "odd[1].py:f", "--trials", "1")
+    assert out.code == 1
+    text = " ".join(out.stdout.split())
+    assert "odd[1].py:f against losscli mse" in text
+    assert "raised ValueError: bad [bold]input[/bold] [red]" in text
 
 
 def test_passes_the_correct_focal_loss(cli, impls):
@@ -94,7 +128,7 @@ def test_passes_the_correct_focal_loss(cli, impls):
               "--pred", "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2]]", "--target", "[0, 1]")
     assert out.code == 0, out.stdout + out.stderr
     assert "✓ all 9 trials agree (values, and gradients w.r.t. pred)" in out.stdout
-    assert not (impls / "softmax-focal-mismatch.loss.yaml").exists()
+    assert sorted(p.name for p in impls.iterdir()) == ["my_losses.py"]
 
 
 def test_gradients_are_compared(cli, impls):
@@ -226,4 +260,58 @@ def test_switch_parameters(cli, tmp_path, monkeypatch):
     out = cli("compare", "gaussian-nll", "--impl", "torch.nn.functional:gaussian_nll_loss",
               "--impl-kwargs", '{"full": true}', "--no-full", "--trials", "2")
     assert out.code == 1 and "full=false" in out.stdout
-    assert (tmp_path / "gaussian-nll-mismatch.loss.yaml").is_file()
+    assert not any(tmp_path.iterdir())  # no --case-out, no file
+
+
+def test_output_follows_the_output_width_and_never_wraps_a_line(cli, impls, monkeypatch):
+    # piped with no COLUMNS: no width limit, each message on one line, the title whole
+    monkeypatch.delenv("COLUMNS", raising=False)
+    out = cli("compare", "softmax-focal", "--impl", WRONG, "--trials", "2")
+    assert out.code == 1
+    lines = out.stdout.splitlines()
+    assert any(line.strip().startswith(f"{WRONG} against losscli softmax-focal") and
+               line.rstrip().endswith("atol 1e-06") for line in lines), out.stdout
+    assert any(line.startswith("the reference on it: losscli softmax-focal") and
+               line.rstrip().endswith("--dtype float64") for line in lines), out.stdout
+    # a narrow output: the table is laid out for it (blocks), the title on a line of its own
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = cli("compare", "softmax-focal", "--impl", WRONG, "--trials", "2")
+    assert narrow.code == 1
+    assert narrow.stdout.splitlines()[0].startswith(f"{WRONG} against losscli softmax-focal")
+    table = narrow.stdout[: narrow.stdout.index("shapes: of")]
+    assert max(len(line.rstrip()) for line in table.splitlines()[1:]) <= 60
+
+
+def test_case_out_is_written_atomically(cli, impls, monkeypatch):
+    import losscli.tools.compare as compare_module
+
+    written = []
+    real = compare_module.write_atomic
+    monkeypatch.setattr(compare_module, "write_atomic",
+                        lambda path, data, **kw: written.append(kw) or real(path, data, **kw))
+    out = cli("compare", "softmax-focal", "--impl", "my_losses:detached_focal", "--trials", "2",
+              "--case-out", "focal.loss.yaml")
+    assert out.code == 1 and written == [{"argument": "--case-out"}]
+    assert load_case(str(impls / "focal.loss.yaml")).impl == "my_losses:detached_focal"
+    # a folder that does not exist: exit 2, one line naming --case-out
+    out = cli("compare", "softmax-focal", "--impl", "my_losses:detached_focal", "--trials", "2",
+              "--case-out", "nowhere/focal.loss.yaml")
+    assert out.code == 2 and out.stderr.startswith("losscli: error: --case-out: cannot write")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_update_leaves_a_replay_case_alone(cli, impls):
+    # the expectation of a replay is the reference's; --update never puts the
+    # implementation's value there
+    text = ("name: replay\nloss: mse\nimpl: my_losses.py:mse_sum\ninputs:\n"
+            "  pred: [1.0, 2.0]\n  target: [1.0, 4.0]\nexpect: 2.0  # (0² + 2²) / 2\n")
+    case = impls / "replay.loss.yaml"
+    case.write_text(text)
+    out = cli("check", str(case), "--update")
+    assert out.code == 1, out.stdout + out.stderr
+    assert case.read_text() == text
+    assert "not updated: it runs my_losses.py:mse_sum" in " ".join(out.stdout.split())
+    # the same case without impl is updated to losscli's value (the reference)
+    case.write_text(text.replace("impl: my_losses.py:mse_sum\n", "").replace("2.0  #", "3.0  #"))
+    assert cli("check", str(case), "--update").code == 0
+    assert load_case(str(case)).expect.value == 2.0

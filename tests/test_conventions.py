@@ -9,6 +9,7 @@ libraries, where they install here, are checked in test_conventions_libraries.py
 from __future__ import annotations
 
 import json
+import math
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -226,10 +227,22 @@ def kornia_tversky(p, g, a, b, eps=1e-8):
     return np.mean(1 - ratio.sum(1) / present.sum(1))
 
 
+def kornia_tversky_micro(p, g, a, b, eps=1e-8):
+    """kornia 0.7.0 to 0.9.0rc1: TP, FP, FN summed over classes and pixels, one per sample."""
+    tp, fp, fn = tversky_parts(p, g, (1, 2))
+    return np.mean(1 - tp / (tp + a * fp + b * fn + eps))
+
+
 def keras_tversky(p, g, a, b, eps=1e-7):
-    """Keras tversky: its 'fp' is Σ (1 − y_pred)·y_true, weighted by alpha."""
+    """Keras ≤ 3.15.1 tversky: its 'fp' is Σ (1 − y_pred)·y_true, weighted by alpha."""
     tp = (g * p).sum()
     return 1 - tp / (tp + a * ((1 - p) * g).sum() + b * (p * (1 - g)).sum() + eps)
+
+
+def keras_316_tversky(p, g, a, b, eps=1e-7):
+    """Keras 3.16 tversky: α on Σ y_pred·(1 − y_true), the false positives."""
+    tp = (g * p).sum()
+    return 1 - tp / (tp + a * (p * (1 - g)).sum() + b * ((1 - p) * g).sum() + eps)
 
 
 # ----------------------------------------------------------------------------- cross-entropies
@@ -392,6 +405,10 @@ CASES = [
          M3.mean(axis=2).sum(), "sum"),
     Case("softmax-focal", "monai", {"pred": LOGITS, "target": IGNORED, "alpha": 0.25},
          MI.sum() / KEPT.sum(), id="ignored"),
+    Case("softmax-focal", "monai", {**_SM, "alpha": 0.25}, MA.mean(), "sum",
+         id="2d-sum-is-mean-over-n-c"),
+    Case("softmax-focal", "monai", {"pred": LOGITS, "target": IGNORED, "alpha": 0.25},
+         MI.sum() / KEPT.sum(), "sum", id="2d-sum-ignored"),
     Case("softmax-focal", "smp", _SM, smp_multiclass_focal(LOGITS, LABELS)),
     Case("softmax-focal", "smp", {"pred": LOGITS, "target": IGNORED},
          smp_multiclass_focal(LOGITS, IGNORED), id="ignored"),
@@ -408,8 +425,12 @@ CASES = [
     Case("tversky", "smp", _seg(alpha=0.3, beta=0.7), smp_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("tversky", "kornia", _seg(alpha=0.3, beta=0.7),
          kornia_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
+    Case("tversky", "kornia-0.8", _seg(alpha=0.3, beta=0.7),
+         kornia_tversky_micro(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("tversky", "keras", _seg(MASK_PRED, MASK_TARGET, alpha=0.3, beta=0.7),
          keras_tversky(MASK_PRED, MASK_TARGET, 0.3, 0.7), id="alpha-on-false-negatives"),
+    Case("tversky", "keras-3.16", _seg(MASK_PRED, MASK_TARGET, alpha=0.3, beta=0.7),
+         keras_316_tversky(MASK_PRED, MASK_TARGET, 0.3, 0.7), id="alpha-on-false-positives"),
     Case("tversky", "optax", _seg(alpha=0.3, beta=0.7),
          optax_tversky(SEG_PRED, SEG_G, 0.3, 0.7)),
     Case("bce", "torch", {"pred": BCE_P, "target": BCE_T}, torch_bce(BCE_P, BCE_T).mean()),
@@ -518,6 +539,75 @@ def test_convention_matches_the_library_formula(case: Case):
         assert result.value == case.expected
     else:
         assert result.value == pytest.approx(case.expected, rel=1e-10, abs=1e-12)
+
+
+def _kornia_test_ignore_index_case(ignore_index):
+    """kornia tests/losses/test_tversky.py test_ignore_index (v0.8.2 to v0.9.0rc1), float64."""
+    logits = np.zeros((2, 2, 1, 4))
+    logits[:, 0, :, 0] = 100.0
+    logits[:, 1, :, 1:] = 100.0
+    labels = np.zeros((2, 1, 4), dtype=np.int64)
+    labels[..., 2:] = ignore_index
+    return {"pred": logits, "target": labels, "from_logits": "softmax",
+            "ignore_index": ignore_index, "alpha": 0.5, "beta": 0.5}
+
+
+@pytest.mark.parametrize("ignore_index", [-100, 255])
+def test_kornia_tversky_reproduces_kornias_own_ignore_index_case(ignore_index):
+    # kornia/kornia tests/losses/test_tversky.py @ v0.8.2 (856fd1ae): expected_loss = 1/2.
+    # Per sample the kept pixels are 0 (class 0, right) and 1 (class 1, label 0): TP = 1,
+    # FP = FN = 1, 1 − 1/(1 + 0.5 + 0.5) = 1/2. kornia 0.9.0 averages the classes present
+    # (only class 0: TP = 1, FP = 0, FN = 1) and gives 1 − 1/1.5 = 1/3.
+    values = _kornia_test_ignore_index_case(ignore_index)
+    old = losscli.compute("tversky", convention="kornia-0.8", dtype="float64", **values)
+    assert old.value == pytest.approx(0.5, abs=1e-3)
+    assert old.value == pytest.approx(1 - 1 / (2 + 1e-8), rel=1e-12)
+    new = losscli.compute("tversky", convention="kornia", dtype="float64", **values)
+    assert new.value == pytest.approx(1 - 1 / (1.5 + 1e-8), rel=1e-12)
+
+
+@pytest.mark.parametrize("ignore_index", [-100, None])
+@pytest.mark.parametrize("name", ["kornia", "kornia-0.8"])
+def test_kornia_tversky_reproduces_kornias_own_all_zeros_case(name, ignore_index):
+    # kornia tests/losses/test_tversky.py @ v0.8.2 test_all_zeros: a confident right
+    # prediction everywhere, loss ≈ 0 (atol 1e-3).
+    logits = np.zeros((2, 3, 1, 2))
+    logits[:, 0], logits[:, 1], logits[:, 2] = 10.0, 1.0, 1.0
+    labels = np.zeros((2, 1, 2), dtype=np.int64)
+    result = losscli.compute("tversky", convention=name, pred=logits, target=labels,
+                             from_logits="softmax", ignore_index=ignore_index, alpha=0.5,
+                             beta=0.5, dtype="float64")
+    assert result.value == pytest.approx(0.0, abs=1e-3)
+    p = softmax(logits.reshape(2, 3, 2))
+    g = np.moveaxis(np.eye(3)[labels.reshape(2, 2)], -1, 1)
+    reference = kornia_tversky_micro if name == "kornia-0.8" else kornia_tversky
+    assert result.value == pytest.approx(reference(p, g, 0.5, 0.5), rel=1e-10)
+
+
+# keras/src/losses/losses_test.py TverskyTest.test_binary_segmentation(_custom_coefficients):
+# one (4, 4) binary mask, axis=None, float32. The expected values at v3.15.1 (250b4218)
+# and after the fix fa9afd5a (3.16 in development).
+KERAS_MASK_TRUE = [[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1]]
+KERAS_MASK_PRED = [[0, 1, 0, 1], [1, 0, 1, 1], [0, 1, 0, 1], [1, 0, 1, 1]]
+
+
+@pytest.mark.parametrize(("name", "alpha", "beta", "expected"), [
+    ("keras", 0.5, 0.5, 0.77777773),
+    ("keras", 0.2, 0.8, 0.7916667),
+    ("keras-3.16", 0.5, 0.5, 0.77777779),
+    ("keras-3.16", 0.2, 0.8, 0.76190472),
+])
+def test_keras_tversky_reproduces_keras_own_test_values(name, alpha, beta, expected):
+    result = losscli.compute("tversky", convention=name, pred=[[KERAS_MASK_PRED]],
+                             target=[[KERAS_MASK_TRUE]], alpha=alpha, beta=beta)
+    assert result.value == pytest.approx(expected, rel=1e-6)  # keras's assertAllClose
+
+
+def test_keras_tversky_conventions_name_their_release():
+    spec = registry().resolve("tversky")
+    by_name = {c.name: c for c in spec.conventions}
+    assert "3.15.1" in by_name["keras"].library and "3.15.1" in by_name["keras"].source
+    assert "fa9afd5a" in by_name["keras-3.16"].source
 
 
 def test_every_convention_has_an_independent_case():
@@ -748,9 +838,9 @@ def test_explain_lists_the_conventions(cli):
 
 
 def test_readme_convention_examples_are_current(cli):
-    """The README's outputs are real: plain outputs verbatim, the table's values per row."""
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("## Why does my loss differ"):readme.index("## Performance")]
+    """The documented outputs are real: plain outputs verbatim, the table's values per row."""
+    page = Path(__file__).resolve().parent.parent / "docs" / "conventions.md"
+    section = page.read_text(encoding="utf-8")
     runs = re.findall(r"^\$ losscli (.+)\n((?:(?!\$ |```).*\n)*)", section, re.M)
     assert len(runs) == 4
     row = re.compile(r"^  (\S+) +(\d\S*) ", re.M)
@@ -762,3 +852,87 @@ def test_readme_convention_examples_are_current(cli):
         else:
             assert row.findall(out.stdout) == row.findall(shown)
             assert len(row.findall(shown)) == 8
+
+
+# ----------------------------------------------------------------------------- no inputs
+
+def _empty(loss, name, **values):
+    return losscli.compute(loss, convention=name, dtype="float64", **values)
+
+
+def test_fvcore_smooth_l1_mean_over_no_elements_is_zero():
+    # fvcore/nn/smooth_l1_loss.py (fvcore 0.1.5): loss.mean() if loss.numel() > 0 else
+    # 0.0 * loss.sum(); torch's SmoothL1Loss (the default) gives NaN.
+    for shape in ((0,), (0, 3), (2, 0)):
+        empty = np.zeros(shape)
+        assert _empty("smooth-l1", "fvcore", pred=empty, target=empty).value == 0.0
+        assert math.isnan(_empty("smooth-l1", "torch", pred=empty, target=empty).value)
+    pred = torch.zeros(0, dtype=torch.float64, requires_grad=True)
+    from losscli.core.terms import reduce
+    from losscli.families.regression.convention_terms import fvcore_smooth_l1
+
+    value, _ = reduce(fvcore_smooth_l1(pred=pred, target=torch.zeros(0), beta=1.0), "mean")
+    value.backward()
+    assert value.item() == 0.0 and pred.grad is not None
+
+
+def test_mmdet_smooth_l1_refuses_no_elements_as_its_assert_does():
+    # mmdet/models/losses/smooth_l1_loss.py @ 030b5682: assert ... target.numel() > 0
+    with pytest.raises(InputError, match=r"numel\(\) > 0"):
+        _empty("smooth-l1", "mmdet", pred=np.zeros(0), target=np.zeros(0))
+
+
+def test_keras_empty_batches():
+    # keras/src/losses/loss.py reduce_values (3.15.1): per-sample losses of shape (0,) come
+    # back unreduced (an empty array, no value); any other empty shape divides with
+    # divide_no_nan (0); a (0,) input has one per-sample loss, the NaN mean over its last
+    # axis.
+    with pytest.raises(InputError, match="Keras returns no value"):
+        _empty("bce", "keras", pred=np.zeros((0, 3)), target=np.zeros((0, 3)))
+    assert _empty("bce", "keras", pred=np.zeros((0, 3, 4)), target=np.zeros((0, 3, 4))
+                  ).value == 0.0
+    assert math.isnan(_empty("bce", "keras", pred=np.zeros(0), target=np.zeros(0)).value)
+    assert _empty("kl-div", "keras", pred=np.zeros(0), target=np.zeros(0)).value == 0.0
+    with pytest.raises(InputError, match="Keras returns no value"):
+        _empty("cross-entropy", "keras", pred=np.zeros((0, 3)),
+               target=np.zeros(0, dtype=np.int64))
+
+
+def test_sklearn_refuses_no_samples():
+    # sklearn/utils/validation.py check_array: "Found array with 0 sample(s)" (ValueError).
+    with pytest.raises(InputError, match="at least 1 sample"):
+        _empty("bce", "sklearn", pred=np.zeros((0, 3)), target=np.zeros((0, 3)))
+    with pytest.raises(InputError, match="at least 1 sample"):
+        _empty("log-loss", "sklearn-1.4", pred=np.zeros((0, 3)),
+               target=np.zeros(0, dtype=np.int64))
+    # the default (scikit-learn >= 1.5) too, on both backends, not a NaN mean; torch's
+    # convention keeps torch's NaN
+    for backend in ("torch", "numpy"):
+        for pred, target in ((np.zeros((0, 3)), np.zeros(0, dtype=np.int64)),
+                             (np.zeros(0), np.zeros(0))):
+            with pytest.raises(InputError, match="at least 1 sample") as caught:
+                losscli.compute("log-loss", pred=pred, target=target, backend=backend,
+                                reduction="sum")
+            assert caught.value.argument == "--pred"
+    assert math.isnan(_empty("log-loss", "torch", pred=np.zeros(0), target=np.zeros(0)).value)
+
+
+@pytest.mark.parametrize("name", ["kornia", "monai"])
+def test_kornia_and_monai_focal_need_a_channel_dimension(name):
+    # kornia/losses/focal.py and monai/losses/focal_loss.py read pred.shape[1].
+    with pytest.raises(InputError, match=r"\(N, C, \*\)"):
+        _empty("focal", name, pred=[0.5, -1.0], target=[1.0, 0.0])
+
+
+@pytest.mark.parametrize(("loss", "name", "expected"), [
+    ("dice", "monai", math.nan), ("dice", "kornia", math.nan), ("dice", "keras", 1.0),
+    ("dice", "optax", math.nan), ("tversky", "kornia-0.8", math.nan),
+    ("tversky", "keras-3.16", 1.0), ("jaccard", "smp", 0.0),
+])
+def test_overlap_conventions_on_an_empty_batch(loss, name, expected):
+    # An empty batch: MONAI, kornia and optax average over no samples (NaN); Keras's one
+    # index over no elements is 1 − 0/(0 + eps) = 1; smp's classes are all absent (0).
+    pred, labels = np.zeros((0, 3, 2, 2)), np.zeros((0, 2, 2), dtype=np.int64)
+    extra = {"from_logits": "softmax"} if name in ("kornia", "kornia-0.8", "optax") else {}
+    value = _empty(loss, name, pred=pred, target=labels, **extra).value
+    assert (math.isnan(value) and math.isnan(expected)) or value == expected

@@ -119,8 +119,17 @@ def test_kornia_dice_and_tversky(labels):
     want = kl.dice_loss(t64(IMG_LOGITS), t64(labels)).item()
     assert ours("dice", "kornia", **values) == pytest.approx(want, rel=1e-12)
     want = kl.tversky_loss(t64(IMG_LOGITS), t64(labels), alpha=0.3, beta=0.7).item()
-    got = ours("tversky", "kornia", alpha=0.3, beta=0.7, **values)
+    got = ours("tversky", kornia_tversky_convention(), alpha=0.3, beta=0.7, **values)
     assert got == pytest.approx(want, rel=1e-12)
+
+
+def kornia_tversky_convention():
+    """kornia 0.9.0 averages the classes present; 0.7.0 to 0.9.0rc1 summed every class."""
+    import kornia
+
+    release = tuple(int(part) for part in kornia.__version__.split("rc")[0].split(".")[:2])
+    final = "rc" not in kornia.__version__
+    return "kornia" if release >= (0, 9) and final else "kornia-0.8"
 
 
 # ----------------------------------------------------------------------------- MONAI
@@ -147,11 +156,24 @@ def test_monai_softmax_focal(reduction, alpha):
                                rtol=1e-6, atol=1e-9)
 
 
-def test_monai_softmax_focal_with_ignored_pixels():
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_monai_softmax_focal_with_ignored_pixels(reduction):
     losses = pytest.importorskip("monai.losses", reason="MONAI is not installed")
-    loss = losses.FocalLoss(to_onehot_y=True, use_softmax=True, ignore_index=-100)
+    loss = losses.FocalLoss(to_onehot_y=True, use_softmax=True, ignore_index=-100,
+                            reduction=reduction)
     want = loss(t64(LOGITS), t64(IGNORED)[:, None]).item()
-    got = ours("softmax-focal", "monai", pred=LOGITS, target=IGNORED)
+    got = ours("softmax-focal", "monai", reduction, pred=LOGITS, target=IGNORED)
+    assert got == pytest.approx(want, rel=1e-6)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_monai_softmax_focal_without_spatial_dimensions(reduction):
+    # (N, C) scores, nothing ignored: FocalLoss() (no ignore_index) divides by N·C for both
+    # reductions (its 'sum' averages over dim=[], every dimension).
+    losses = pytest.importorskip("monai.losses", reason="MONAI is not installed")
+    loss = losses.FocalLoss(to_onehot_y=True, use_softmax=True, reduction=reduction)
+    want = loss(t64(LOGITS), t64(LABELS)[:, None]).item()
+    got = ours("softmax-focal", "monai", reduction, pred=LOGITS, target=LABELS)
     assert got == pytest.approx(want, rel=1e-6)
 
 
@@ -277,7 +299,9 @@ def test_keras_overlap_losses():
     want = keras_value(keras.losses.Dice(), onehot, probs)
     assert ours32("dice", "keras", pred=probs, target=IMG_LABELS) == pytest.approx(want, rel=1e-5)
     want = keras_value(keras.losses.Tversky(alpha=0.3, beta=0.7), MASK_TARGET, MASK_PRED)
-    got = ours32("tversky", "keras", pred=MASK_PRED, target=MASK_TARGET, alpha=0.3, beta=0.7)
+    release = tuple(int(part) for part in keras.__version__.split(".")[:2])
+    name = "keras-3.16" if release >= (3, 16) else "keras"  # α and β swapped up to 3.15.1
+    got = ours32("tversky", name, pred=MASK_PRED, target=MASK_TARGET, alpha=0.3, beta=0.7)
     assert got == pytest.approx(want, rel=1e-5)
 
 
@@ -426,3 +450,51 @@ def test_mmdet_focal_and_iou():
     boxes_t = np.array([[1.0, 1.0, 3.0, 3.0], [1.0, 1.0, 3.0, 3.0]])
     want = losses.IoULoss()(t64(boxes_p), t64(boxes_t)).item()
     assert ours("iou", "mmdet", pred=boxes_p, target=boxes_t) == pytest.approx(want)
+
+
+# ----------------------------------------------------------------------------- no inputs
+
+def _same(got, want):
+    return (np.isnan(got) and np.isnan(want)) or got == pytest.approx(want)
+
+
+def test_empty_inputs_fvcore_and_sklearn():
+    nn = pytest.importorskip("fvcore.nn", reason="fvcore is not installed")
+    metrics = pytest.importorskip("sklearn.metrics", reason="scikit-learn is not installed")
+    empty = np.zeros((0, 3))
+    want = nn.smooth_l1_loss(t64(empty), t64(empty), beta=1.0, reduction="mean").item()
+    assert want == 0.0 and ours("smooth-l1", "fvcore", pred=empty, target=empty) == want
+    with pytest.raises(ValueError, match="0 sample"):
+        metrics.log_loss(empty.ravel(), empty.ravel(), labels=[0, 1])
+    with pytest.raises(losscli.core.errors.InputError):
+        ours("bce", "sklearn", pred=empty, target=empty)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy's mean of an empty slice
+def test_empty_inputs_keras():
+    keras = _keras()
+    for shape in ((0,), (0, 3, 4), (2, 0)):
+        empty = np.zeros(shape)
+        for loss, name in ((keras.losses.BinaryCrossentropy(), "bce"),
+                           (keras.losses.KLDivergence(), "kl-div")):
+            want = keras_value(loss, empty, np.exp(empty) if name == "kl-div" else empty)
+            assert _same(ours32(name, "keras", pred=empty, target=empty), want), (name, shape)
+    empty = np.zeros((0, 3), dtype="float32")
+    assert np.asarray(keras.losses.BinaryCrossentropy()(empty, empty)).shape == (0,)
+    with pytest.raises(losscli.core.errors.InputError, match="no value"):
+        ours32("bce", "keras", pred=empty, target=empty)
+
+
+def test_empty_batch_kornia_and_monai_overlap():
+    kl = pytest.importorskip("kornia.losses", reason="kornia is not installed")
+    losses = pytest.importorskip("monai.losses", reason="MONAI is not installed")
+    pred, labels = np.zeros((0, 3, 2, 2)), np.zeros((0, 2, 2), dtype=np.int64)
+    values = {"pred": pred, "target": labels}
+    want = kl.dice_loss(t64(pred), t64(labels)).item()
+    assert _same(ours("dice", "kornia", from_logits="softmax", **values), want)
+    want = kl.tversky_loss(t64(pred), t64(labels), 0.3, 0.7).item()
+    got = ours("tversky", kornia_tversky_convention(), from_logits="softmax", alpha=0.3,
+               beta=0.7, **values)
+    assert _same(got, want)
+    want = losses.DiceLoss()(t64(pred), t64(np.zeros_like(pred))).item()
+    assert _same(ours("dice", "monai", **values), want)

@@ -85,6 +85,10 @@ def test_emitted_snippets_print_the_same_values(cli):
         got = [float(v) for v in printed.split()]
         want = [float(v) for v in plain]
         assert got == pytest.approx(want, rel=1e-6, abs=1e-12, nan_ok=True), (command, snippet)
+        # The comment states exactly what the snippet prints (its first six values).
+        comment = snippet.rstrip().rpartition("# losscli computed: ")[2]
+        stated = [float(v) for v in comment.replace(", ...", "").split(", ")]
+        assert stated == pytest.approx(got[:6], rel=0, abs=0, nan_ok=True), (command, snippet)
 
 
 def test_snippet_uses_pytorch_where_it_exists(cli):

@@ -18,6 +18,7 @@ import shlex
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 import losscli
@@ -195,13 +196,41 @@ def test_cross_entropy_seed_steps():
     result = losscli.compute("cross-entropy", pred=[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2],
                                                     [0.5, 0.4, 0.6]], target=[0, 1, 2])
     steps = _block(result, (0,)).steps
+    # the textbook way, in float64 from the float32 inputs: exponentials, sum, softmax
+    x = [float(np.float32(v)) for v in (0.8, 0.1, 0.4)]
+    e = [math.exp(v) for v in x]
+    total = sum(e)
+    assert f"{total:.4f}" == "4.8225"  # the seed's sum of the first row
+    p = e[0] / total
+    assert steps[0] == f"exponentials: exp(x_c) = exp(0.8), exp(0.1), exp(0.4) = " \
+                       f"{e[0]:.6g}, {e[1]:.6g}, {e[2]:.6g}"
+    assert steps[1] == f"their sum: Σ_c exp(x_c) = {e[0]:.6g} + {e[1]:.6g} + {e[2]:.6g} " \
+                       f"= {total:.6g}"
+    assert steps[2] == f"softmax probability: p_y = exp(x_y) / Σ = {e[0]:.6g} / {total:.6g} " \
+                       f"= {p:.6g}"
+    assert steps[3].startswith(f"−log p_y = −log {p:.6g} = {-math.log(p):.6g}   ")
     lse = math.log(math.exp(0.8) + math.exp(0.1) + math.exp(0.4))
-    assert steps[0] == f"log-sum-exp: log Σ_c exp(x_c) = log(exp(0.8) + exp(0.1) + exp(0.4)) " \
+    assert steps[4] == f"log-sum-exp: log Σ_c exp(x_c) = log(exp(0.8) + exp(0.1) + exp(0.4)) " \
                        f"= {lse:.6g}"
-    assert steps[1] == "picked logit: x_y = x[0] = 0.8"
-    assert steps[2] == f"ℓ = log Σ exp − x_y = {lse:.6g} − 0.8 = {lse - 0.8:.6g}"
+    assert steps[5] == "picked logit: x_y = x[0] = 0.8"
+    assert steps[6] == f"ℓ = log Σ exp − x_y = {lse:.6g} − 0.8 = {lse - 0.8:.6g}"
+    assert f"{-math.log(p):.6g}" == f"{lse - 0.8:.6g}"  # both ways agree
     reduction = derive(result).reduction
     assert reduction[-1] == "  = 2.44097 / 3 = 0.813658"
+
+
+def test_cross_entropy_textbook_steps_shift_large_logits():
+    result = losscli.compute("cross-entropy", pred=[[1000.0, 999.0, -5.0]], target=[1],
+                             dtype="float64")
+    steps = _block(result, (0,)).steps
+    e = [1.0, math.exp(-1.0), math.exp(-1005.0)]
+    p = e[1] / sum(e)
+    assert steps[0].endswith("(m = 1000)") and "exp(999 − 1000)" in steps[0]
+    assert steps[2].endswith(f"= {p:.6g}")
+    assert steps[3].startswith(f"−log p_y = −log {p:.6g} = {-math.log(p):.6g}")
+    assert steps[-1].endswith(f"= {-math.log(p):.6g}")
+    under = losscli.compute("cross-entropy", pred=[[1000.0, 0.0, -1000.0]], target=[1])
+    assert "underflows to 0" in _block(under, (0,)).steps[3]
 
 
 def test_focal_seed_steps():
@@ -272,8 +301,8 @@ def test_missing_intermediate_falls_back_to_generic(monkeypatch):
 
 
 def test_readme_derivation_is_current():
-    """The README shows real output: its cross-entropy derivation is today's."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The documentation shows real output: its cross-entropy derivation is today's."""
+    readme = (ROOT / "docs" / "tools.md").read_text(encoding="utf-8")
     start = readme.index("Worked derivation of cross-entropy")
     shown = readme[start:readme.index("```", start)].rstrip("\n").splitlines()
     result = losscli.compute("cross-entropy", pred=[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2],

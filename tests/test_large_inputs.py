@@ -241,3 +241,141 @@ def test_chunked_cli_run_shows_the_summary(cli, tmp_path, monkeypatch):
     assert len(plain) == 60
     refused = cli(*args, "--explain")
     assert refused.code == 2 and "--explain" in refused.stderr
+
+
+# --------------------------------------------------------------------------- declared sizes
+
+
+def _input_error(text: str, **kwargs) -> str:
+    from losscli.core.errors import InputError
+
+    with pytest.raises(InputError) as info:
+        load_tensor(text, argument="--pred", **kwargs)
+    message = str(info.value)
+    assert len(message.splitlines()) == 1, message
+    return message
+
+
+def test_stride0_tensor_claiming_a_huge_size_is_refused_before_any_copy(tmp_path):
+    torch = pytest.importorskip("torch")
+    torch.save(torch.zeros(1).expand(10**12), tmp_path / "s.pt")
+    torch.save({"w": torch.zeros(1).expand(10**5, 10**5)}, tmp_path / "d.pt")
+    assert (tmp_path / "s.pt").stat().st_size < 4096  # the claim really is tiny on disk
+    tracemalloc.start()
+    try:
+        message = _input_error(f"@{tmp_path}/s.pt")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "declares 3.64 TiB of data, more than the limit of 1 GiB" in message
+    assert "LOSSCLI_MAX_INPUT_BYTES" in message and peak < 50 << 20
+    assert "entry 'w' of" in _input_error(f"@{tmp_path}/d.pt:w")
+
+
+def test_input_limit_is_configurable(tmp_path, monkeypatch):
+    torch = pytest.importorskip("torch")
+    torch.save(torch.arange(300, dtype=torch.float32), tmp_path / "t.pt")
+    np.savez_compressed(tmp_path / "z.npz", a=np.zeros(300))
+    assert load_tensor(f"@{tmp_path}/t.pt", argument="--pred").shape == (300,)
+    monkeypatch.setenv("LOSSCLI_MAX_INPUT_BYTES", "1K")
+    assert "declares 1.17 KiB of data, more than the limit of 1 KiB" in _input_error(
+        f"@{tmp_path}/t.pt")
+    assert "entry 'a' of" in _input_error(f"@{tmp_path}/z.npz")
+    monkeypatch.setenv("LOSSCLI_MAX_INPUT_BYTES", "4KiB")
+    assert load_tensor(f"@{tmp_path}/t.pt", argument="--pred").shape == (300,)
+    assert load_tensor(f"@{tmp_path}/z.npz", argument="--pred").shape == (300,)
+    monkeypatch.setenv("LOSSCLI_MAX_INPUT_BYTES", "lots")
+    from losscli.core.errors import InputError
+
+    with pytest.raises(InputError, match="LOSSCLI_MAX_INPUT_BYTES: expected a number of bytes"):
+        load_tensor(f"@{tmp_path}/t.pt", argument="--pred")
+
+
+def test_npz_member_declaring_a_huge_size_is_refused_before_decompressing(tmp_path):
+    path = tmp_path / "bomb.npz"
+    np.savez_compressed(path, a=np.zeros(4))
+    data = bytearray(path.read_bytes())
+    central = data.index(b"PK\x01\x02")  # the central directory's uncompressed size
+    data[central + 24 : central + 28] = (0xFFFF0000).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    assert "entry 'a' of" in _input_error(f"@{path}") and "declares 4 GiB" in _input_error(
+        f"@{path}")
+
+
+def test_npz_member_whose_header_claims_more_than_it_holds(tmp_path):
+    import zipfile
+
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({10**11},), }}"
+    header += " " * (118 - len(header)) + "\n"
+    member = b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode()
+    with zipfile.ZipFile(tmp_path / "h.npz", "w") as archive:
+        archive.writestr("a.npy", member + bytes(80))
+    assert "declares 745 GiB of data" in _input_error(f"@{tmp_path}/h.npz")
+
+
+@pytest.mark.parametrize("shape", [(10**30,), (10**5, 10**5), (3,)])
+def test_npy_header_declaring_more_than_the_file_holds(tmp_path, shape):
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape!r}, }}"
+    header += " " * (118 - len(header)) + "\n"
+    path = tmp_path / "a.npy"
+    path.write_bytes(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little")
+                     + header.encode() + bytes(16))
+    assert "is truncated: its header declares" in _input_error(f"@{path}")
+
+
+def test_npy_file_really_on_disk_is_memory_mapped_beyond_the_input_limit(tmp_path, monkeypatch):
+    from numpy.lib import format as npy
+
+    path = tmp_path / "big.npy"
+    with open(path, "wb") as handle:  # a sparse 8 GB .npy file: header, then holes
+        npy.write_array_header_1_0(handle, {"descr": "<f8", "fortran_order": False,
+                                            "shape": (10**9,)})
+        handle.truncate(handle.tell() + 8 * 10**9)
+    monkeypatch.setenv("LOSSCLI_MAX_INPUT_BYTES", "1M")
+    array = load_tensor(f"@{path}", argument="--pred")
+    assert array.shape == (10**9,) and isinstance(array, np.memmap)
+    assert array[-1] == 0.0
+
+
+@pytest.mark.parametrize("name", ["big.json", "big.yaml", "big.csv", "big.txt"])
+def test_text_file_beyond_the_text_limit_is_refused_reading_limit_plus_one(tmp_path, name):
+    path = tmp_path / name
+    with open(path, "wb") as handle:
+        handle.truncate(10 << 30)  # a sparse 10 GB file
+    tracemalloc.start()
+    try:
+        message = _input_error(f"@{path}")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "is larger than 64 MiB, the limit for text input" in message
+    assert ".npy" in message and "LOSSCLI_MAX_TEXT_BYTES" in message
+    assert peak < 80 << 20, peak  # limit + 1 bytes read, not the file
+
+
+def test_text_limit_is_configurable(tmp_path, monkeypatch):
+    import io
+
+    (tmp_path / "p.json").write_text("[" + ", ".join(["1.5"] * 100) + "]")
+    monkeypatch.setenv("LOSSCLI_MAX_TEXT_BYTES", "100")
+    assert "larger than 100 bytes" in _input_error(f"@{tmp_path}/p.json")
+    assert "standard input is larger than 100 bytes" in _input_error(
+        "-", stdin=io.StringIO("[" + "1, " * 100 + "1]"))
+    monkeypatch.setenv("LOSSCLI_MAX_TEXT_BYTES", "1K")
+    assert load_tensor(f"@{tmp_path}/p.json", argument="--pred").shape == (100,)
+
+
+def test_endless_standard_input_is_cut_at_the_limit(monkeypatch):
+    import io
+
+    class Endless(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buffer) -> int:
+            buffer[:] = b"1" * len(buffer)
+            return len(buffer)
+
+    monkeypatch.setenv("LOSSCLI_MAX_TEXT_BYTES", "1M")
+    stream = io.TextIOWrapper(io.BufferedReader(Endless()), encoding="utf-8")
+    assert "standard input is larger than 1 MiB" in _input_error("-", stdin=stream)

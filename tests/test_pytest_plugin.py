@@ -89,3 +89,34 @@ def test_plugin_can_be_disabled(pytester):
     make(pytester, "a.loss.yaml", CASES)
     result = pytester.runpytest("-p", "no:losscli", "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_integer_too_long_to_convert_is_a_clean_collection_error(pytester):
+    make(pytester, "huge.loss.yaml", f"loss: mse\ninputs: {{pred: [{'9' * 5000}], target: [0]}}\n")
+    make(pytester, "ok.loss.yaml", CASES)
+    result = pytester.runpytest("-p", "no:cacheprovider", "--continue-on-collection-errors")
+    result.assert_outcomes(passed=1, failed=2, errors=1)
+    result.stdout.fnmatch_lines([
+        "*invalid losscli case file: *huge.loss.yaml: the file holds a value that cannot be "
+        "read: an integer has more than 4300 digits*"])
+    assert "Traceback" not in result.stdout.str() and "ValueError" not in result.stdout.str()
+
+
+def test_references_stay_inside_the_rootdir(pytester, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "pred.json"
+    outside.write_text("[1, 2]")
+    (pytester.path / "data").mkdir()
+    (pytester.path / "data" / "pred.json").write_text("[1, 2]")
+    make(pytester, "cases/refs.loss.yaml", f"""\
+        - name: inside the rootdir
+          loss: mse
+          inputs: {{pred: "@../data/pred.json", target: [0, 0]}}
+          expect: 2.5
+        - name: outside
+          loss: mse
+          inputs: {{pred: "@{outside}", target: [0, 0]}}
+          expect: 2.5
+        """)
+    result = pytester.runpytest("-v", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*is outside the folders a case file may read*"])

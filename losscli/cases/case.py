@@ -19,10 +19,18 @@ Schema ``losscli/case.schema.json``, printed by ``losscli schema``, says the sam
     #   {value: ..., terms: [...], grad: {pred: [[...]]}}: any of the three
     rtol: 1.0e-5                   # |got - expected| <= atol + rtol * |expected|
     atol: 1.0e-8
+    impl: my_focal.py:FocalLoss    # optional: check YOUR implementation against expect
+    impl_kwargs: {gamma: 2}        #   (MODULE_OR_FILE:ATTR as for compare; runs your code)
 
 Loading checks every field and reads every tensor; a fault raises
-:class:`CaseError` naming the file, the case and the field. PyYAML reads YAML 1.1,
-where ``1e-3`` is a string: numeric strings are accepted wherever numbers are.
+:class:`CaseError` naming the file, the case and the field. Messages quote the case
+file's own text only in short, escaped excerpts. PyYAML reads YAML 1.1, where ``1e-3``
+is a string: numeric strings are accepted wherever numbers are.
+
+Trust boundary (case files may come from pull requests): an ``@PATH`` must lie inside
+the case's *roots* once symbolic links are resolved (by default the case file's folder;
+``check`` passes the folder it was given, plus ``--allow-path`` folders). Reading the
+file itself is guarded in :mod:`losscli.cases.source`.
 """
 
 from __future__ import annotations
@@ -33,37 +41,26 @@ import glob
 import pathlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
+from losscli.cases.source import CaseError, bounded, quote, read_document, redact, shown, why
 from losscli.core.errors import InputError, LossCliError
 from losscli.core.spec import LossSpec
 from losscli.families.registry import registry
-from losscli.inputs import load_tensor, parse_json, parse_yaml, to_array
+from losscli.inputs import load_tensor, to_array
 
 CASE_SUFFIXES = (".yaml", ".yml", ".json")
 CASE_FIELDS = (
     "name", "description", "loss", "inputs", "params", "reduction", "dtype",
-    "grad", "strict", "expect", "rtol", "atol",
+    "grad", "strict", "expect", "rtol", "atol", "impl", "impl_kwargs",
 )
 EXPECT_FIELDS = ("value", "terms", "grad")
 DEFAULT_RTOL = 1e-5
 DEFAULT_ATOL = 1e-8
 #: A document looks like a case when it is a mapping with one of these keys (or a list of such).
 _CASE_MARKERS = ("loss", "inputs", "expect")
-
-
-class CaseError(InputError):
-    """An invalid case file: the message names the file, the case and the field."""
-
-    def __init__(self, path: Any, message: str, *, case: str | None = None,
-                 field: str | None = None) -> None:
-        self.path = str(path)
-        self.case = case
-        self.field = field
-        where = [self.path] + ([f"case {case!r}"] if case else []) + ([field] if field else [])
-        super().__init__(message, argument=": ".join(where))
 
 
 @dataclass
@@ -102,6 +99,10 @@ class Case:
     rtol: float = DEFAULT_RTOL
     atol: float = DEFAULT_ATOL
     description: str = ""
+    #: An implementation under test (``losscli compare --impl``): its value and gradients
+    #: are checked against ``expect`` instead of losscli's (:mod:`losscli.tools.compare`).
+    impl: str | None = None
+    impl_kwargs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def id(self) -> str:
@@ -125,33 +126,52 @@ class Case:
 # --------------------------------------------------------------------------- discovery
 
 
-def discover(paths: Iterable[str]) -> list[tuple[pathlib.Path, bool]]:
-    """Case files under ``paths`` as (path, named): files, directories (recursively), globs.
+class Found(NamedTuple):
+    """A case file found by :func:`discover`."""
 
-    ``named`` is True for a file named directly (it must hold cases) and False for one
-    found in a directory or by a glob (skipped when it holds other data). Hidden files
-    and directories are not searched.
+    path: pathlib.Path
+    #: Named directly or called like a case file: it must hold cases.
+    named: bool
+    #: The folder its ``@PATH`` references must stay in.
+    root: pathlib.Path
+    #: Found in a directory or by a glob (not named directly on the command line).
+    searched: bool
+
+
+def discover(paths: Iterable[str]) -> list[Found]:
+    """Case files under ``paths``: files, directories (recursively), globs.
+
+    ``named`` is True for a file named directly or called ``*.loss.yaml``, ``*.loss.yml``
+    or ``*.loss.json`` (it must hold cases: an empty one is an error) and False for
+    another file found in a directory or by a glob (skipped when it holds other data).
+    ``root`` is the directory given, else the file's folder. Hidden files and
+    directories are not searched.
     """
-    found: dict[pathlib.Path, bool] = {}
+    found: dict[pathlib.Path, Found] = {}
     for text in paths:
         path = pathlib.Path(text)
         if path.is_dir():
             for item in sorted(path.rglob("*")):
                 if item.suffix.lower() in CASE_SUFFIXES and item.is_file() and not _hidden(
                         item.relative_to(path)):
-                    found.setdefault(item, False)
+                    found.setdefault(item, Found(item, _case_name(item), path, True))
         elif path.is_file():
-            found[path] = True
+            found[path] = Found(path, True, path.parent, False)
         elif _is_glob(text):
             matches = (pathlib.Path(m) for m in sorted(glob.glob(text, recursive=True)))
             files = [m for m in matches if m.is_file() and m.suffix.lower() in CASE_SUFFIXES]
             if not files:
-                raise InputError(f"no case file matches {text!r}", argument="PATH")
+                raise InputError(f"no case file matches {quote(text)}", argument="PATH")
             for item in files:
-                found.setdefault(item, False)
+                found.setdefault(item, Found(item, _case_name(item), item.parent, True))
         else:
-            raise InputError(f"no such file or directory: {text!r}", argument="PATH")
-    return list(found.items())
+            raise InputError(f"no such file or directory: {quote(text)}", argument="PATH")
+    return list(found.values())
+
+
+def _case_name(path: pathlib.Path) -> bool:
+    """True for a file named like a case file: ``*.loss.yaml``, ``*.loss.yml``, ``*.loss.json``."""
+    return path.name.lower().endswith(tuple(".loss" + suffix for suffix in CASE_SUFFIXES))
 
 
 def _hidden(relative: pathlib.PurePath) -> bool:
@@ -182,21 +202,6 @@ def selected(name: str | None, patterns: Iterable[str]) -> bool:
 # --------------------------------------------------------------------------- loading
 
 
-def read_document(path: pathlib.Path) -> Any:
-    """The parsed content of a case file (JSON by extension, YAML otherwise)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise CaseError(path, f"cannot read the file: {reason}") from None
-    try:
-        if path.suffix.lower() == ".json":
-            return parse_json(text, "the file", str(path))
-        return parse_yaml(text, "the file", str(path))
-    except InputError as exc:
-        raise CaseError(path, exc.message) from None
-
-
 def looks_like_cases(document: Any) -> bool:
     """True for a mapping with a case field such as ``loss``, or a list of them."""
     items = document if isinstance(document, list) else [document]
@@ -218,12 +223,15 @@ def case_mappings(path: pathlib.Path, document: Any) -> list[tuple[int | None, A
                           "and 'inputs') or a list of cases")
 
 
-def load_file(path: pathlib.Path, *, named: bool = True) -> list[Case | CaseError]:
+def load_file(path: pathlib.Path, *, named: bool = True,
+              roots: Iterable[pathlib.Path | str] | None = None) -> list[Case | CaseError]:
     """Every case of one file, or its error; ``[]`` for an unnamed file holding other data.
 
     A fault of the whole file raises :class:`CaseError`; a faulty case is returned as its
-    error, in its place, so the other cases of the file still run.
+    error, in its place, so the other cases of the file still run. ``@PATH`` references
+    must stay inside ``roots`` (default: the file's folder).
     """
+    roots = (path.parent,) if roots is None else tuple(roots)
     document = read_document(path)
     if not named and not looks_like_cases(document):
         return []
@@ -234,9 +242,9 @@ def load_file(path: pathlib.Path, *, named: bool = True) -> list[Case | CaseErro
         try:
             if name in seen:
                 raise CaseError(path, f"duplicate case name (also case #{seen[name] + 1})",
-                                case=name, field="name")
+                                case=name, field="name", index=index)
             seen[name] = index or 0
-            entries.append(parse_case(path, index, raw, name))
+            entries.append(parse_case(path, index, raw, name, roots))
         except CaseError as error:
             entries.append(error)
     return entries
@@ -244,35 +252,42 @@ def load_file(path: pathlib.Path, *, named: bool = True) -> list[Case | CaseErro
 
 def default_name(path: pathlib.Path, index: int | None, raw: Any) -> str:
     """The case's ``name``, or the file name without extensions (with ``[i]`` in a list)."""
-    if isinstance(raw, Mapping) and isinstance(raw.get("name"), (str, int, float)):
-        text = str(raw["name"]).strip()
-        if text:
-            return text
+    if isinstance(raw, Mapping) and isinstance(raw.get("name"), (str, int, float)) \
+            and not isinstance(raw["name"], bool):
+        text = _kind(raw["name"], 200) if isinstance(raw["name"], int) else str(raw["name"])
+        if text.strip():
+            return text.strip()
     stem = path.name.split(".", 1)[0] or path.name
     return stem if index is None else f"{stem}[{index}]"
 
 
-def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str) -> Case:
-    """Validate one raw case mapping and read its tensors."""
+def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str,
+               roots: Iterable[pathlib.Path | str] | None = None) -> Case:
+    """Validate one raw case mapping and read its tensors (``@PATH`` inside ``roots``)."""
     def fail(message: str, field: str | None = None) -> CaseError:
-        return CaseError(path, message, case=name, field=field)
+        return CaseError(path, message, case=name, field=field, index=index)
+
+    roots = (path.parent,) if roots is None else tuple(roots)
 
     if not isinstance(raw, Mapping):
         where = f"item #{index + 1} of the list" if index is not None else "the case"
         raise fail(f"{where} is {_kind(raw)}; expected a mapping of case fields")
     for key in raw:
         if key not in CASE_FIELDS:
-            raise fail(f"unknown field {key!r}{_suggest(key, CASE_FIELDS)}", str(key))
+            raise fail(f"unknown field {quote(key)}{_suggest(key, CASE_FIELDS)}",
+                       bounded(str(key), 40))
     if "loss" not in raw:
         raise fail("missing: every case names its loss, e.g. 'loss: cross-entropy'", "loss")
     loss = raw["loss"]
     if not isinstance(loss, str):
         raise fail(f"expected a loss name, got {_kind(loss)}", "loss")
+    if len(loss) > 80 or not loss.isprintable():
+        raise fail(f"unknown loss {quote(loss)}", "loss")
     try:
         spec = registry().resolve(loss)
     except LossCliError as exc:
         raise fail(exc.message, "loss") from None
-    base = path.parent
+    base = (path.parent, roots)
     values = _inputs(spec, raw.get("inputs"), base, fail)
     values.update(_params(spec, raw.get("params"), base, fail))
     expect = _expect(spec, raw.get("expect"), base, fail)
@@ -291,13 +306,15 @@ def parse_case(path: pathlib.Path, index: int | None, raw: Any, name: str) -> Ca
         rtol=_tolerance(raw, "rtol", fail, DEFAULT_RTOL),
         atol=_tolerance(raw, "atol", fail, DEFAULT_ATOL),
         description=_field(raw, "description", fail, "", str, "text"),
+        impl=_field(raw, "impl", fail, None, str, "MODULE_OR_FILE:ATTR"),
+        impl_kwargs=dict(_field(raw, "impl_kwargs", fail, {}, Mapping, "a mapping")),
     )
     if expect and expect.grad and not grad:
         raise fail("expect.grad is given but grad is false", "grad")
     return case
 
 
-def _inputs(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, np.ndarray]:
+def _inputs(spec: LossSpec, raw: Any, base: tuple, fail) -> dict[str, np.ndarray]:
     if raw is None:
         raise fail("missing: give the loss's inputs, e.g. 'inputs: {pred: [...], target: [...]}'"
                    f" ({spec.name} takes {_names(i.name for i in spec.inputs)})", "inputs")
@@ -312,13 +329,13 @@ def _inputs(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, np.
         name = names.get(_key(str(key)))
         if name is None:
             known = [i.name for i in spec.inputs]
-            raise fail(f"{spec.name} has no input {key!r}{_suggest(str(key), known)} "
-                       f"(its inputs: {_names(known)})", f"inputs.{key}")
+            raise fail(f"{spec.name} has no input {quote(key)}{_suggest(str(key), known)} "
+                       f"(its inputs: {_names(known)})", f"inputs.{bounded(str(key), 40)}")
         values[name] = _tensor(value, f"inputs.{name}", base, fail)
     return values
 
 
-def _params(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, Any]:
+def _params(spec: LossSpec, raw: Any, base: tuple, fail) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, Mapping):
@@ -331,8 +348,8 @@ def _params(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, Any
         if param is None:
             known = [p.name for p in spec.params]
             takes = f"its parameters: {_names(known)}" if known else "it takes no parameters"
-            raise fail(f"{spec.name} has no parameter {key!r}{_suggest(str(key), known)} "
-                       f"({takes})", f"params.{key}")
+            raise fail(f"{spec.name} has no parameter {quote(key)}{_suggest(str(key), known)} "
+                       f"({takes})", f"params.{bounded(str(key), 40)}")
         where = f"params.{param.name}"
         if value is None:
             continue
@@ -346,7 +363,7 @@ def _params(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> dict[str, Any
     return values
 
 
-def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | None:
+def _expect(spec: LossSpec, raw: Any, base: tuple, fail) -> Expected | None:
     if raw is None:
         return None
     if not isinstance(raw, Mapping):
@@ -356,8 +373,9 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
         raise fail(f"empty mapping; give one of {_names(EXPECT_FIELDS)}", "expect")
     for key in raw:
         if key not in EXPECT_FIELDS:
-            raise fail(f"unknown field {key!r}{_suggest(str(key), EXPECT_FIELDS)} "
-                       f"(expect takes {_names(EXPECT_FIELDS)})", f"expect.{key}")
+            raise fail(f"unknown field {quote(key)}{_suggest(str(key), EXPECT_FIELDS)} "
+                       f"(expect takes {_names(EXPECT_FIELDS)})",
+                       f"expect.{bounded(str(key), 40)}")
     expected = Expected(bare=False)
     files = [key for key in ("value", "terms") if _is_file_ref(raw.get(key))]
     for key in ("value", "terms"):
@@ -372,8 +390,9 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
         for key, value in grads.items():
             name = next((n for n in known if _key(n) == _key(str(key))), None)
             if name is None:
-                raise fail(f"{spec.name} has no input {key!r} (its inputs: {_names(known)})",
-                           f"expect.grad.{key}")
+                raise fail(f"{spec.name} has no input {quote(key)} "
+                           f"(its inputs: {_names(known)})",
+                           f"expect.grad.{bounded(str(key), 40)}")
             expected.grad[name] = _tensor(value, f"expect.grad.{name}", base, fail)
             if _is_file_ref(value):
                 files.append(f"grad.{name}")
@@ -383,13 +402,17 @@ def _expect(spec: LossSpec, raw: Any, base: pathlib.Path, fail) -> Expected | No
     return expected
 
 
-def _tensor(value: Any, where: str, base: pathlib.Path, fail) -> np.ndarray:
-    """A tensor field: a number, nested list, TENSOR literal string or @PATH[:KEY]."""
+def _tensor(value: Any, where: str, base: tuple, fail) -> np.ndarray:
+    """A tensor field: a number, nested list, TENSOR literal string or @PATH[:KEY].
+
+    ``base`` is (the case file's folder, the roots its ``@PATH`` must stay in).
+    """
+    folder, roots = base
     try:
         if isinstance(value, str):
             if value.strip() in ("-", "@-"):
                 raise InputError("standard input cannot be read from a case file", argument=where)
-            return load_tensor(value, argument=where, base_dir=base)
+            return load_tensor(value, argument=where, base_dir=folder, allowed_roots=roots)
         if value is None:
             raise InputError("is null; expected a number, a nested list or a TENSOR string",
                              argument=where)
@@ -397,7 +420,10 @@ def _tensor(value: Any, where: str, base: pathlib.Path, fail) -> np.ndarray:
             raise InputError(f"expected a tensor, got {_kind(value)}", argument=where)
         return to_array(value, argument=where)
     except LossCliError as exc:
-        raise fail(exc.message, exc.argument or where) from None
+        message = redact(exc.message, value) if _is_file_ref(value) else exc.message
+        raise fail(bounded(message), exc.argument or where) from None
+    except (ValueError, OverflowError) as exc:
+        raise fail(f"cannot read the value: {why(exc)}", where) from None
 
 
 def _is_file_ref(value: Any) -> bool:
@@ -428,10 +454,10 @@ def _tolerance(raw: Mapping, key: str, fail, default: float) -> float:
         if isinstance(value, bool):
             raise ValueError
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise fail(f"expected a non-negative number, got {_kind(value)}", key) from None
     if not number >= 0:
-        raise fail(f"must be a non-negative number, got {value!r}", key)
+        raise fail(f"must be a non-negative number, got {_kind(value)}", key)
     return number
 
 
@@ -439,7 +465,8 @@ def _key(name: str) -> str:
     return name.lstrip("-").lower().replace("-", "_")
 
 
-def _kind(value: Any) -> str:
+def _kind(value: Any, limit: int = 40) -> str:
+    """A short, escaped description of a value from a case file."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -448,8 +475,12 @@ def _kind(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    if isinstance(value, int) and value.bit_length() > 256:
+        return f"an integer of {value.bit_length()} bits"
+    if isinstance(value, str):
+        return quote(value, limit)
+    text = shown(repr(value))
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _names(names: Iterable[str]) -> str:
@@ -461,24 +492,28 @@ def _suggest(name: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def load_case(path: str, select: str | None = None) -> Case:
-    """The one case of ``path`` (or the one named ``select``); raise on any fault."""
+def load_case(path: str, select: str | None = None,
+              allow: Iterable[str | pathlib.Path] = ()) -> Case:
+    """The one case of ``path`` (or the one named ``select``); raise on any fault.
+
+    Its ``@PATH`` references stay inside its folder and the ``allow`` folders.
+    """
     file = pathlib.Path(path)
     if not file.is_file():
-        raise InputError(f"no such case file: {path!r}", argument="CASE")
-    entries = load_file(file)
+        raise InputError(f"no such case file: {quote(path, 120)}", argument="CASE")
+    entries = load_file(file, roots=(file.parent, *map(pathlib.Path, allow)))
+    names = ", ".join(quote(_entry_name(e)) for e in entries[:20]) \
+        + (", ..." if len(entries) > 20 else "")
     if select is not None:
         picked = [e for e in entries if _entry_name(e) == select]
         if not picked and select.isdigit() and 1 <= int(select) <= len(entries):
             picked = [entries[int(select) - 1]]
         if not picked:
-            names = ", ".join(repr(_entry_name(e)) for e in entries)
-            raise InputError(f"{path} has no case {select!r} (its cases: {names})",
+            raise InputError(f"{shown(path)} has no case {quote(select)} (its cases: {names})",
                              argument="--case")
         entries = picked
     if len(entries) > 1:
-        names = ", ".join(repr(_entry_name(e)) for e in entries)
-        raise InputError(f"{path} holds {len(entries)} cases; pick one with --case NAME "
+        raise InputError(f"{shown(path)} holds {len(entries)} cases; pick one with --case NAME "
                          f"(its cases: {names})", argument="CASE")
     entry = entries[0]
     if isinstance(entry, CaseError):

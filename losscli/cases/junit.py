@@ -5,19 +5,32 @@ file, ``name`` the case): a failed comparison or a case without ``expect`` is a
 ``<failure>``, an invalid case an ``<error>``; what ``--update`` wrote goes to
 ``<system-out>``. The layout follows the schema that Jenkins, GitLab and GitHub
 reporters read (https://github.com/testmoapp/junitxml).
+
+Every text is made representable in XML 1.0 first: characters XML forbids (control
+characters other than tab and newlines, lone surrogates, U+FFFE/U+FFFF) are written as
+escapes such as ``\x1b`` or ``\udcff``, so the document always parses. It is written
+atomically (:func:`losscli.core.atomic.write_atomic`).
 """
 
 from __future__ import annotations
 
 import pathlib
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
-from losscli.core.errors import InputError
+from losscli.core.atomic import write_atomic
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold written as escapes (``\\x01``)."""
+    return _NOT_XML.sub(lambda match: repr(match.group())[1:-1], str(text))
 
 
 def junit_xml(report) -> bytes:
-    """The report as a JUnit XML document."""
+    """The report as a JUnit XML document (always well-formed)."""
     root = ET.Element("testsuites", name="losscli check")
     _counts(root, report.outcomes)
     files: dict[str, list] = {}
@@ -29,6 +42,10 @@ def junit_xml(report) -> bytes:
         _counts(suite, outcomes)
         for outcome in outcomes:
             _testcase(suite, outcome)
+    for element in root.iter():
+        element.attrib = {key: xml_text(value) for key, value in element.attrib.items()}
+        if element.text:
+            element.text = xml_text(element.text)
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
@@ -64,9 +81,5 @@ def _testcase(suite: ET.Element, outcome) -> None:
 
 
 def write_junit(report, path: str) -> None:
-    """Write the JUnit XML to ``path`` (an unwritable path is an input error)."""
-    try:
-        pathlib.Path(path).write_bytes(junit_xml(report))
-    except OSError as exc:
-        raise InputError(f"cannot write {path!r}: {exc.strerror or exc}",
-                         argument="--junit") from None
+    """Write the JUnit XML to ``path`` atomically (an unwritable path is an input error)."""
+    write_atomic(path, junit_xml(report), argument="--junit")

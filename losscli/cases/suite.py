@@ -12,6 +12,7 @@ Statuses: ``passed``; ``failed`` (a comparison differs); ``missing`` (no ``expec
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from losscli.cases.case import Case, CaseError, discover, load_file, selected
+from losscli.cases.source import escapes, shown
 from losscli.core.errors import ExitStatus, InputError, LossCliError
 from losscli.core.result import _jsonable
 from losscli.core.text import short
@@ -62,6 +64,9 @@ class Outcome:
     seconds: float = 0.0
     case: Case | None = None
     field: str | None = None
+    #: The case file and the case's position in its list (for line numbers in reports).
+    file: pathlib.Path | None = None
+    index: int | None = None
 
     @property
     def id(self) -> str:
@@ -145,26 +150,35 @@ class Report:
 # --------------------------------------------------------------------------- collection
 
 
-def collect(paths: Iterable[str], patterns: Iterable[str] = ()) -> tuple[list, list[str]]:
+def collect(paths: Iterable[str], patterns: Iterable[str] = (),
+            allow: Iterable[str | pathlib.Path] = ()) -> tuple[list, list[str]]:
     """Cases (or their errors) under ``paths`` selected by ``patterns``; skipped files.
 
-    An unreadable file gives one :class:`CaseError` in place of its cases.
+    An unreadable file gives one :class:`CaseError` in place of its cases. A case file's
+    ``@PATH`` references stay inside the directory it was found in (the file's folder for
+    a file or glob) or one of the ``allow`` folders; so does a file found in a directory
+    (a symbolic link out of it is an error).
     """
     patterns = list(patterns)
+    allow = tuple(map(pathlib.Path, allow))
     entries: list[Case | CaseError] = []
     skipped: list[str] = []
-    for path, named in discover(paths):
+    for path, named, root, searched in discover(paths):
+        roots = (root, *allow)
         try:
-            found = load_file(path, named=named)
+            if searched and escapes(path, roots):
+                raise CaseError(path, "the file is a link to a place outside the folder being "
+                                      "checked (allow it with --allow-path DIR)")
+            found = load_file(path, named=named, roots=roots)
         except CaseError as error:
             found = [error]
         if not found:
-            skipped.append(str(path))
+            skipped.append(shown(path))
         entries += [e for e in found
                     if selected(e.case if isinstance(e, CaseError) else e.name, patterns)]
     if not entries:
-        where = ", ".join(map(repr, paths))
-        only = f" matching -k {' or '.join(map(repr, patterns))}" if patterns else ""
+        where = ", ".join(repr(shown(p)) for p in paths)
+        only = f" matching -k {' or '.join(repr(shown(p)) for p in patterns)}" if patterns else ""
         raise InputError(f"no cases{only} found in {where}", argument="PATH")
     return entries, skipped
 
@@ -183,6 +197,10 @@ def evaluate_case(case: Case):
     try:
         result = evaluate(case.spec, case.values, reduction=case.reduction, dtype=case.dtype,
                           grad=case.grad, strict=case.strict)
+        if case.impl is not None:  # the value and gradients of the implementation under test
+            from losscli.tools.compare import implementation_result
+
+            result = implementation_result(case, result)
     except LossCliError as exc:
         raise case.error(exc.message, case.field_of(exc.argument)) from None
     checks = []
@@ -249,8 +267,9 @@ def run_case(case: Case) -> Outcome:
         result, checks = evaluate_case(case)
     except CaseError as error:
         return error_outcome(error, case, time.perf_counter() - start)
-    outcome = Outcome(str(case.path), case.name, case.spec.name, "passed", checks,
-                      got=result.value, warnings=list(result.warnings), case=case)
+    outcome = Outcome(shown(case.path), shown(case.name), case.spec.name, "passed", checks,
+                      got=result.value, warnings=[shown(w) for w in result.warnings], case=case,
+                      file=case.path, index=case.index)
     if case.expect is None:
         outcome.status = "missing"
         outcome.message = (f"no expect; the computed value is {short(result.value)} "
@@ -264,7 +283,8 @@ def run_case(case: Case) -> Outcome:
 
 def error_outcome(error: CaseError, case: Case | None = None, seconds: float = 0.0) -> Outcome:
     return Outcome(error.path, error.case, case.spec.name if case else "", "error",
-                   message=str(error), seconds=seconds, case=case, field=error.field)
+                   message=shown(str(error)), seconds=seconds, case=case, field=error.field,
+                   file=error.file, index=case.index if case else error.index)
 
 
 # --------------------------------------------------------------------------- the suite

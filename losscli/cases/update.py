@@ -5,7 +5,13 @@ value (located with PyYAML's node positions; JSON is read the same way, being YA
 flow style) is replaced by the new value in flow style, and a missing ``expect`` is
 added as a line after the case's last field. The edited text must load back as the
 intended data; if it does not, the file is rewritten from the data (comments are then
-lost, and the message says so).
+lost, and the message says so), except a YAML file with anchors or aliases, which is left
+as it is (its rewrite would expand the aliases and drop the comments): the message asks
+for an edit by hand. An anchored value keeps its anchor, so the edit of a value that
+every alias of it should follow is kept.
+
+Files are written with :func:`losscli.core.atomic.write_atomic` (a reader never sees a part of
+a file; a write error leaves it untouched), their permissions and UTF-8 BOM kept.
 
 Only failing parts are rewritten: ``expect`` itself for a bare value or a case without
 one, else the failing ``value``, ``terms`` or ``grad.NAME`` entries. Parts read from a
@@ -14,16 +20,19 @@ file (``@PATH``) are left alone.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import pathlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from losscli.cases.case import read_document
+from losscli.cases.source import CaseError, read_document, shown
+from losscli.core.atomic import write_atomic
 from losscli.core.text import short
 
 
@@ -44,6 +53,7 @@ def update_outcomes(outcomes: list) -> list[str]:
     Returns one message per change (and per part that could not be changed).
     """
     by_file: dict[pathlib.Path, list[Change]] = {}
+    owners: dict[pathlib.Path, list] = {}
     messages: list[str] = []
     for outcome in outcomes:
         if outcome.status not in ("failed", "missing"):
@@ -53,9 +63,12 @@ def update_outcomes(outcomes: list) -> list[str]:
         if changes:
             by_file.setdefault(outcome.case.path, []).extend(changes)
             if not refused:
-                outcome.status = "updated"
+                owners.setdefault(outcome.case.path, []).append(outcome)
     for path, changes in by_file.items():
-        messages += update_file(path, changes)
+        written, notes = update_file(path, changes)
+        messages += notes
+        for outcome in owners.get(path, []) if written else ():
+            outcome.status = "updated"
     return messages
 
 
@@ -63,6 +76,10 @@ def changes_for(outcome) -> tuple[list[Change], list[str]]:
     """The changes that make ``outcome``'s case pass, and the reasons for parts left alone."""
     case = outcome.case
     expect = case.expect
+    if case.impl is not None:  # a replay of compare: the expectation is the reference's
+        return [], [f"it runs {case.impl}, whose value is what is checked; its expect is "
+                    "losscli's reference (fix the implementation, or write the case again "
+                    "with losscli compare --case-out)"]
     if expect is None:
         return [Change(case.index, case.name, ("expect",), _data(outcome.got))], []
     changes: list[Change] = []
@@ -81,32 +98,59 @@ def changes_for(outcome) -> tuple[list[Change], list[str]]:
     return changes, refused
 
 
-def update_file(path: pathlib.Path, changes: list[Change]) -> list[str]:
-    """Apply ``changes`` to one file; one message per change."""
-    with open(path, encoding="utf-8-sig", newline="") as stream:
-        text = stream.read()
+def update_file(path: pathlib.Path, changes: list[Change]) -> tuple[bool, list[str]]:
+    """Apply ``changes`` to one file: (written, one message per change)."""
     as_json = path.suffix.lower() == ".json"
-    data = read_document(path)
-    for change in changes:
-        _assign(data, change)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+        data = read_document(path, text)
+        for change in changes:
+            _assign(data, change)
+    except (OSError, UnicodeDecodeError, CaseError, LookupError, TypeError):
+        return False, [_refused(path, change, "the file changed or became unreadable while it "
+                                              "was checked") for change in changes]
+    bom = raw.startswith(codecs.BOM_UTF8)
     try:
         edited = _edit(text, changes, as_json)
         kept = _same(_load(edited, as_json), data)
     except Exception:  # noqa: BLE001 - any failure of the in-place edit falls back to a rewrite
         kept = False
+    if not kept and not as_json and _has_anchors(text):
+        return False, [_refused(path, change, "the file uses YAML anchors or aliases, which an "
+                                              "automatic edit would expand (dropping its "
+                                              "comments)") for change in changes]
     if not kept:
         edited = _dump(data, as_json)
-    with open(path, "w", encoding="utf-8", newline="") as stream:
-        stream.write(edited)
+    write_atomic(path, (codecs.BOM_UTF8 if bom else b"") + edited.encode("utf-8"),
+                 argument="--update")
     note = "" if kept else " (file rewritten: its comments and layout were not kept)"
-    return [_describe(path, change) + note for change in changes]
+    return True, [_describe(path, change) + note for change in changes]
+
+
+def _refused(path: pathlib.Path, change: Change, why: str) -> str:
+    return (f"{shown(path)}::{shown(change.case)}: not updated: {why}; set "
+            f"{'.'.join(change.keys)} to {short(change.value)} by hand")
+
+
+def _has_anchors(text: str) -> bool:
+    """True when YAML ``text`` defines an anchor or uses an alias (or cannot be parsed)."""
+    import yaml
+
+    try:
+        return any(getattr(event, "anchor", None) is not None
+                   for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader",
+                                                                yaml.SafeLoader)))
+    except yaml.YAMLError:
+        return True
 
 
 def _describe(path: pathlib.Path, change: Change) -> str:
     field = ".".join(change.keys)
+    where, case = shown(path), shown(change.case)
     if change.old is None and change.keys == ("expect",):
-        return f"{path}::{change.case}: added {field}: {short(change.value)}"
-    return f"{path}::{change.case}: {field}: {short(change.old)} -> {short(change.value)}"
+        return f"{where}::{case}: added {field}: {short(change.value)}"
+    return f"{where}::{case}: {field}: {short(change.old)} -> {short(change.value)}"
 
 
 def _data(value: Any) -> Any:
@@ -199,8 +243,8 @@ def _edit(text: str, changes: list[Change], as_json: bool) -> str:
         if found is None:
             edits.append(_insertion(text, node, change.keys[-1], new, as_json))
         else:
-            edits.append(_replacement(found, new))
-    for start, end, new in sorted(edits, reverse=True):
+            edits.append(_replacement(text, found, new))
+    for start, end, new in sorted(set(edits), reverse=True):  # an aliased node: edited once
         text = text[:start] + new + text[end:]
     return text
 
@@ -223,10 +267,14 @@ def _end(node) -> int:
     return _end(last[1] if isinstance(node, yaml.MappingNode) else last)
 
 
-def _replacement(found, new: str) -> tuple[int, int, str]:
+def _replacement(text: str, found, new: str) -> tuple[int, int, str]:
+    """The edit that gives ``found``'s value the text ``new`` (an anchor ``&NAME`` stays)."""
     import yaml
 
     key_node, value_node = found
+    anchor = _ANCHOR.match(text, value_node.start_mark.index)
+    if anchor:  # keep it (and the comments after it); replace what follows
+        return anchor.end(), _end(value_node), new
     if isinstance(value_node, yaml.ScalarNode) or value_node.flow_style:
         return value_node.start_mark.index, value_node.end_mark.index, new
     if value_node.start_mark.column > key_node.start_mark.column:
@@ -234,6 +282,10 @@ def _replacement(found, new: str) -> tuple[int, int, str]:
         return value_node.start_mark.index, _end(value_node), new
     # An indentless block sequence: replace from the end of the key, colon included.
     return key_node.end_mark.index, _end(value_node), ": " + new
+
+
+#: An anchor with what follows it up to the value: spaces, comments and line breaks.
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]+(?:[ \t]*(?:#[^\r\n]*)?\r?\n)*[ \t]*")
 
 
 def _insertion(text: str, mapping, key: str, new: str, as_json: bool) -> tuple[int, int, str]:

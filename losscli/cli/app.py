@@ -8,10 +8,9 @@ closest ones. Nothing here imports torch.
 from __future__ import annotations
 
 import sys
-from typing import Literal
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from losscli import __version__
 from losscli.cli.cases import register as register_case_commands
@@ -27,8 +26,21 @@ HELP = (
 )
 
 
+class LossCommand(TyperCommand):
+    """A command whose --help is losscli's plain, verbatim help (:mod:`losscli.cli.help`)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        from losscli.cli.help import format_help
+
+        format_help(self, ctx, formatter)
+
+    def parse_args(self, ctx, args):
+        _plain_flags(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
 class LossGroup(TyperGroup):
-    """Resolves loss aliases to their canonical command."""
+    """Resolves loss aliases to their canonical command; every command gets losscli's help."""
 
     def get_command(self, ctx, cmd_name: str):
         command = super().get_command(ctx, cmd_name)
@@ -36,7 +48,14 @@ class LossGroup(TyperGroup):
             spec = registry().find(cmd_name)
             if spec is not None:
                 command = super().get_command(ctx, spec.name)
+        if type(command) is TyperCommand:
+            command.__class__ = LossCommand
         return command
+
+    def format_help(self, ctx, formatter) -> None:
+        from losscli.cli.help import format_help
+
+        format_help(self, ctx, formatter)
 
     def resolve_command(self, ctx, args):
         if args and self.get_command(ctx, args[0]) is None and not args[0].startswith("-"):
@@ -48,13 +67,36 @@ class LossGroup(TyperGroup):
     def list_commands(self, ctx):
         return list(self.commands)
 
+    def parse_args(self, ctx, args):
+        _plain_flags(self.get_params(ctx))
+        return super().parse_args(ctx, args)
+
+
+def _plain_flags(params) -> None:
+    """Give boolean and string options a plain type check (a str is a str).
+
+    Typer otherwise builds a pydantic adapter for them (for a flag whose default is
+    None, or any string), and importing pydantic costs more than the rest of
+    ``losscli list`` or ``--help``.
+    """
+    from typer._coercion import PassThroughRuntimeParam
+
+    for param in params:
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is not None and descriptor.annotation in (bool, str) and (
+            getattr(param, "_runtime_param", True) is None
+        ):
+            param._runtime_param = PassThroughRuntimeParam(
+                annotation=descriptor.annotation, parameter_info=descriptor.parameter_info)
+
 
 app = typer.Typer(
     cls=LossGroup,
     name="losscli",
     help=HELP,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # help is plain text: registry strings are never read as markup
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 10_000},
 )
 
 
@@ -75,12 +117,16 @@ def main(
 
 @app.command("list", rich_help_panel="Catalogue")
 def list_losses(
-    fmt: Literal["table", "json"] = typer.Option("table", "--format", "-f", help="output format"),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="<table|json>",
+                            help="output format"),
     json_: bool = typer.Option(False, "--json", help="same as --format json"),
 ) -> None:
     """List every loss with its family, aliases and summary."""
     from losscli.render.catalog import print_catalogue
 
+    if fmt not in ("table", "json"):  # checked here: a Literal costs typer a pydantic import
+        raise UsageError(f"losscli list: Invalid value for '--format' / '-f': {fmt!r} is not "
+                         "one of 'table', 'json'.")
     print_catalogue("json" if json_ else fmt)
 
 
@@ -104,9 +150,7 @@ def run_app(argv: list[str] | None = None) -> int:
     try:
         rv = command.main(args=argv, prog_name="losscli", standalone_mode=False)
     except click_exceptions.NoArgsIsHelpError as error:
-        text = error.ctx.get_help()  # Typer's rich help prints itself and returns ""
-        if text:
-            print(text)
+        print(error.ctx.get_help())
         return int(ExitStatus.OK)
     except click_exceptions.UsageError as error:
         where = f"losscli {error.ctx.info_name}: " if error.ctx and error.ctx.parent else ""

@@ -14,6 +14,8 @@ from typing import Literal
 import typer
 
 PANEL = "Case files"
+ALLOW_HELP = ("a folder that @PATH references in case files may also read (by default only "
+              "the folder being checked); repeatable")
 
 
 def run_case(
@@ -28,6 +30,8 @@ def run_case(
     json_: bool = typer.Option(False, "--json", help="same as --format json"),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="same as --format plain"),
     max_rows: int = typer.Option(20, "--max-rows", min=1, help="table rows shown before eliding"),
+    allow_path: list[str] | None = typer.Option(
+        None, "--allow-path", metavar="DIR", help=ALLOW_HELP),
 ) -> None:
     """Compute one case and print it like a direct call (exit 1 when it differs from expect).
 
@@ -40,7 +44,7 @@ def run_case(
     from losscli.render import report_result
 
     chosen = output_format(fmt, json_, quiet)
-    loaded = load_case(case, select)
+    loaded = load_case(case, select, allow=allow_path or ())
     loaded.grad = loaded.grad or grad
     loaded.strict = loaded.strict or strict
     result, checks = evaluate_case(loaded)
@@ -69,29 +73,49 @@ def check(
         help="write the computed values into cases whose expect is missing or differs"),
     junit: str | None = typer.Option(
         None, "--junit", metavar="FILE", help="also write a JUnit XML report to FILE"),
-    fmt: Literal["table", "json"] = typer.Option("table", "--format", "-f", help="output format"),
+    fmt: Literal["table", "json", "github", "markdown"] = typer.Option(
+        "table", "--format", "-f",
+        help="output format: table, json, github (workflow annotations on the cases' lines) "
+             "or markdown (for a job summary or a pull-request comment)"),
     json_: bool = typer.Option(False, "--json", help="same as --format json"),
     max_rows: int = typer.Option(
-        50, "--max-rows", min=1, help="table rows shown; passing rows beyond it are elided"),
+        50, "--max-rows", min=1,
+        help="table rows shown (failing cases first; the reason of each is listed below it)"),
+    allow_path: list[str] | None = typer.Option(
+        None, "--allow-path", metavar="DIR", help=ALLOW_HELP),
 ) -> None:
     """Run every case in files, directories and globs; exit 0 all pass, 1 any fails, 2 invalid.
 
     Example: losscli check examples/ --junit report.xml
     """
     from losscli.cases.suite import collect, run_suite
-    from losscli.render.report import render_report
 
-    entries, skipped = collect(paths, keyword or ())
+    entries, skipped = collect(paths, keyword or (), allow=allow_path or ())
     with _progress(len(entries)) as advance:
         report = run_suite(entries, fail_fast=fail_fast, update=update, on_case=advance)
     report.skipped_files = skipped
-    render_report(report, "json" if json_ else fmt, max_rows=max_rows)
+    _render(report, "json" if json_ else fmt, max_rows)
     if junit:
         from losscli.cases.junit import write_junit
 
         write_junit(report, junit)
     if report.exit_status:
         raise typer.Exit(int(report.exit_status))
+
+
+def _render(report, fmt: str, max_rows: int) -> None:
+    if fmt == "github":
+        from losscli.render.github import render_github
+
+        render_github(report)
+    elif fmt == "markdown":
+        from losscli.render.markdown import render_markdown
+
+        render_markdown(report, max_rows=max_rows)
+    else:
+        from losscli.render.report import render_report
+
+        render_report(report, fmt, max_rows=max_rows)
 
 
 @contextmanager

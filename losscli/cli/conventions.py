@@ -69,5 +69,5 @@ def run_convention(spec: LossSpec, options: LossOptions, values: dict[str, Any],
 
     result = compute(spec, grad=options.grad, convention=name, **common, **values)
     if expected is not None:
-        result.compare(expected, rtol=options.rtol, atol=options.atol)
+        result.compare(expected, rtol=options.rtol, atol=options.atol, same_shape=True)
     return report_result(result, fmt, max_rows=options.max_rows)

@@ -58,7 +58,7 @@ def run_loss(spec: LossSpec, options: LossOptions) -> ExitStatus:
             raise UsageError(f"--{flag} needs the terms in memory, but these inputs were "
                              "computed in chunks; use it on a slice of them")
     if expected is not None:
-        result.compare(expected, rtol=options.rtol, atol=options.atol)
+        result.compare(expected, rtol=options.rtol, atol=options.atol, same_shape=True)
     if options.emit:
         from losscli.tools.emit import emit
 

@@ -208,8 +208,9 @@ def compare_command(
     atol: float = typer.Option(1e-6, "--atol", help="absolute tolerance"),
     no_grad: bool = typer.Option(False, "--no-grad", help="compare values only"),
     case_out: str | None = typer.Option(None, "--case-out", metavar="FILE",
-                                        help="where to write the smallest failing input "
-                                        "(default: LOSS-mismatch.loss.yaml)"),
+                                        help="write the smallest failing input to FILE, a "
+                                        "case that 'losscli check' replays on your "
+                                        "implementation (no file without it)"),
 ) -> None:
     """Check your own loss implementation against losscli's reference.
 
@@ -217,7 +218,8 @@ def compare_command(
     given after the loss name (--pred TENSOR --target TENSOR), and on random valid inputs
     of several shapes with edge values. The reference's parameters follow the loss name
     too (--gamma 2). Values and gradients are compared; exit 0 when every trial agrees,
-    1 when one does not (the smallest failing input is written as a case file).
+    1 when one does not (the smallest failing input is shown; --case-out FILE writes it as
+    a case that 'losscli check FILE' replays on your implementation).
 
       losscli compare softmax-focal --impl my_focal.py:FocalLoss --impl-kwargs '{"gamma": 2}'
     """
@@ -247,13 +249,13 @@ def compare_command(
     function = load_impl(impl, kwargs)
     report = compare(spec, function, impl_name=impl, params=params, user_values=values or None,
                      seed=seed, trials=trials, reduction=reduction,
-                     tol=Tolerance(rtol, atol), grad=not no_grad)
+                     tol=Tolerance(rtol, atol), grad=not no_grad, impl_kwargs=kwargs)
     if not report.trials:
         raise UsageError(f"nothing to compare: no random input passed {spec.name}'s checks and "
                          "no inputs were given; pass --pred/--target (or raise --trials)")
     path = None
-    if report.smallest is not None:
-        path = write_case(report, pathlib.Path(case_out or f"{spec.name}-mismatch.loss.yaml"))
+    if report.smallest is not None and case_out is not None:
+        path = write_case(report, pathlib.Path(case_out))
     render_report(report, spec, case_path=path)
     if not report.ok:
         raise typer.Exit(int(ExitStatus.MISMATCH))

@@ -15,7 +15,7 @@ class ExitStatus(IntEnum):
 
     OK = 0
     MISMATCH = 1  # computed, but differs from --expect (or a check suite failed)
-    INPUT_ERROR = 2  # usage or input error
+    INPUT_ERROR = 2  # usage, input or output error (an output that cannot be written)
     INTERNAL_ERROR = 3  # a bug in losscli
     INTERRUPTED = 130  # Ctrl-C
 
@@ -48,3 +48,11 @@ class UsageError(LossCliError):
 
 class StrictWarningError(InputError):
     """A warning raised to an error by ``--strict``."""
+
+
+class Interrupted(BaseException):  # noqa: N818 - it is not an error of the user's
+    """Ctrl-C (SIGINT) while losscli runs: exit 130 with one line, ``interrupted``.
+
+    Not a KeyboardInterrupt, which Click would turn into its own exit, and not an
+    Exception, which a handler of the user's code (``compare``) would catch.
+    """

@@ -103,10 +103,13 @@ class Result:
         assert self.terms is not None, "a result keeps its terms or their statistics"
         return summarize(self.terms, self.ignored, top=top)
 
-    def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8) -> Expectation:
+    def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8,
+                same_shape: bool = False) -> Expectation:
         """Compare the value with ``expected`` (a number, or a nested list for 'none').
 
-        An infinite expectation matches only the same infinity; NaN matches NaN.
+        An infinite expectation matches only the same infinity; NaN matches NaN. With
+        ``same_shape`` (``--expect``) the expectation must have the value's shape: a
+        number for a scalar value, the terms' shape for 'none'; otherwise it broadcasts.
         """
         for option, tolerance in (("--rtol", rtol), ("--atol", atol)):
             if not tolerance >= 0:
@@ -114,6 +117,14 @@ class Result:
                                  argument=option)
         got = np.asarray(self.value, dtype=np.float64)
         want = np.asarray(expected, dtype=np.float64)
+        if same_shape and want.shape != got.shape:
+            wanted = ("a number" if not got.shape
+                      else f"a TENSOR of shape {list(got.shape)}")
+            raise InputError(
+                f"has shape {list(want.shape)} but the value has shape {list(got.shape)}; "
+                f"give {wanted}",
+                argument="--expect",
+            )
         try:
             with np.errstate(invalid="ignore"):  # inf − inf
                 diff = np.abs(

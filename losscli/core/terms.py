@@ -48,6 +48,7 @@ class Terms:
     shown_inputs: tuple[str, ...] | None = None
     mean_divisor: Any | None = None
     divisor_symbol: str = "dᵢ"
+    empty_mean_zero: bool = False
 
 
 def _float(x: Any) -> float:
@@ -79,10 +80,15 @@ def reduce(terms: Terms, reduction: str) -> tuple[Any, Reduction]:
         return scaled / count, _rule(terms, reduction, ignored, _float(scaled), count)
     if terms.weights is None:
         count = _size(values)
+        if count == 0 and terms.empty_mean_zero:
+            return total * 0.0, Reduction("mean", _EMPTY_ZERO, 0.0)
         return total / count, _rule(terms, reduction, ignored, _float(total), count)
     denominator = terms.weights.sum()
     value = total / denominator
     return value, _rule(terms, reduction, ignored, _float(total), _float(denominator))
+
+
+_EMPTY_ZERO = "mean over no terms: 0 (loss.mean() if loss.numel() > 0 else 0.0 * loss.sum())"
 
 
 def _rule(

@@ -5,7 +5,9 @@ numbers, as :func:`losscli.core.terms.reduce` does for losscli's own rules:
 
 - ``sum_over_batch_size`` (Keras ``Loss(reduction="sum_over_batch_size")``, keras/src/losses/
   loss.py ``reduce_values``): the terms are Keras's per-sample losses ℓ_b and the value is
-  Σ ℓ_b / B, B their number. Sample weights multiply the terms and do not enter B.
+  Σ ℓ_b / B, B their number, 0 when B = 0 (``divide_no_nan``). Sample weights multiply the
+  terms and do not enter B. Per-sample losses of shape (0,) (an empty batch of rows) come
+  back unreduced, an empty array: an input error here.
 - ``mean_over_classes`` (kornia ``focal_loss``, mmdetection ``FocalLoss``): the terms are the
   (N, C, …) map with one entry per sample and class, and the mean divides by all of them, C
   included.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import torch
 
+from losscli.core.errors import InputError
 from losscli.core.result import Reduction
 from losscli.families._shared.torch_terms import Terms, class_dim
 
@@ -38,6 +41,9 @@ def _ignored_info(terms: Terms) -> dict:
 
 
 def sum_over_batch_size(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    if tuple(terms.values.shape) == (0,):
+        raise InputError("Keras returns no value for an empty batch: reduce_values gives back "
+                         "the (0,) per-sample losses unreduced", argument="--pred")
     total = terms.values.sum()
     batch = max(terms.values.numel(), 1)
     rule = "sum_over_batch_size (Keras): Σ ℓ_b / B over the B per-sample losses"
@@ -86,7 +92,9 @@ def monai_sum(terms: Terms) -> tuple[torch.Tensor, Reduction]:
     """MONAI's sum: each (sample, class) averaged over its spatial positions, then summed.
 
     With no spatial dimension MONAI's ``mean(dim=[])`` reduces every dimension, so its
-    'sum' is then the mean (over the kept positions when some are ignored).
+    'sum' is then the mean: Σ ℓ / (N·C) as ``FocalLoss()`` without ignore_index gives it, or
+    Σ ℓ / (kept positions) when some are ignored (its masked sum over ``dim=[]``), the same
+    denominators as :func:`monai_mean`.
     """
     values = terms.values
     kept = _kept(terms).to(values.dtype)
@@ -98,7 +106,8 @@ def monai_sum(terms: Terms) -> tuple[torch.Tensor, Reduction]:
         return value, Reduction("sum", rule, float(value.detach()), **_ignored_info(terms))
     classes = values.shape[class_dim(values)] if values.dim() == 2 else 1
     total = values.sum()
-    count = kept.sum() / classes if terms.ignored is not None else values.numel()
+    ignored = terms.ignored is not None and bool(terms.ignored.any())
+    count = kept.sum() / classes if ignored else values.numel()
     rule = "sum (MONAI, no spatial dimension): its mean over an empty dimension list, Σ ℓ / n"
     return total / count, Reduction(
         "sum", rule, float(total.detach()), float(count), **_ignored_info(terms)

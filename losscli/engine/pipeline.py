@@ -82,14 +82,20 @@ def compute(
 def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
         device: str | None = None, convention=None, chunk_elements: int | None = None,
         top: int = DEFAULT_TOP) -> Result:
-    """Compute a validated problem with ``backend`` ("torch" or "numpy")."""
+    """Compute a validated problem with ``backend`` ("torch" or "numpy"); a non-finite
+    value or term comes with a warning that says why (:mod:`losscli.engine.nonfinite`)."""
+    from losscli.engine.nonfinite import check
+
     if backend == "numpy":
         from losscli.engine.numpy_backend import run as run_numpy
 
-        return run_numpy(prepared, chunk_elements=chunk_elements, top=top)
-    from losscli.engine.torch_backend import run as run_torch
+        result = run_numpy(prepared, chunk_elements=chunk_elements, top=top)
+    else:
+        from losscli.engine.torch_backend import run as run_torch
 
-    return run_torch(prepared, grad=grad, device=device, convention=convention)
+        result = run_torch(prepared, grad=grad, device=device, convention=convention)
+    check(prepared, result)  # a NaN or ±inf is explained (an error under --strict)
+    return result
 
 
 def choose_backend(

@@ -80,7 +80,7 @@ def _prepare(
     warnings = Warnings(strict)
     if reduction in spec.reduction_warnings:
         warnings.warn(spec.reduction_warnings[reduction], argument="--reduction")
-    given = {i.name: _input_array(i, values.get(i.name), warnings) for i in spec.inputs}
+    given = {i.name: _input_array(i, values.get(i.name), warnings, dtype) for i in spec.inputs}
     arrays = {name: array for name, array in given.items() if array is not None}
     params: dict[str, Any] = {}
     for param in spec.params:
@@ -101,16 +101,16 @@ def _prepare(
 
 
 #: The largest finite number of each compute dtype.
-_LARGEST = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38,
+LARGEST = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38,
             "float32": float(np.finfo(np.float32).max), "float64": float(np.finfo(np.float64).max)}
 
 
 def _fits(param, value: Any, dtype: str) -> Any:
     """A finite float parameter must stay finite in the compute dtype; return it."""
     if param.type in ("float", "float_or_tensor") and isinstance(value, float):
-        if np.isfinite(value) and abs(value) > _LARGEST[dtype]:
+        if np.isfinite(value) and abs(value) > LARGEST[dtype]:
             raise InputError(
-                f"{value:g} overflows {dtype} (largest {_LARGEST[dtype]:g}); give a smaller "
+                f"{value:g} overflows {dtype} (largest {LARGEST[dtype]:g}); give a smaller "
                 "value, inf, or a wider --dtype",
                 argument=param.option,
             )
@@ -137,7 +137,9 @@ def _coerce(param, value: Any) -> Any:
     return value
 
 
-def _input_array(spec: InputSpec, value: Any, warnings: Warnings) -> np.ndarray | None:
+def _input_array(
+    spec: InputSpec, value: Any, warnings: Warnings, dtype: str = "float64"
+) -> np.ndarray | None:
     if value is None:
         if spec.required:
             raise UsageError(f"missing input {spec.option} ({spec.help})")
@@ -146,6 +148,8 @@ def _input_array(spec: InputSpec, value: Any, warnings: Warnings) -> np.ndarray 
     array = _check_kind(spec, array)
     lo, hi = streaming.extent(array)  # one pass; the checks below rescan only on faults
     _check_finite(array, spec.option, warnings, (lo, hi))
+    if spec.kind == "float" or array.dtype.kind == "f":  # cast to the compute dtype
+        _check_fits(array, dtype, spec.option, warnings, (lo, hi))
     _check_domain(spec, array, (lo, hi))
     _check_expected_scale(spec, array, warnings, (lo, hi))
     return array
@@ -179,6 +183,31 @@ def _check_finite(
         nans, infs = streaming.count(array, np.isnan), streaming.count(array, np.isinf)
         warnings.warn(
             f"contains {nans} NaN and {infs} infinite value(s); the loss will not be finite",
+            argument=option,
+        )
+
+
+def overflows(value: float, dtype: str) -> bool:
+    """Whether the finite ``value`` becomes ±inf when cast to ``dtype`` (round to nearest)."""
+    if not np.isfinite(value) or dtype == "float64":
+        return False
+    if dtype == "bfloat16":  # beyond the largest bfloat16 plus half its spacing
+        return abs(value) >= 2.0**128 - 2.0**119
+    with np.errstate(over="ignore"):
+        return bool(np.isinf(np.dtype(dtype).type(value)))
+
+
+def _check_fits(
+    array: np.ndarray, dtype: str, option: str, warnings: Warnings, extent: tuple[float, float]
+) -> None:
+    """Warn (before computing) when a finite value of the input becomes inf in ``dtype``."""
+    if not array.size or array.dtype.kind not in "iuf":
+        return
+    worst = max((v for v in map(float, extent) if overflows(v, dtype)), key=abs, default=None)
+    if worst is not None:
+        warnings.warn(
+            f"{worst:g} does not fit {dtype} (largest {LARGEST[dtype]:g}): it becomes "
+            f"{'-' if worst < 0 else ''}inf when cast; use a wider --dtype",
             argument=option,
         )
 

@@ -10,7 +10,8 @@ Grammar::
 file, or has a known extension and the whole text is not an existing file, so paths
 containing ``:`` still work. KEY is described in :mod:`losscli.inputs.source`, the
 readers of each extension in :mod:`losscli.inputs.readers`. A missing file, a
-directory, an empty file and an unknown extension are refused; any other failure of a
+directory, a device, FIFO or socket (after following symlinks), an empty file and an
+unknown extension are refused; any other failure of a
 reader on odd content is reported as the file's error.
 """
 
@@ -19,13 +20,14 @@ from __future__ import annotations
 import os
 import pathlib
 import stat
+import warnings
 
 import numpy
 
 from losscli.core.errors import InputError
 from losscli.inputs.messages import clip, exception_summary, input_error, quote
 from losscli.inputs.readers import READERS, SUPPORTED_EXTENSIONS
-from losscli.inputs.source import Source
+from losscli.inputs.source import Source, not_regular
 
 
 def _resolve(path_text: str, base_dir: pathlib.Path | None) -> pathlib.Path:
@@ -77,18 +79,34 @@ def _check_file(src: Source, base_dir: pathlib.Path | None) -> None:
         raise src.fail(f"cannot access {src.name}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(info.st_mode):
         raise src.fail(f"{src.name} is a directory, expected a file")
-    if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+    if not stat.S_ISREG(info.st_mode):
+        raise src.fail(not_regular(src.name))
+    if info.st_size == 0:
         raise src.fail(f"{src.name} is empty")
 
 
-def load_file(spec: str, argument: str, base_dir: pathlib.Path | None) -> numpy.ndarray:
-    """Load ``PATH[:KEY]`` (the text after ``@``)."""
+def _check_inside(src: Source, roots) -> None:
+    """Refuse a path that, symbolic links resolved, leaves every folder of ``roots``."""
+    try:
+        real = src.path.resolve()
+    except (OSError, ValueError, RuntimeError):
+        raise src.fail(f"invalid file name {src.name}") from None
+    if not any(real.is_relative_to(pathlib.Path(root).resolve()) for root in roots):
+        raise src.fail(f"{src.name} is outside the folders a case file may read "
+                       "(the folder being checked; allow more with --allow-path DIR)")
+
+
+def load_file(spec: str, argument: str, base_dir: pathlib.Path | None,
+              allowed_roots=None) -> numpy.ndarray:
+    """Load ``PATH[:KEY]`` (the text after ``@``), inside ``allowed_roots`` when given."""
     path_text, key = _split_key(spec.strip(), base_dir)
     if not path_text:
         raise input_error(argument, "missing file name after '@' (write @PATH, or - for stdin)")
     if key is not None and not key.strip():
         raise input_error(argument, f"empty KEY after ':' in @{clip(spec, 60)}")
     src = Source(argument, path_text, _resolve(path_text, base_dir), key)
+    if allowed_roots is not None:
+        _check_inside(src, allowed_roots)
     _check_file(src, base_dir)
     reader = READERS.get(src.path.suffix.lower())
     if reader is None:
@@ -96,8 +114,12 @@ def load_file(spec: str, argument: str, base_dir: pathlib.Path | None) -> numpy.
         raise src.fail(f"unsupported file extension {quote(suffix, 20)} of {src.name}; "
                        f"supported: {', '.join(SUPPORTED_EXTENSIONS)}")
     try:
-        return reader(src)
+        with warnings.catch_warnings():  # a library's warning about odd content would add
+            warnings.simplefilter("ignore")  # lines to the one-line error; the error says it
+            return reader(src)
     except InputError:
         raise
+    except RecursionError:
+        raise src.fail(f"{src.name} is nested too deeply") from None
     except Exception as exc:  # a reader failure on odd content is the file's fault
         raise src.fail(f"cannot read {src.name}: {exception_summary(exc)}") from None

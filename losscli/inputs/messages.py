@@ -7,6 +7,7 @@ message is clipped and quoted with ``repr`` so control characters stay visible.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy
@@ -46,24 +47,29 @@ def snippet(text: str, pos: int, width: int = 60) -> str:
 
 
 def describe(value: object) -> str:
-    """Describe a rejected leaf value for an error message."""
+    """Name the kind of a rejected leaf value (never its content, which may be a secret)."""
     if value is None:
         return "null"
     if isinstance(value, (bool, numpy.bool_)):
-        return f"{bool(value)!r} (a boolean)"
-    try:
-        text = repr(value)
-    except Exception:  # a hostile __repr__ must not hide the real error
-        text = f"<{type(value).__name__} object>"
+        return "a boolean"
+    if isinstance(value, (str, bytes, bytearray)):
+        return "a string"
     if isinstance(value, Mapping):
-        return f"a mapping {clip(text, 40)}"
-    return clip(text, 40)
+        return f"a mapping of {count(len(value)).replace('element', 'key')}"
+    if isinstance(value, complex):
+        return "a complex number"
+    return f"a {clip(type(value).__name__, 40)} object"
 
 
 def exception_summary(exc: BaseException) -> str:
-    """``Type: message`` of an exception, for wrapping reader failures."""
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {clip(text, 200)}" if text else type(exc).__name__
+    """``Type: message`` of a library exception, for wrapping reader failures.
+
+    Libraries quote the content they could not parse (a header, a pickle's globals, a
+    line); only the message up to its first quote, colon or line break is kept.
+    """
+    text = re.split(r"['\"`:\n]", str(exc), maxsplit=1)[0].strip().rstrip(".,;(")
+    name = type(exc).__name__
+    return f"{name}: {clip(text, 100)}" if text else name
 
 
 def keys_text(names: Sequence[str], limit: int = 20) -> str:

@@ -270,3 +270,46 @@ def first(array: np.ndarray, outside) -> float | None:
 def count(array: np.ndarray, predicate) -> int:
     """How many elements satisfy ``predicate(block)``."""
     return sum(int(np.count_nonzero(predicate(block))) for block in blocks(array))
+
+
+# --------------------------------------------------------------------------- text output
+
+#: Elements formatted at a time when every term is written out.
+TEXT_ELEMENTS = 1 << 16
+
+
+def float_lines(array: np.ndarray, *, elements: int | None = None) -> Iterator[str]:
+    """``repr`` of every element (C order) as float, one per line, in pieces of about
+    ``elements`` lines: a term array of any size is written without holding its text."""
+    flat = array.reshape(-1)
+    step = elements or TEXT_ELEMENTS
+    for start in range(0, flat.size, step):
+        piece = flat[start : start + step].astype(np.float64).tolist()
+        yield "\n".join(map(repr, piece)) + "\n"
+
+
+def json_array(array: np.ndarray, dumps: Callable[[object], str], *,
+               elements: int | None = None) -> Iterator[str]:
+    """Pieces of the JSON nested list of ``array`` (floats; NaN and ±inf as null), the
+    same text as ``dumps(array.tolist())``, made of about ``elements`` values at a time.
+    """
+    if array.ndim == 0 or array.size == 0:
+        yield dumps(_finite_or_none(array))
+        return
+    row = int(np.prod(array.shape[1:]))
+    yield "["
+    for start, stop in spans(array.shape[0], row, elements or TEXT_ELEMENTS):
+        text = dumps(_finite_or_none(array[start:stop]))[1:-1]
+        yield text if start == 0 else ", " + text
+    yield "]"
+
+
+def _finite_or_none(block: np.ndarray) -> object:
+    """``block`` as nested lists of Python floats, with None for NaN and ±inf."""
+    values = np.asarray(block, dtype=np.float64)
+    finite = np.isfinite(values)
+    if finite.all():
+        return values.tolist()
+    objects = values.astype(object)
+    objects[~finite] = None
+    return objects.tolist()

@@ -10,7 +10,10 @@ input except ``target``, all with ``|got − want| <= atol + rtol·|want|``.
 Trials: the user's inputs (if given), then random valid inputs from
 :mod:`losscli.tools.random_inputs` (growing shapes, edge values, a fixed seed). On a
 mismatch the smallest failing input (a failing trial cut down to one sample where
-possible) is written as a case file that ``losscli check`` replays.
+possible) is shown, and with ``--case-out FILE`` written as a case file whose ``impl``
+field names the implementation: ``losscli check FILE`` runs it again
+(:func:`implementation_result`), so the case fails while the implementation is wrong
+and passes once it agrees with the reference pinned under ``expect``.
 
 Importing the implementation runs its code, with the user's permissions.
 """
@@ -23,6 +26,7 @@ import importlib.util
 import inspect
 import json
 import math
+import os
 import pathlib
 import sys
 from collections.abc import Callable
@@ -31,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from losscli.core.atomic import write_atomic
 from losscli.core.errors import LossCliError, UsageError
 from losscli.core.spec import LossSpec
 from losscli.families._shared.checks import shape_str
@@ -82,6 +87,7 @@ class Report:
     grads_compared: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     smallest: Trial | None = None
+    impl_kwargs: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -252,9 +258,13 @@ def compare(
     reduction: str = "mean",
     tol: Tolerance = Tolerance(),
     grad: bool = True,
+    impl_kwargs: dict[str, Any] | None = None,
 ) -> Report:
-    """Compare ``impl`` with the reference on the user's inputs and ``trials`` random ones."""
-    report = Report(spec.name, impl_name, reduction, tol, dict(params))
+    """Compare ``impl`` with the reference on the user's inputs and ``trials`` random ones.
+
+    ``impl_kwargs``: the keyword arguments ``impl`` was built with (for the case file)."""
+    report = Report(spec.name, impl_name, reduction, tol, dict(params),
+                    impl_kwargs=dict(impl_kwargs or {}))
     cases = []
     if user_values:
         cases.append(("your inputs", user_values))
@@ -304,44 +314,105 @@ def _yaml_value(value: Any) -> str:
     return _yaml_number(value)
 
 
-def case_text(report: Report, trial: Trial, effective_params: dict[str, Any]) -> str:
-    """The failing trial as a case file (the format of ``examples/*.loss.yaml``)."""
+def case_text(report: Report, trial: Trial, effective_params: dict[str, Any],
+              grads: dict[str, np.ndarray], impl: str) -> str:
+    """The failing trial as a case file (the format of ``examples/*.loss.yaml``) that runs
+    the implementation ``impl`` (written relative to the case file) again."""
     lines = [
         f"# losscli compare: {report.impl} differs from the reference {report.loss} on these",
-        f"# inputs ({trial.problem}). The reference value (float64) is under expect;",
-        f"# the implementation gave {_yaml_value(trial.got)}. Replay: losscli check THIS_FILE",
-        f"name: {report.loss} compare mismatch",
+        f"# inputs ({trial.problem}). The reference (float64) is under expect; the",
+        f"# implementation gave {_yaml_value(trial.got)}. 'losscli check THIS_FILE' runs the",
+        "# implementation again: it fails until the implementation agrees.",
+        f"name: {json.dumps(f'{report.loss} compare mismatch')}",
         f"loss: {report.loss}",
-        "inputs:",
-        *[f"  {name}: {_yaml_value(array)}" for name, array in trial.values.items()],
+        f"impl: {json.dumps(impl)}",
     ]
+    if report.impl_kwargs:
+        lines.append(f"impl_kwargs: {json.dumps(report.impl_kwargs)}")
+    lines += ["inputs:", *[f"  {name}: {_yaml_value(array)}"
+                           for name, array in trial.values.items()]]
     params = {k: v for k, v in effective_params.items() if v is not None}
     if params:
         lines.append("params:")
         lines += [f"  {name}: {_yaml_value(v)}" for name, v in params.items()]
-    lines += [
-        f"reduction: {report.reduction}",
-        "dtype: float64",
-        f"expect: {_yaml_value(trial.reference)}",
-        f"rtol: {_yaml_number(report.tolerance.rtol)}",
-        f"atol: {_yaml_number(report.tolerance.atol)}",
-    ]
+    lines += [f"reduction: {report.reduction}", "dtype: float64"]
+    if grads:
+        lines += ["grad: true", "expect:", f"  value: {_yaml_value(trial.reference)}",
+                  "  grad:", *[f"    {name}: {_yaml_value(g)}" for name, g in grads.items()]]
+    else:
+        lines.append(f"expect: {_yaml_value(trial.reference)}")
+    lines += [f"rtol: {_yaml_number(report.tolerance.rtol)}",
+              f"atol: {_yaml_number(report.tolerance.atol)}"]
     return "\n".join(lines) + "\n"
 
 
 def write_case(report: Report, path: pathlib.Path) -> pathlib.Path:
-    """Write the smallest failing trial of ``report`` to ``path``."""
+    """Write the smallest failing trial of ``report`` to ``path`` (``--case-out``)."""
     import losscli
 
     trial = report.smallest
     assert trial is not None, "only a failing comparison writes a case"
-    effective = losscli.compute(report.loss, reduction=report.reduction, dtype="float64",
-                                **trial.values, **report.params).params
-    try:
-        path.write_text(case_text(report, trial, effective), encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"--case-out: cannot write {path}: {error.strerror or error}") from None
+    wrt = [n for n in report.grads_compared if n in trial.values]
+    reference = losscli.compute(report.loss, reduction=report.reduction, dtype="float64",
+                                grad=bool(wrt), **trial.values, **report.params)
+    grads = {n: reference.grads[n] for n in wrt if n in reference.grads}
+    impl = _impl_for(report.impl, path)
+    text = case_text(report, trial, reference.params, grads, impl)
+    write_atomic(path, text.encode("utf-8"), argument="--case-out")
     return path
+
+
+def _impl_for(target: str, case_path: pathlib.Path) -> str:
+    """``target`` as a case file at ``case_path`` names it: a file relative to the case."""
+    where, _, attr = target.rpartition(":")
+    file = pathlib.Path(where).expanduser()
+    if not (where.endswith(".py") or file.is_file()):
+        return target  # a module name, imported from the working directory
+    folder = case_path.resolve().parent
+    try:
+        return f"{os.path.relpath(file.resolve(), folder)}:{attr}"
+    except ValueError:  # another drive
+        return f"{file.resolve()}:{attr}"
+
+
+def implementation_result(case, reference):
+    """``reference`` (the case computed by losscli) with the value and gradients of the
+    case's implementation under test, called as ``compare`` calls it (the inputs as
+    positional float64 tensors, class indices int64). Its faults are input errors."""
+    import dataclasses
+
+    import torch
+
+    where, _, attr = case.impl.rpartition(":")
+    file = pathlib.Path(where).expanduser()
+    if not file.is_absolute() and (where.endswith(".py") or (case.path.parent / file).is_file()):
+        where = str(case.path.parent / file)
+    impl = load_impl(f"{where}:{attr}", case.impl_kwargs)
+    inputs = {i.name: np.asarray(case.values[i.name]) for i in case.spec.inputs
+              if i.name in case.values}
+    wrt = _grad_inputs(case.spec, inputs) if case.grad else []
+    tensors = {name: torch.tensor(a, dtype=torch.int64 if a.dtype.kind in "iub" else
+                                  torch.float64, requires_grad=name in wrt)
+               for name, a in inputs.items()}
+    try:
+        out = impl(*tensors.values())
+        got = out if isinstance(out, torch.Tensor) else torch.as_tensor(out)
+        grads = {}
+        if wrt:
+            found = (torch.autograd.grad(got.sum(), [tensors[n] for n in wrt], allow_unused=True)
+                     if got.requires_grad else [None] * len(wrt))
+            grads = {n: np.zeros(inputs[n].shape) if g is None else g.detach().numpy()
+                     for n, g in zip(wrt, found)}
+        value = got.detach().to(torch.float64).cpu().numpy()
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - user code
+        raise UsageError(f"{case.impl} raised {_oneline(error)}", argument="--impl") from None
+    want = np.shape(reference.value)
+    if value.shape != want and value.size == int(np.prod(want)):
+        value = value.reshape(want)
+    return dataclasses.replace(
+        reference, value=float(value) if value.ndim == 0 else value, grads=grads,
+        notes=[*reference.notes, f"the value{' and gradients' if grads else ''} of "
+               f"{case.impl}; the terms are losscli's"])
 
 
 def reproduce_command(report: Report, trial: Trial, spec: LossSpec) -> str:
@@ -367,46 +438,63 @@ def _short(value: Any) -> str:
 
 def render_report(report: Report, spec: LossSpec, *, case_path: pathlib.Path | None,
                   console=None) -> None:
-    """The table of trials, then the verdict (and where the failing case was written)."""
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    """The table of trials, then the verdict (and where the failing case was written).
+
+    Laid out as every table of losscli (:func:`losscli.render.table.print_fitted`): for the
+    output's width, no number cut, one-line messages never wrapped."""
     from rich.text import Text
 
-    console = console or Console(highlight=False)
+    from losscli.render.layout import output_width
+    from losscli.render.table import Column, Rows, make_console, print_fitted
+
+    width = output_width() if console is None else console.width
+    console = console or make_console(width)
     grads = ", ".join(report.grads_compared) or "none"
     names = ", ".join(report.trials[0].values) if report.trials else "inputs"
     title = (f"{report.impl} against losscli {report.loss} · reduction {report.reduction} · "
              f"float64 · rtol {report.tolerance.rtol:g} · atol {report.tolerance.atol:g}")
-    table = Table(title=title, box=box.SIMPLE_HEAVY, title_style="bold", pad_edge=False)
-    for header in ("#", "shapes", "reference", "yours", "abs err", "rel err",
-                   "∂ err", "result"):
-        left = header in ("#", "result", "shapes")
-        table.add_column(header, justify="left" if left else "right", no_wrap=True)
-    for number, t in enumerate(report.trials):
-        verdict = Text("✓", style="green") if t.ok else Text("✗ " + t.problem, style="bold red")
-        table.add_row(str(number), t.label, _short(t.reference), _short(t.got),
-                      f"{t.abs_error:.2g}", f"{t.rel_error:.2g}",
-                      "—" if t.grad_abs_error is None else f"{t.grad_abs_error:.2g}", verdict)
-    console.print(table)
-    console.print(Text(f"shapes: of {names} (edge: with edge values); ∂ err: the largest "
-                       f"gradient error, w.r.t. {grads}", style="dim"))
+    trials = report.trials
+
+    def trial(idx):
+        return trials[idx[0]]
+
+    columns = [
+        Column("#", lambda i: str(i[0]), justify="left"),
+        Column("shapes", lambda i: trial(i).label, justify="left"),
+        Column("reference", lambda i: _short(trial(i).reference)),
+        Column("yours", lambda i: _short(trial(i).got)),
+        Column("abs err", lambda i: f"{trial(i).abs_error:.2g}"),
+        Column("rel err", lambda i: f"{trial(i).rel_error:.2g}"),
+        Column("∂ err", lambda i: "—" if trial(i).grad_abs_error is None
+               else f"{trial(i).grad_abs_error:.2g}"),
+        Column("result", lambda i: "✓" if trial(i).ok else "✗ " + trial(i).problem,
+               justify="left", cell_style=lambda i: "green" if trial(i).ok else "bold red"),
+    ]
+    print_fitted(console, title, columns, Rows((n,) for n in range(len(trials))), width)
+
+    def say(text: str, style: str = "") -> None:  # user text verbatim: Text, never markup
+        console.print(Text(text, style=style), soft_wrap=True)
+
+    say(f"shapes: of {names} (edge: with edge values); ∂ err: the largest gradient error, "
+        f"w.r.t. {grads}", "dim")
     params = ", ".join(f"{k}={_yaml_value(v)}" for k, v in report.params.items())
-    console.print(Text(f"reference parameters: {params or 'the defaults'}", style="dim"))
+    say(f"reference parameters: {params or 'the defaults'}", "dim")
     for note in report.notes:
-        console.print(Text(f"note: {note}", style="yellow"))
-    failed = [t for t in report.trials if not t.ok]
+        say(f"note: {note}", "yellow")
+    failed = [t for t in trials if not t.ok]
     if not failed:
-        console.print(Text(f"✓ all {len(report.trials)} trials agree (values, and gradients "
-                           f"w.r.t. {grads})", style="bold green"))
+        say(f"✓ all {len(trials)} trials agree (values, and gradients w.r.t. {grads})",
+            "bold green")
         return
-    console.print(Text(f"✗ {len(failed)} of {len(report.trials)} trials differ", style="bold red"))
+    say(f"✗ {len(failed)} of {len(trials)} trials differ", "bold red")
     smallest = report.smallest
     assert smallest is not None, "a failing comparison has a smallest failing trial"
-    console.print(f"smallest failing input: {smallest.label} ({smallest.problem}); reference "
-                  f"{_short(smallest.reference)}, yours {_short(smallest.got)}")
+    say(f"smallest failing input: {smallest.label} ({smallest.problem}); "
+        f"reference {_short(smallest.reference)}, yours {_short(smallest.got)}")
     if case_path is not None:
-        console.print(f"written to {case_path}; replay it with: losscli check {case_path}",
-                      soft_wrap=True)
-    console.print("the reference on it: " + reproduce_command(report, smallest, spec),
-                  soft_wrap=True)
+        say(f"written to {case_path}; replay it on your implementation with: "
+            f"losscli check {case_path}")
+    else:
+        say("--case-out FILE writes it as a case that 'losscli check FILE' replays on your "
+            "implementation", "dim")
+    say("the reference on it: " + reproduce_command(report, smallest, spec))

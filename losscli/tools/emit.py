@@ -5,12 +5,15 @@ parameters, and one call: the ``torch.nn`` loss class when the loss has one (its
 name is an alias), else the ``torch.nn.functional`` function, else written-out code
 for losses PyTorch lacks (focal losses, as torchvision and Lin et al. define them),
 else ``torchvision.ops``. It prints the value as ``--format plain`` does, so the two
-outputs can be compared line by line.
+outputs can be compared line by line. Its last line, ``# losscli computed: ...``, is what
+the snippet prints: losscli makes the snippet's own call on the same tensors (written-out
+functions live in :mod:`losscli.tools.emit_sources`); a ``losscli.compute`` snippet runs on torch.
 """
 
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -24,43 +27,6 @@ TORCHVISION_OPS = (
     "distance_box_iou_loss",
     "complete_box_iou_loss",
 )
-
-_SIGMOID_FOCAL = '''
-def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0, reduction="none"):
-    """torchvision.ops.sigmoid_focal_loss (torchvision/ops/focal_loss.py)."""
-    p = torch.sigmoid(inputs)
-    ce_loss = F.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
-    p_t = p * targets + (1 - p) * (1 - targets)
-    loss = ce_loss * ((1 - p_t) ** gamma)
-    if alpha >= 0:
-        alpha_t = alpha * targets + (1 - alpha) * (1 - targets)
-        loss = alpha_t * loss
-    if reduction == "mean":
-        loss = loss.mean()
-    elif reduction == "sum":
-        loss = loss.sum()
-    return loss
-'''
-
-_SOFTMAX_FOCAL = '''
-def softmax_focal_loss(logits, target, alpha=None, gamma=2.0, ignore_index=-100,
-                       reduction="mean"):
-    """Multi-class focal loss (Lin et al., 2017): -alpha_t * (1 - p_t)**gamma * log(p_t)."""
-    dim = 0 if logits.dim() == 1 else 1
-    ignored = target == ignore_index
-    safe = target.masked_fill(ignored, 0)
-    log_pt = F.log_softmax(logits, dim=dim).gather(dim, safe.unsqueeze(dim)).squeeze(dim)
-    loss = -((1 - log_pt.exp()) ** gamma) * log_pt
-    if alpha is not None:
-        alpha_t = alpha[safe] if isinstance(alpha, torch.Tensor) else alpha
-        loss = alpha_t * loss
-    loss = loss.masked_fill(ignored, 0.0)
-    if reduction == "mean":
-        return loss.sum() / (~ignored).sum()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-'''
 
 _PRINT = 'print("\\n".join(repr(v) for v in loss.detach().flatten().tolist()))'
 
@@ -96,8 +62,9 @@ def _call(name: str, inputs: list[str], keywords: dict[str, str]) -> str:
 
 
 def _torch_call(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
-                reduction: str) -> tuple[str, list[str]] | None:
-    """``loss = ...`` through a torch.nn class or functional named by an alias, if any fits."""
+                reduction: str) -> tuple[str, list[str], Callable] | None:
+    """``loss = ...`` through a torch.nn class or functional named by an alias, if any fits;
+    with the preamble and the same call as a function of the snippet's objects."""
     import torch
     import torch.nn.functional as F
 
@@ -105,12 +72,19 @@ def _torch_call(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
         cls = getattr(torch.nn, alias, None)
         if inspect.isclass(cls) and alias.endswith("Loss") and _accepts(cls, keywords):
             args = {**keywords, "reduction": repr(reduction)}
-            return f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", []
+
+            def run(o, cls=cls):
+                return cls(**{k: o[k] for k in keywords}, reduction=reduction)(
+                    *(o[i] for i in inputs))
+
+            return (f"loss = {_call(f'torch.nn.{alias}', [], args)}({', '.join(inputs)})", [],
+                    run)
     for alias in spec.aliases:
         function = getattr(F, alias, None)
         if callable(function) and _accepts(function, keywords, len(inputs)):
             args = {**keywords, "reduction": repr(reduction)}
-            return f"loss = {_call(f'F.{alias}', inputs, args)}", []
+            return f"loss = {_call(f'F.{alias}', inputs, args)}", [], _caller(
+                function, inputs, keywords, reduction)
     return None
 
 
@@ -129,18 +103,28 @@ def _accepts(function: Callable, keywords: dict[str, str], positional: int = 0) 
             and len(required) <= positional)
 
 
+def _caller(function: Callable, inputs: list[str], keywords, reduction: str) -> Callable:
+    """``function(*inputs, **keywords, reduction=...)`` on the snippet's objects."""
+    return lambda o: function(*(o[i] for i in inputs), **{k: o[k] for k in keywords},
+                              reduction=reduction)
+
+
 def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
-                 reduction: str) -> tuple[str, list[str]] | None:
-    """Code for losses PyTorch lacks: the function's source, then its call."""
-    sources = {"focal": ("sigmoid_focal_loss", _SIGMOID_FOCAL),
-               "softmax-focal": ("softmax_focal_loss", _SOFTMAX_FOCAL)}
+                 reduction: str) -> tuple[str, list[str], Callable | None] | None:
+    """Code for losses PyTorch lacks: the function's source, then its call (and the call
+    as a function of the snippet's objects; None where torchvision is missing)."""
+    from losscli.tools import emit_sources
+
+    sources: dict[str, Callable] = {"focal": emit_sources.sigmoid_focal_loss,
+                                    "softmax-focal": emit_sources.softmax_focal_loss}
     if spec.name in sources:
-        name, source = sources[spec.name]
+        name, source = sources[spec.name].__name__, inspect.getsource(sources[spec.name])
         call = _call(name, inputs, {**keywords, "reduction": repr(reduction)})
         extra = []
         if spec.name == "focal":
             extra = [f"# with torchvision installed, torchvision.ops.{call} gives the same"]
-        return f"loss = {call}", [source.strip("\n"), "", "", *extra]
+        return (f"loss = {call}", [source.strip("\n"), "", "", *extra],
+                _caller(sources[spec.name], inputs, keywords, reduction))
     for alias in spec.aliases:
         if alias in TORCHVISION_OPS:
             args = {k: v for k, v in keywords.items() if k == "eps"}
@@ -149,8 +133,48 @@ def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
             preamble = [f"from torchvision.ops import box_convert, {alias}  # needs torchvision"]
             convert = [f"{name} = box_convert({name}, in_fmt={box_format!r}, out_fmt='xyxy')"
                        for name in inputs] if box_format != "xyxy" else []
-            return "\n".join([*convert, f"loss = {call}"]), preamble
+            return "\n".join([*convert, f"loss = {call}"]), preamble, _torchvision(
+                alias, inputs, args, box_format, reduction)
     return None
+
+
+def _torchvision(alias: str, inputs: list[str], keywords, box_format: str, reduction: str
+                 ) -> Callable | None:
+    """The snippet's torchvision call on its objects, or None without torchvision."""
+    try:
+        from torchvision import ops
+    except ImportError:
+        return None
+
+    def run(o):
+        boxes = [o[i] if box_format == "xyxy" else ops.box_convert(o[i], box_format, "xyxy")
+                 for i in inputs]
+        return getattr(ops, alias)(*boxes, **{k: o[k] for k in keywords}, reduction=reduction)
+
+    return run
+
+
+def _snippet_value(spec: LossSpec, result, run: Callable | None, float_dtype: str):
+    """What the snippet prints: its call on the same objects, or (for losscli.compute, or
+    torchvision missing here) the value of losscli's torch backend."""
+    import torch
+
+    if run is None:
+        if result.backend == "torch":
+            return result.value
+        from losscli.engine.pipeline import compute
+
+        return compute(spec, reduction=result.reduction.name, dtype=result.dtype,
+                       backend="torch", **result.inputs, **result.params).value
+    objects = {name: torch.tensor(np.asarray(a).tolist(), dtype=getattr(
+        torch, _input_dtype(spec, name, a, float_dtype))) for name, a in result.inputs.items()}
+    for param in spec.params:
+        value = result.params.get(param.name)
+        objects[param.name] = (torch.tensor(value, dtype=getattr(torch, float_dtype))
+                               if isinstance(value, list) else value)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch's own notes (KLDivLoss 'mean') are the snippet's
+        return run(objects).detach().double().numpy()
 
 
 def emit(spec: LossSpec, result, language: str = "python") -> str:
@@ -167,18 +191,21 @@ def emit(spec: LossSpec, result, language: str = "python") -> str:
         spec, inputs, keywords, reduction
     )
     header = [f"# losscli {spec.name}, reproduced with PyTorch ({reduction}, {float_dtype})"]
+    run = None
     if found is None:
         header.append(f"# PyTorch has no {spec.name}: this uses losscli's own implementation")
         args = ", ".join([repr(spec.name)] + [f"{k}={k}" for k in inputs] +
                          [f"{k}={v}" for k, v in keywords.items()])
-        call = f"loss = losscli.compute({args}, reduction={reduction!r}, dtype={float_dtype!r})"
+        call = (f"loss = losscli.compute({args}, reduction={reduction!r}, "
+                f"dtype={float_dtype!r}, backend='torch')")
         body = ["import losscli", "import torch", "", *assignments, "",
                 call, "loss = torch.as_tensor(loss.value)"]
     else:
-        call, preamble = found
+        call, preamble, run = found
         gap = [""] if preamble and preamble[0].startswith("def ") else []
         body = ["import torch", "import torch.nn.functional as F", "", *gap, *preamble,
                 *assignments, "", call]
-    value = np.asarray(result.value, dtype=np.float64).reshape(-1)
+    value = np.asarray(_snippet_value(spec, result, run, float_dtype), dtype=np.float64)
+    value = value.reshape(-1)
     shown = ", ".join(repr(float(v)) for v in value[:6]) + (", ..." if value.size > 6 else "")
     return "\n".join([*header, *body, _PRINT, f"# losscli computed: {shown}"])

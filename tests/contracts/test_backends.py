@@ -255,4 +255,123 @@ def test_list_shows_the_backends(cli):
     assert all(entry["backends"] == ["torch", "numpy"] for entry in listing)
     assert {entry["chunks"] for entry in listing} == {None, "elements", "rows"}
     table = cli("list").stdout
-    assert "backends" in table and "torch numpy" in table
+    assert "backends: torch, numpy" in table
+
+
+# --------------------------------------------------------------------------- non-finite values
+
+BOTH = ("torch", "numpy")
+
+
+def _json(cli, *args: str):
+    out = cli(*args, "--json")
+    assert out.code == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_an_overflow_of_the_compute_dtype_is_explained(cli, backend):
+    data = _json(cli, "mse", "-p", "[1e30, 1e30]", "-t", "[0, 0]", "--backend", backend)
+    assert data["value"] is None  # inf: (1e30)² = 1e60 is beyond float32
+    assert data["warnings"] == ["term [0] is inf: the computation overflowed float32 "
+                                "(largest 3.40282e+38); --dtype float64 holds it"]
+    wide = _json(cli, "mse", "-p", "[1e30, 1e30]", "-t", "[0, 0]", "--backend", backend,
+                 "--dtype", "float64")
+    assert wide["value"] == pytest.approx(1e60, rel=1e-12) and wide["warnings"] == []
+    out = cli("mse", "-p", "[1e30, 1e30]", "-t", "[0, 0]", "--backend", backend, "--strict")
+    assert out.code == 2 and "term [0] is inf" in out.stderr and out.stdout == ""
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_an_overflowing_sum_of_finite_terms_is_explained(cli, backend):
+    # Each term (1.5e19)² = 2.25e38 fits float32; their sum 6.75e38 does not.
+    data = _json(cli, "mse", "-p", "[1.5e19, 1.5e19, 1.5e19]", "-t", "[0, 0, 0]",
+                 "-r", "sum", "--backend", backend)
+    assert all(t is not None for t in data["terms"]["values"]) and data["value"] is None
+    assert data["warnings"] == ["the value is inf: the sum of the terms overflowed float32 "
+                                "(largest 3.40282e+38); --dtype float64 holds it"]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_an_input_that_does_not_fit_the_dtype_is_said_before_computing(cli, dtype):
+    big = {"float16": "70000", "bfloat16": "1e39"}[dtype]
+    out = cli("mse", "-p", f"[{big}, 1]", "-t", "[0, 0]", "--dtype", dtype, "-q")
+    assert out.code == 0 and out.stdout.strip() == "inf"
+    lines = out.stderr.splitlines()
+    assert lines[0].startswith(f"losscli: warning: --pred: {float(big):g} does not fit {dtype}")
+    assert lines[1] == (f"losscli: warning: term [0] is inf: --pred overflowed {dtype} when "
+                        "cast (see the warning above); use a wider --dtype")
+    out = cli("mse", "-p", f"[{big}, 1]", "-t", "[0, 0]", "--dtype", dtype, "--strict")
+    assert out.code == 2 and out.stderr.startswith("losscli: error: --pred: ")
+    # 65519 rounds to 65504, the largest float16: it fits, only its square overflows.
+    out = cli("mse", "-p", "[65519, 1]", "-t", "[0, 0]", "--dtype", "float16", "-q")
+    assert out.stderr == ("losscli: warning: term [0] is inf: the computation overflowed "
+                          "float16 (largest 65504); --dtype float64 holds it\n")
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_the_mean_of_empty_inputs_is_nan_and_says_why(cli, backend):
+    out = cli("mse", "-p", "[]", "-t", "[]", "--backend", backend, "-q")
+    assert out.code == 0 and out.stdout.strip() == "nan"
+    assert "the value is NaN: the inputs are empty" in out.stderr
+    out = cli("mse", "-p", "[]", "-t", "[]", "--backend", backend, "-q", "-r", "sum")
+    assert (out.code, out.stdout.strip(), out.stderr) == (0, "0.0", "")
+    out = cli("mse", "-p", "[]", "-t", "[]", "--backend", backend, "--strict")
+    assert out.code == 2 and "inputs are empty" in out.stderr
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_every_target_ignored_or_weights_of_zero_are_explained_once(cli, backend):
+    out = cli("cross-entropy", "-p", "[[1, 2]]", "-t", "[0]", "--ignore-index", "0",
+              "--backend", backend, "-q")
+    assert out.stdout.strip() == "nan" and len(out.stderr.splitlines()) == 1
+    assert "ignore_index" in out.stderr
+    out = cli("cross-entropy", "-p", "[[1, 2]]", "-t", "[0]", "--weight", "[0, 1]",
+              "--backend", backend, "-q")
+    assert out.stdout.strip() == "nan"
+    assert out.stderr == ("losscli: warning: the value is NaN: the weights of the mean sum "
+                          "to 0, so it divides by 0; check --weight or use --reduction sum\n")
+
+
+def test_a_non_finite_input_is_explained_by_its_own_warning_only(cli):
+    out = cli("mse", "-p", "[1, NaN]", "-t", "[0, 0]", "-q")
+    assert out.stderr == ("losscli: warning: --pred: contains 1 NaN and 0 infinite value(s); "
+                          "the loss will not be finite\n")
+
+
+# --------------------------------------------------------------------------- --expect shapes
+
+
+@pytest.mark.parametrize(("expect", "shape"), [("[]", "[0]"), ("[[0.5, 0.5]]", "[1, 2]"),
+                                               ("[0.5]", "[1]")])
+def test_expect_must_have_the_shape_of_a_scalar_value(cli, expect, shape):
+    out = cli("mse", "-p", "[1, 2]", "-t", "[1, 3]", "--expect", expect)
+    assert out.code == 2 and out.stdout == ""
+    assert out.stderr == (f"losscli: error: --expect: has shape {shape} but the value has "
+                          "shape []; give a number\n")
+    assert cli("mse", "-p", "[1, 2]", "-t", "[1, 3]", "--expect", "0.5").code == 0
+
+
+def test_expect_must_have_the_shape_of_the_terms(cli):
+    args = ("mse", "-p", "[1, 2]", "-t", "[1, 3]", "-r", "none", "--expect")
+    assert cli(*args, "[0, 1]").code == 0
+    assert cli(*args, "[0, 2]").code == 1
+    for wrong in ("0", "[[0, 1]]", "[0]"):
+        out = cli(*args, wrong)
+        assert out.code == 2 and "--expect: has shape" in out.stderr
+        assert "give a TENSOR of shape [2]" in out.stderr
+
+
+@pytest.mark.parametrize("backend", BOTH)
+def test_soft_margin_is_stable_where_torch_overflows(cli, backend):
+    import math
+
+    data = _json(cli, "soft-margin", "-p", "[10000, -10000, 3]", "-t", "[-1, 1, 1]",
+                 "-r", "none", "--backend", backend, "--dtype", "float64")
+    # log(1 + exp(m)) = m + log1p(exp(−m)) for the margin m = −y·x, exact in float64.
+    want = [m + math.log1p(math.exp(-m)) if m > 0 else math.log1p(math.exp(m))
+            for m in (10000.0, 10000.0, -3.0)]
+    assert data["terms"]["values"] == pytest.approx(want, rel=1e-15)
+    assert data["warnings"] == []
+    notes = registry().resolve("soft-margin").notes
+    assert any("F.soft_margin_loss overflows" in note for note in notes)

@@ -365,3 +365,58 @@ def test_table_shows_iou_and_penalty_columns(cli):
     assert out.code == 0
     for header in ("IoU", "ρ²/c²", "v", "α", "term"):
         assert header in out.stdout
+
+
+# --- no boxes: torchvision's mean is 0 -------------------------------------------------------
+
+NO_BOXES = np.zeros((0, 4))
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+@pytest.mark.parametrize("name", ["giou", "diou", "ciou"])
+def test_mean_over_no_boxes_is_zero_as_in_torchvision(name, backend):
+    # torchvision/ops/giou_loss.py, diou_loss.py, ciou_loss.py: ``loss.mean() if
+    # loss.numel() > 0 else 0.0 * loss.sum()``; pytorch/vision test/test_ops.py
+    # assert_empty_loss asserts the value 0.0 and that both boxes get a gradient.
+    result = losscli.compute(name, pred=NO_BOXES, target=NO_BOXES, dtype="float64",
+                             backend=backend)
+    assert result.value == 0.0
+    assert result.warnings == []
+    assert "0" in result.reduction.describe()
+    assert losscli.compute(name, pred=NO_BOXES, target=NO_BOXES, reduction="sum",
+                           backend=backend).value == 0.0
+    none = losscli.compute(name, pred=NO_BOXES, target=NO_BOXES, reduction="none",
+                           backend=backend)
+    assert np.asarray(none.value).shape == (0,)
+
+
+@pytest.mark.parametrize("name", ["giou", "diou", "ciou"])
+def test_gradient_over_no_boxes_is_an_empty_zero_gradient(name):
+    pred = torch.zeros((0, 4), dtype=torch.float64, requires_grad=True)
+    target = torch.zeros((0, 4), dtype=torch.float64, requires_grad=True)
+    from losscli.core.terms import reduce
+
+    terms = registry().resolve(name).load()(pred=pred, target=target, box_format="xyxy",
+                                            eps=1e-7)
+    value, _ = reduce(terms, "mean")
+    value.backward()
+    assert value.item() == 0.0 and pred.grad is not None and target.grad is not None
+    assert pred.grad.shape == (0, 4)
+    result = losscli.compute(name, pred=NO_BOXES, target=NO_BOXES, grad=True)
+    assert result.value == 0.0
+    assert {k: v.shape for k, v in result.grads.items()} == {"pred": (0, 4), "target": (0, 4)}
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+def test_iou_mean_over_no_boxes_is_nan_with_a_warning(backend):
+    # No torchvision IoU loss; mmdetection's weight_reduce_loss takes loss.mean() (NaN).
+    result = losscli.compute("iou", pred=NO_BOXES, target=NO_BOXES, backend=backend)
+    assert math.isnan(result.value)
+    assert any("NaN" in w for w in result.warnings)
+    mmdet = losscli.compute("iou", pred=NO_BOXES, target=NO_BOXES, convention="mmdet")
+    assert math.isnan(mmdet.value)
+
+
+def test_help_says_what_the_mean_over_no_boxes_is(cli):
+    assert "0.0 * loss.sum()" in " ".join(cli("giou", "--help").stdout.split())
+    assert "NaN" in " ".join(cli("iou", "--help").stdout.split())

@@ -368,3 +368,21 @@ def test_table_shows_per_class_sums_and_masked_background(cli):
     for header in ("Σp·g", "Σp", "Σg", "Dice"):
         assert header in out.stdout
     assert "ignored" in out.stdout and "background" in out.stdout
+
+
+@pytest.mark.parametrize("backend", ["torch", "numpy"])
+@pytest.mark.parametrize("name", ["dice", "jaccard", "tversky"])
+@pytest.mark.parametrize("target", ["labels", "one-hot"])
+def test_an_empty_batch_is_a_nan_mean_not_a_crash(name, backend, target):
+    # MONAI's DiceLoss/TverskyLoss(reduction="mean") take torch.mean of no (sample, class)
+    # terms: NaN; the sum is 0. (N = 0 leaves reshape(n, C, -1) nothing to infer.)
+    pred = np.zeros((0, 3, 2, 2))
+    labels = np.zeros((0, 2, 2), dtype=np.int64) if target == "labels" else np.zeros_like(pred)
+    for smooth_dr in (1e-5, 0.0):
+        result = losscli.compute(name, pred=pred, target=labels, backend=backend,
+                                 smooth_dr=smooth_dr)
+        assert math.isnan(result.value)
+    total = losscli.compute(name, pred=pred, target=labels, backend=backend, reduction="sum")
+    assert total.value == 0.0
+    none = losscli.compute(name, pred=pred, target=labels, backend=backend, reduction="none")
+    assert np.asarray(none.value).shape == (0, 3)

@@ -20,7 +20,12 @@ def logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
 
 
 def log_softmax_lse(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
-    """(log_softmax(x), logsumexp(x)) along ``axis`` from one shift by the maximum."""
+    """(log_softmax(x), logsumexp(x)) along ``axis`` from one shift by the maximum.
+
+    No classes (an axis of length 0): log Σ exp = log 0 = −inf, as torch.logsumexp.
+    """
+    if x.shape[axis] == 0:
+        return x.copy(), np.full_like(x.sum(axis=axis), -np.inf)
     peak = along(np.maximum, x, axis, keepdims=True)
     shifted = x - peak
     log_total = np.log(along(np.add, np.exp(shifted), axis, keepdims=True))
@@ -31,6 +36,8 @@ def log_softmax_lse(x: np.ndarray, axis: int) -> tuple[np.ndarray, np.ndarray]:
 
 def log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """x − max − log Σ exp(x − max) along ``axis`` (torch.log_softmax)."""
+    if x.shape[axis] == 0:
+        return x.copy()
     shifted = x - along(np.maximum, x, axis, keepdims=True)
     return shifted - np.log(along(np.add, np.exp(shifted), axis, keepdims=True))
 

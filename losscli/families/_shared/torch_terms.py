@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from losscli.core.errors import InputError
 from losscli.core.terms import Terms
 
 __all__ = ["Terms", "class_dim", "index_weights", "weight_dtype"]
@@ -28,6 +29,14 @@ def index_weights(
 
 def weight_dtype(weight: torch.Tensor | None) -> torch.dtype:
     return weight.dtype if weight is not None else torch.get_default_dtype()
+
+
+def some_samples(pred: torch.Tensor) -> None:
+    """scikit-learn's check_array: 'Found array with 0 sample(s) ... while a minimum of 1 is
+    required' (a ValueError, not a NaN mean)."""
+    if pred.numel() == 0:
+        raise InputError("scikit-learn's log_loss needs at least 1 sample, got none",
+                         argument="--pred")
 
 
 def clipped_bce(p: torch.Tensor, t: torch.Tensor, eps: float) -> torch.Tensor:

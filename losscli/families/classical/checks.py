@@ -14,6 +14,10 @@ import numpy as np
 from losscli.core.errors import InputError
 from losscli.families._shared.checks import shape_str
 
+#: log-loss on no samples: scikit-learn raises (check_array's "Found array with 0
+#: sample(s)") where a mean would be NaN; its implementations say this (exit 2).
+NO_SAMPLES = "scikit-learn's log_loss needs at least 1 sample, got none"
+
 
 def _rows(pred: np.ndarray, what: str) -> int:
     if pred.ndim not in (1, 2):

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 
 from losscli.core.errors import InputError
 from losscli.families._shared.keras_terms import last_axis_mean, weighted
-from losscli.families._shared.torch_terms import Terms, clipped_bce
+from losscli.families._shared.torch_terms import Terms, clipped_bce, some_samples
 
 
 def _two_columns(pred: torch.Tensor) -> torch.Tensor:
@@ -36,6 +36,7 @@ def sklearn_renormalised_log_loss(*, pred, target, sample_weight, eps: float | N
     eps = 1e-15 up to 1.1, the dtype's epsilon ('auto') from 1.2; a (N) pred is clipped
     before it becomes [1 − p, p]. Renormalising was removed in 1.5.
     """
+    some_samples(pred)
     eps = torch.finfo(pred.dtype).eps if eps is None else eps
     probs = _two_columns(pred.clamp(eps, 1 - eps))
     probs = probs / probs.sum(dim=1, keepdim=True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from losscli.core.errors import InputError
 from losscli.core.terms import Terms
+from losscli.families.classical.checks import NO_SAMPLES
 
 
 def _weighted(values: np.ndarray, sample_weight: np.ndarray | None, details: dict) -> Terms:
@@ -47,7 +49,10 @@ def hinge(
 def log_loss(
     *, pred: np.ndarray, target: np.ndarray, sample_weight: np.ndarray | None
 ) -> Terms:
-    """ℓᵢ = −Σ_c yᵢ,c·log clip(pᵢ,c, eps, 1 − eps), eps the machine epsilon of the dtype."""
+    """ℓᵢ = −Σ_c yᵢ,c·log clip(pᵢ,c, eps, 1 − eps), eps the machine epsilon of the dtype;
+    no sample is an input error, as in scikit-learn."""
+    if pred.shape[0] == 0:
+        raise InputError(NO_SAMPLES, argument="--pred")
     probs = np.stack((1 - pred, pred), axis=1) if pred.ndim == 1 else pred
     eps = np.finfo(probs.dtype).eps
     clipped = np.clip(probs, eps, 1 - eps)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import torch
 
+from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms
+from losscli.families.classical.checks import NO_SAMPLES
 
 
 def _weighted(values: torch.Tensor, sample_weight: torch.Tensor | None, details: dict) -> Terms:
@@ -65,8 +67,12 @@ def log_loss(
     eps is the machine epsilon of the compute dtype (scikit-learn >= 1.5 uses the
     epsilon of the probabilities' dtype; earlier versions took eps=1e-15 and
     renormalised the rows). (N) probabilities are those of class 1: p becomes
-    [1 − p, p]. y is one-hot from class indices, or the given indicator matrix.
+    [1 − p, p]. y is one-hot from class indices, or the given indicator matrix. No
+    sample is an input error, as scikit-learn's check_array raises "Found array with 0
+    sample(s)".
     """
+    if pred.shape[0] == 0:
+        raise InputError(NO_SAMPLES, argument="--pred")
     probs = torch.stack((1 - pred, pred), dim=1) if pred.dim() == 1 else pred
     eps = torch.finfo(probs.dtype).eps
     clipped = probs.clamp(eps, 1 - eps)

@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from losscli.core.errors import InputError
 from losscli.families._shared.keras_terms import last_axis_mean, weighted
-from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce
+from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce, some_samples
 
 
 def keras_bce(*, pred, target, weight, sample_weight, eps: float) -> Terms:
@@ -36,6 +36,7 @@ def sklearn_bce(*, pred, target, weight) -> Terms:
     """
     if bool(((target != 0) & (target != 1)).any()):
         raise InputError("scikit-learn's log_loss takes 0/1 labels", argument="--target")
+    some_samples(pred)
     values = clipped_bce(pred, target, torch.finfo(pred.dtype).eps)
     if weight is None:
         return Terms(values)

@@ -21,6 +21,13 @@ def _alpha_t(target: torch.Tensor, alpha: float) -> torch.Tensor:
     return alpha * target + (1 - alpha) * (1 - target)
 
 
+def _batch_and_channels(pred: torch.Tensor, library: str) -> None:
+    """kornia and MONAI index pred.shape[1]: (N, C, *) inputs, 2 dimensions at least."""
+    if pred.dim() < 2:
+        raise InputError(f"{library} takes (N, C, *) logits, got {pred.dim()} dimension(s)",
+                         argument="--pred")
+
+
 def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
                         gamma: float) -> Terms:
     """kornia.losses.binary_focal_loss_with_logits (kornia 0.9.0, kornia/losses/focal.py).
@@ -28,6 +35,7 @@ def kornia_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: floa
     ℓ = α·t·(1 − p)^γ·(−log p) + (1 − α)·(1 − t)·p^γ·(−log(1 − p)), p = σ(x): a soft
     target t weights the two terms (torchvision mixes it into p_t instead).
     """
+    _batch_and_channels(pred, "kornia's binary_focal_loss_with_logits")
     log_p, log_q = F.logsigmoid(pred), F.logsigmoid(-pred)
     positive = -(gamma * log_q).exp() * target * log_p
     negative = -(gamma * log_p).exp() * (1 - target) * log_q
@@ -44,6 +52,7 @@ def monai_sigmoid_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: floa
     ℓ = exp(γ·log σ(−x·(2t − 1)))·BCE(x, t): the modulating factor is (1 − p_t)^γ for 0/1
     targets; α_t = α·t + (1 − α)·(1 − t) only when α is given.
     """
+    _batch_and_channels(pred, "MONAI's FocalLoss")
     bce = pred - pred * target - F.logsigmoid(pred)
     modulating = (gamma * F.logsigmoid(-pred * (2 * target - 1))).exp()
     values = modulating * bce

@@ -1,8 +1,9 @@
 """Worked derivations of the classification losses (cross-entropy, nll, bce, focal).
 
 Each follows the loss's formula in the catalogue with the user's numbers, as the
-seed documents work them by hand: for cross-entropy the log-sum-exp, the picked
-logit and the term; for focal p = σ(x), p_t, α_t, (1 − p_t)^γ, −log p_t and the term.
+seed documents work them by hand: for cross-entropy the exponentials, their sum and
+the softmax probability (the textbook way), then the log-sum-exp, the picked logit and
+the term; for focal p = σ(x), p_t, α_t, (1 − p_t)^γ, −log p_t and the term.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def cross_entropy(view: TermView) -> list[str]:
     lse = float(view.detail("log Σexp"))
     exps = joined([f"exp({num(v)})" for v in x])
     lines = [
+        *_softmax_by_hand(np.asarray(x, dtype=np.float64), y),
         f"log-sum-exp: log Σ_c exp(x_c) = log({exps}) = {num(lse)}",
         f"picked logit: x_y = x[{y}] = {num(x[y])}",
     ]
@@ -44,6 +46,30 @@ def cross_entropy(view: TermView) -> list[str]:
             f"ℓ = w[y]·(log Σ exp − x_y) = {num(w)} × ({num(lse)} − {par(x[y])}) "
             f"= {num(view.term)}"
         )
+    return lines
+
+
+def _softmax_by_hand(x: np.ndarray, y: int) -> list[str]:
+    """The textbook way: the exponentials, their sum, the softmax probability p_y and
+    −log p_y (float64). Logits beyond ±50 are shifted by the largest, m, first: the shift
+    cancels in p_y and keeps exp from overflowing."""
+    m = float(x.max()) if x.size and np.abs(x).max() > 50 else 0.0
+    with np.errstate(all="ignore"):
+        e = np.exp(x - m)
+        total = float(e.sum())
+        p = float(e[y] / total)
+    arg = (lambda v: f"{num(v)} − {par(m)}") if m else num
+    name = "exp(x_c − m)" if m else "exp(x_c)"
+    lines = [f"exponentials: {name} = {joined([f'exp({arg(v)})' for v in x], sep=', ')} = "
+             f"{joined([num(v) for v in e], sep=', ')}" + (f"   (m = {num(m)})" if m else ""),
+             f"their sum: Σ_c {name} = {joined([num(v) for v in e])} = {num(total)}",
+             f"softmax probability: p_y = {name.replace('_c', '_y')} / Σ = {num(e[y])} / "
+             f"{num(total)} = {num(p)}"]
+    if p > 0:
+        lines.append(f"−log p_y = −log {num(p)} = {num(-np.log(p))}   (the log-sum-exp way "
+                     "below gives the same, without forming p_y)")
+    else:
+        lines.append("p_y underflows to 0 in float64; the log-sum-exp way below avoids it")
     return lines
 
 

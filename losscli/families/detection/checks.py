@@ -4,6 +4,8 @@
 - Malformed boxes are an input error naming the argument and the box: x2 < x1 or
   y2 < y1 for ``xyxy``, a negative width or height for ``xywh``/``cxcywh``. When the
   same numbers would be valid boxes in another format, the message says so.
+- No boxes: giou, diou and ciou follow torchvision (the mean over no pairs is 0); iou
+  warns that its mean is NaN.
 - Warnings: zero-area boxes (their IoU is 0 whatever the other box; for ciou a box
   with zero width and height makes the aspect-ratio term 0/0 = NaN), and a likely
   format mix-up: if no pair of boxes overlaps in the declared format while every pair
@@ -146,14 +148,17 @@ def warn_format_mixup(pred: np.ndarray, target: np.ndarray, box_format: str, war
             return
 
 
-def _check(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings, ciou: bool) -> None:
+def _check(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings, ciou: bool = False,
+           empty_nan: bool = False) -> None:
     pred, target = arrays["pred"], arrays["target"]
     check_box_shapes(pred, target)
     box_format = params["box_format"]
     for argument, boxes in (("--pred", pred), ("--target", target)):
         check_well_formed(boxes, box_format, argument)
     if pred.size == 0:
-        warnings.warn("holds no boxes: the mean is NaN (torchvision returns 0)", argument="--pred")
+        if empty_nan:
+            warnings.warn("holds no boxes: the mean over no box pairs is NaN, as torch.nn's "
+                          "and mmdetection's", argument="--pred")
         return
     for argument, boxes in (("--pred", pred), ("--target", target)):
         warn_degenerate(boxes, box_format, argument, warnings, nan_if_empty=ciou)
@@ -161,8 +166,13 @@ def _check(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings, ciou
 
 
 def boxes(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
-    """iou / giou / diou: (*, 4) box pairs, well formed in the declared format."""
-    _check(arrays, params, warnings, ciou=False)
+    """giou / diou: (*, 4) box pairs, well formed in the declared format."""
+    _check(arrays, params, warnings)
+
+
+def iou_boxes(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """iou: as :func:`boxes`, and no boxes warn that the mean is NaN (no torchvision loss)."""
+    _check(arrays, params, warnings, empty_nan=True)
 
 
 def ciou_boxes(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:

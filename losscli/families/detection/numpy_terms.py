@@ -1,6 +1,7 @@
 """Bounding-box losses: IoU, GIoU, DIoU, CIoU (numpy twins of the family's torch terms).
 
-Same geometry as torchvision.ops, eps included: IoU = I / (U + eps).
+Same geometry as torchvision.ops, eps included: IoU = I / (U + eps). As in torchvision,
+the mean over no box pairs is 0 for giou, diou and ciou (NaN for iou).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ def giou(*, pred: np.ndarray, target: np.ndarray, box_format: str, eps: float) -
     return Terms(
         1 - (pair.iou - penalty),
         details={"IoU": pair.iou, "U": pair.union, "C": area_c, "(C−U)/C": penalty},
+        empty_mean_zero=True,
     )
 
 
@@ -92,6 +94,7 @@ def diou(*, pred: np.ndarray, target: np.ndarray, box_format: str, eps: float) -
     return Terms(
         1 - pair.iou + penalty,
         details={"IoU": pair.iou, "ρ²": centres, "c²": diagonal - eps, "ρ²/c²": penalty},
+        empty_mean_zero=True,
     )
 
 
@@ -112,4 +115,5 @@ def ciou(*, pred: np.ndarray, target: np.ndarray, box_format: str, eps: float) -
     return Terms(
         1 - pair.iou + distance + alpha * v,
         details={"IoU": pair.iou, "ρ²/c²": distance, "v": v, "α": alpha},
+        empty_mean_zero=True,
     )

@@ -36,14 +36,18 @@ _EPS = ParamSpec(
 _PARAMS = (_BOX_FORMAT, _EPS)
 _CHECK = "boxes"
 _RULE = "mean: Σ ℓᵢ / N over the N box pairs; sum: Σ ℓᵢ; none: one term per box pair"
+_RULE_ZERO = ("mean: Σ ℓᵢ / N over the N box pairs, 0 for no pairs (torchvision); sum: Σ ℓᵢ; "
+              "none: one term per box pair")
 _IOU = "IoU = I / (U + eps), I the overlap area, U = A_pred + A_target − I"
 _NOTES = (
     "A box with x2 < x1 or y2 < y1 (a negative width or height) is an input error; "
     "zero-area boxes and a likely --box-format mix-up give warnings.",
     "The table shows, per box pair, the IoU and the penalty terms, then the loss.",
     "torchvision's default reduction is 'none'; losscli defaults to 'mean' like every "
-    "torch.nn loss. torchvision returns 0 for an empty mean, losscli NaN (with a warning).",
+    "torch.nn loss.",
 )
+_EMPTY_ZERO = ("With no boxes the mean is 0 with a zero gradient, as torchvision returns "
+               "loss.mean() if loss.numel() > 0 else 0.0 * loss.sum().")
 _EXAMPLE = {
     "pred": "[[0, 0, 2, 2], [1, 1, 3, 4], [0, 0, 4, 4]]",
     "target": "[[1, 1, 3, 3], [1, 1, 3, 4], [1, 1, 2, 3]]",
@@ -69,7 +73,7 @@ SPECS = (
         conventions=IOU_CONVENTIONS,
         impl="iou",
         numpy_impl="iou", chunks="rows",
-        check=_CHECK,
+        check="iou_boxes",
         aliases=("iou-loss", "IoULoss"),
         reduction_rule=_RULE,
         references=(
@@ -84,6 +88,8 @@ SPECS = (
             "which moves linear/square by less than eps.",
             "mmdetection's IoULoss defaults to mode 'log' and eps 1e-6; losscli defaults to "
             "'linear' (1 − IoU) and torchvision's eps 1e-7.",
+            "With no boxes the mean is NaN (with a warning), as torch.nn's and mmdetection's "
+            "loss.mean(): torchvision has no IoU loss to follow.",
             *_NOTES,
         ),
         example={**_EXAMPLE, "mode": "linear"},
@@ -100,7 +106,7 @@ SPECS = (
         numpy_impl="giou", chunks="rows",
         check=_CHECK,
         aliases=("generalized_box_iou_loss", "GIoULoss", "giou-loss", "generalized-iou"),
-        reduction_rule=_RULE,
+        reduction_rule=_RULE_ZERO,
         references=(
             "torchvision.ops.generalized_box_iou_loss (torchvision/ops/giou_loss.py)",
             "Rezatofighi et al., Generalized Intersection over Union, CVPR 2019",
@@ -109,6 +115,7 @@ SPECS = (
             "For disjoint boxes IoU = 0 and the loss is 1 + (C − U)/C, between 1 and 2: "
             "it still says how far apart the boxes are.",
             *_NOTES,
+            _EMPTY_ZERO,
         ),
         example=_EXAMPLE,
     ),
@@ -124,12 +131,12 @@ SPECS = (
         numpy_impl="diou", chunks="rows",
         check=_CHECK,
         aliases=("distance_box_iou_loss", "DIoULoss", "diou-loss", "distance-iou"),
-        reduction_rule=_RULE,
+        reduction_rule=_RULE_ZERO,
         references=(
             "torchvision.ops.distance_box_iou_loss (torchvision/ops/diou_loss.py)",
             "Zheng et al., Distance-IoU Loss, AAAI 2020",
         ),
-        notes=_NOTES,
+        notes=(*_NOTES, _EMPTY_ZERO),
         example=_EXAMPLE,
     ),
     LossSpec(
@@ -146,7 +153,7 @@ SPECS = (
         numpy_impl="ciou", chunks="rows",
         check="ciou_boxes",
         aliases=("complete_box_iou_loss", "CIoULoss", "ciou-loss", "complete-iou"),
-        reduction_rule=_RULE,
+        reduction_rule=_RULE_ZERO,
         references=(
             "torchvision.ops.complete_box_iou_loss (torchvision/ops/ciou_loss.py)",
             "Zheng et al., Distance-IoU Loss, AAAI 2020",
@@ -157,6 +164,7 @@ SPECS = (
             "torchvision computes the IoU and distance part with its default eps 1e-7 "
             "whatever eps is passed; losscli uses --eps throughout (the same at the default).",
             *_NOTES,
+            _EMPTY_ZERO,
         ),
         example=_EXAMPLE,
     ),

@@ -8,6 +8,12 @@ The geometry follows ``torchvision.ops`` (``_utils._loss_inter_union``,
 
     I = area of the overlap (0 when the boxes do not overlap),  U = A_pred + A_target − I
     IoU = I / (U + eps)
+
+The mean over no box pairs is 0 with a zero gradient for giou, diou and ciou, as
+torchvision returns ``loss.mean() if loss.numel() > 0 else 0.0 * loss.sum()``
+(torchvision/ops/giou_loss.py, diou_loss.py, ciou_loss.py; asserted by
+``assert_empty_loss`` in its test/test_ops.py). iou has no torchvision loss: its mean over
+no pairs is NaN, as torch.nn's and mmdetection's ``loss.mean()``.
 """
 
 from __future__ import annotations
@@ -95,6 +101,7 @@ def giou(*, pred: torch.Tensor, target: torch.Tensor, box_format: str, eps: floa
     return Terms(
         1 - (pair.iou - penalty),
         details={"IoU": pair.iou, "U": pair.union, "C": area_c, "(C−U)/C": penalty},
+        empty_mean_zero=True,
     )
 
 
@@ -110,6 +117,7 @@ def diou(*, pred: torch.Tensor, target: torch.Tensor, box_format: str, eps: floa
     return Terms(
         1 - pair.iou + penalty,
         details={"IoU": pair.iou, "ρ²": centres, "c²": diagonal - eps, "ρ²/c²": penalty},
+        empty_mean_zero=True,
     )
 
 
@@ -133,4 +141,5 @@ def ciou(*, pred: torch.Tensor, target: torch.Tensor, box_format: str, eps: floa
     return Terms(
         1 - pair.iou + distance + alpha * v,
         details={"IoU": pair.iou, "ρ²/c²": distance, "v": v, "α": alpha},
+        empty_mean_zero=True,
     )

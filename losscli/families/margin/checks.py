@@ -48,6 +48,12 @@ def multilabel_margin(arrays: dict[str, np.ndarray], params: dict[str, Any], war
         )
     same_shape(arrays, params, warnings)
     classes = pred.shape[-1]
+    if classes == 0:  # torch.nn.MultiLabelMarginLoss needs a class (a batch may be empty)
+        raise InputError(
+            f"expected at least one class (scores of shape (C) or (N, C), C ≥ 1), got shape "
+            f"{shape_str(pred.shape)}",
+            argument="--pred",
+        )
     bad = target[(target < -1) | (target >= classes)]
     if bad.size:
         raise InputError(

@@ -85,6 +85,10 @@ SPECS = (
         notes=(
             "Labels are 1 and -1 (a 0 label gives log 2 whatever the score): values other "
             "than ±1 are computed as PyTorch does, with a warning.",
+            "Computed stably as logaddexp(0, −y·x) on both backends: where y·x is a large "
+            "negative number, F.soft_margin_loss overflows (log(1 + exp(10000)) = inf) and "
+            "losscli gives the true value (10000). This is the one place where --backend "
+            "torch differs from torch.nn: it follows the formula, not the overflow.",
         ),
         example={"pred": "[0.8, -0.4, 1.5, -2.0]", "target": "[1, -1, -1, 1]"},
     ),

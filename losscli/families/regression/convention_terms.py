@@ -18,16 +18,25 @@ from losscli.families.regression.torch_terms import smooth_l1
 
 
 def fvcore_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
-    """fvcore.nn.smooth_l1_loss (fvcore/nn/smooth_l1_loss.py): β < 1e-5 gives exactly L1."""
+    """fvcore.nn.smooth_l1_loss (fvcore 0.1.5, fvcore/nn/smooth_l1_loss.py): β < 1e-5 gives
+    exactly L1, and the mean over no elements is 0 (``loss.mean() if loss.numel() > 0 else
+    0.0 * loss.sum()``), not NaN."""
     if beta < 1e-5:
-        return Terms((pred - target).abs(), details={"|x−y|": (pred - target).abs()})
-    return smooth_l1(pred=pred, target=target, beta=beta)
+        terms = Terms((pred - target).abs(), details={"|x−y|": (pred - target).abs()})
+    else:
+        terms = smooth_l1(pred=pred, target=target, beta=beta)
+    terms.empty_mean_zero = True
+    return terms
 
 
 def mmdet_smooth_l1(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
-    """mmdet smooth_l1_loss (mmdet/models/losses/smooth_l1_loss.py): PyTorch's formula, β > 0."""
+    """mmdet smooth_l1_loss (mmdet/models/losses/smooth_l1_loss.py): PyTorch's formula; it
+    asserts β > 0 and ``target.numel() > 0``."""
     if beta <= 0:
         raise InputError("mmdetection's smooth_l1_loss asserts beta > 0", argument="--beta")
+    if target.numel() == 0:
+        raise InputError("mmdetection's smooth_l1_loss asserts target.numel() > 0: no elements",
+                         argument="--target")
     return smooth_l1(pred=pred, target=target, beta=beta)
 
 

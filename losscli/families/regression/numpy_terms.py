@@ -15,7 +15,7 @@ def l1(*, pred: np.ndarray, target: np.ndarray) -> Terms:
 def mse(*, pred: np.ndarray, target: np.ndarray) -> Terms:
     """ℓᵢ = (xᵢ − yᵢ)²."""
     d = pred - target
-    return Terms(np.multiply(d, d, out=d))
+    return Terms(np.multiply(d, d, out=d) if isinstance(d, np.ndarray) else d * d)
 
 
 def smooth_l1(*, pred: np.ndarray, target: np.ndarray, beta: float) -> Terms:

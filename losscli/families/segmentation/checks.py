@@ -117,7 +117,7 @@ def _activation(pred: np.ndarray, from_logits: str, warnings) -> None:
 
 def _warn_empty_denominator(pred, target, params, warnings) -> None:
     """With smooth_dr = 0, a class absent from both prediction and target divides by 0."""
-    if params["from_logits"] != "none":
+    if params["from_logits"] != "none" or pred.size == 0:
         return
     n, classes = pred.shape[:2]
     ignore_index = params.get("ignore_index")

@@ -12,11 +12,13 @@ everything at once), where the smoothing goes, and which classes count:
   target score 0; the mean over the classes.
 - kornia 0.9.0 (kornia/losses/dice.py, tversky.py): Dice per sample over every class
   ('micro'), Tversky per sample and class averaged over the classes present; eps = 1e-8 in the
-  denominator only; the mean over the batch.
+  denominator only; the mean over the batch. kornia 0.7.0 to 0.9.0rc1 computed the Tversky
+  index like the Dice: one per sample, TP, FP and FN summed over every class and pixel.
 - Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``): one ratio over every
   element (axis=None), or one per sample (``--axis sample``: axis=(1, …, ndim − 1)); 1e-7 in
   the denominator only. A target of --pred's shape is taken as it is, any values and any
-  rank, as Keras does; class indices are one-hot encoded first.
+  rank, as Keras does; class indices are one-hot encoded first. Its Tversky α weights the
+  false negatives and β the false positives, swapped back in Keras 3.16 (in development).
 - optax 0.2.8 (optax/losses/_segmentation.py ``dice_loss``): per sample and class,
   (I + smooth)/(I + α·FP + β·FN + smooth) with smooth = 1.
 """
@@ -130,6 +132,23 @@ def _keras_terms(values, sample_weight) -> Terms:
     return terms
 
 
+def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignore_index, alpha,
+                         beta, smooth_nr, smooth_dr, eps: float) -> Terms:
+    """kornia.losses.tversky_loss, kornia 0.7.0 to 0.9.0rc1: one index per sample over every class.
+
+    TP = Σ_c Σ_s p·g, FP = Σ_c Σ_s p·(1 − g), FN = Σ_c Σ_s (1 − p)·g over the kept pixels,
+    ℓ = 1 − TP/(TP + α·FP + β·FN + eps) (kornia/losses/tversky.py @ v0.8.2, dims (1, 2, 3));
+    with a softmax, FP = FN = (kept pixels) − TP, as 0.8.2 writes it. A sample whose pixels
+    are all ignored scores 0 (loss 1).
+    """
+    _all_classes(include_background, "kornia's tversky_loss")
+    p, g = _pair(pred, target, from_logits, ignore_index)
+    tp, fp, fn = (p * g).sum((1, 2)), (p * (1 - g)).sum((1, 2)), ((1 - p) * g).sum((1, 2))
+    score = tp / (tp + alpha * fp + beta * fn + eps)
+    return Terms(1 - score, details={"TP": tp, "FP": fp, "FN": fn, "Tversky": score},
+                 shown_inputs=())
+
+
 def keras_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
                smooth_dr, axis: str, sample_weight, eps: float) -> Terms:
     """keras.losses.Dice(axis): 1 − 2·Σ g·p / (Σ g + Σ p + eps), the sums over every element
@@ -142,18 +161,27 @@ def keras_dice(*, pred, target, from_logits, include_background, ignore_index, s
 
 
 def keras_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                  smooth_nr, smooth_dr, axis: str, sample_weight, eps: float) -> Terms:
-    """keras.losses.Tversky(alpha, beta, axis): 1 − TP/(TP + α·Σ g·(1 − p) + β·Σ p·(1 − g) + eps).
+                  smooth_nr, smooth_dr, axis: str, sample_weight, eps: float,
+                  swapped: bool) -> Terms:
+    """keras.losses.Tversky(alpha, beta, axis): one index over every element (axis=None) or
+    over each sample, eps in the denominator, times the sample weights.
 
-    Keras's α multiplies Σ g·(1 − p), the missed target mass (the false negatives), and β
-    the false positives: the reverse of MONAI's α (FP) and β (FN). The sums run over every
-    element (axis=None) or over each sample; the result is times the sample weights.
+    ``swapped`` (Keras 3.15.1 and earlier, ``inputs = y_true, targets = y_pred``):
+    1 − TP/(TP + α·Σ g·(1 − p) + β·Σ p·(1 − g) + eps), α on the missed target mass (the
+    false negatives) and β on the false positives, the reverse of MONAI's. Keras 3.16
+    (keras master since fa9afd5a) swaps them back: 1 − TP/(TP + α·FP + β·FN + eps).
     """
     p, g = _keras_pair(pred, target, from_logits, include_background, ignore_index,
                        "Keras's Tversky")
     tp = _keras_sum(p * g, axis)
-    missed, extra = _keras_sum(g * (1 - p), axis), _keras_sum(p * (1 - g), axis)
-    return _keras_terms(1 - tp / (tp + alpha * missed + beta * extra + eps), sample_weight)
+    fn, fp = _keras_sum(g * (1 - p), axis), _keras_sum(p * (1 - g), axis)
+    if swapped:
+        fp, fn = fn, fp
+    score = tp / (tp + alpha * fp + beta * fn + eps)
+    terms = weighted(1 - score, sample_weight,
+                     {"TP": tp, "α term": fp, "β term": fn, "Tversky": score})
+    terms.shown_inputs = ()
+    return terms
 
 
 def optax_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,

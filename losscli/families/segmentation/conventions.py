@@ -127,26 +127,51 @@ TVERSKY_CONVENTIONS = (
     ),
     Convention(
         name="kornia",
-        library="kornia.losses.tversky_loss",
+        library="kornia.losses.tversky_loss (0.9.0)",
         call="tversky_loss(pred_logits, target, alpha, beta, eps=1e-8) (softmax inside)",
         source=KORNIA + "tversky.py tversky_loss",
-        reason="per sample: the mean over the classes present in its target; eps 1e-8, no "
-        "smoothing",
+        reason="kornia 0.9.0: per sample, the mean over the classes present in its target "
+        "of TP/(TP + α·FP + β·FN + eps); eps 1e-8, no smoothing",
         impl="kornia_tversky",
         constants={"eps": 1e-8},
     ),
     Convention(
+        name="kornia-0.8",
+        library="kornia.losses.tversky_loss (0.7.0 to 0.9.0rc1)",
+        call="tversky_loss(pred_logits, target, alpha, beta, eps=1e-8) (softmax inside)",
+        source="kornia/kornia kornia/losses/tversky.py @ v0.8.2 "
+        "(856fd1ae6becd4300646db2b44ea3507e4ab0066; the same sums from v0.7.0 to v0.9.0rc1)",
+        reason="kornia before 0.9.0: one index per sample, TP, FP and FN summed over every "
+        "class and pixel; eps 1e-8",
+        impl="kornia_tversky_micro",
+        constants={"eps": 1e-8},
+    ),
+    Convention(
         name="keras",
-        library="keras.losses.Tversky",
+        library="keras.losses.Tversky (3.15.1 and earlier)",
         call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred, sample_weight); "
         "--axis sample: axis=(1, …, ndim − 1)",
-        source=f"{KERAS} tversky; {KERAS_LOSS}",
-        reason="α weights the false negatives and β the false positives (reversed); one "
-        "index over every element; 1e-7 in the denominator; a target of --pred's shape is "
-        "taken as it is (any values)",
+        source=f"{KERAS} tversky (inputs = y_true, targets = y_pred); {KERAS_LOSS}",
+        reason="Keras up to 3.15.1: α weights the false negatives and β the false positives "
+        "(reversed; see keras-3.16); one index over every element; 1e-7 in the denominator; "
+        "a target of --pred's shape is taken as it is (any values)",
         impl="keras_tversky",
         check="keras_segmentation",
-        constants=KERAS_EPS,
+        constants={**KERAS_EPS, "swapped": True},
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="keras-3.16",
+        library="keras.losses.Tversky (3.16 development: keras master, keras-nightly)",
+        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred, sample_weight)",
+        source="keras-team/keras keras/src/losses/losses.py tversky @ "
+        "fa9afd5a266fda5309ef11c8afebd8f8cc8f1e2c (keras PR 23333, version 3.16.0 in "
+        "development; the newest release, 3.15.1, still swaps α and β)",
+        reason="α weights the false positives and β the false negatives, as MONAI; one index "
+        "over every element; 1e-7 in the denominator",
+        impl="keras_tversky",
+        check="keras_segmentation",
+        constants={**KERAS_EPS, "swapped": False},
         rules=KERAS_MEAN,
     ),
     Convention(

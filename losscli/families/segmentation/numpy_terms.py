@@ -5,6 +5,8 @@ MONAI semantics: sums over the spatial dimensions of each (sample, class) pair.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from losscli.core.terms import Terms
@@ -23,9 +25,10 @@ def _probabilities(pred: np.ndarray, from_logits: str) -> np.ndarray:
 def _flat_pair(pred, target, from_logits: str, ignore_index: int | None):
     """(p, g), both (N, C, S) with S the flattened spatial size, ignored pixels zeroed."""
     n, classes = pred.shape[:2]
-    p = _probabilities(pred, from_logits).reshape(n, classes, -1)
+    size = math.prod(pred.shape[2:])  # not -1: an empty batch has no size to infer
+    p = _probabilities(pred, from_logits).reshape(n, classes, size)
     if classes > 1 and target.shape == pred.shape:
-        g = target.astype(p.dtype).reshape(n, classes, -1)
+        g = target.astype(p.dtype).reshape(n, classes, size)
         if ignore_index is None:
             return p, g
         if 0 <= ignore_index < classes:
@@ -33,7 +36,7 @@ def _flat_pair(pred, target, from_logits: str, ignore_index: int | None):
         else:
             keep = (g.sum(axis=1, keepdims=True) > 0).astype(p.dtype)
         return p * keep, g * keep
-    labels = target.reshape(n, 1, -1)
+    labels = target.reshape(n, 1, size)
     keep = np.ones(labels.shape, dtype=bool)
     if ignore_index is not None:
         keep = labels != ignore_index

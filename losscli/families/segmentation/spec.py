@@ -1,5 +1,7 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
+from dataclasses import replace
+
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import KERAS_SAMPLE_WEIGHT, PRED_FLAGS, TARGET_FLAGS
 from losscli.families.segmentation.conventions import (
@@ -94,6 +96,8 @@ _NOTES = (
     "by 0 (−inf, or NaN when --smooth-nr is 0 too).",
     "Ignored pixels (--ignore-index) drop out of every class's sums; with "
     "--no-include-background class 0's terms are shown but not counted.",
+    "An empty batch (N = 0) has no terms: the mean is NaN, as MONAI's torch.mean, and the "
+    "sum 0.",
 )
 _REF_DICE = "MONAI monai.losses.DiceLoss (monai/losses/dice.py)"
 _EXAMPLE = {
@@ -170,7 +174,7 @@ SPECS = (
             ParamSpec("alpha", "float", 0.5, "α, the weight of false positives", minimum=0.0),
             ParamSpec("beta", "float", 0.5, "β, the weight of false negatives", minimum=0.0),
             *_PARAMS,
-            *_KERAS_PARAMS,
+            *(replace(p, conventions=("keras", "keras-3.16")) for p in _KERAS_PARAMS),
         ),
         conventions=TVERSKY_CONVENTIONS,
         impl="tversky",

@@ -19,6 +19,8 @@ pixels of class ``ignore_index`` if it is a class, else the pixels with no class
 
 from __future__ import annotations
 
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -38,9 +40,10 @@ def _flat_pair(
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(p, g), both (N, C, S) with S the flattened spatial size, ignored pixels zeroed."""
     n, classes = pred.shape[:2]
-    p = _probabilities(pred, from_logits).reshape(n, classes, -1)
+    size = math.prod(pred.shape[2:])  # not -1: an empty batch has no size to infer
+    p = _probabilities(pred, from_logits).reshape(n, classes, size)
     if classes > 1 and target.shape == pred.shape:  # one-hot or class probabilities
-        g = target.to(p.dtype).reshape(n, classes, -1)
+        g = target.to(p.dtype).reshape(n, classes, size)
         if ignore_index is None:
             return p, g
         if 0 <= ignore_index < classes:  # MONAI: drop the pixels of that class
@@ -48,7 +51,7 @@ def _flat_pair(
         else:  # MONAI: drop the pixels whose one-hot row is all zero
             keep = (g.sum(dim=1, keepdim=True) > 0).to(p.dtype)
         return p * keep, g * keep
-    labels = target.reshape(n, 1, -1)  # class indices, or a binary mask when C = 1
+    labels = target.reshape(n, 1, size)  # class indices, or a binary mask when C = 1
     keep = torch.ones_like(labels, dtype=torch.bool)
     if ignore_index is not None:
         keep = labels != ignore_index

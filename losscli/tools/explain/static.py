@@ -143,10 +143,14 @@ def example(spec: LossSpec) -> list[str]:
 
 
 def render_explanation(spec: LossSpec, console=None) -> None:
-    """Print the explanation with rich (headings bold, the example in green)."""
-    from rich.console import Console
+    """Print the explanation with rich (headings bold, the example in green).
 
-    console = console or Console(highlight=False)
+    Laid out for :func:`losscli.render.layout.output_width`; every text as written.
+    """
+    from losscli.render.layout import output_width
+    from losscli.render.table import make_console
+
+    console = console or make_console(output_width())
     with console.capture() as captured:
         _print_sections(console, explanation(spec))
     # rich pads wrapped lines to the full width: drop the trailing blanks
@@ -176,7 +180,7 @@ def _print_sections(console, sections: list[Section]) -> None:
                 head, _, rest = text.partition(" " if text.startswith("• ") else "\t")
                 grid = Table.grid(padding=(0, 2 if "\t" in text else 1))
                 grid.add_column(min_width=0 if text.startswith("• ") else 9)
-                grid.add_row(head, Text(rest))
+                grid.add_row(Text(head), Text(rest))
                 body = grid
             console.print(Padding(body, (0, 0, 0, 2 + len(line) - len(text)), expand=False))
 
