@@ -112,6 +112,10 @@ class ParamSpec:
     #: A true value makes the terms pool the first dimension (e.g. MONAI's batch=True):
     #: the numpy backend then computes the inputs whole, never in row chunks.
     unchunked: bool = False
+    #: The conventions (``--convention NAME``) that accept this parameter; empty: every
+    #: computation does. Elsewhere a value given for it is a usage error, and the loss's
+    #: functions never receive it (e.g. Keras's ``sample_weight``).
+    conventions: tuple[str, ...] = ()
 
     @property
     def option(self) -> str:
@@ -158,7 +162,8 @@ class Convention:
     "sum_over_batch_size"}``; see losscli.engine.convention_rules). ``warnings``: replaces
     the loss's reduction warnings when given. ``call``: how the library is called (its
     argument order); ``source``: the file and version read; ``reason``: one line on how
-    the numbers differ from losscli's default; ``clamp``: its clamps and clips.
+    the numbers differ from losscli's default; ``clamp``: its clamps and clips; ``check``:
+    its input checks, when they differ from the loss's.
     """
 
     name: str
@@ -172,6 +177,11 @@ class Convention:
     rules: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] | None = None
     clamp: str = ""
+    #: The library's input checks in place of the loss's: a name in the family's ``checks``
+    #: (a library that takes inputs the loss refuses, e.g. Keras's Dice on any values).
+    check: str | None = None
+    #: Inputs the loss requires that the library does without (it derives them).
+    optional_inputs: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

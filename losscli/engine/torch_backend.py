@@ -46,7 +46,8 @@ def run(
         for name, a in prepared.arrays.items()
     }
     kwargs = {**prepared.params, **tensors}
-    kwargs = {name: kwargs.get(name) for name in (*_input_names(spec), *_param_names(spec))}
+    names = (*_input_names(spec), *_param_names(spec, convention))
+    kwargs = {name: kwargs.get(name) for name in names}
     if convention is not None:
         kwargs.update(convention.constants)
     with torch.enable_grad():
@@ -156,5 +157,7 @@ def _input_names(spec: LossSpec) -> tuple[str, ...]:
     return tuple(i.name for i in spec.inputs)
 
 
-def _param_names(spec: LossSpec) -> tuple[str, ...]:
-    return tuple(p.name for p in spec.params)
+def _param_names(spec: LossSpec, convention: Convention | None = None) -> tuple[str, ...]:
+    """The parameters the function takes: those only some conventions take, under those."""
+    return tuple(p.name for p in spec.params
+                 if not p.conventions or (convention and convention.name in p.conventions))

@@ -41,3 +41,14 @@ IGNORE_INDEX = ParamSpec(
     -100,
     "target value that is ignored: contributes no term and is left out of the mean",
 )
+
+
+KERAS_SAMPLE_WEIGHT = ParamSpec(
+    "sample_weight",
+    "tensor",
+    None,
+    "TENSOR of Keras sample weights (only with --convention keras): a scalar, one per sample "
+    "(N) or (N, 1), or one per timestep (N, T); they multiply Keras's per-sample losses, and "
+    "the mean still divides by the number of those losses (zero weights count)",
+    conventions=("keras",),
+)

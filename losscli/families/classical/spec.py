@@ -2,7 +2,7 @@
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
-from losscli.families.classical.conventions import LOG_LOSS_CONVENTIONS
+from losscli.families.classical.conventions import HINGE_CONVENTIONS, LOG_LOSS_CONVENTIONS
 
 _SAMPLE_WEIGHT = ParamSpec(
     "sample_weight",
@@ -89,6 +89,7 @@ SPECS = (
             ),
         ),
         params=(_SAMPLE_WEIGHT,),
+        conventions=HINGE_CONVENTIONS,
         impl="hinge",
         numpy_impl="hinge", chunks="rows",
         check="hinge",
