@@ -62,6 +62,9 @@ KERAS_TESTS = [
      dict(pred=MSE_P, target=MSE_T, sample_weight=2.3), "none", [84.3333, 143.3666], 3),
     ("MeanSquaredErrorTest.test_sum_reduction", "mse",
      dict(pred=MSE_P, target=MSE_T, sample_weight=2.3), "sum", 227.69998, 3),
+    ("MeanSquaredErrorTest.test_mean_with_sample_weight_reduction", "mse",
+     dict(pred=MSE_P, target=MSE_T, sample_weight=W2, keras_reduction="mean_with_sample_weight"),
+     "mean", (110 / 3 * 1.2 + 187 / 3 * 3.4) / (1.2 + 3.4), 3),
     ("MeanAbsoluteErrorTest.test_unweighted", "l1",
      dict(pred=MSE_P, target=MSE_T), "mean", 5.5, 3),
     ("MeanAbsoluteErrorTest.test_scalar_weighted", "l1",
@@ -74,6 +77,9 @@ KERAS_TESTS = [
      dict(pred=MSE_P, target=MSE_T, sample_weight=2.3), "none", [10.7333, 14.5666], 3),
     ("MeanAbsoluteErrorTest.test_sum_reduction", "l1",
      dict(pred=MSE_P, target=MSE_T, sample_weight=2.3), "sum", 25.29999, 3),
+    ("MeanAbsoluteErrorTest.test_mean_with_sample_weight_reduction", "l1",
+     dict(pred=MSE_P, target=MSE_T, sample_weight=W2, keras_reduction="mean_with_sample_weight"),
+     "mean", (14 / 3 * 1.2 + 19 / 3 * 3.4) / (1.2 + 3.4), 3),
     ("HuberLossTest.test_unweighted", "huber",
      dict(pred=HUBER_P, target=HUBER_T), "mean", 0.10416666666666669, 3),
     ("HuberLossTest.test_scalar_weighted", "huber",
@@ -190,15 +196,19 @@ def test_keras_default_reduction_counts_zero_weights():
 
 def keras_reference(per_element: np.ndarray, weight, last_axis: str) -> dict[str, object]:
     """Keras's reduction written from loss.py: last-axis mean or sum, the weight's trailing
-    1 squeezed, a broadcast product, then Σ / n, Σ and the products themselves."""
+    1 squeezed, a broadcast product, then Σ / n, Σ and the products themselves; and
+    mean_with_sample_weight, Σ / Σ w over the weights as given (0 when Σ w = 0)."""
     per_sample = per_element.mean(-1) if last_axis == "mean" else per_element.sum(-1)
+    divisor = per_sample.size
     if weight is not None:
         w = np.asarray(weight, dtype=np.float64)
         if w.ndim == per_sample.ndim + 1 and w.shape[-1] == 1:
             w = w[..., 0]
         per_sample = per_sample * w
+        divisor = w.sum()
+    weighted_mean = per_sample.sum() / divisor if divisor else 0.0
     return {"mean": per_sample.sum() / per_sample.size, "sum": per_sample.sum(),
-            "none": per_sample}
+            "none": per_sample, "mean_with_sample_weight": weighted_mean}
 
 
 _RNG = np.random.default_rng(14)
@@ -210,7 +220,8 @@ RATE = np.exp(X)
 COUNTS = _RNG.integers(0, 6, size=(4, 5)).astype(np.float64)
 Q = np.exp(X) / np.exp(X).sum(-1, keepdims=True)
 TDIST = np.exp(Y) / np.exp(Y).sum(-1, keepdims=True)
-WEIGHTS = [None, 0.7, _RNG.random(4), _RNG.random((4, 1)), np.array([1.0, 0.0, 2.0, 0.5])]
+WEIGHTS = [None, 0.7, _RNG.random(4), _RNG.random((4, 1)), np.array([1.0, 0.0, 2.0, 0.5]),
+           np.zeros(4)]
 
 
 def _huber(d, delta=1.0):
@@ -224,6 +235,8 @@ FORMULAS = [
     ("huber", dict(pred=X, target=Y), _huber(X - Y), "mean"),
     ("smooth-l1", dict(pred=X, target=Y), _huber(X - Y), "mean"),
     ("bce", dict(pred=P, target=T01),
+     -(T01 * np.log(P) + (1 - T01) * np.log(1 - P)), "mean"),
+    ("bce-with-logits", dict(pred=X, target=T01),
      -(T01 * np.log(P) + (1 - T01) * np.log(1 - P)), "mean"),
     ("poisson-nll", dict(pred=RATE, target=COUNTS), RATE - COUNTS * np.log(RATE + 1e-7),
      "mean"),
@@ -245,6 +258,55 @@ def test_keras_reduction_matches_a_float64_derivation(loss, values, per_element,
         got = losscli.compute(loss, convention="keras", reduction=reduction, dtype="float64",
                               sample_weight=weight, **values)
         np.testing.assert_allclose(got.value, want[reduction], rtol=1e-10, atol=1e-12)
+    got = losscli.compute(loss, convention="keras", dtype="float64", sample_weight=weight,
+                          keras_reduction="mean_with_sample_weight", **values)
+    np.testing.assert_allclose(got.value, want["mean_with_sample_weight"], rtol=1e-10,
+                               atol=1e-12)
+
+
+_SMOOTHED = (1 - 0.2) * T01 + 0.5 * 0.2  # Keras's binary label smoothing, ε = 0.2
+SMOOTHED_FORMULAS = [
+    ("bce", dict(pred=P, target=T01),
+     -(_SMOOTHED * np.log(P) + (1 - _SMOOTHED) * np.log(1 - P))),
+    ("bce-with-logits", dict(pred=X, target=T01),
+     -(_SMOOTHED * np.log(P) + (1 - _SMOOTHED) * np.log(1 - P))),
+    ("focal", dict(pred=X, target=T01),  # γ = 2, p_t from the smoothed target, no α
+     (1 - (_SMOOTHED * P + (1 - _SMOOTHED) * (1 - P))) ** 2
+     * -(_SMOOTHED * np.log(P) + (1 - _SMOOTHED) * np.log(1 - P))),
+]
+
+
+@pytest.mark.parametrize("loss, values, per_element", SMOOTHED_FORMULAS,
+                         ids=[f[0] for f in SMOOTHED_FORMULAS])
+def test_keras_label_smoothing_with_sample_weights(loss, values, per_element):
+    """Label smoothing (ε = 0.2) and sample weights together, in every Keras reduction."""
+    weight = WEIGHTS[2]
+    want = keras_reference(per_element, weight, "mean")
+    for reduction in ("mean", "sum", "none"):
+        got = losscli.compute(loss, convention="keras", reduction=reduction, dtype="float64",
+                              sample_weight=weight, label_smoothing=0.2, **values)
+        np.testing.assert_allclose(got.value, want[reduction], rtol=1e-10, atol=1e-12)
+    got = losscli.compute(loss, convention="keras", dtype="float64", sample_weight=weight,
+                          label_smoothing=0.2, keras_reduction="mean_with_sample_weight",
+                          **values)
+    assert got.value == pytest.approx(want["mean_with_sample_weight"], rel=1e-10)
+
+
+def test_keras_mean_with_sample_weight_counts_a_scalar_weight_once():
+    """Keras divides by Σ of the weights as given: a scalar w gives Σ w·ℓ / w = Σ ℓ."""
+    got = losscli.compute("mse", convention="keras", dtype="float64", pred=MSE_P, target=MSE_T,
+                          sample_weight=2.3, keras_reduction="mean_with_sample_weight")
+    assert got.value == pytest.approx((110 + 187) / 3, rel=1e-12)
+    assert got.reduction.denominator == pytest.approx(2.3)
+
+
+def test_keras_mean_with_sample_weight_gradient_is_analytic():
+    """d/dx of Σ_b w_b·mean_d (x − y)² / Σ w is 2·w_b·(x − y) / (D·Σ w)."""
+    w = np.array([0.5, 2.0, 0.0, 1.0])
+    got = losscli.compute("mse", convention="keras", dtype="float64", grad=True, pred=X,
+                          target=Y, sample_weight=w, keras_reduction="mean_with_sample_weight")
+    np.testing.assert_allclose(got.grads["pred"], 2 * w[:, None] * (X - Y) / (5 * w.sum()),
+                               rtol=1e-12)
 
 
 def test_keras_timestep_weights_on_3d_inputs():
@@ -311,6 +373,21 @@ def test_sample_weight_only_with_the_keras_convention(cli, args):
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1 and "--sample-weight" in lines[0], out.stderr
     assert "only with --convention keras" in lines[0]
+
+
+@pytest.mark.parametrize("args, expected", [
+    (("mse", "-p", "[1, 2]", "-t", "[1, 3]", "--keras-reduction", "mean_with_sample_weight"),
+     "only with --convention keras"),
+    (("mse", "-p", "[1, 2]", "-t", "[1, 3]", "--convention", "keras", "--keras-reduction",
+      "mean_with_sample_weight", "--reduction", "sum"), "applies to --reduction mean"),
+    (("mse", "-p", "[1, 2]", "-t", "[1, 3]", "--convention", "keras", "--keras-reduction",
+      "mean"), "--keras-reduction"),
+])
+def test_keras_reduction_errors_are_one_line(cli, args, expected):
+    out = cli(*args)
+    assert out.code == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "--keras-reduction" in lines[0] and expected in lines[0], out.stderr
 
 
 def test_keras_only_axis_is_refused_elsewhere(cli):

@@ -343,7 +343,11 @@ _KW_X = _RNG.normal(size=(3, 4))
 _KW_Y = _RNG.normal(size=(3, 4))
 _KW_P = 1 / (1 + np.exp(-_KW_X))
 _KW_T = (_RNG.random((3, 4)) > 0.5).astype(np.float64)
-_KW_WEIGHTS = (2.5, np.array([0.5, 0.0, 2.0]), np.array([[1.5], [0.25], [1.0]]))
+_KW_WEIGHTS = (2.5, np.array([0.5, 0.0, 2.0]), np.array([[1.5], [0.25], [1.0]]), np.zeros(3))
+#: losscli's (--reduction, --keras-reduction) and Keras's reduction argument.
+_KW_REDUCTIONS = ((("mean", "sum_over_batch_size"), "sum_over_batch_size"),
+                  (("mean", "mean_with_sample_weight"), "mean_with_sample_weight"),
+                  (("sum", "sum_over_batch_size"), "sum"), (("none", "sum_over_batch_size"), None))
 
 
 def test_keras_sample_weight_and_reductions():
@@ -360,6 +364,11 @@ def test_keras_sample_weight_and_reductions():
         ("huber", losses.Huber, {"delta": 0.7}, _KW_Y, _KW_X,
          dict(pred=_KW_X, target=_KW_Y, delta=0.7)),
         ("bce", losses.BinaryCrossentropy, {}, _KW_T, _KW_P, dict(pred=_KW_P, target=_KW_T)),
+        ("bce", losses.BinaryCrossentropy, {"label_smoothing": 0.3}, _KW_T, _KW_P,
+         dict(pred=_KW_P, target=_KW_T, label_smoothing=0.3)),
+        ("bce-with-logits", losses.BinaryCrossentropy, {"from_logits": True,
+                                                        "label_smoothing": 0.3},
+         _KW_T, _KW_X, dict(pred=_KW_X, target=_KW_T, label_smoothing=0.3)),
         ("cross-entropy", losses.CategoricalCrossentropy, {"from_logits": True}, onehot, _KW_X,
          dict(pred=_KW_X, target=[0, 3, 1])),
         ("kl-div", losses.KLDivergence, {}, softmax(_KW_Y), probs,
@@ -367,6 +376,11 @@ def test_keras_sample_weight_and_reductions():
         ("poisson-nll", losses.Poisson, {}, counts, rates, dict(pred=rates, target=counts)),
         ("focal", losses.BinaryFocalCrossentropy, {"from_logits": True}, _KW_T, _KW_X,
          dict(pred=_KW_X, target=_KW_T)),
+        ("focal", losses.BinaryFocalCrossentropy,
+         {"from_logits": True, "label_smoothing": 0.2, "apply_class_balancing": True,
+          "alpha": 0.4}, _KW_T, _KW_X,
+         dict(pred=_KW_X, target=_KW_T, label_smoothing=0.2, alpha=0.4,
+              apply_class_balancing=True)),
         ("softmax-focal", losses.CategoricalFocalCrossentropy, {"from_logits": True}, onehot,
          _KW_X, dict(pred=_KW_X, target=[0, 3, 1])),
         ("hinge", losses.Hinge, {}, _KW_T, _KW_X, dict(pred=_KW_X, target=_KW_T)),
@@ -376,17 +390,17 @@ def test_keras_sample_weight_and_reductions():
     ]
     for name, cls, kwargs, y_true, y_pred, values in cases:
         for weight in _KW_WEIGHTS:
-            for ours_reduction, keras_reduction in (("mean", "sum_over_batch_size"),
-                                                    ("sum", "sum"), ("none", None)):
+            for (ours_reduction, rule), keras_reduction in _KW_REDUCTIONS:
                 loss = cls(reduction=keras_reduction, **kwargs)
                 want = np.asarray(loss(np.asarray(y_true, dtype="float32"),
                                        np.asarray(y_pred, dtype="float32"),
                                        sample_weight=np.asarray(weight, dtype="float32")))
                 got = losscli.compute(name, convention="keras", reduction=ours_reduction,
-                                      dtype="float32", sample_weight=weight, **values).value
+                                      keras_reduction=rule, dtype="float32",
+                                      sample_weight=weight, **values).value
                 np.testing.assert_allclose(np.reshape(got, -1), np.reshape(want, -1),
                                            rtol=2e-5, atol=1e-6,
-                                           err_msg=f"{name} {weight} {ours_reduction}")
+                                           err_msg=f"{name} {kwargs} {weight} {keras_reduction}")
 
 
 def test_keras_ctc():

@@ -116,6 +116,10 @@ class ParamSpec:
     #: computation does. Elsewhere a value given for it is a usage error, and the loss's
     #: functions never receive it (e.g. Keras's ``sample_weight``).
     conventions: tuple[str, ...] = ()
+    #: A ``choice`` among library reduction rules (:mod:`losscli.engine.convention_rules`)
+    #: for this reduction of losscli's (e.g. "mean"): the chosen rule replaces the
+    #: convention's own; the loss's functions never receive it (e.g. Keras's reduction).
+    rule_for: str | None = None
 
     @property
     def option(self) -> str:

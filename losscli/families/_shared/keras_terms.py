@@ -10,7 +10,9 @@ the losses with broadcasting (a scalar scales all). The reduction
 ``sum_over_batch_size`` (losscli's ``mean`` under this convention, see
 :mod:`losscli.engine.convention_rules`) is Σ w_b·ℓ_b / n with n the number of weighted
 losses, whatever the weights (zero weights still count in n); ``sum`` is Σ w_b·ℓ_b and
-``none`` the weighted per-sample losses.
+``none`` the weighted per-sample losses. ``mean_with_sample_weight`` (``--keras-reduction``)
+divides by the sum of the weights as given (rank-aligned, not broadcast): the terms carry
+each one's share of that sum as their ``weights``.
 """
 
 from __future__ import annotations
@@ -54,4 +56,6 @@ def weighted(per_sample: torch.Tensor, sample_weight: torch.Tensor | float | Non
     details = {k: v.expand(shape) if v.dim() else v for k, v in details.items()}
     details["ℓ before sample_weight"] = per_sample.expand(shape)
     details["sample_weight"] = weight.expand(shape)
-    return Terms(values, details=details)
+    # Σ of these shares is Σ of the weights as given (a broadcast weight counts once).
+    share = weight.expand(shape) * (weight.numel() / max(values.numel(), 1))
+    return Terms(values, details=details, weights=share)

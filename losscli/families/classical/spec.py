@@ -1,7 +1,7 @@
 """Classical losses with scikit-learn's semantics: zero-one, hinge and log loss."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families._shared.specs import KERAS_REDUCTION, PRED_FLAGS, TARGET_FLAGS
 from losscli.families.classical.conventions import HINGE_CONVENTIONS, LOG_LOSS_CONVENTIONS
 
 _SAMPLE_WEIGHT = ParamSpec(
@@ -88,7 +88,7 @@ SPECS = (
                 shape="(N)",
             ),
         ),
-        params=(_SAMPLE_WEIGHT,),
+        params=(_SAMPLE_WEIGHT, KERAS_REDUCTION),
         conventions=HINGE_CONVENTIONS,
         impl="hinge",
         numpy_impl="hinge", chunks="rows",

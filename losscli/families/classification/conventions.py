@@ -87,10 +87,10 @@ FOCAL_CONVENTIONS = (
         call="BinaryFocalCrossentropy(apply_class_balancing=False, alpha=0.25, gamma=2.0, "
         "from_logits=True)(y_true, y_pred, sample_weight)",
         source=f"{KERAS} binary_focal_crossentropy; {KERAS_LOSS}",
-        reason="alpha ignored unless apply_class_balancing=True; probabilities clipped at "
-        "1e-7; mean over the last axis, then sum_over_batch_size",
+        reason="alpha ignored unless apply_class_balancing=True (--apply-class-balancing); "
+        "probabilities clipped at 1e-7; mean over the last axis, then sum_over_batch_size",
         impl="keras_binary_focal",
-        constants={**KERAS_EPS, "apply_class_balancing": False},
+        constants=KERAS_EPS,
         rules=KERAS_MEAN,
         clamp=KERAS_CLIP + " inside the BCE",
     ),

@@ -8,7 +8,7 @@ linear-cross-entropy.
 from losscli.core.spec import REDUCTIONS, InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import (
     IGNORE_INDEX,
-    KERAS_SAMPLE_WEIGHT,
+    KERAS_WEIGHTING,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
@@ -59,7 +59,7 @@ SPECS = (
                 False,
                 "the target holds log-probabilities (numerically safer)",
             ),
-            KERAS_SAMPLE_WEIGHT,
+            *KERAS_WEIGHTING,
         ),
         conventions=KL_DIV_CONVENTIONS,
         impl="kl_div",
@@ -132,7 +132,7 @@ SPECS = (
                 "ε in log(λ + ε), used with --no-log-input",
                 minimum=0.0,
             ),
-            KERAS_SAMPLE_WEIGHT,
+            *KERAS_WEIGHTING,
         ),
         conventions=POISSON_NLL_CONVENTIONS,
         impl="poisson_nll",

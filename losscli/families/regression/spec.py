@@ -3,7 +3,7 @@
 import math
 
 from losscli.core.spec import LossSpec, ParamSpec
-from losscli.families._shared.specs import KERAS_SAMPLE_WEIGHT, REGRESSION_PRED, REGRESSION_TARGET
+from losscli.families._shared.specs import KERAS_WEIGHTING, REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
     CAUCHY_CONVENTIONS,
     CHARBONNIER_CONVENTIONS,
@@ -34,7 +34,7 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
-        params=(KERAS_SAMPLE_WEIGHT,),
+        params=KERAS_WEIGHTING,
         conventions=L1_CONVENTIONS,
         impl="l1",
         numpy_impl="l1", chunks="elements",
@@ -49,7 +49,7 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
-        params=(KERAS_SAMPLE_WEIGHT,),
+        params=KERAS_WEIGHTING,
         conventions=MSE_CONVENTIONS,
         impl="mse",
         numpy_impl="mse", chunks="elements",
@@ -74,7 +74,7 @@ SPECS = (
                 "threshold between the quadratic and linear parts (0 gives L1)",
                 minimum=0.0,
             ),
-            KERAS_SAMPLE_WEIGHT,
+            *KERAS_WEIGHTING,
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
         impl="smooth_l1",
@@ -106,7 +106,7 @@ SPECS = (
                 minimum=0.0,
                 exclusive_minimum=True,
             ),
-            KERAS_SAMPLE_WEIGHT,
+            *KERAS_WEIGHTING,
         ),
         conventions=HUBER_CONVENTIONS,
         impl="huber",

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import (
-    KERAS_SAMPLE_WEIGHT,
+    KERAS_WEIGHTING,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
@@ -124,7 +124,7 @@ _KERAS_PARAMS = (
         choices=("all", "sample"),
         conventions=("keras",),
     ),
-    KERAS_SAMPLE_WEIGHT,
+    *KERAS_WEIGHTING,
 )
 _CHECK = "segmentation"
 _SUMS = (

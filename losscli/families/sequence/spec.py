@@ -1,7 +1,7 @@
 """Sequence losses: connectionist temporal classification (torch.nn semantics)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import KERAS_SAMPLE_WEIGHT, PRED_FLAGS, TARGET_FLAGS
+from losscli.families._shared.specs import KERAS_WEIGHTING, PRED_FLAGS, TARGET_FLAGS
 from losscli.families.sequence.conventions import CTC_CONVENTIONS
 
 # log-probabilities of 3 frames over {blank, a, b}: log 0.5 and log 0.25.
@@ -67,7 +67,7 @@ SPECS = (
                 "--pred holds raw scores: apply log_softmax over C first (losscli's option, "
                 "not PyTorch's)",
             ),
-            KERAS_SAMPLE_WEIGHT,
+            *KERAS_WEIGHTING,
             ParamSpec(
                 "log_epsilon",
                 "float",
