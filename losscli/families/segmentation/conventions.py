@@ -184,7 +184,8 @@ TVERSKY_CONVENTIONS = (
         "--axis sample: axis=(1, …, ndim − 1)",
         source=f"{KERAS} tversky (inputs = y_true, targets = y_pred); {KERAS_LOSS}",
         reason="Keras up to 3.15.1: α weights the false negatives and β the false positives "
-        "(reversed; see keras-3.16); one index over every element; 1e-7 in the denominator; "
+        "(reversed; keras PR 23333 swaps them back after 3.15.1: keras-3.16); one index over "
+        "every element; 1e-7 in the denominator; "
         "a target of --pred's shape is taken as it is (any values)",
         impl="keras_tversky",
         check="keras_segmentation",
