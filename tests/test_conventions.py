@@ -870,6 +870,58 @@ def _tensor(value):
     return torch.as_tensor(array, dtype=torch.float64)
 
 
+# ------------------------------------------------------- smp SoftBCEWithLogitsLoss ignore_index
+
+_SB_X = np.array([[0.5, -1.0, 2.0], [2.0, 0.3, -0.7]])
+_SB_T = np.array([[1.0, -100.0, 0.25], [0.0, 1.0, -100.0]])
+
+
+def _soft_bce_reference(x, t, ignore_index=-100, s=0.0):
+    """smp soft_bce.py in float64: y' = (1 − y)·s + y·(1 − s), BCE with logits, times the mask
+    y ≠ ignore_index, then the mean over every element (ignored ones included)."""
+    kept = t != ignore_index
+    y = np.where(kept, t, 0.0)
+    y = (1 - y) * s + y * (1 - s)
+    bce = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+    return bce * kept
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_smp_soft_bce_ignore_index_matches_a_float64_derivation(smoothing):
+    want = _soft_bce_reference(_SB_X, _SB_T, s=smoothing)
+    for reduction, expected in (("mean", want.mean()), ("sum", want.sum()), ("none", want)):
+        got = losscli.compute("bce-with-logits", convention="smp", reduction=reduction,
+                              dtype="float64", pred=_SB_X, target=_SB_T,
+                              label_smoothing=smoothing)
+        np.testing.assert_allclose(got.value, expected, rtol=1e-12, atol=1e-15)
+    other = np.where(_SB_T == -100, 7.0, _SB_T)  # another ignore_index; 7 is no probability
+    got = losscli.compute("bce-with-logits", convention="smp", dtype="float64", pred=_SB_X,
+                          target=other, ignore_index=7, label_smoothing=smoothing)
+    assert got.value == pytest.approx(want.mean(), rel=1e-12)
+    assert got.reduction.denominator == _SB_X.size  # ignored elements still count
+
+
+def test_smp_soft_bce_ignored_elements_have_zero_gradient():
+    got = losscli.compute("bce-with-logits", convention="smp", dtype="float64", grad=True,
+                          pred=_SB_X, target=_SB_T)
+    sigma = 1 / (1 + np.exp(-_SB_X))
+    want = np.where(_SB_T == -100, 0.0, (sigma - np.where(_SB_T == -100, 0, _SB_T)) / _SB_X.size)
+    np.testing.assert_allclose(got.grads["pred"], want, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("args, argument", [
+    (("bce-with-logits", "-p", "[0.5, 1.0]", "-t", "[1, 3]", "--convention", "smp"), "--target"),
+    (("bce-with-logits", "-p", "[0.5, 1.0]", "-t", "[1, -100]"), "--target"),
+    (("bce-with-logits", "-p", "[0.5, 1.0]", "-t", "[1, 0]", "--ignore-index", "2"),
+     "--ignore-index"),
+])
+def test_smp_soft_bce_ignore_index_errors_are_one_line(cli, args, argument):
+    out = cli(*args)
+    assert out.code == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and argument in lines[0], out.stderr
+
+
 # ----------------------------------------------------------------------------- the CLI
 
 FOCAL_ARGS = ("focal", "--pred", json.dumps(FOCAL_X.tolist()), "--target",
@@ -974,7 +1026,8 @@ def test_readme_convention_examples_are_current(cli):
     """The documented outputs are real: plain outputs verbatim, the table's values per row."""
     page = Path(__file__).resolve().parent.parent / "docs" / "conventions.md"
     section = page.read_text(encoding="utf-8")
-    runs = re.findall(r"^\$ losscli (.+)\n((?:(?!\$ |```).*\n)*)", section, re.M)
+    runs = [run for run in re.findall(r"^\$ losscli (.+)\n((?:(?!\$ |```).*\n)*)", section,
+                                      re.M) if "--convention all" in run[0]]
     assert len(runs) == 4
     row = re.compile(r"^  (\S+) +(\d\S*) ", re.M)
     for command, shown in runs:

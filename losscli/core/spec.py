@@ -186,6 +186,9 @@ class Convention:
     check: str | None = None
     #: Inputs the loss requires that the library does without (it derives them).
     optional_inputs: tuple[str, ...] = ()
+    #: Inputs whose values the library takes outside the loss's domain (its ``check`` checks
+    #: them instead, e.g. smp's ignore_index among binary targets).
+    any_values: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

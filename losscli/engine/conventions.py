@@ -53,11 +53,20 @@ def apply(
             spec.reduction_warnings if convention.warnings is None else convention.warnings
         ),
         check=qualified(convention.check, MODULES["check"]) if convention.check else spec.check,
-        inputs=tuple(replace(i, required=False) if i.name in convention.optional_inputs else i
-                     for i in spec.inputs),
+        inputs=tuple(_relaxed(i, convention) for i in spec.inputs),
         **_torch_only(spec),
     )
     return derived, convention, {**convention.params, **values}
+
+
+def _relaxed(spec_input, convention: Convention):
+    """An input as the library takes it: optional where it derives it, any values where its
+    own check looks at them."""
+    if spec_input.name in convention.optional_inputs:
+        spec_input = replace(spec_input, required=False)
+    if spec_input.name in convention.any_values:
+        spec_input = replace(spec_input, domain="real")
+    return spec_input
 
 
 def accepted(spec: LossSpec, name: str | None, values: dict[str, Any]) -> LossSpec:

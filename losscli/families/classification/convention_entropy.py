@@ -55,16 +55,25 @@ def keras_bce_with_logits(*, pred, target, weight, pos_weight, sample_weight,
     return weighted(last_axis_mean(values), sample_weight)
 
 
-def smp_soft_bce(*, pred, target, weight, pos_weight, label_smoothing: float = 0.0) -> Terms:
-    """segmentation_models_pytorch SoftBCEWithLogitsLoss(smooth_factor=s) (losses/soft_bce.py).
+def smp_soft_bce(*, pred, target, weight, pos_weight, ignore_index: int,
+                 label_smoothing: float = 0.0) -> Terms:
+    """segmentation_models_pytorch SoftBCEWithLogitsLoss(smooth_factor=s, ignore_index)
+    (losses/soft_bce.py).
 
     y' = (1 − y)·s + y·(1 − s): 0 → s and 1 → 1 − s, twice Keras's shift for the same
-    number; then torch's BCE with logits (weight, pos_weight) and the mean over every element.
+    number; then torch's BCE with logits (weight, pos_weight). Elements whose target equals
+    ignore_index are multiplied by 0 and still counted: the mean divides by every element.
     """
+    ignored = target == ignore_index
+    target = target.masked_fill(ignored, 0.0)
     smoothed = (1 - target) * label_smoothing + target * (1 - label_smoothing)
     values = F.binary_cross_entropy_with_logits(pred, smoothed, weight=weight,
                                                 pos_weight=pos_weight, reduction="none")
-    return Terms(values, details={"y'": smoothed})
+    if not bool(ignored.any()):
+        return Terms(values, details={"y'": smoothed})
+    return Terms(values.masked_fill(ignored, 0.0), ignored=ignored,
+                 ignore_reason=f"target = ignore_index ({ignore_index}), still counted by the "
+                 "mean", details={"y'": smoothed})
 
 
 def sklearn_bce(*, pred, target, weight, label_smoothing: float = 0.0) -> Terms:

@@ -233,11 +233,14 @@ BCE_WITH_LOGITS_CONVENTIONS = (
     Convention(
         name="smp",
         library="segmentation_models_pytorch.losses.SoftBCEWithLogitsLoss",
-        call="SoftBCEWithLogitsLoss(smooth_factor=ε)(y_pred, y_true)",
+        call="SoftBCEWithLogitsLoss(smooth_factor=ε, ignore_index=-100)(y_pred, y_true)",
         source=SMP + "soft_bce.py @ 5006616357631a48c7c8e11977cf5abb00803590",
         reason="smoothing y·(1 − ε) + (1 − y)·ε: 0 → ε, 1 → 1 − ε, twice losscli's shift for "
-        "the same ε",
+        "the same ε; a target equal to --ignore-index (-100) gives 0 and still counts in the "
+        "mean",
         impl="convention_entropy:smp_soft_bce",
+        check="smp_soft_bce",
+        any_values=("target",),
     ),
 )
 

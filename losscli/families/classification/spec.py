@@ -233,6 +233,14 @@ SPECS = (
             ),
             _BINARY_SMOOTHING,
             *KERAS_WEIGHTING,
+            ParamSpec(
+                "ignore_index",
+                "int",
+                -100,
+                "target value whose terms are 0 but still count in the mean (only with "
+                "--convention smp: SoftBCEWithLogitsLoss's ignore_index, -100 by default)",
+                conventions=("smp",),
+            ),
         ),
         conventions=BCE_WITH_LOGITS_CONVENTIONS,
         impl="bce_with_logits",
