@@ -59,6 +59,12 @@ def compute(
     :func:`losscli.engine.numpy_backend.run`.
     """
     spec = registry().resolve(loss) if isinstance(loss, str) else loss
+    if any(p.conventions for p in spec.params):
+        from losscli.engine.conventions import accepted
+
+        kept = accepted(spec, convention, values)
+        dropped = {p.name for p in spec.params} - {p.name for p in kept.params}
+        spec, values = kept, {k: v for k, v in values.items() if k not in dropped}
     library = None
     if convention is not None:
         from losscli.engine.conventions import apply

@@ -158,3 +158,14 @@ def _rows_sum_to_one(pred: np.ndarray, warnings) -> None:
             "are, without renormalising (scikit-learn >= 1.5 warns the same)",
             argument="--pred",
         )
+
+
+def keras_hinge(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """hinge under --convention keras: --target has --pred's shape (Keras's y_true)."""
+    pred, target = arrays["pred"], arrays["target"]
+    if target.shape != pred.shape:
+        raise InputError(
+            f"Keras's Hinge takes a target of --pred's shape {shape_str(pred.shape)}, got "
+            f"{shape_str(target.shape)}",
+            argument="--target",
+        )

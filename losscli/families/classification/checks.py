@@ -142,6 +142,20 @@ def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None
         broadcastable(pos_weight, shape, "--pos-weight", "pred shape")
 
 
+def smp_soft_bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """bce-with-logits under --convention smp: as :func:`bce`; a target is in [0, 1] or is
+    --ignore-index (SoftBCEWithLogitsLoss masks those)."""
+    bce(arrays, params, warnings)
+    target, ignore_index = arrays["target"], params["ignore_index"]
+    bad = ~(((target >= 0) & (target <= 1)) | (target == ignore_index))
+    if bad.any():
+        raise InputError(
+            f"value {float(target[bad].flat[0]):g} is neither a probability in [0, 1] nor "
+            f"--ignore-index ({ignore_index})",
+            argument="--target",
+        )
+
+
 def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """bce: as :func:`bce`, and NaN is no probability (torch.nn.BCELoss refuses it)."""
     bce(arrays, params, warnings)

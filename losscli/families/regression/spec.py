@@ -3,11 +3,13 @@
 import math
 
 from losscli.core.spec import LossSpec, ParamSpec
-from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
+from losscli.families._shared.specs import KERAS_WEIGHTING, REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
     CAUCHY_CONVENTIONS,
     CHARBONNIER_CONVENTIONS,
     GEMAN_MCCLURE_CONVENTIONS,
+    HUBER_CONVENTIONS,
+    L1_CONVENTIONS,
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
     MSE_CONVENTIONS,
@@ -55,6 +57,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
+        params=KERAS_WEIGHTING,
+        conventions=L1_CONVENTIONS,
         impl="l1",
         numpy_impl="l1", chunks="elements",
         check=_CHECK,
@@ -68,11 +72,12 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
+        params=KERAS_WEIGHTING,
+        conventions=MSE_CONVENTIONS,
         impl="mse",
         numpy_impl="mse", chunks="elements",
         check=_CHECK,
         aliases=("MSELoss", "mse_loss", "l2"),
-        conventions=MSE_CONVENTIONS,
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html",),
         notes=("optax's l2_loss is half of this, ½·(x − y)², and does not reduce: "
                "--convention optax.",),
@@ -92,6 +97,7 @@ SPECS = (
                 "threshold between the quadratic and linear parts (0 gives L1)",
                 minimum=0.0,
             ),
+            *KERAS_WEIGHTING,
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
         impl="smooth_l1",
@@ -123,7 +129,9 @@ SPECS = (
                 minimum=0.0,
                 exclusive_minimum=True,
             ),
+            *KERAS_WEIGHTING,
         ),
+        conventions=HUBER_CONVENTIONS,
         impl="huber",
         numpy_impl="huber", chunks="elements",
         check=_CHECK,

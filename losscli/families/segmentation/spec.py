@@ -1,7 +1,14 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
+from dataclasses import replace
+
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS, class_weight
+from losscli.families._shared.specs import (
+    KERAS_WEIGHTING,
+    PRED_FLAGS,
+    TARGET_FLAGS,
+    class_weight,
+)
 from losscli.families.segmentation.conventions import (
     DICE_CONVENTIONS,
     JACCARD_CONVENTIONS,
@@ -111,6 +118,18 @@ _WEIGHT = ParamSpec(
 _MONAI_OPTIONS = (_OTHER_ACT, _BATCH, _SOFT_LABEL)
 _PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH, *_MONAI_OPTIONS)
 _DICE_PARAMS = (*_PARAMS, _SQUARED, _WEIGHT)
+_KERAS_PARAMS = (
+    ParamSpec(
+        "axis",
+        "choice",
+        "all",
+        "the axes Keras sums over (only with --convention keras): all (axis=None, one value "
+        "for the whole batch) or sample (every axis after the first: one value per sample)",
+        choices=("all", "sample"),
+        conventions=("keras",),
+    ),
+    *KERAS_WEIGHTING,
+)
 _CHECK = "segmentation"
 _SUMS = (
     "sums over the spatial dimensions of sample n and class c (and over the batch with "
@@ -157,7 +176,7 @@ SPECS = (
             "Σ p² + Σ g² with --squared-pred; w_c = 1 without --weight"
         ),
         inputs=_INPUTS,
-        params=_DICE_PARAMS,
+        params=(*_DICE_PARAMS, *_KERAS_PARAMS),
         conventions=DICE_CONVENTIONS,
         impl="dice",
         numpy_impl="dice", chunks="samples",
@@ -219,6 +238,7 @@ SPECS = (
             ParamSpec("alpha", "float", 0.5, "α, the weight of false positives", minimum=0.0),
             ParamSpec("beta", "float", 0.5, "β, the weight of false negatives", minimum=0.0),
             *_PARAMS,
+            *(replace(p, conventions=("keras", "keras-3.16")) for p in _KERAS_PARAMS),
         ),
         conventions=TVERSKY_CONVENTIONS,
         impl="tversky",
