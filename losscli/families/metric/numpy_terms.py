@@ -51,7 +51,7 @@ def ntxent(*, embeddings, labels, pair, temperature: float) -> Terms:
     s_pair = s[anchor, other]
     values = np.logaddexp(s_pair, negatives) - s_pair
     details = {"anchor": anchor.astype(x.dtype), "positive": other.astype(x.dtype),
-               "cos": cos[anchor, other], "negatives": negative.sum(-1)[anchor].astype(x.dtype)}
+               "cos": cos[anchor, other], "s": s_pair, "lse neg": negatives}
     return Terms(values, details=details, shown_inputs=())
 
 
@@ -69,7 +69,8 @@ def supcon(*, embeddings, labels, pair, temperature: float, base_temperature: fl
     picked = np.where(positive, log_prob, 0).sum(-1)
     mean_log_prob = picked / np.maximum(count, 1).astype(x.dtype)
     values = -x.dtype.type(temperature / base_temperature) * mean_log_prob
-    return Terms(values.astype(x.dtype, copy=False), details={"positives": count.astype(x.dtype)})
+    return Terms(values.astype(x.dtype, copy=False),
+                 details={"positives": count.astype(x.dtype), "mean log p": mean_log_prob})
 
 
 def contrastive(*, embeddings, labels, pos_margin: float, neg_margin: float, distance: str,
@@ -102,7 +103,8 @@ def circle(*, embeddings, labels, gamma: float, margin: float) -> Terms:
     kept = values > 0
     return Terms(values, weights=kept.astype(values.dtype), ignored=~kept,
                  ignore_reason="ℓ = 0 (no positive or no negative), masked as Keras does",
-                 details={"positives": positive.sum(-1).astype(values.dtype)})
+                 details={"positives": positive.sum(-1).astype(values.dtype),
+                          "lse pos": p, "lse neg": n})
 
 
 def _class_cosines(embeddings, centers):
@@ -112,11 +114,10 @@ def _class_cosines(embeddings, centers):
 def _margin_softmax(cos, target, labels, scale: float) -> Terms:
     onehot = np.arange(cos.shape[-1]) == labels[:, None]
     logits = scale * np.where(onehot, target[:, None], cos)
-    values = logsumexp(logits, -1) - scale * target
+    lse = logsumexp(logits, -1).astype(cos.dtype, copy=False)
     true_cos = np.take_along_axis(cos, labels[:, None], -1).squeeze(-1)
-    return Terms(values.astype(cos.dtype, copy=False),
-                 details={"cos θ": true_cos, "target logit": target},
-                 shown_inputs=("embeddings", "labels"))
+    details = {"cos θ": true_cos, "target": target, "lse": lse}
+    return Terms(lse - scale * target, details=details, shown_inputs=("embeddings", "labels"))
 
 
 def arcface(*, embeddings, centers, labels, scale: float, margin: float,
@@ -142,4 +143,7 @@ def cosface(*, embeddings, centers, labels, scale: float, margin: float) -> Term
 
 def ranking_softmax(*, pred, target) -> Terms:
     """ℓ = −Σᵢ yᵢ·log softmax(s)ᵢ over the last dimension, one term per list."""
-    return Terms(-(target * log_softmax(pred, -1)).sum(-1), details={"Σ y": target.sum(-1)})
+    lse = logsumexp(pred, -1) if pred.shape[-1] else np.full(pred.shape[:-1], -np.inf, pred.dtype)
+    values = -(target * log_softmax(pred, -1)).sum(-1)
+    return Terms(values, details={"Σ y": target.sum(-1), "Σ y·s": (target * pred).sum(-1),
+                                  "lse": lse.astype(pred.dtype, copy=False)})

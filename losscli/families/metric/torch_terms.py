@@ -66,8 +66,8 @@ def ntxent(
     s_pair = s[anchor, other]
     values = torch.logaddexp(s_pair, negatives) - s_pair
     details = {"anchor": anchor.to(x.dtype), "positive": other.to(x.dtype),
-               "cos": cos[anchor, other].detach(),
-               "negatives": negative.sum(-1)[anchor].to(x.dtype)}
+               "cos": cos[anchor, other].detach(), "s": s_pair.detach(),
+               "lse neg": negatives.detach()}
     return Terms(values, details=details, shown_inputs=())
 
 
@@ -93,7 +93,8 @@ def supcon(
     picked = torch.where(positive, log_prob, torch.zeros_like(log_prob)).sum(-1)
     mean_log_prob = picked / count.clamp(min=1).to(x.dtype)
     values = -(temperature / base_temperature) * mean_log_prob
-    return Terms(values, details={"positives": count.to(x.dtype)})
+    return Terms(values, details={"positives": count.to(x.dtype),
+                                  "mean log p": mean_log_prob.detach()})
 
 
 def pair_distances(x: torch.Tensor, normalize: bool, distance: str) -> torch.Tensor:
@@ -142,7 +143,8 @@ def circle(
     kept = values > 0
     return Terms(values, weights=kept.to(values.dtype), ignored=~kept,
                  ignore_reason="ℓ = 0 (no positive or no negative), masked as Keras does",
-                 details={"positives": positive.sum(-1).to(values.dtype)})
+                 details={"positives": positive.sum(-1).to(values.dtype),
+                          "lse pos": p.detach(), "lse neg": n.detach()})
 
 
 def class_cosines(embeddings: torch.Tensor, centers: torch.Tensor) -> torch.Tensor:
@@ -155,10 +157,10 @@ def margin_softmax(cos: torch.Tensor, target: torch.Tensor, labels: torch.Tensor
     """Cross-entropy of s·logits where the true class's cosine is replaced by ``target``."""
     onehot = F.one_hot(labels, cos.shape[-1]).bool()
     logits = scale * torch.where(onehot, target[:, None], cos)
-    values = torch.logsumexp(logits, -1) - scale * target
+    lse = torch.logsumexp(logits, -1)
     true_cos = cos.gather(-1, labels[:, None]).squeeze(-1)
-    return Terms(values, details={"cos θ": true_cos.detach(), "target logit": target.detach()},
-                 shown_inputs=("embeddings", "labels"))
+    details = {"cos θ": true_cos.detach(), "target": target.detach(), "lse": lse.detach()}
+    return Terms(lse - scale * target, details=details, shown_inputs=("embeddings", "labels"))
 
 
 def arcface(
@@ -196,5 +198,8 @@ def cosface(
 def ranking_softmax(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """ℓ = −Σᵢ yᵢ·log softmax(s)ᵢ over the last dimension, one term per list; the labels are
     not normalised (optax 0.2.8 ranking_softmax_loss)."""
+    lse = torch.logsumexp(pred, -1)
     values = -(target * torch.log_softmax(pred, -1)).sum(-1)
-    return Terms(values, details={"Σ y": target.sum(-1).detach()})
+    details = {"Σ y": target.sum(-1).detach(), "Σ y·s": (target * pred).sum(-1).detach(),
+               "lse": lse.detach()}
+    return Terms(values, details=details)
