@@ -77,7 +77,7 @@ SPECS = (
         check="ntxent",
         conventions=NTXENT_CONVENTIONS,
         aliases=("NTXentLoss", "nt-xent", "info-nce", "infonce", "InfoNCE"),
-        reduction_rule="mean: Σ ℓᵢⱼ / |P| over the |P| ordered positive pairs (optax); sum; "
+        reduction_rule="mean: Σ ℓᵢⱼ / |P| over the |P| ordered positive pairs (optax); sum: Σ ℓᵢⱼ; "
         "none: one term per pair, row-major (anchor i, then positive j)",
         references=(
             "Chen et al., A Simple Framework for Contrastive Learning of Visual "
@@ -123,7 +123,7 @@ SPECS = (
         conventions=SUPCON_CONVENTIONS,
         aliases=("SupConLoss", "sup-con", "supervised-contrastive"),
         reduction_rule="mean: Σ ℓᵢ / N over every anchor row, those without positives "
-        "counting 0 (the reference); sum; none: one term per row",
+        "counting 0 (the reference); sum: Σ ℓᵢ; none: one term per row",
         references=(
             "Khosla et al., Supervised Contrastive Learning, NeurIPS 2020",
             "HobbitLong/SupContrast losses.py SupConLoss (commit 66a8fe53)",
@@ -167,8 +167,8 @@ SPECS = (
         numpy_impl="contrastive",
         check="contrastive",
         aliases=("ContrastiveLoss", "pairwise-contrastive"),
-        reduction_rule="mean: Σ ℓᵢⱼ / (N(N−1)/2) over every pair; sum; none: one term per "
-        "pair i < j, row-major",
+        reduction_rule="mean: Σ ℓᵢⱼ / (N(N−1)/2) over every pair; sum: Σ ℓᵢⱼ; none: one term "
+        "per pair i < j, row-major",
         references=(
             "Hadsell, Chopra & LeCun, Dimensionality Reduction by Learning an Invariant "
             "Mapping, CVPR 2006",
@@ -208,7 +208,7 @@ SPECS = (
         check="circle",
         aliases=("Circle", "CircleLoss", "circle-loss"),
         reduction_rule="mean: Σ ℓᵢ / n over the n non-zero terms (Keras's mask loss > 0; "
-        "pytorch-metric-learning's AvgNonZeroReducer); sum; none: one term per row",
+        "pytorch-metric-learning's AvgNonZeroReducer); sum: Σ ℓᵢ; none: one term per row",
         references=(
             "Sun et al., Circle Loss: A Unified Perspective of Pair Similarity "
             "Optimization, CVPR 2020",
@@ -301,8 +301,8 @@ SPECS = (
         numpy_impl="ranking_softmax",
         check="ranking",
         aliases=("ranking_softmax_loss", "softmax-ranking"),
-        reduction_rule="mean: Σ ℓ / (number of lists) (optax's jnp.mean); sum; none: one "
-        "term per list",
+        reduction_rule="mean: Σ ℓ / (number of lists) (optax's jnp.mean); sum: Σ ℓ; none: "
+        "one term per list",
         references=(
             "optax 0.2.8, optax/losses/_ranking.py ranking_softmax_loss",
             "Cao et al., Learning to Rank: From Pairwise Approach to Listwise Approach "
