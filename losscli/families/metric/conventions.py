@@ -48,8 +48,8 @@ SUPCON_CONVENTIONS = (
         library="pytorch_metric_learning.losses.SupConLoss",
         call="SupConLoss(temperature=0.1)(embeddings, labels)",
         source=PML + "supcon_loss.py SupConLoss (AvgNonZeroReducer)",
-        reason="no T/T_base factor, rows always normalised, and the mean leaves out anchors "
-        "without positives (e.g. twice the reference with half the anchors alone)",
+        reason="no T/T_base factor, rows always normalised, and the mean leaves out the "
+        "anchors without positives",
         params={"temperature": 0.1, "normalize": True},
         impl="pml_supcon",
     ),
