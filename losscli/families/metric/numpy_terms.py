@@ -39,7 +39,7 @@ def _masked_logsumexp(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(some, logsumexp(filled, -1), -np.inf).astype(x.dtype, copy=False)
 
 
-def ntxent(*, embeddings, labels, pair, temperature: float) -> Terms:
+def ntxent(*, embeddings, labels, temperature: float, pair=None) -> Terms:
     """ℓᵢⱼ = log(e^{sᵢⱼ} + Σ_{k: yₖ≠yᵢ} e^{sᵢₖ}) − sᵢⱼ per ordered positive pair."""
     x, y = _stacked(embeddings, labels, pair)
     unit = _unit_rows(x, np.finfo(x.dtype).eps)
@@ -55,7 +55,7 @@ def ntxent(*, embeddings, labels, pair, temperature: float) -> Terms:
     return Terms(values, details=details, shown_inputs=())
 
 
-def supcon(*, embeddings, labels, pair, temperature: float, base_temperature: float,
+def supcon(*, embeddings, labels, temperature: float, base_temperature: float, pair=None,
            normalize: bool) -> Terms:
     """ℓᵢ = −(T/T_base)·mean_{p∈P(i)} log( e^{sᵢₚ} / Σ_{k≠i} e^{sᵢₖ} ), 0 without positives."""
     x, y = _stacked(embeddings, labels, pair)

@@ -47,7 +47,7 @@ def masked_logsumexp(x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 
 def ntxent(
-    *, embeddings: torch.Tensor, labels: torch.Tensor, pair: torch.Tensor | None,
+    *, embeddings: torch.Tensor, labels: torch.Tensor, pair: torch.Tensor | None = None,
     temperature: float,
 ) -> Terms:
     """ℓᵢⱼ = −log( e^{sᵢⱼ} / (e^{sᵢⱼ} + Σ_{k: yₖ≠yᵢ} e^{sᵢₖ}) ), sᵢⱼ = cos(xᵢ, xⱼ)/T,
@@ -72,7 +72,7 @@ def ntxent(
 
 
 def supcon(
-    *, embeddings: torch.Tensor, labels: torch.Tensor, pair: torch.Tensor | None,
+    *, embeddings: torch.Tensor, labels: torch.Tensor, pair: torch.Tensor | None = None,
     temperature: float, base_temperature: float, normalize: bool,
 ) -> Terms:
     """ℓᵢ = −(T/T_base)·(1/|P(i)|)·Σ_{p∈P(i)} log( e^{sᵢₚ} / Σ_{k≠i} e^{sᵢₖ} ), sᵢₖ = xᵢ·xₖ/T,
