@@ -660,3 +660,21 @@ def test_explain_works_the_terms_out(cli, args, lines):
     shown = out.stdout.splitlines()
     for line in lines:
         assert line in shown, line
+
+
+# --- plot axes ----------------------------------------------------------------------------
+
+
+def test_plot_axes_build_one_term_per_value():
+    from losscli.families.metric.plot import AXES
+
+    degrees = np.array([0.0, 45.0, 150.0, 170.0])
+    (axis,) = AXES["arcface"]
+    got = values("arcface", reduction="none", scale=16.0, **axis.build(degrees))
+    rows = [[math.cos(math.radians(a)), math.sin(math.radians(a))] for a in degrees]
+    want = ref_margin_softmax(rows, [[1.0, 0.0], [-1.0, 0.0]], [0] * 4, 16.0, arc_target(0.5))
+    np.testing.assert_allclose(got, want, rtol=1e-11)
+    (axis,) = AXES["ranking-softmax"]
+    gap = np.array([-1.0, 0.0, 2.0])
+    got = values("ranking-softmax", reduction="none", **axis.build(gap))
+    np.testing.assert_allclose(got, np.log1p(np.exp(-gap)), rtol=1e-12)  # −log σ(gap)
