@@ -425,6 +425,15 @@ ASL_X = np.array([[2.0, -1.0, 0.5], [-0.3, 1.2, -2.0]])
 ASL_Y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
 
 
+_NTX = {"embeddings": [[-1.954, 1.078], [0.238, -0.5703], [1.8745, -0.0195], [-0.6719, -1.921]],
+        "labels": [0, 0, 1, 1]}
+_SUPCON = {"embeddings": [[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]],
+           "labels": [0, 0, 1, 2], "temperature": 0.1, "base_temperature": 0.1}
+_FACE = {"embeddings": [[2 * np.cos(np.radians(a)), 2 * np.sin(np.radians(a))]
+                        for a in (10, 80, 100, 175, 200)],
+         "centers": [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]], "labels": [0, 1, 2, 0, 1]}
+
+
 CASES = [
     Case("focal", "torchvision", _FOCAL, torchvision_focal(FOCAL_X, FOCAL_T).mean()),
     Case("focal", "torchvision", _SOFT, torchvision_focal(FOCAL_X, FOCAL_SOFT).sum(), "sum"),
@@ -645,6 +654,18 @@ CASES = [
     # lovasz-softmax: see _LS.
     Case("lovasz-softmax", "kornia", _LS, _LS_KORNIA),
     Case("lovasz-softmax", "smp", _LS, _LS_SMP),
+    # Metric learning: values of the libraries' own test inputs (tests/families/test_metric.py
+    # cites each): optax 0.2.8 NtxentTest.test_batched; pytorch-metric-learning 2.8.1 and
+    # SupContrast (commit 66a8fe53) run on the same inputs; insightface-style ArcFace.
+    # ntxent: optax expects 14.01032 (atol 1e-4); the float64 loop of test_metric.py gives
+    # 14.010320041574158 (the same formula as PML's MeanReducer).
+    Case("ntxent", "optax", _NTX, 14.010320041574158),
+    Case("ntxent", "pml", _NTX, 14.010320041574158),
+    Case("ntxent", "pml", {**_NTX, "labels": [0, 1, 2, 3]}, 0.0, id="no-positive"),
+    Case("supcon", "reference", _SUPCON, 0.03181588294034715),
+    Case("supcon", "pml", _SUPCON, 0.06363176588069419),
+    Case("arcface", "insightface", {**_FACE, "scale": 64.0}, 66.90582359691743),
+    Case("arcface", "pml", {**_FACE, "scale": 64.0}, 66.87879642859187),
 ]
 
 
@@ -840,6 +861,8 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
                        "input_lengths": [2], "target_lengths": [1]},
     "hinge": {"pred": SL1_X / 4, "target": [[1, -1, 1], [-1, -1, 1]], "sample_weight": [1, 2]},
     "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
+    "ntxent": _NTX,
+    "supcon": _SUPCON,
 }
 
 
@@ -855,12 +878,13 @@ def test_variant_gradients_match_finite_differences(loss, name):
               if k not in rules}
     inputs = {i.name: _tensor(values[i.name]) for i in spec.inputs if i.name in values}
     impl = apply(spec, name, {})[0].load()
+    wrt = spec.inputs[0].name  # pred, or the embeddings of a metric-learning loss
 
-    def total(pred):
-        return impl(**{**inputs, "pred": pred}, **kwargs, **convention.constants).values.sum()
+    def total(x):
+        return impl(**{**inputs, wrt: x}, **kwargs, **convention.constants).values.sum()
 
-    pred = inputs["pred"].clone().requires_grad_(True)
-    assert torch.autograd.gradcheck(total, (pred,), eps=1e-6, atol=1e-6)
+    x = inputs[wrt].clone().requires_grad_(True)
+    assert torch.autograd.gradcheck(total, (x,), eps=1e-6, atol=1e-6)
 
 
 def _tensor(value):

@@ -224,6 +224,21 @@ def _binary_maps(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
             "target": rng.integers(0, 2, shape).astype(np.int64)}
 
 
+def _labelled_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """ntxent/supcon/contrastive: embeddings (N, D) and labels drawn from about N/2 classes,
+    so that most batches hold positive pairs (labels from C classes rarely repeat)."""
+    return {"embeddings": _real(rng, (dims.n, dims.c + 1), dims.edge),
+            "labels": rng.integers(0, max(1, (dims.n + 1) // 2), dims.n).astype(np.int64)}
+
+
+def _unit_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """circle: as :func:`_labelled_batch`, with L2-normalised rows (as the loss expects)."""
+    batch = _labelled_batch(rng, dims)
+    rows = rng.normal(0.0, 1.0, batch["embeddings"].shape)
+    batch["embeddings"] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return batch
+
+
 #: Per-loss generators for inputs whose constraints the shape rules cannot express.
 OVERRIDES: dict[str, Generator] = {
     "multilabel-margin": _multilabel_targets,
@@ -243,6 +258,10 @@ OVERRIDES: dict[str, Generator] = {
     "lovasz-hinge": _binary_maps,
     "lovasz-softmax": _segmentation,
     "ctc": _sequences,
+    "ntxent": _labelled_batch,
+    "supcon": _labelled_batch,
+    "contrastive": _labelled_batch,
+    "circle": _unit_batch,
 }
 
 

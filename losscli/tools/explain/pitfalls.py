@@ -44,6 +44,11 @@ FAMILY_PITFALLS = {
         "Inputs are usually log-probabilities with time first, (T, N, C): a (N, T, C) tensor "
         "or raw logits give a wrong value."
     ),
+    "metric learning": (
+        "Positive pairs come from the labels (or the two views): a batch where no two rows "
+        "share a label has no positive pair. Check the temperature or scale, and whether "
+        "the loss normalises the embeddings or expects them normalised."
+    ),
 }
 
 
