@@ -28,6 +28,7 @@ FAMILIES = (
     "detection",
     "segmentation",
     "sequence",
+    "preference",
 )
 
 #: Value domains an input may declare; checked before any loss code runs.

@@ -44,6 +44,11 @@ FAMILY_PITFALLS = {
         "Inputs are usually log-probabilities with time first, (T, N, C): a (N, T, C) tensor "
         "or raw logits give a wrong value."
     ),
+    "preference": (
+        "Sum or average? Each input is one log-probability per response, summed over its "
+        "tokens or averaged as the loss says; a mix of the two, or logits, gives a finite but "
+        "wrong value."
+    ),
 }
 
 
