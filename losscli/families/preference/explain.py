@@ -23,7 +23,9 @@ def dpo(view: TermView) -> list[str]:
     margin = float(view.detail("reward margin"))
     b = num(beta)
     rule = _DPO_RULES[loss_type]
-    if loss_type in ("sigmoid", "robust"):
+    if loss_type == "sigmoid" and not eps:
+        rule = "ℓ = −log σ(m)   (no label smoothing)"
+    elif loss_type in ("sigmoid", "robust"):
         rule = rule.replace("ε", num(eps))
     return [
         f"policy log π: chosen {num(pc)}, rejected {num(pr)};  reference log π_ref: "
