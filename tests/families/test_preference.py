@@ -285,5 +285,12 @@ def test_explain_works_the_margin_out(cli):
     out = cli("dpo", *_DPO_ARGS, "--explain")
     assert out.code == 0
     assert "reward margin m = 0.05 − (−0.05) = β·z = 0.1" in out.stdout
-    assert "sigmoid: ℓ = −log σ(m)   (no label smoothing) with m = 0.1: ℓ = 0.644397" in out.stdout
+    assert ("sigmoid: ℓ = −(1 − ε)·log σ(m) − ε·log σ(−m)\n  ℓ = −log σ(0.1) = 0.644397"
+            in out.stdout)
+    smoothed = cli("dpo", *_DPO_ARGS, "--explain", "--label-smoothing", "0.2", "--loss-type",
+                   "robust").stdout
+    # (0.8·0.644397 − 0.2·0.744397) / 0.6 = (0.515518 − 0.148879) / 0.6 = 0.611063
+    assert "ℓ = (−(1 − 0.2)·log σ(0.1) + 0.2·log σ(−0.1)) / (1 − 2·0.2) = 0.611063" in smoothed
+    ipo = cli("dpo", *_DPO_ARGS, "--explain", "--loss-type", "ipo").stdout
+    assert "ℓ = (0.1/0.1 − 1/(2·0.1))² = 16" in ipo  # z = 1: (1 − 5)²
 

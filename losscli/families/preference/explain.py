@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from losscli.families._shared.explain import TermView, derivation, num, par
 
-_DPO_RULES = {
-    "sigmoid": "ℓ = −(1 − ε)·log σ(m) − ε·log σ(−m)",
-    "hinge": "ℓ = max(0, 1 − m)",
-    "ipo": "ℓ = (z − 1/(2β))²,  z = m/β",
-    "robust": "ℓ = (−(1 − ε)·log σ(m) + ε·log σ(−m)) / (1 − 2ε)",
-}
+
+def _dpo_term(loss_type: str, m: str, b: str, e: str) -> str:
+    """The loss_type's expression of the margin m (β = b, ε = e), written with the numbers."""
+    if loss_type == "hinge":
+        return f"max(0, 1 − {m})"
+    if loss_type == "ipo":
+        return f"({m}/{b} − 1/(2·{b}))²"
+    if e == "0":
+        return f"−log σ({m})"
+    if loss_type == "robust":
+        return f"(−(1 − {e})·log σ({m}) + {e}·log σ(−{m})) / (1 − 2·{e})"
+    return f"−(1 − {e})·log σ({m}) − {e}·log σ(−{m})"
 
 
 @derivation("dpo")
@@ -22,11 +28,8 @@ def dpo(view: TermView) -> list[str]:
     chosen, rejected = float(view.detail("chosen reward")), float(view.detail("rejected reward"))
     margin = float(view.detail("reward margin"))
     b = num(beta)
-    rule = _DPO_RULES[loss_type]
-    if loss_type == "sigmoid" and not eps:
-        rule = "ℓ = −log σ(m)   (no label smoothing)"
-    elif loss_type in ("sigmoid", "robust"):
-        rule = rule.replace("ε", num(eps))
+    form = _dpo_term(loss_type, "m", "β", "ε" if loss_type in ("sigmoid", "robust") else "0")
+    worked = _dpo_term(loss_type, par(margin), b, num(eps))
     return [
         f"policy log π: chosen {num(pc)}, rejected {num(pr)};  reference log π_ref: "
         f"chosen {num(rc)}, rejected {num(rr)};  β = {b}",
@@ -36,7 +39,8 @@ def dpo(view: TermView) -> list[str]:
         f"{num(rejected)}",
         f"reward margin m = {num(chosen)} − {par(rejected)} = β·z = {num(margin)}   "
         "(z = (log π_c − log π_r) − (log π_ref,c − log π_ref,r))",
-        f"{loss_type}: {rule} with m = {num(margin)}: ℓ = {num(view.term)}",
+        f"{loss_type}: ℓ = {form}",
+        f"ℓ = {worked} = {num(view.term)}",
     ]
 
 
