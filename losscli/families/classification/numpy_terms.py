@@ -24,12 +24,31 @@ def cross_entropy(
     weight: np.ndarray | None,
     ignore_index: int,
     label_smoothing: float,
+    z_loss: float = 0.0,
 ) -> Terms:
-    """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target.
+    """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target, plus z·(log Zᵢ)².
 
     Index targets: (1 − ε)·(−w[yᵢ]·log p[yᵢ]) + ε/C·(−Σ_c w_c·log p_c), 0 where ignored;
-    probability targets: q = (1 − ε)·y + ε/C.
+    probability targets: q = (1 − ε)·y + ε/C. The z-loss term is times w[yᵢ], 0 where ignored.
     """
+    return _with_z_loss(
+        _cross_entropy(pred, target, weight, ignore_index, label_smoothing), z_loss)
+
+
+def _with_z_loss(terms: Terms, z_loss: float) -> Terms:
+    """ℓᵢ + z·(log Zᵢ)² (PaLM's auxiliary z-loss, t5x cross_entropy_with_logits)."""
+    if not z_loss:
+        return terms
+    z_term = z_loss * terms.details["log Σexp"] ** 2
+    if terms.weights is not None:
+        z_term = np.where(terms.ignored, 0, z_term * terms.weights)
+    z_term = z_term.astype(terms.values.dtype, copy=False)
+    terms.values = terms.values + z_term
+    terms.details["z·(log Z)²"] = z_term
+    return terms
+
+
+def _cross_entropy(pred, target, weight, ignore_index, label_smoothing) -> Terms:
     dim = class_dim(pred)
     classes = pred.shape[dim]
     log_p, lse = log_softmax_lse(pred, dim)

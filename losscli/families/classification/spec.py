@@ -18,6 +18,7 @@ from losscli.families.classification.conventions import (
     POLY_CONVENTIONS,
     SOFTMAX_FOCAL_CONVENTIONS,
 )
+from losscli.families.classification.z_loss import Z_LOSS
 
 _SEED_LOGITS = "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]"
 _WEIGHTED_MEAN = (
@@ -122,6 +123,7 @@ SPECS = (
                 minimum=0.0,
                 maximum=1.0,
             ),
+            Z_LOSS,
         ),
         conventions=CROSS_ENTROPY_CONVENTIONS,
         impl="cross_entropy",

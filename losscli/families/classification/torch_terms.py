@@ -18,12 +18,31 @@ def cross_entropy(
     weight: torch.Tensor | None,
     ignore_index: int,
     label_smoothing: float,
+    z_loss: float = 0.0,
 ) -> Terms:
     """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target (torch.nn.CrossEntropyLoss).
 
     Index targets: the mean divides by Σ w[yᵢ] over non-ignored targets; probability
-    targets: by the number of terms.
+    targets: by the number of terms. ``z_loss`` z adds PaLM's z·(log Z)² per term (t5x
+    cross_entropy_with_logits), times w[yᵢ] and 0 where ignored.
     """
+    return _with_z_loss(
+        _cross_entropy(pred, target, weight, ignore_index, label_smoothing), z_loss)
+
+
+def _with_z_loss(terms: Terms, z_loss: float) -> Terms:
+    """ℓᵢ + z·(log Zᵢ)², log Z = log Σ_c exp xᵢ,c; the gradient is (1 + 2z·log Z)·softmax − q."""
+    if not z_loss:
+        return terms
+    z_term = z_loss * terms.details["log Σexp"] ** 2
+    if terms.weights is not None:
+        z_term = torch.where(terms.ignored, 0.0, z_term * terms.weights)
+    terms.values = terms.values + z_term
+    terms.details["z·(log Z)²"] = z_term
+    return terms
+
+
+def _cross_entropy(pred, target, weight, ignore_index, label_smoothing) -> Terms:
     values = F.cross_entropy(
         pred,
         target,
