@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from losscli.families._shared.explain import TermView, derivation, joined, num, par, vector
+from losscli.families.classification.z_loss import Z_TERM
 
 
 def _scores_and_class(view: TermView) -> tuple[np.ndarray, int]:
@@ -38,9 +39,6 @@ def cross_entropy(view: TermView) -> list[str]:
         f"z-loss: {w}z·(log Z)² with z = {num(z)}, log Z = {num(lse)}: {num(z_term)}",
         f"ℓ = {num(part.term)} + {num(z_term)} = {num(view.term)}",
     ]
-
-
-Z_TERM = "z·(log Z)²"
 
 
 class _WithoutZLoss(TermView):

@@ -15,6 +15,7 @@ from losscli.families._shared.numpy_terms import (
     sigmoid,
     take_class,
 )
+from losscli.families.classification.z_loss import with_z_loss
 
 
 def cross_entropy(
@@ -31,21 +32,8 @@ def cross_entropy(
     Index targets: (1 − ε)·(−w[yᵢ]·log p[yᵢ]) + ε/C·(−Σ_c w_c·log p_c), 0 where ignored;
     probability targets: q = (1 − ε)·y + ε/C. The z-loss term is times w[yᵢ], 0 where ignored.
     """
-    return _with_z_loss(
-        _cross_entropy(pred, target, weight, ignore_index, label_smoothing), z_loss)
-
-
-def _with_z_loss(terms: Terms, z_loss: float) -> Terms:
-    """ℓᵢ + z·(log Zᵢ)² (PaLM's auxiliary z-loss, t5x cross_entropy_with_logits)."""
-    if not z_loss:
-        return terms
-    z_term = z_loss * terms.details["log Σexp"] ** 2
-    if terms.weights is not None:
-        z_term = np.where(terms.ignored, 0, z_term * terms.weights)
-    z_term = z_term.astype(terms.values.dtype, copy=False)
-    terms.values = terms.values + z_term
-    terms.details["z·(log Z)²"] = z_term
-    return terms
+    terms = _cross_entropy(pred, target, weight, ignore_index, label_smoothing)
+    return with_z_loss(terms, z_loss, np.where)
 
 
 def _cross_entropy(pred, target, weight, ignore_index, label_smoothing) -> Terms:

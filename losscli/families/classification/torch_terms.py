@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms, class_dim, index_weights
+from losscli.families.classification.z_loss import with_z_loss
 
 _IGNORED = "target equals ignore_index"
 
@@ -26,20 +27,8 @@ def cross_entropy(
     targets: by the number of terms. ``z_loss`` z adds PaLM's z·(log Z)² per term (t5x
     cross_entropy_with_logits), times w[yᵢ] and 0 where ignored.
     """
-    return _with_z_loss(
-        _cross_entropy(pred, target, weight, ignore_index, label_smoothing), z_loss)
-
-
-def _with_z_loss(terms: Terms, z_loss: float) -> Terms:
-    """ℓᵢ + z·(log Zᵢ)², log Z = log Σ_c exp xᵢ,c; the gradient is (1 + 2z·log Z)·softmax − q."""
-    if not z_loss:
-        return terms
-    z_term = z_loss * terms.details["log Σexp"] ** 2
-    if terms.weights is not None:
-        z_term = torch.where(terms.ignored, 0.0, z_term * terms.weights)
-    terms.values = terms.values + z_term
-    terms.details["z·(log Z)²"] = z_term
-    return terms
+    terms = _cross_entropy(pred, target, weight, ignore_index, label_smoothing)
+    return with_z_loss(terms, z_loss, torch.where)
 
 
 def _cross_entropy(pred, target, weight, ignore_index, label_smoothing) -> Terms:

@@ -14,6 +14,10 @@ from typing import Any
 
 from losscli.core.errors import InputError
 from losscli.core.spec import ParamSpec
+from losscli.core.terms import Terms
+
+#: The detail (a table column) holding each term's z·(log Z)².
+Z_TERM = "z·(log Z)²"
 
 Z_LOSS = ParamSpec(
     "z_loss",
@@ -23,6 +27,19 @@ Z_LOSS = ParamSpec(
     "t5x's z_loss); 0 leaves it out",
     minimum=0.0,
 )
+
+
+def with_z_loss(terms: Terms, z_loss: float, where: Callable[..., Any]) -> Terms:
+    """ℓᵢ + z·(log Zᵢ)² from the terms' "log Σexp" detail, times w[yᵢ] and 0 where ignored
+    (index targets); shown as its own detail. ``where`` is np.where or torch.where."""
+    if not z_loss:
+        return terms
+    z_term = z_loss * terms.details["log Σexp"] ** 2
+    if terms.weights is not None:
+        z_term = where(terms.ignored, 0.0, z_term * terms.weights)
+    terms.values = terms.values + z_term
+    terms.details[Z_TERM] = z_term
+    return terms
 
 
 def without_z_loss(library: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
