@@ -4,6 +4,8 @@ Every input holds one number per pair (shape (N)): a log-probability of a whole 
 (summed over its tokens, or averaged where the loss says so), never logits.
 """
 
+from typing import TypedDict
+
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families.preference.conventions import DPO_CONVENTIONS, ORPO_CONVENTIONS
 
@@ -15,7 +17,14 @@ def _logps(name: str, which: str, model: str, shape: str = _PAIR) -> InputSpec:
     return InputSpec(name, _SUMMED.format(which, model), domain="logprob", shape=shape)
 
 
-def _functions(name: str) -> dict[str, str]:
+class _Functions(TypedDict):
+    impl: str
+    numpy_impl: str
+    check: str
+    chunks: str
+
+
+def _functions(name: str) -> _Functions:
     """The torch, numpy and check functions of a loss, all named ``name``; one term per pair."""
     return {"impl": name, "numpy_impl": name, "check": name, "chunks": "elements"}
 
