@@ -23,9 +23,8 @@ def dpo(*, policy_chosen: np.ndarray, policy_rejected: np.ndarray, ref_chosen: n
         values = (-(1 - eps) * log_sigmoid(margin) + eps * log_sigmoid(-margin)) / (1 - 2 * eps)
     else:
         values = -(1 - eps) * log_sigmoid(margin) - eps * log_sigmoid(-margin)
-    details = {"chosen reward": beta * (policy_chosen - ref_chosen),
-               "rejected reward": beta * (policy_rejected - ref_rejected),
-               "reward margin": margin}
+    details = {"reward margin": margin, "chosen reward": beta * (policy_chosen - ref_chosen),
+               "rejected reward": beta * (policy_rejected - ref_rejected)}
     return Terms(values.astype(z.dtype, copy=False), details=details)
 
 

@@ -34,8 +34,8 @@ def dpo_terms(policy_chosen, policy_rejected, ref_chosen, ref_rejected, beta, lo
     z = (policy_chosen - policy_rejected) - (ref_chosen - ref_rejected)
     margin = beta * z
     values = _dpo_values(z, margin, beta, loss_type, label_smoothing)
-    details = {"chosen reward": chosen.detach(), "rejected reward": rejected.detach(),
-               "reward margin": margin.detach()}
+    details = {"reward margin": margin.detach(), "chosen reward": chosen.detach(),
+               "rejected reward": rejected.detach()}
     return Terms(values, details=details)
 
 
