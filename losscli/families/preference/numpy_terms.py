@@ -34,8 +34,8 @@ def simpo(*, chosen: np.ndarray, rejected: np.ndarray, chosen_length: np.ndarray
     avg_chosen, avg_rejected = chosen / chosen_length, rejected / rejected_length
     reward_margin = beta * (avg_chosen - avg_rejected)
     values = -log_sigmoid(reward_margin - gamma)
-    details = {"avg chosen": avg_chosen, "avg rejected": avg_rejected,
-               "reward margin": reward_margin}
+    details = {"reward margin": reward_margin, "avg chosen": avg_chosen,
+               "avg rejected": avg_rejected}
     return Terms(values.astype(chosen.dtype, copy=False), details=details)
 
 

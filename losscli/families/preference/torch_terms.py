@@ -58,8 +58,8 @@ def simpo(*, chosen: torch.Tensor, rejected: torch.Tensor, chosen_length: torch.
     avg_chosen = chosen / chosen_length
     avg_rejected = rejected / rejected_length
     margin = beta * (avg_chosen - avg_rejected) - gamma
-    details = {"avg chosen": avg_chosen.detach(), "avg rejected": avg_rejected.detach(),
-               "reward margin": (margin + gamma).detach()}
+    details = {"reward margin": (margin + gamma).detach(), "avg chosen": avg_chosen.detach(),
+               "avg rejected": avg_rejected.detach()}
     return Terms(-F.logsigmoid(margin), details=details)
 
 
