@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from losscli.core.errors import UsageError
-from losscli.families.registry import registry
-from losscli.tools.plot.axes import axes_of, axis_for
+from losscli.families.registry import family_packages, registry
+from losscli.tools.plot.axes import axes_of, axis_for, hand_chosen
 from losscli.tools.plot.curves import plot_data
 
 FOCAL_FIGURE = ("plot", "focal", "--x", "p_t", "--gamma", "0,0.5,1,2,5")
@@ -62,6 +62,24 @@ def test_smooth_l1_with_l1_and_mse_and_gradients():
 def test_margin_axis():
     data = _data("multi-margin")
     np.testing.assert_allclose(data.curves[0].y, np.maximum(0, 1 - data.x) / 2, atol=1e-12)
+
+
+def test_hand_chosen_axes_come_from_the_family_of_their_loss():
+    """Each family's ``plot.AXES`` names its own losses, and all of them are collected."""
+    import importlib
+    import importlib.util
+
+    collected = {}
+    for package in family_packages():
+        module = f"losscli.families.{package}.plot"
+        if importlib.util.find_spec(module) is None:
+            continue
+        for name, axes in importlib.import_module(module).AXES.items():
+            assert registry().specs[name].package == package, name
+            assert axes and name not in collected
+            collected[name] = axes
+    assert collected == hand_chosen()
+    assert {"focal", "mse", "iou", "multi-margin"} <= set(collected)
 
 
 @pytest.mark.parametrize("name", [spec.name for spec in registry()])

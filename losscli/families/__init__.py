@@ -3,9 +3,9 @@
 A family package has ``spec.py`` (the :class:`~losscli.core.spec.LossSpec` declarations,
 plain data), ``torch_terms.py`` (the reference terms in PyTorch), ``numpy_terms.py`` (the
 same terms in numpy), ``checks.py`` (loss-specific input checks, numpy), ``explain.py``
-(worked derivations) and ``conventions.py`` / ``convention_terms.py`` (other libraries'
-versions), as the family needs. :mod:`losscli.families._shared` holds what several
-families use.
+(worked derivations), ``conventions.py`` / ``convention_terms.py`` (other libraries'
+versions) and ``plot.py`` (hand-chosen ``losscli plot`` axes, numpy), as the family
+needs. :mod:`losscli.families._shared` holds what several families use.
 
 A loss function takes the inputs and tensor parameters (torch tensors, or numpy arrays
 in the compute dtype with class indices as int64) and the scalar parameters as keyword

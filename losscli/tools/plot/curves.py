@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from losscli.core.spec import LossSpec
-from losscli.tools.plot.axes import PlotAxis, axis_for
+from losscli.families._shared.plot import PlotAxis
+from losscli.tools.plot.axes import axis_for
 
 #: More curves than this make an unreadable plot.
 MAX_CURVES = 12
