@@ -294,3 +294,21 @@ def test_explain_works_the_margin_out(cli):
     ipo = cli("dpo", *_DPO_ARGS, "--explain", "--loss-type", "ipo").stdout
     assert "ℓ = (0.1/0.1 − 1/(2·0.1))² = 16" in ipo  # z = 1: (1 − 5)²
 
+
+
+def test_dpo_plots_the_loss_against_the_reward_margin():
+    from losscli.families.registry import registry
+    from losscli.tools.plot.axes import axis_for
+    from losscli.tools.plot.curves import plot_data
+
+    spec = registry().resolve("dpo")
+    axis = axis_for(spec, None)
+    assert axis.name == "margin"
+    data = plot_data(spec, axis, {"loss_type": ["sigmoid", "hinge"]}, points=7, grad=True)
+    margins = np.linspace(-5.0, 5.0, 7)
+    sigmoid, hinge = data.curves
+    # β = 1: m = z, sigmoid −log σ(m) with slope ∂ℓ/∂πc = −σ(−m); hinge max(0, 1 − m)
+    np.testing.assert_allclose(sigmoid.y, [-log_sigmoid(m) for m in margins], rtol=1e-12)
+    np.testing.assert_allclose(sigmoid.grad, [-1 / (1 + math.exp(m)) for m in margins],
+                               rtol=1e-12)
+    np.testing.assert_allclose(hinge.y, np.maximum(0, 1 - margins), atol=1e-12)
