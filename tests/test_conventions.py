@@ -669,6 +669,22 @@ CASES = [
 ]
 
 
+# dpo (TRL), three pairs with z = (πc − πr) − (refc − refr) = (2, −1.5, −0.75); β = 0.5 gives
+# m = β·z = (1, −0.75, −0.375), ε = 0.1. v0.19's sigmoid: −0.9·log σ(m) − 0.1·log σ(−m), mean
+# 0.7785853192576543; v1.9's ignores ε: log(1 + e^−m) = (0.313262, 1.136871, 0.898123).
+# orpo: both TRL releases agree away from log-probabilities near 0 (float64).
+_DPO = {"policy_chosen": [-12.0, -30.5, -8.25], "policy_rejected": [-15.0, -28.0, -9.0],
+        "ref_chosen": [-13.0, -30.0, -8.0], "ref_rejected": [-14.0, -29.0, -9.5],
+        "beta": 0.5, "label_smoothing": 0.1}
+_ORPO = {"chosen": [-0.5, -0.001, -2.0], "rejected": [-1.5, -0.7, -0.1]}
+CASES += [
+    Case("dpo", "trl-0.19", _DPO, 0.7785853192576543),
+    Case("dpo", "trl-1.9", _DPO, (0.31326168751822286 + 1.1368710061148999
+                                  + 0.89812326413984) / 3),
+    Case("orpo", "trl-1.9", _ORPO, 0.14316425832582955),
+    Case("orpo", "trl-0.19", _ORPO, 0.14316425832582955),
+]
+
 def _id(case: Case) -> str:
     return f"{case.loss}-{case.convention}-{case.reduction}" + (f"-{case.id}" if case.id else "")
 
@@ -863,12 +879,14 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
     "ntxent": _NTX,
     "supcon": _SUPCON,
+    "dpo": _DPO,
+    "orpo": _ORPO,
 }
 
 
 @pytest.mark.parametrize(("loss", "name"), VARIANTS, ids=[f"{a}-{b}" for a, b in VARIANTS])
 def test_variant_gradients_match_finite_differences(loss, name):
-    """gradcheck (float64) of each library variant with respect to --pred."""
+    """gradcheck (float64) of each library variant with respect to --pred (or its first input)."""
     spec = registry().resolve(loss)
     convention = next(c for c in spec.conventions if c.name == name)
     values = _SMOOTH_INPUTS.get((loss, name), _SMOOTH_INPUTS.get(loss))

@@ -29,6 +29,7 @@ FAMILIES = (
     "segmentation",
     "sequence",
     "metric learning",
+    "preference",
 )
 
 #: Value domains an input may declare; checked before any loss code runs.

@@ -85,6 +85,7 @@ def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
     """Compute a validated problem with ``backend`` ("torch" or "numpy"); a non-finite
     value or term comes with a warning that says why (:mod:`losscli.engine.nonfinite`)."""
     from losscli.engine.nonfinite import check
+    from losscli.engine.perplexity import perplexity
 
     if backend == "numpy":
         from losscli.engine.numpy_backend import run as run_numpy
@@ -95,6 +96,8 @@ def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
 
         result = run_torch(prepared, grad=grad, device=device, convention=convention)
     check(prepared, result)  # a NaN or ±inf is explained (an error under --strict)
+    result.perplexity = perplexity(prepared.spec.name, prepared.reduction, prepared.params,
+                                   result)
     return result
 
 

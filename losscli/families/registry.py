@@ -30,6 +30,7 @@ FAMILY_MODULES = (
     "segmentation",
     "classical",
     "metric",
+    "preference",
 )
 
 

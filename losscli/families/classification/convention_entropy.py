@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from losscli.core.errors import InputError
 from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce, some_samples
+from losscli.families.classification.z_loss import without_z_loss
 
 
 def _keras_smoothing(target, label_smoothing: float):
@@ -111,6 +112,7 @@ def _smoothed(pred, target, label_smoothing: float) -> tuple[int, torch.Tensor]:
     return dim, y * (1 - label_smoothing) + label_smoothing / classes
 
 
+@without_z_loss("Keras's CategoricalCrossentropy")
 def keras_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing,
                         sample_weight) -> Terms:
     """keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=ε) (Keras 3.15.1).
@@ -129,6 +131,7 @@ def keras_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing,
     return weighted(values, sample_weight)
 
 
+@without_z_loss("optax's softmax_cross_entropy")
 def optax_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """optax.softmax_cross_entropy(x, optax.smooth_labels(y, ε)) (optax 0.2.8): no class weights."""
     if weight is not None:
@@ -139,6 +142,7 @@ def optax_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) 
     return Terms(-(y * F.log_softmax(pred, dim=dim)).sum(dim=dim))
 
 
+@without_z_loss("fairseq's label_smoothed_nll_loss")
 def fairseq_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """fairseq label_smoothed_nll_loss (criterions/label_smoothed_cross_entropy.py).
 
@@ -166,6 +170,7 @@ def fairseq_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing
                  details={"−log p[y]": nll, "Σ −log p": smooth})
 
 
+@without_z_loss("segmentation_models_pytorch's SoftCrossEntropyLoss")
 def smp_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """segmentation_models_pytorch SoftCrossEntropyLoss(smooth_factor=ε, ignore_index)
     (losses/soft_ce.py, _functional.label_smoothed_nll_loss).
@@ -193,6 +198,7 @@ def smp_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) ->
                  "mean", details={"−log p[y]": nll, "Σ −log p": smooth})
 
 
+@without_z_loss("optax's safe_softmax_cross_entropy")
 def optax_safe_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """optax.safe_softmax_cross_entropy(logits, smooth_labels(labels, ε)) (optax 0.2.8,
     _classification.py, _smoothing.py).

@@ -20,6 +20,7 @@ from losscli.families.classification.conventions import (
     POLY_CONVENTIONS,
     SOFTMAX_FOCAL_CONVENTIONS,
 )
+from losscli.families.classification.z_loss import Z_LOSS
 
 _SEED_LOGITS = "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]"
 _WEIGHTED_MEAN = (
@@ -129,6 +130,7 @@ SPECS = (
                 maximum=1.0,
             ),
             *KERAS_WEIGHTING,
+            Z_LOSS,
         ),
         conventions=CROSS_ENTROPY_CONVENTIONS,
         impl="cross_entropy",

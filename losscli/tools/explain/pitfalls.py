@@ -49,6 +49,11 @@ FAMILY_PITFALLS = {
         "share a label has no positive pair. Check the temperature or scale, and whether "
         "the loss normalises the embeddings or expects them normalised."
     ),
+    "preference": (
+        "Sum or average? Each input is one log-probability per response, summed over its "
+        "tokens or averaged as the loss says; a mix of the two, or logits, gives a finite but "
+        "wrong value."
+    ),
 }
 
 
