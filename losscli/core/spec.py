@@ -28,6 +28,7 @@ FAMILIES = (
     "detection",
     "segmentation",
     "sequence",
+    "image",
 )
 
 #: Value domains an input may declare; checked before any loss code runs.

@@ -29,6 +29,7 @@ FAMILY_MODULES = (
     "detection",
     "segmentation",
     "classical",
+    "image",
 )
 
 

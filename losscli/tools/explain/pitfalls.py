@@ -44,6 +44,10 @@ FAMILY_PITFALLS = {
         "Inputs are usually log-probabilities with time first, (T, N, C): a (N, T, C) tensor "
         "or raw logits give a wrong value."
     ),
+    "image": (
+        "Match --data-range to the pixel values (1 for [0, 1], 255 for 8-bit): the constants "
+        "C1 and C2 scale with it, and a wrong range changes SSIM without an error."
+    ),
 }
 
 
