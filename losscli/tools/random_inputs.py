@@ -224,6 +224,18 @@ def _binary_maps(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
             "target": rng.integers(0, 2, shape).astype(np.int64)}
 
 
+def _images(side: int, most: int = 16) -> Generator:
+    """ssim, ms-ssim, psnr, total-variation: (N, C, side, side) images and a noisy copy
+    (square images large enough for the losses' default windows and scales)."""
+
+    def draw(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+        shape = (min(dims.n, most), min(dims.c, most), side, side)
+        pred = rng.uniform(0.0, 1.0, shape) if not dims.edge else _real(rng, shape, True)
+        return {"pred": pred, "target": pred + rng.normal(0.0, 0.1, shape)}
+
+    return draw
+
+
 #: Per-loss generators for inputs whose constraints the shape rules cannot express.
 OVERRIDES: dict[str, Generator] = {
     "multilabel-margin": _multilabel_targets,
@@ -243,6 +255,10 @@ OVERRIDES: dict[str, Generator] = {
     "lovasz-hinge": _binary_maps,
     "lovasz-softmax": _segmentation,
     "ctc": _sequences,
+    "ssim": _images(16),
+    "ms-ssim": _images(176, most=3),
+    "psnr": _images(4),
+    "total-variation": lambda rng, dims: {"pred": _images(4)(rng, dims)["pred"]},
 }
 
 

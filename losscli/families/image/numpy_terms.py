@@ -29,9 +29,12 @@ def _blur(x: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 
 def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
-    """The SSIM and cs maps (N, C, H', W') with the moments behind them."""
+    """The SSIM and cs maps (N, C, H', W') with the moments behind them (of each channel
+    minus its mean, as the torch twin)."""
     dtype = x.dtype
     g = _window(o["window_size"], o["sigma"], o["kernel"], dtype)
+    a, b = x.mean((2, 3), keepdims=True), y.mean((2, 3), keepdims=True)
+    x, y = x - a, y - b
     if padding == "reflect":
         p = o["window_size"] // 2
         pad = ((0, 0), (0, 0), (p, p), (p, p))
@@ -40,6 +43,7 @@ def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
     var_x = _blur(x * x, g) - mu_x**2
     var_y = _blur(y * y, g) - mu_y**2
     cov = _blur(x * y, g) - mu_x * mu_y
+    mu_x, mu_y = mu_x + a, mu_y + b
     c1 = dtype.type((o["k1"] * o["data_range"]) ** 2)
     c2 = dtype.type((o["k2"] * o["data_range"]) ** 2)
     num_l, den_l = 2 * mu_x * mu_y + c1, mu_x**2 + mu_y**2 + c1

@@ -38,10 +38,15 @@ def _blur(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
 
 
 def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
-    """The SSIM and cs maps (N, C, H', W') with the moments behind them."""
+    """The SSIM and cs maps (N, C, H', W') with the moments behind them.
+
+    The moments are taken of each channel minus its mean (σ² and σxy do not change, μ gets
+    the mean back), so that g ∗ x² − μ² cancels less in float32.
+    """
     n, c, h, w = x.shape
     g = _window(o["window_size"], o["sigma"], o["kernel"], x)
-    both = torch.cat([x, y]).reshape(2 * n * c, 1, h, w)
+    shift = torch.cat([x, y]).mean((2, 3), keepdim=True)
+    both = (torch.cat([x, y]) - shift).reshape(2 * n * c, 1, h, w)
     if padding == "reflect":
         p = o["window_size"] // 2
         both = F.pad(both, (p, p, p, p), mode="reflect")
@@ -50,6 +55,8 @@ def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
     var_x = _blur(xs * xs, g) - mu_x**2
     var_y = _blur(ys * ys, g) - mu_y**2
     cov = _blur(xs * ys, g) - mu_x * mu_y
+    shift = shift.reshape(2 * n * c, 1, 1, 1)
+    mu_x, mu_y = mu_x + shift[: n * c], mu_y + shift[n * c :]
     c1, c2 = (o["k1"] * o["data_range"]) ** 2, (o["k2"] * o["data_range"]) ** 2
     num_l, den_l = 2 * mu_x * mu_y + c1, mu_x**2 + mu_y**2 + c1
     num_cs, den_cs = 2 * cov + c2, var_x + var_y + c2
