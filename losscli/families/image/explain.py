@@ -27,9 +27,8 @@ def ssim(view: TermView) -> list[str]:
         f"/ ({d['μx']}² + {d['μy']}² + C1) = {d['l']}",
         f"cs = (2·σxy + C2) / (σx² + σy² + C2) = (2·{par(view.detail('σxy'))} + C2) / "
         f"({d['σx²']} + {d['σy²']} + C2) = {d['cs']}; SSIM of this window = l·cs",
-        f"mean SSIM over the channels and windows of the image = "
-        f"{num(view.detail('SSIM'))}",
-        f"ℓ = 1 − {num(view.detail('SSIM'))} = {num(view.term)}",
+        f"ℓ = 1 − (the mean SSIM over the channels and windows of the image) = "
+        f"{num(view.term)}",
     ]
 
 

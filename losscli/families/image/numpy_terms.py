@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from losscli.core.terms import Terms
+from losscli.families.image.grid import halve, reflect_index
 from losscli.families.image.spec import MS_SSIM_WEIGHTS
 
 
@@ -37,8 +38,8 @@ def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
     x, y = x - a, y - b
     if padding == "reflect":
         p = o["window_size"] // 2
-        pad = ((0, 0), (0, 0), (p, p), (p, p))
-        x, y = np.pad(x, pad, mode="reflect"), np.pad(y, pad, mode="reflect")
+        rows, cols = reflect_index(x.shape[2], p), reflect_index(x.shape[3], p)
+        x, y = x[:, :, rows][:, :, :, cols], y[:, :, rows][:, :, :, cols]
     mu_x, mu_y = _blur(x, g), _blur(y, g)
     var_x = _blur(x * x, g) - mu_x**2
     var_y = _blur(y * y, g) - mu_y**2
@@ -73,15 +74,7 @@ def ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range, paddin
              data_range=data_range)
     maps = _maps(pred, target, o, padding, eps)
     mean = _flat_mean(maps["SSIM"])
-    return Terms(1 - mean, details={"SSIM": mean, **_corner(maps)}, shown_inputs=())
-
-
-def _pool(x: np.ndarray) -> np.ndarray:
-    """2×2 average pooling without padding (an odd last row or column is dropped)."""
-    h, w = x.shape[2] // 2 * 2, x.shape[3] // 2 * 2
-    x = x[:, :, :h, :w]
-    return (x[:, :, 0::2, 0::2] + x[:, :, 0::2, 1::2] + x[:, :, 1::2, 0::2]
-            + x[:, :, 1::2, 1::2]) / 4
+    return Terms(1 - mean, details=_corner(maps), shown_inputs=())
 
 
 def ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range,
@@ -96,7 +89,7 @@ def ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range,
     details = {}
     for j in range(w.size):
         if j:
-            x, y = _pool(x), _pool(y)
+            x, y = halve(x), halve(y)
         maps = _maps(x, y, o)
         last = j == w.size - 1
         factor = _flat_mean(maps["SSIM" if last else "cs"], 2)

@@ -129,8 +129,8 @@ SPECS = (
             "half of this loss with --padding reflect --eps 1e-12 (reduction mean).",
             "Values are not rescaled: images in [0, 255] need --data-range 255, else C1 and "
             "C2 are 255² times too small.",
-            "The details show the mean SSIM of each image and, for the window at the "
-            "top-left of channel 0, μ, σ², σxy and the two factors l and cs.",
+            "The details show, for the window at the top-left of channel 0 of each image, "
+            "μ, σ², σxy and the two factors l and cs; the image's mean SSIM is 1 − ℓₙ.",
         ),
         example={**_TINY, "window_size": "3"},
     ),
