@@ -445,6 +445,8 @@ IMG2 = "[[[[0.2, 0.5, 0.8], [0.4, 0.7, 0.3], [0.6, 0.3, 0.5]]]]"
     (("psnr", "-p", "1.0", "-t", "1.2"),
      "--pred: expected a batch (N, ...) with one entry per image, got a scalar; one value is "
      "[value]"),
+    (("psnr", "-p", "[[]]", "-t", "[[]]"),
+     "--pred: each image has no elements (shape (1, 0)): its MSE would be 0/0"),
     (("psnr", "-p", "[1.0, 2.0]", "-t", "[1.2]"),
      "--target: shape (1) does not match --pred shape (2); they must be equal"),
     (("total-variation", "-p", "[[[0.1, 0.2], [0.3, 0.4]]]"),

@@ -97,6 +97,13 @@ def psnr(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> Non
             argument="--pred",
         )
     same_shape(arrays, params, None)
+    pred = arrays["pred"]
+    if pred.ndim > 1 and 0 in pred.shape[1:]:
+        raise InputError(
+            f"each image has no elements (shape {shape_str(pred.shape)}): its MSE would be "
+            "0/0",
+            argument="--pred",
+        )
 
 
 def total_variation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:

@@ -102,7 +102,8 @@ def ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range,
 def psnr(*, pred, target, data_range, pool_batch=False) -> Terms:
     """ℓₙ = 10·log10(MSEₙ / L²) = −PSNRₙ; one term over the batch with ``pool_batch``."""
     squares = (pred - target) ** 2
-    mse = squares.reshape(1, squares.size).mean(1) if pool_batch else _flat_mean(squares)
+    flat = squares.reshape(1, squares.size) if pool_batch else _flat(squares)
+    mse = flat.sum(1) / pred.dtype.type(flat.shape[1])  # no elements: 0/0 = NaN, as torch
     loss = 10 * np.log10(mse / pred.dtype.type(data_range) ** 2)
     return Terms(loss, details={"MSE": mse, "PSNR": -loss}, shown_inputs=())
 
