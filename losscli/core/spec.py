@@ -30,6 +30,7 @@ FAMILIES = (
     "sequence",
     "metric learning",
     "preference",
+    "image",
 )
 
 #: Value domains an input may declare; checked before any loss code runs.

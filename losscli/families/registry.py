@@ -31,6 +31,7 @@ FAMILY_MODULES = (
     "classical",
     "metric",
     "preference",
+    "image",
 )
 
 

@@ -239,6 +239,18 @@ def _unit_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
     return batch
 
 
+def _images(side: int, most: int = 16) -> Generator:
+    """ssim, ms-ssim, psnr, total-variation: (N, C, side, side) images and a noisy copy
+    (square images large enough for the losses' default windows and scales)."""
+
+    def draw(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+        shape = (min(dims.n, most), min(dims.c, most), side, side)
+        pred = rng.uniform(0.0, 1.0, shape) if not dims.edge else _real(rng, shape, True)
+        return {"pred": pred, "target": pred + rng.normal(0.0, 0.1, shape)}
+
+    return draw
+
+
 #: Per-loss generators for inputs whose constraints the shape rules cannot express.
 OVERRIDES: dict[str, Generator] = {
     "multilabel-margin": _multilabel_targets,
@@ -262,6 +274,10 @@ OVERRIDES: dict[str, Generator] = {
     "supcon": _labelled_batch,
     "contrastive": _labelled_batch,
     "circle": _unit_batch,
+    "ssim": _images(16),
+    "ms-ssim": _images(176, most=1),
+    "psnr": _images(4),
+    "total-variation": lambda rng, dims: {"pred": _images(4)(rng, dims)["pred"]},
 }
 
 

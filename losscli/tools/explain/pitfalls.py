@@ -54,6 +54,10 @@ FAMILY_PITFALLS = {
         "tokens or averaged as the loss says; a mix of the two, or logits, gives a finite but "
         "wrong value."
     ),
+    "image": (
+        "Match --data-range to the pixel values (1 for [0, 1], 255 for 8-bit): the constants "
+        "C1 and C2 scale with it, and a wrong range changes SSIM without an error."
+    ),
 }
 
 
