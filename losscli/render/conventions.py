@@ -79,7 +79,8 @@ def _cells(number: int, row) -> list[str]:
     """convention, value, difference from the default, ratio, why (every cell plain text)."""
     name = row.convention.name
     if row.value is None:
-        return [name, "n/a", "", "", row.error or ""]
+        why = row.convention.reason
+        return [name, "n/a", "", "", f"{why}. Not computed: {row.error}" if row.error else why]
     if number == 0:
         return [name, _number(row.value), "default", "", row.convention.reason]
     return [name, _number(row.value), _signed(row.difference), _ratio(row.ratio),
