@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from losscli.core.errors import InputError
 from losscli.core.spec import ParamSpec
-from losscli.core.terms import Terms
+
+if TYPE_CHECKING:  # a loss's --help reads Z_LOSS without importing numpy
+    from losscli.core.terms import Terms
 
 #: The detail (a table column) holding each term's z·(log Z)².
 Z_TERM = "z·(log Z)²"
