@@ -42,8 +42,9 @@ lint: install-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
+# Test files are spread over one worker per core (pytest-xdist), each file kept on one worker.
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 docs: install-dev
 	$(BIN)/python -m losscli.docs --update
