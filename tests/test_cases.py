@@ -105,6 +105,23 @@ def test_json_case_file(tmp_path):
     assert [name for name, _ in case.expect.items()] == ["value", "grad.pred"]
 
 
+def test_parameters_are_read_by_the_command_line_parser(tmp_path):
+    """Case files convert parameters as ``plot`` and ``compare`` read them from the command
+    line (:func:`losscli.core.options.scalar`): YAML 1.1's text ``1e-3`` is a float, a whole
+    float an integer, ``"true"`` a boolean."""
+    path = write(tmp_path / "params.yaml", """\
+        - {name: focal, loss: focal, inputs: {pred: [1], target: [1]}, params: {gamma: 1e-3}}
+        - {name: nll, loss: nll, inputs: {pred: [[-1, -2]], target: [1]},
+           params: {ignore_index: -100.0}}
+        - {name: dice, loss: dice, inputs: {pred: [[[0.5]]], target: [[[1]]]},
+           params: {include_background: "false"}}
+        """)
+    focal, nll, dice = load_file(path)
+    assert focal.values["gamma"] == 0.001 and isinstance(focal.values["gamma"], float)
+    assert nll.values["ignore_index"] == -100 and isinstance(nll.values["ignore_index"], int)
+    assert dice.values["include_background"] is False
+
+
 def test_unnamed_file_with_other_data_is_skipped_but_a_named_one_is_an_error(tmp_path):
     path = tmp_path / "data.json"
     path.write_text("[[1, 2], [3, 4]]")
@@ -135,6 +152,14 @@ def test_unnamed_file_with_other_data_is_skipped_but_a_named_one_is_an_error(tmp
          "cross-entropy has no parameter 'gama'"),
         ("loss: bce-with-logits\ninputs: {pred: [1], target: [1]}\nparams: {weight: {a: 1}}\n",
          "params.weight", "expected a tensor, got a mapping"),
+        ("loss: focal\ninputs: {pred: [1], target: [1]}\nparams: {gamma: abc}\n",
+         "params.gamma", "expected a float, got 'abc'"),
+        ("loss: focal\ninputs: {pred: [1], target: [1]}\nparams: {gamma: true}\n",
+         "params.gamma", "expected a float, got true (a boolean)"),
+        ("loss: focal\ninputs: {pred: [1], target: [1]}\nparams: {gamma: [1, 2]}\n",
+         "params.gamma", "expected a float, got a list"),
+        ("loss: nll\ninputs: {pred: [[-1, -2]], target: [1]}\nparams: {ignore_index: 2.5}\n",
+         "params.ignore_index", "expected a int, got 2.5"),
         ("loss: mse\ninputs: {pred: [1], target: [0]}\nexpect: {valeu: 1}\n", "expect.valeu",
          "did you mean 'value'?"),
         ("loss: mse\ninputs: {pred: [1], target: [0]}\nexpect: {grad: {tgt: [1]}}\n",

@@ -30,7 +30,8 @@ def test_json_follows_the_schema(cli):
     assert data["loss"] == "cross-entropy"
     assert data["reduction"] == "mean"
     assert data["dtype"] == "float32"
-    assert data["params"] == {"weight": None, "ignore_index": -100, "label_smoothing": 0.0}
+    assert data["params"] == {"weight": None, "ignore_index": -100, "label_smoothing": 0.0,
+                              "z_loss": 0.0}
     assert data["inputs"] == {"pred": {"shape": [3, 3]}, "target": {"shape": [3]}}
     assert data["value"] == pytest.approx(0.81366, rel=1e-4)
     assert data["terms"]["shape"] == [3]

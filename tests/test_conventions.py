@@ -425,6 +425,15 @@ ASL_X = np.array([[2.0, -1.0, 0.5], [-0.3, 1.2, -2.0]])
 ASL_Y = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
 
 
+_NTX = {"embeddings": [[-1.954, 1.078], [0.238, -0.5703], [1.8745, -0.0195], [-0.6719, -1.921]],
+        "labels": [0, 0, 1, 1]}
+_SUPCON = {"embeddings": [[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-1.0, 0.0]],
+           "labels": [0, 0, 1, 2], "temperature": 0.1, "base_temperature": 0.1}
+_FACE = {"embeddings": [[2 * np.cos(np.radians(a)), 2 * np.sin(np.radians(a))]
+                        for a in (10, 80, 100, 175, 200)],
+         "centers": [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]], "labels": [0, 1, 2, 0, 1]}
+
+
 CASES = [
     Case("focal", "torchvision", _FOCAL, torchvision_focal(FOCAL_X, FOCAL_T).mean()),
     Case("focal", "torchvision", _SOFT, torchvision_focal(FOCAL_X, FOCAL_SOFT).sum(), "sum"),
@@ -518,6 +527,36 @@ CASES = [
          per_sample_mean(huber(SL1_X, SL1_Y, 2.0))),
     Case("smooth-l1", "optax", {"pred": SL1_X, "target": SL1_Y, "beta": 2.0},
          huber(SL1_X, SL1_Y, 2.0).mean()),
+    Case("mse", "torch", {"pred": SL1_X, "target": SL1_Y}, ((SL1_X - SL1_Y) ** 2).mean()),
+    Case("mse", "keras", {"pred": SL1_X, "target": SL1_Y, "sample_weight": [0.5, 3.0]},
+         (((SL1_X - SL1_Y) ** 2).mean(axis=-1) * [0.5, 3.0]).sum() / 2),
+    Case("l1", "torch", {"pred": SL1_X, "target": SL1_Y}, np.abs(SL1_X - SL1_Y).mean()),
+    Case("l1", "keras", {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[2.0], [0.0]]},
+         2 * np.abs(SL1_X - SL1_Y)[0].mean() / 2),
+    Case("huber", "torch", {"pred": SL1_X, "target": SL1_Y, "delta": 0.5},
+         huber(SL1_X, SL1_Y, 0.5).mean()),
+    Case("huber", "keras", {"pred": SL1_X, "target": SL1_Y, "delta": 0.5},
+         per_sample_mean(huber(SL1_X, SL1_Y, 0.5))),
+    Case("huber", "optax", {"pred": SL1_X, "target": SL1_Y, "delta": 0.5},
+         huber(SL1_X, SL1_Y, 0.5).mean()),
+    Case("poisson-nll", "torch", {"pred": SL1_X, "target": SL1_Y},
+         (np.exp(SL1_X) - SL1_Y * SL1_X).mean()),
+    Case("poisson-nll", "keras", {"pred": np.exp(SL1_X), "target": SL1_Y + 1},
+         per_sample_mean(np.exp(SL1_X) - (SL1_Y + 1) * np.log(np.exp(SL1_X) + 1e-7))),
+    Case("hinge", "sklearn", {"pred": SL1_X[0], "target": [1, -1, 1]},
+         np.maximum(1 - np.array([1, -1, 1]) * SL1_X[0], 0).mean()),
+    Case("hinge", "keras", {"pred": SL1_X, "target": [[1, -1, 1], [-1, -1, 1]],
+                            "sample_weight": [2.0, 0.5]},
+         (np.maximum(1 - np.array([[1, -1, 1], [-1, -1, 1]]) * SL1_X, 0).mean(axis=1)
+          * [2.0, 0.5]).sum() / 2),
+    Case("ctc", "torch", {"pred": [[-0.1, -2.4], [-2.4, -0.1]], "target": [1],
+                          "input_lengths": 2, "target_lengths": 1},
+         -np.log(np.exp(-0.1 - 0.1) + np.exp(-2.4 - 0.1) + np.exp(-2.4 - 2.4))),
+    Case("ctc", "keras", {"pred": [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], "target": [[1, 0]]},
+         np.log(3.0)),  # 9 equally likely paths, 3 of them give "1": 1-, -1, 11
+    Case("ctc", "optax", {"pred": [[[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]], "target": [[1, 2]],
+                          "input_lengths": [2], "target_lengths": [1]},
+         np.log(3.0)),  # as keras: only label 1 counts, 3 of 9 paths
     Case("kl-div", "torch", {"pred": np.log(KL_Q), "target": KL_P},
          kl_terms(np.log(KL_Q), KL_P).mean()),
     Case("kl-div", "keras", {"pred": np.log(KL_Q), "target": KL_P}, keras_kl(KL_Q, KL_P)),
@@ -615,8 +654,36 @@ CASES = [
     # lovasz-softmax: see _LS.
     Case("lovasz-softmax", "kornia", _LS, _LS_KORNIA),
     Case("lovasz-softmax", "smp", _LS, _LS_SMP),
+    # Metric learning: values of the libraries' own test inputs (tests/families/test_metric.py
+    # cites each): optax 0.2.8 NtxentTest.test_batched; pytorch-metric-learning 2.8.1 and
+    # SupContrast (commit 66a8fe53) run on the same inputs; insightface-style ArcFace.
+    # ntxent: optax expects 14.01032 (atol 1e-4); the float64 loop of test_metric.py gives
+    # 14.010320041574158 (the same formula as PML's MeanReducer).
+    Case("ntxent", "optax", _NTX, 14.010320041574158),
+    Case("ntxent", "pml", _NTX, 14.010320041574158),
+    Case("ntxent", "pml", {**_NTX, "labels": [0, 1, 2, 3]}, 0.0, id="no-positive"),
+    Case("supcon", "reference", _SUPCON, 0.03181588294034715),
+    Case("supcon", "pml", _SUPCON, 0.06363176588069419),
+    Case("arcface", "insightface", {**_FACE, "scale": 64.0}, 66.90582359691743),
+    Case("arcface", "pml", {**_FACE, "scale": 64.0}, 66.87879642859187),
 ]
 
+
+# dpo (TRL), three pairs with z = (πc − πr) − (refc − refr) = (2, −1.5, −0.75); β = 0.5 gives
+# m = β·z = (1, −0.75, −0.375), ε = 0.1. v0.19's sigmoid: −0.9·log σ(m) − 0.1·log σ(−m), mean
+# 0.7785853192576543; v1.9's ignores ε: log(1 + e^−m) = (0.313262, 1.136871, 0.898123).
+# orpo: both TRL releases agree away from log-probabilities near 0 (float64).
+_DPO = {"policy_chosen": [-12.0, -30.5, -8.25], "policy_rejected": [-15.0, -28.0, -9.0],
+        "ref_chosen": [-13.0, -30.0, -8.0], "ref_rejected": [-14.0, -29.0, -9.5],
+        "beta": 0.5, "label_smoothing": 0.1}
+_ORPO = {"chosen": [-0.5, -0.001, -2.0], "rejected": [-1.5, -0.7, -0.1]}
+CASES += [
+    Case("dpo", "trl-0.19", _DPO, 0.7785853192576543),
+    Case("dpo", "trl-1.9", _DPO, (0.31326168751822286 + 1.1368710061148999
+                                  + 0.89812326413984) / 3),
+    Case("orpo", "trl-1.9", _ORPO, 0.14316425832582955),
+    Case("orpo", "trl-0.19", _ORPO, 0.14316425832582955),
+]
 
 def _id(case: Case) -> str:
     return f"{case.loss}-{case.convention}-{case.reduction}" + (f"-{case.id}" if case.id else "")
@@ -775,7 +842,7 @@ def test_unknown_convention_names_the_valid_ones():
                                          "mmdet, keras, optax"):
         losscli.compute("focal", convention="tensorflow", **_FOCAL)
     with pytest.raises(UsageError, match="no library conventions"):
-        losscli.compute("l1", convention="keras", pred=[1.0], target=[0.0])
+        losscli.compute("nll", convention="keras", pred=[[-0.1, -2.4]], target=[0])
 
 
 VARIANTS = sorted({(spec.name, c.name) for spec in registry() for c in spec.conventions
@@ -801,25 +868,41 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "js-div": _JS,
     "cosine-similarity": _COS,
     "distillation": _KD,
+    "mse": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [0.5, 2.0]},
+    ("mse", "optax"): {"pred": SL1_X, "target": SL1_Y},
+    "l1": {"pred": SL1_X, "target": SL1_Y, "sample_weight": [[0.5], [2.0]]},
+    "huber": {"pred": SL1_X, "target": SL1_Y, "delta": 0.7},
+    "ctc": {"pred": SL1_X.reshape(1, 2, 3), "target": [[2, 0]], "sample_weight": [1.5]},
+    ("ctc", "optax"): {"pred": SL1_X.reshape(1, 2, 3), "target": [[2, 1]],
+                       "input_lengths": [2], "target_lengths": [1]},
+    "hinge": {"pred": SL1_X / 4, "target": [[1, -1, 1], [-1, -1, 1]], "sample_weight": [1, 2]},
+    "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
+    "ntxent": _NTX,
+    "supcon": _SUPCON,
+    "dpo": _DPO,
+    "orpo": _ORPO,
 }
 
 
 @pytest.mark.parametrize(("loss", "name"), VARIANTS, ids=[f"{a}-{b}" for a, b in VARIANTS])
 def test_variant_gradients_match_finite_differences(loss, name):
-    """gradcheck (float64) of each library variant with respect to --pred."""
+    """gradcheck (float64) of each library variant with respect to --pred (or its first input)."""
     spec = registry().resolve(loss)
     convention = next(c for c in spec.conventions if c.name == name)
-    values = _SMOOTH_INPUTS[loss]
+    values = _SMOOTH_INPUTS.get((loss, name), _SMOOTH_INPUTS.get(loss))
     params = losscli.compute(loss, convention=name, dtype="float64", **values).params
-    kwargs = {k: _tensor(v) if isinstance(v, list) else v for k, v in params.items()}
+    rules = {p.name for p in spec.params if p.rule_for}  # choose a reduction, not the terms
+    kwargs = {k: _tensor(v) if isinstance(v, list) else v for k, v in params.items()
+              if k not in rules}
     inputs = {i.name: _tensor(values[i.name]) for i in spec.inputs if i.name in values}
     impl = apply(spec, name, {})[0].load()
+    wrt = spec.inputs[0].name  # pred, or the embeddings of a metric-learning loss
 
-    def total(pred):
-        return impl(**{**inputs, "pred": pred}, **kwargs, **convention.constants).values.sum()
+    def total(x):
+        return impl(**{**inputs, wrt: x}, **kwargs, **convention.constants).values.sum()
 
-    pred = inputs["pred"].clone().requires_grad_(True)
-    assert torch.autograd.gradcheck(total, (pred,), eps=1e-6, atol=1e-6)
+    x = inputs[wrt].clone().requires_grad_(True)
+    assert torch.autograd.gradcheck(total, (x,), eps=1e-6, atol=1e-6)
 
 
 def _tensor(value):
@@ -827,6 +910,58 @@ def _tensor(value):
     if array.dtype.kind in "iu":
         return torch.as_tensor(array, dtype=torch.int64)
     return torch.as_tensor(array, dtype=torch.float64)
+
+
+# ------------------------------------------------------- smp SoftBCEWithLogitsLoss ignore_index
+
+_SB_X = np.array([[0.5, -1.0, 2.0], [2.0, 0.3, -0.7]])
+_SB_T = np.array([[1.0, -100.0, 0.25], [0.0, 1.0, -100.0]])
+
+
+def _soft_bce_reference(x, t, ignore_index=-100, s=0.0):
+    """smp soft_bce.py in float64: y' = (1 − y)·s + y·(1 − s), BCE with logits, times the mask
+    y ≠ ignore_index, then the mean over every element (ignored ones included)."""
+    kept = t != ignore_index
+    y = np.where(kept, t, 0.0)
+    y = (1 - y) * s + y * (1 - s)
+    bce = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+    return bce * kept
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_smp_soft_bce_ignore_index_matches_a_float64_derivation(smoothing):
+    want = _soft_bce_reference(_SB_X, _SB_T, s=smoothing)
+    for reduction, expected in (("mean", want.mean()), ("sum", want.sum()), ("none", want)):
+        got = losscli.compute("bce-with-logits", convention="smp", reduction=reduction,
+                              dtype="float64", pred=_SB_X, target=_SB_T,
+                              label_smoothing=smoothing)
+        np.testing.assert_allclose(got.value, expected, rtol=1e-12, atol=1e-15)
+    other = np.where(_SB_T == -100, 7.0, _SB_T)  # another ignore_index; 7 is no probability
+    got = losscli.compute("bce-with-logits", convention="smp", dtype="float64", pred=_SB_X,
+                          target=other, ignore_index=7, label_smoothing=smoothing)
+    assert got.value == pytest.approx(want.mean(), rel=1e-12)
+    assert got.reduction.denominator == _SB_X.size  # ignored elements still count
+
+
+def test_smp_soft_bce_ignored_elements_have_zero_gradient():
+    got = losscli.compute("bce-with-logits", convention="smp", dtype="float64", grad=True,
+                          pred=_SB_X, target=_SB_T)
+    sigma = 1 / (1 + np.exp(-_SB_X))
+    want = np.where(_SB_T == -100, 0.0, (sigma - np.where(_SB_T == -100, 0, _SB_T)) / _SB_X.size)
+    np.testing.assert_allclose(got.grads["pred"], want, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("args, argument", [
+    (("bce-with-logits", "-p", "[0.5, 1.0]", "-t", "[1, 3]", "--convention", "smp"), "--target"),
+    (("bce-with-logits", "-p", "[0.5, 1.0]", "-t", "[1, -100]"), "--target"),
+    (("bce-with-logits", "-p", "[0.5, 1.0]", "-t", "[1, 0]", "--ignore-index", "2"),
+     "--ignore-index"),
+])
+def test_smp_soft_bce_ignore_index_errors_are_one_line(cli, args, argument):
+    out = cli(*args)
+    assert out.code == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and argument in lines[0], out.stderr
 
 
 # ----------------------------------------------------------------------------- the CLI
@@ -884,7 +1019,7 @@ def test_unknown_convention_exits_2_listing_the_valid_ones(cli):
 
 
 def test_losses_without_conventions_have_no_option(cli):
-    out = cli("l1", "--pred", "[1.0]", "--target", "[0.0]", "--convention", "keras")
+    out = cli("nll", "--pred", "[[-0.1, -2.4]]", "--target", "[0]", "--convention", "keras")
     assert out.code == 2
     assert "--convention" in out.stderr
 
@@ -933,7 +1068,8 @@ def test_readme_convention_examples_are_current(cli):
     """The documented outputs are real: plain outputs verbatim, the table's values per row."""
     page = Path(__file__).resolve().parent.parent / "docs" / "conventions.md"
     section = page.read_text(encoding="utf-8")
-    runs = re.findall(r"^\$ losscli (.+)\n((?:(?!\$ |```).*\n)*)", section, re.M)
+    runs = [run for run in re.findall(r"^\$ losscli (.+)\n((?:(?!\$ |```).*\n)*)", section,
+                                      re.M) if "--convention all" in run[0]]
     assert len(runs) == 4
     row = re.compile(r"^  (\S+) +(\d\S*) ", re.M)
     for command, shown in runs:

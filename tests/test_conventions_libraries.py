@@ -200,6 +200,24 @@ def _optax():
     return optax, pytest.importorskip("jax.numpy")
 
 
+def test_optax_ctc():
+    optax, jnp = _optax()
+    x = _RNG.normal(size=(3, 6, 4))
+    labels = np.array([[1, 2, 2, 0], [3, 1, 0, 0], [1, 1, 1, 3]])
+    lengths, frames = np.array([3, 2, 4]), np.array([6, 4, 5])
+    label_pad = (np.arange(4) >= lengths[:, None]).astype(float)
+    frame_pad = (np.arange(6) >= frames[:, None]).astype(float)
+    for blank, log_epsilon in ((0, -1e5), (2, -30.0)):
+        ids = np.where(labels == blank, 0, labels)  # no label may be the blank
+        want = np.asarray(optax.ctc_loss(jnp.array(x), jnp.array(frame_pad), jnp.array(ids),
+                                         jnp.array(label_pad), blank_id=blank,
+                                         log_epsilon=log_epsilon))
+        got = losscli.compute("ctc", convention="optax", reduction="none", dtype="float64",
+                              pred=x, target=ids, input_lengths=frames, target_lengths=lengths,
+                              blank=blank, log_epsilon=log_epsilon).value
+        np.testing.assert_allclose(got, want, rtol=1e-9)
+
+
 def test_optax_focal_and_huber():
     optax, jnp = _optax()
     want = jnp.mean(optax.sigmoid_focal_loss(jnp.array(FOCAL_X), jnp.array(FOCAL_SOFT)))
@@ -319,6 +337,94 @@ def test_keras_cross_entropy_and_huber():
     want = keras_value(losses.Huber(delta=2.0), SL1_Y, SL1_X)
     got = ours32("smooth-l1", "keras", pred=SL1_X, target=SL1_Y, beta=2.0)
     assert got == pytest.approx(want, rel=1e-5)
+
+
+_KW_X = _RNG.normal(size=(3, 4))
+_KW_Y = _RNG.normal(size=(3, 4))
+_KW_P = 1 / (1 + np.exp(-_KW_X))
+_KW_T = (_RNG.random((3, 4)) > 0.5).astype(np.float64)
+_KW_WEIGHTS = (2.5, np.array([0.5, 0.0, 2.0]), np.array([[1.5], [0.25], [1.0]]), np.zeros(3))
+#: losscli's (--reduction, --keras-reduction) and Keras's reduction argument.
+_KW_REDUCTIONS = ((("mean", "sum_over_batch_size"), "sum_over_batch_size"),
+                  (("mean", "mean_with_sample_weight"), "mean_with_sample_weight"),
+                  (("sum", "sum_over_batch_size"), "sum"), (("none", "sum_over_batch_size"), None))
+
+
+def test_keras_sample_weight_and_reductions():
+    """Keras's reduction (sum_over_batch_size, sum, none) with sample weights on the losses
+    whose keras convention takes --sample-weight."""
+    keras = _keras()
+    losses = keras.losses
+    onehot = np.eye(4)[[0, 3, 1]]
+    rates, counts = np.exp(_KW_X), np.round(np.exp(_KW_Y))
+    probs = softmax(_KW_X)
+    cases = [
+        ("mse", losses.MeanSquaredError, {}, _KW_Y, _KW_X, dict(pred=_KW_X, target=_KW_Y)),
+        ("l1", losses.MeanAbsoluteError, {}, _KW_Y, _KW_X, dict(pred=_KW_X, target=_KW_Y)),
+        ("huber", losses.Huber, {"delta": 0.7}, _KW_Y, _KW_X,
+         dict(pred=_KW_X, target=_KW_Y, delta=0.7)),
+        ("bce", losses.BinaryCrossentropy, {}, _KW_T, _KW_P, dict(pred=_KW_P, target=_KW_T)),
+        ("bce", losses.BinaryCrossentropy, {"label_smoothing": 0.3}, _KW_T, _KW_P,
+         dict(pred=_KW_P, target=_KW_T, label_smoothing=0.3)),
+        ("bce-with-logits", losses.BinaryCrossentropy, {"from_logits": True,
+                                                        "label_smoothing": 0.3},
+         _KW_T, _KW_X, dict(pred=_KW_X, target=_KW_T, label_smoothing=0.3)),
+        ("cross-entropy", losses.CategoricalCrossentropy, {"from_logits": True}, onehot, _KW_X,
+         dict(pred=_KW_X, target=[0, 3, 1])),
+        ("kl-div", losses.KLDivergence, {}, softmax(_KW_Y), probs,
+         dict(pred=np.log(probs), target=softmax(_KW_Y))),
+        ("poisson-nll", losses.Poisson, {}, counts, rates, dict(pred=rates, target=counts)),
+        ("focal", losses.BinaryFocalCrossentropy, {"from_logits": True}, _KW_T, _KW_X,
+         dict(pred=_KW_X, target=_KW_T)),
+        ("focal", losses.BinaryFocalCrossentropy,
+         {"from_logits": True, "label_smoothing": 0.2, "apply_class_balancing": True,
+          "alpha": 0.4}, _KW_T, _KW_X,
+         dict(pred=_KW_X, target=_KW_T, label_smoothing=0.2, alpha=0.4,
+              apply_class_balancing=True)),
+        ("softmax-focal", losses.CategoricalFocalCrossentropy, {"from_logits": True}, onehot,
+         _KW_X, dict(pred=_KW_X, target=[0, 3, 1])),
+        ("hinge", losses.Hinge, {}, _KW_T, _KW_X, dict(pred=_KW_X, target=_KW_T)),
+        ("dice", losses.Dice, {}, _KW_T, _KW_P, dict(pred=_KW_P, target=_KW_T)),
+        ("tversky", losses.Tversky, {"alpha": 0.3, "beta": 0.7}, _KW_T, _KW_P,
+         dict(pred=_KW_P, target=_KW_T, alpha=0.3, beta=0.7)),
+    ]
+    for name, cls, kwargs, y_true, y_pred, values in cases:
+        for weight in _KW_WEIGHTS:
+            for (ours_reduction, rule), keras_reduction in _KW_REDUCTIONS:
+                loss = cls(reduction=keras_reduction, **kwargs)
+                want = np.asarray(loss(np.asarray(y_true, dtype="float32"),
+                                       np.asarray(y_pred, dtype="float32"),
+                                       sample_weight=np.asarray(weight, dtype="float32")))
+                got = losscli.compute(name, convention="keras", reduction=ours_reduction,
+                                      keras_reduction=rule, dtype="float32",
+                                      sample_weight=weight, **values).value
+                np.testing.assert_allclose(np.reshape(got, -1), np.reshape(want, -1),
+                                           rtol=2e-5, atol=1e-6,
+                                           err_msg=f"{name} {kwargs} {weight} {keras_reduction}")
+
+
+def test_keras_ctc():
+    keras = _keras()
+    x = _RNG.normal(size=(3, 5, 4))
+    target = np.array([[1, 2, 2, 0], [3, 0, 0, 0], [1, 3, 1, 2]])
+    weight = np.array([0.5, 2.0, 1.0])
+    for reduction, keras_reduction in (("mean", "sum_over_batch_size"), ("none", None)):
+        want = np.asarray(keras.losses.CTC(reduction=keras_reduction)(
+            target.astype("int32"), x.astype("float32"), sample_weight=weight.astype("float32")))
+        got = losscli.compute("ctc", convention="keras", reduction=reduction, dtype="float32",
+                              pred=x, target=target, sample_weight=weight).value
+        np.testing.assert_allclose(np.reshape(got, -1), np.reshape(want, -1), rtol=2e-5)
+
+
+def test_keras_dice_per_sample_axis():
+    keras = _keras()
+    t, p = _KW_T.reshape(3, 2, 2), _KW_P.reshape(3, 2, 2)
+    for cls, kwargs in ((keras.losses.Dice, {}), (keras.losses.Tversky, {"beta": 0.9})):
+        want = np.asarray(cls(reduction=None, axis=(1, 2), **kwargs)(
+            t.astype("float32"), p.astype("float32")))
+        got = losscli.compute(cls.__name__.lower(), convention="keras", reduction="none",
+                              dtype="float32", pred=p, target=t, axis="sample", **kwargs).value
+        np.testing.assert_allclose(got, want, rtol=2e-5)
 
 
 # ----------------------------------------------------------------------------- fvcore

@@ -47,6 +47,7 @@ import numpy as np
 
 from losscli.cases.source import CaseError, bounded, quote, read_document, redact, shown, why
 from losscli.core.errors import InputError, LossCliError
+from losscli.core.options import scalar
 from losscli.core.spec import LossSpec
 from losscli.families.registry import registry
 from losscli.inputs import load_tensor, to_array
@@ -353,13 +354,13 @@ def _params(spec: LossSpec, raw: Any, base: tuple, fail) -> dict[str, Any]:
         where = f"params.{param.name}"
         if value is None:
             continue
-        if param.type == "bool" and not isinstance(value, bool):
-            raise fail(f"expected true or false, got {_kind(value)}", where)
         if param.type == "tensor" or (param.type == "float_or_tensor" and not _scalar(value)):
-            value = _tensor(value, where, base, fail)
-        elif isinstance(value, (list, Mapping)):
-            raise fail(f"expected a {param.type}, got {_kind(value)}", where)
-        values[param.name] = value
+            values[param.name] = _tensor(value, where, base, fail)
+            continue
+        try:  # the parser of the command line's values (plot, compare)
+            values[param.name] = scalar(param, value)
+        except LossCliError as exc:
+            raise fail(bounded(exc.message), where) from None
     return values
 
 

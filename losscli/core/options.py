@@ -225,17 +225,49 @@ def _number(kind: str, text: str, minimum: int | None) -> float | int | None:
     return None if minimum is not None and value < minimum else value
 
 
-def scalar(param: ParamSpec, text: str) -> Any:
-    """One command-line value of a scalar parameter in the parameter's type (plot, compare)."""
-    try:
-        if param.type == "int" or (param.type == "choice" and isinstance(param.default, int)):
-            return int(text)
-        if param.type in ("float", "float_or_tensor"):
-            return float(text)
-    except ValueError:
-        raise InputError(f"expected a {param.type}, got {text!r}", argument=param.option) from None
+def scalar(param: ParamSpec, value: Any) -> Any:
+    """One value of a scalar parameter in the parameter's type; an InputError naming the
+    option when it is not of that type (its range is :meth:`ParamSpec.check`'s).
+
+    ``value`` is command-line text (plot, compare) or a scalar a case file holds: a
+    number, a boolean or text (YAML 1.1 reads ``1e-3`` as text). A boolean is no number,
+    and a whole float serves an integer parameter.
+    """
     if param.type == "bool":
-        if text.lower() not in ("true", "false", "1", "0"):
-            raise InputError(f"expected true or false, got {text!r}", argument=param.option)
-        return text.lower() in ("true", "1")
-    return text
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+            return value.lower() in ("true", "1")
+        raise InputError(f"expected true or false, got {_described(value)}",
+                         argument=param.option)
+    integer = param.type == "int" or (param.type == "choice" and isinstance(param.default, int))
+    if not (integer or param.type in ("float", "float_or_tensor")):
+        return value
+    try:
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise ValueError
+        if not integer:
+            return float(value)
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, float):
+            raise ValueError
+        return int(value)
+    except (ValueError, OverflowError):
+        raise InputError(f"expected a {param.type}, got {_described(value)}",
+                         argument=param.option) from None
+
+
+def _described(value: Any) -> str:
+    """A value in a message: text quoted and escaped, other values by their kind."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a boolean)"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length()} bits"
+    return "null" if value is None else repr(value)

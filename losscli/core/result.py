@@ -91,6 +91,8 @@ class Result:
     device: str | None = None
     #: Summary statistics of terms computed in chunks (see ``summary()`` otherwise).
     stats: TermStats | None = None
+    #: exp of the mean token loss over the counted tokens (cross-entropy with mean), or None.
+    perplexity: float | None = None
 
     @property
     def term_shape(self) -> tuple[int, ...]:
@@ -175,6 +177,8 @@ class Result:
             "terms": self._terms_dict(summarised, top),
             "reduction_rule": self.reduction.describe(),
         }
+        if self.perplexity is not None:
+            out["perplexity"] = _jsonable(self.perplexity)
         if self.ignored is not None and self.ignored.any():
             out["ignored"] = {
                 "count": int(self.ignored.sum()),

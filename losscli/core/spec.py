@@ -28,6 +28,9 @@ FAMILIES = (
     "detection",
     "segmentation",
     "sequence",
+    "metric learning",
+    "preference",
+    "image",
 )
 
 #: Value domains an input may declare; checked before any loss code runs.
@@ -112,6 +115,14 @@ class ParamSpec:
     #: A true value makes the terms pool the first dimension (e.g. MONAI's batch=True):
     #: the numpy backend then computes the inputs whole, never in row chunks.
     unchunked: bool = False
+    #: The conventions (``--convention NAME``) that accept this parameter; empty: every
+    #: computation does. Elsewhere a value given for it is a usage error, and the loss's
+    #: functions never receive it (e.g. Keras's ``sample_weight``).
+    conventions: tuple[str, ...] = ()
+    #: A ``choice`` among library reduction rules (:mod:`losscli.engine.convention_rules`)
+    #: for this reduction of losscli's (e.g. "mean"): the chosen rule replaces the
+    #: convention's own; the loss's functions never receive it (e.g. Keras's reduction).
+    rule_for: str | None = None
 
     @property
     def option(self) -> str:
@@ -158,7 +169,8 @@ class Convention:
     "sum_over_batch_size"}``; see losscli.engine.convention_rules). ``warnings``: replaces
     the loss's reduction warnings when given. ``call``: how the library is called (its
     argument order); ``source``: the file and version read; ``reason``: one line on how
-    the numbers differ from losscli's default; ``clamp``: its clamps and clips.
+    the numbers differ from losscli's default; ``clamp``: its clamps and clips; ``check``:
+    its input checks, when they differ from the loss's.
     """
 
     name: str
@@ -172,6 +184,14 @@ class Convention:
     rules: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] | None = None
     clamp: str = ""
+    #: The library's input checks in place of the loss's: a name in the family's ``checks``
+    #: (a library that takes inputs the loss refuses, e.g. Keras's Dice on any values).
+    check: str | None = None
+    #: Inputs the loss requires that the library does without (it derives them).
+    optional_inputs: tuple[str, ...] = ()
+    #: Inputs whose values the library takes outside the loss's domain (its ``check`` checks
+    #: them instead, e.g. smp's ignore_index among binary targets).
+    any_values: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -8,6 +8,13 @@ numbers, as :func:`losscli.core.terms.reduce` does for losscli's own rules:
   Σ ℓ_b / B, B their number, 0 when B = 0 (``divide_no_nan``). Sample weights multiply the
   terms and do not enter B. Per-sample losses of shape (0,) (an empty batch of rows) come
   back unreduced, an empty array: an input error here.
+- ``mean_with_sample_weight`` (Keras ``Loss(reduction="mean_with_sample_weight")``, same
+  file): Σ w_b·ℓ_b / Σ w_b, the sum of the sample weights as given (after Keras's rank
+  alignment, before broadcasting: a scalar weight w counts once, so the value is Σ ℓ_b), 0
+  when Σ w = 0 (``divide_no_nan``); without weights Σ ℓ_b / B, as ``sum_over_batch_size``,
+  and so for a single weighted loss (Keras's Dice over every element): w·ℓ, unreduced.
+  The terms carry the weights' share of each term in ``Terms.weights``
+  (:func:`losscli.families._shared.keras_terms.weighted`).
 - ``mean_over_classes`` (kornia ``focal_loss``, mmdetection ``FocalLoss``): the terms are the
   (N, C, …) map with one entry per sample and class, and the mean divides by all of them, C
   included.
@@ -52,6 +59,18 @@ def sum_over_batch_size(terms: Terms) -> tuple[torch.Tensor, Reduction]:
     return total / batch, Reduction(
         "mean", rule, float(total.detach()), float(batch), **_ignored_info(terms)
     )
+
+
+def mean_with_sample_weight(terms: Terms) -> tuple[torch.Tensor, Reduction]:
+    if terms.weights is None or terms.values.dim() == 0:  # Keras returns a scalar as it is
+        value, reduction = sum_over_batch_size(terms)
+        rule = "mean_with_sample_weight (Keras, unweighted or one loss): Σ ℓ_b / B"
+        return value, Reduction("mean", rule, reduction.numerator, reduction.denominator)
+    total, weight = terms.values.sum(), terms.weights.sum()
+    value = torch.where(weight == 0, torch.zeros_like(total), total / weight)
+    rule = "mean_with_sample_weight (Keras): Σ w_b·ℓ_b / Σ w_b (0 when Σ w_b = 0)"
+    return value, Reduction("mean", rule, float(total.detach()), float(weight.detach()),
+                            **_ignored_info(terms))
 
 
 def mean_over_classes(terms: Terms) -> tuple[torch.Tensor, Reduction]:
@@ -124,6 +143,7 @@ def monai_sum(terms: Terms) -> tuple[torch.Tensor, Reduction]:
 
 RULES = {
     "sum_over_batch_size": sum_over_batch_size,
+    "mean_with_sample_weight": mean_with_sample_weight,
     "mean_over_classes": mean_over_classes,
     "sum_over_classes": sum_over_classes,
     "sum_of_all": sum_of_all,

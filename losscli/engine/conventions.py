@@ -52,9 +52,42 @@ def apply(
         reduction_warnings=(
             spec.reduction_warnings if convention.warnings is None else convention.warnings
         ),
+        check=qualified(convention.check, MODULES["check"]) if convention.check else spec.check,
+        inputs=tuple(_relaxed(i, convention) for i in spec.inputs),
         **_torch_only(spec),
     )
     return derived, convention, {**convention.params, **values}
+
+
+def _relaxed(spec_input, convention: Convention):
+    """An input as the library takes it: optional where it derives it, any values where its
+    own check looks at them."""
+    if spec_input.name in convention.optional_inputs:
+        spec_input = replace(spec_input, required=False)
+    if spec_input.name in convention.any_values:
+        spec_input = replace(spec_input, domain="real")
+    return spec_input
+
+
+def accepted(spec: LossSpec, name: str | None, values: dict[str, Any]) -> LossSpec:
+    """``spec`` without the parameters that convention ``name`` (None: losscli's own) does not
+    accept (:attr:`ParamSpec.conventions`); a value other than its default is a usage error."""
+    kept = []
+    for param in spec.params:
+        if not param.conventions or (name is not None and name.lower() in param.conventions):
+            kept.append(param)
+        elif _given(param, values.get(param.name)):
+            which = " or ".join(f"--convention {c}" for c in param.conventions)
+            raise UsageError(f"{spec.name} takes {param.option} only with {which}",
+                             argument=param.option)
+    return spec if len(kept) == len(spec.params) else replace(spec, params=tuple(kept))
+
+
+def _given(param, value: Any) -> bool:
+    """A value other than the parameter's default (a TENSOR is always one)."""
+    if value is None:
+        return False
+    return param.type in ("tensor", "float_or_tensor") or value != param.default
 
 
 def _torch_only(spec: LossSpec) -> dict[str, Any]:

@@ -186,7 +186,8 @@ def _compute_array(spec: LossSpec, name: str, array: np.ndarray, dtype: np.dtype
 
 def _kwargs(spec: LossSpec, params: dict[str, Any], arrays: dict[str, np.ndarray]) -> dict:
     merged = {**params, **arrays}
-    names = (*(i.name for i in spec.inputs), *(p.name for p in spec.params))
+    # A parameter only some library conventions take never reaches losscli's own function.
+    names = (*(i.name for i in spec.inputs), *(p.name for p in spec.params if not p.conventions))
     return {name: merged.get(name) for name in names}
 
 

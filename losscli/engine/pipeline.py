@@ -58,6 +58,12 @@ def compute(
     :func:`losscli.engine.numpy_backend.run`.
     """
     spec = registry().resolve(loss) if isinstance(loss, str) else loss
+    if any(p.conventions for p in spec.params):
+        from losscli.engine.conventions import accepted
+
+        kept = accepted(spec, convention, values)
+        dropped = {p.name for p in spec.params} - {p.name for p in kept.params}
+        spec, values = kept, {k: v for k, v in values.items() if k not in dropped}
     library = None
     if convention is not None:
         from losscli.engine.conventions import apply
@@ -78,6 +84,7 @@ def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
     """Compute a validated problem with ``backend`` ("torch" or "numpy"); a non-finite
     value or term comes with a warning that says why (:mod:`losscli.engine.nonfinite`)."""
     from losscli.engine.nonfinite import check
+    from losscli.engine.perplexity import perplexity
 
     if backend == "numpy":
         from losscli.engine.numpy_backend import run as run_numpy
@@ -88,6 +95,8 @@ def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
 
         result = run_torch(prepared, grad=grad, device=device, convention=convention)
     check(prepared, result)  # a NaN or ±inf is explained (an error under --strict)
+    result.perplexity = perplexity(prepared.spec.name, prepared.reduction, prepared.params,
+                                   result)
     return result
 
 

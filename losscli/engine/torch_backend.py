@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from losscli.core.errors import InputError
+from losscli.core.errors import InputError, UsageError
 from losscli.core.result import Result
 from losscli.core.spec import LossSpec
 from losscli.core.terms import Terms, reduce
@@ -46,12 +46,13 @@ def run(
         for name, a in prepared.arrays.items()
     }
     kwargs = {**prepared.params, **tensors}
-    kwargs = {name: kwargs.get(name) for name in (*_input_names(spec), *_param_names(spec))}
+    names = (*_input_names(spec), *_param_names(spec, convention))
+    kwargs = {name: kwargs.get(name) for name in names}
     if convention is not None:
         kwargs.update(convention.constants)
     with torch.enable_grad():
         terms: Terms = spec.load()(**kwargs)
-        library_rule = convention.rules.get(prepared.reduction) if convention else None
+        library_rule = _library_rule(prepared, convention)
         if library_rule is not None:
             from losscli.engine.convention_rules import RULES
 
@@ -156,5 +157,26 @@ def _input_names(spec: LossSpec) -> tuple[str, ...]:
     return tuple(i.name for i in spec.inputs)
 
 
-def _param_names(spec: LossSpec) -> tuple[str, ...]:
-    return tuple(p.name for p in spec.params)
+def _param_names(spec: LossSpec, convention: Convention | None = None) -> tuple[str, ...]:
+    """The parameters the function takes: those only some conventions take, under those;
+    never a choice of reduction rule (:attr:`ParamSpec.rule_for`)."""
+    return tuple(p.name for p in spec.params if p.rule_for is None and (
+        not p.conventions or (convention and convention.name in p.conventions)))
+
+
+def _library_rule(prepared: Prepared, convention: Convention | None) -> str | None:
+    """The convention's rule for the reduction, or the one a ``rule_for`` parameter chose; a
+    rule chosen away from its default for another reduction is a usage error."""
+    if convention is None:
+        return None
+    rule = convention.rules.get(prepared.reduction)
+    for param in prepared.spec.params:
+        chosen = prepared.params.get(param.name, param.default)
+        if param.rule_for is None or chosen == param.default:
+            continue
+        if param.rule_for != prepared.reduction:
+            raise UsageError(f"{param.option} {chosen} applies to --reduction "
+                             f"{param.rule_for}, not {prepared.reduction}",
+                             argument=param.option)
+        rule = chosen
+    return rule

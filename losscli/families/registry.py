@@ -29,6 +29,9 @@ FAMILY_MODULES = (
     "detection",
     "segmentation",
     "classical",
+    "metric",
+    "preference",
+    "image",
 )
 
 

@@ -324,6 +324,8 @@ def summary_lines(result, max_rows: int = 20) -> list[Text]:
         )
     else:
         lines.append(Text.assemble(("value = ", "bold"), (f"{value:.8g}", "bold green")))
+    if result.perplexity is not None:
+        lines.append(Text(f"perplexity = exp(mean token loss) = {result.perplexity:.8g}"))
     if result.expect is not None:
         style = "green" if result.expect.ok else "bold red"
         lines.append(

@@ -48,7 +48,7 @@ def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dic
     lines = [f"{name} = {_literal(a, _input_dtype(spec, name, a, float_dtype))}"
              for name, a in result.inputs.items()]
     keywords = {}
-    for param in spec.params:
+    for param in _own_params(spec):
         value = result.params.get(param.name)
         if isinstance(value, list):
             lines.append(f"{param.name} = {_literal(np.asarray(value), float_dtype)}")
@@ -59,7 +59,7 @@ def _arguments(spec: LossSpec, result, float_dtype: str) -> tuple[list[str], dic
 
 
 def _at_default(spec: LossSpec, result) -> set[str]:
-    return {p.name for p in spec.params if result.params.get(p.name) == p.default}
+    return {p.name for p in _own_params(spec) if result.params.get(p.name) == p.default}
 
 
 def _taken(keywords: dict[str, str], accepted, at_default: set[str]) -> dict[str, str] | None:
@@ -67,6 +67,11 @@ def _taken(keywords: dict[str, str], accepted, at_default: set[str]) -> dict[str
     if any(k not in accepted and k not in at_default for k in keywords):
         return None
     return {k: v for k, v in keywords.items() if k in accepted}
+
+
+def _own_params(spec: LossSpec) -> list:
+    """The loss's own parameters: not those only a library convention takes."""
+    return [param for param in spec.params if not param.conventions]
 
 
 def _call(name: str, inputs: list[str], keywords: dict[str, str]) -> str:
@@ -196,7 +201,7 @@ def _snippet_value(spec: LossSpec, result, run: Callable | None, float_dtype: st
                        backend="torch", **result.inputs, **result.params).value
     objects = {name: torch.tensor(np.asarray(a).tolist(), dtype=getattr(
         torch, _input_dtype(spec, name, a, float_dtype))) for name, a in result.inputs.items()}
-    for param in spec.params:
+    for param in _own_params(spec):
         value = result.params.get(param.name)
         objects[param.name] = (torch.tensor(value, dtype=getattr(torch, float_dtype))
                                if isinstance(value, list) else value)

@@ -224,6 +224,33 @@ def _binary_maps(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
             "target": rng.integers(0, 2, shape).astype(np.int64)}
 
 
+def _labelled_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """ntxent/supcon/contrastive: embeddings (N, D) and labels drawn from about N/2 classes,
+    so that most batches hold positive pairs (labels from C classes rarely repeat)."""
+    return {"embeddings": _real(rng, (dims.n, dims.c + 1), dims.edge),
+            "labels": rng.integers(0, max(1, (dims.n + 1) // 2), dims.n).astype(np.int64)}
+
+
+def _unit_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+    """circle: as :func:`_labelled_batch`, with L2-normalised rows (as the loss expects)."""
+    batch = _labelled_batch(rng, dims)
+    rows = rng.normal(0.0, 1.0, batch["embeddings"].shape)
+    batch["embeddings"] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return batch
+
+
+def _images(side: int, most: int = 16) -> Generator:
+    """ssim, ms-ssim, psnr, total-variation: (N, C, side, side) images and a noisy copy
+    (square images large enough for the losses' default windows and scales)."""
+
+    def draw(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
+        shape = (min(dims.n, most), min(dims.c, most), side, side)
+        pred = rng.uniform(0.0, 1.0, shape) if not dims.edge else _real(rng, shape, True)
+        return {"pred": pred, "target": pred + rng.normal(0.0, 0.1, shape)}
+
+    return draw
+
+
 #: Per-loss generators for inputs whose constraints the shape rules cannot express.
 OVERRIDES: dict[str, Generator] = {
     "multilabel-margin": _multilabel_targets,
@@ -243,6 +270,14 @@ OVERRIDES: dict[str, Generator] = {
     "lovasz-hinge": _binary_maps,
     "lovasz-softmax": _segmentation,
     "ctc": _sequences,
+    "ntxent": _labelled_batch,
+    "supcon": _labelled_batch,
+    "contrastive": _labelled_batch,
+    "circle": _unit_batch,
+    "ssim": _images(16),
+    "ms-ssim": _images(176, most=1),
+    "psnr": _images(4),
+    "total-variation": lambda rng, dims: {"pred": _images(4)(rng, dims)["pred"]},
 }
 
 

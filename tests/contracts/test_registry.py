@@ -35,7 +35,8 @@ def test_example_runs_and_gives_a_finite_value(spec, cli):
     data = json.loads(out.stdout)
     assert data["loss"] == spec.name
     assert data["value"] is not None and math.isfinite(data["value"])
-    assert set(data["params"]) == {p.name for p in spec.params}
+    # Parameters only some library conventions take (Keras's sample_weight) are not in effect.
+    assert set(data["params"]) == {p.name for p in spec.params if not p.conventions}
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
@@ -65,3 +66,13 @@ def test_find_fast_gives_what_the_registry_gives(monkeypatch):
     for name in [*variants, "nosuchloss", "", "-", "mse-x", "sum", "regression"]:
         assert module.find_fast(name) == full.find(name), name
         assert module._REGISTRY is None or full.find(name) is None, name
+
+
+def test_every_torch_nn_loss_class_is_a_command():
+    import torch
+
+    names = {n for n in dir(torch.nn) if n.endswith("Loss") and n != "NLLLoss2d"}
+    # AdaptiveLogSoftmaxWithLoss is a module with learned parameters (see linear-cross-entropy).
+    names.discard("AdaptiveLogSoftmaxWithLoss")
+    missing = sorted(n for n in names if registry().find(n) is None)
+    assert not missing

@@ -1,4 +1,6 @@
-"""Classification losses of optax, Keras and timm against independent float64 formulas.
+"""Classification losses against independent float64 formulas: PyTorch's (cross-entropy,
+nll, bce, bce-with-logits) and torchvision's (focal, softmax-focal) in TestTorchParity, and
+those of optax, Keras and timm.
 
 poly follows optax/losses/_classification.py (optax 0.2.8); generalized-cross-entropy
 keras/src/losses/losses.py (Keras 3.15.1); asymmetric timm/loss/asymmetric_loss.py
@@ -15,7 +17,17 @@ import os
 
 import numpy as np
 import pytest
-from family_helpers import both_backends, compute, gradcheck
+import torch.nn.functional as F
+from family_helpers import (
+    TorchParity,
+    both_backends,
+    compute,
+    gradcheck,
+    log_softmax,
+    tensor_params,
+)
+
+import losscli
 
 os.environ.setdefault("KERAS_BACKEND", "numpy")  # Keras 3 without TensorFlow, jax or torch
 
@@ -561,3 +573,271 @@ def test_poly_warns_on_labels_that_do_not_sum_to_1(cli):
 def test_gce_warns_on_rows_that_are_not_probabilities(cli):
     out = cli("gce", "-p", "[[0.5, 0.6]]", "-t", "[0]", "--strict")
     assert out.code == 2 and "do not sum to 1" in out.stderr
+
+
+# --- cross-entropy, nll, bce, bce-with-logits, focal, softmax-focal: every reduction --------
+# Each reference is written from the PyTorch/torchvision documentation (the formula on the
+# loss's page), not by calling torch again; each returns (terms, mean denominator), the
+# denominator None for the number of terms. torch.nn.functional's mean is a second check.
+
+TORCH_RNG = np.random.default_rng(20261123)
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _index_rows(pred, target):
+    """Move the class dimension last and flatten: (M, C) scores and (M,) targets."""
+    if pred.ndim == 1:
+        return pred[None, :], np.atleast_1d(target)
+    moved = np.moveaxis(pred, 1, -1)
+    return moved.reshape(-1, pred.shape[1]), target.reshape(-1)
+
+
+def ref_cross_entropy(pred, target, weight=None, ignore_index=-100, label_smoothing=0.0):
+    classes = pred.shape[0] if pred.ndim == 1 else pred.shape[1]
+    w = np.ones(classes) if weight is None else np.asarray(weight, dtype=float)
+    eps = label_smoothing
+    if np.issubdtype(np.asarray(target).dtype, np.floating):
+        axis = 0 if pred.ndim == 1 else 1
+        q = target * (1 - eps) + eps / classes
+        shape = [1] * pred.ndim
+        shape[axis] = classes
+        terms = -(w.reshape(shape) * q * log_softmax(pred, axis)).sum(axis=axis)
+        return terms, None
+    rows, labels = _index_rows(pred, target)
+    logp = log_softmax(rows, 1)
+    terms, denom = [], 0.0
+    for row, y in zip(logp, labels):
+        if y == ignore_index:
+            terms.append(0.0)
+            continue
+        nll = -w[y] * row[y]
+        smooth = -(w * row).sum() / classes
+        terms.append((1 - eps) * nll + eps * smooth)
+        denom += w[y]
+    return np.array(terms).reshape(np.shape(target)), denom
+
+
+def ref_nll(pred, target, weight=None, ignore_index=-100):
+    rows, labels = _index_rows(pred, target)
+    classes = rows.shape[1]
+    w = np.ones(classes) if weight is None else np.asarray(weight, dtype=float)
+    terms = [0.0 if y == ignore_index else -w[y] * row[y] for row, y in zip(rows, labels)]
+    denom = sum(w[y] for y in labels if y != ignore_index)
+    return np.array(terms).reshape(np.shape(target)), denom
+
+
+def ref_bce(pred, target, weight=None):
+    log_p = np.maximum(np.log(np.where(pred > 0, pred, 1e-300)), -100.0)
+    log_1mp = np.maximum(np.log(np.where(pred < 1, 1 - pred, 1e-300)), -100.0)
+    w = 1.0 if weight is None else np.asarray(weight)
+    return -w * (target * log_p + (1 - target) * log_1mp), None
+
+
+def ref_bce_with_logits(pred, target, weight=None, pos_weight=None):
+    p = 1.0 if pos_weight is None else np.asarray(pos_weight)
+    w = 1.0 if weight is None else np.asarray(weight)
+    log_sig = -np.logaddexp(0, -pred)
+    log_one_minus = -np.logaddexp(0, pred)
+    return -w * (p * target * log_sig + (1 - target) * log_one_minus), None
+
+
+def ref_focal(pred, target, alpha=0.25, gamma=2.0):
+    p = sigmoid(pred)
+    p_t = p * target + (1 - p) * (1 - target)
+    ce = -(target * np.log(p) + (1 - target) * np.log(1 - p))
+    terms = ce * (1 - p_t) ** gamma
+    if alpha >= 0:
+        terms = (alpha * target + (1 - alpha) * (1 - target)) * terms
+    return terms, None
+
+
+def ref_softmax_focal(pred, target, alpha=None, gamma=2.0, ignore_index=-100):
+    rows, labels = _index_rows(pred, target)
+    logp = log_softmax(rows, 1)
+    terms, count = [], 0
+    for row, y in zip(logp, labels):
+        if y == ignore_index:
+            terms.append(0.0)
+            continue
+        a = 1.0 if alpha is None else (alpha[y] if isinstance(alpha, list) else alpha)
+        p_t = math.exp(row[y])
+        terms.append(-a * (1 - p_t) ** gamma * row[y])
+        count += 1
+    return np.array(terms).reshape(np.shape(target)), count
+
+
+TORCH_REFERENCES = {
+    "cross-entropy": ref_cross_entropy,
+    "nll": ref_nll,
+    "bce": ref_bce,
+    "bce-with-logits": ref_bce_with_logits,
+    "focal": ref_focal,
+    "softmax-focal": ref_softmax_focal,
+}
+
+
+def logits(*shape):
+    return TORCH_RNG.normal(0, 2, size=shape)
+
+
+def probs(*shape):
+    return TORCH_RNG.uniform(0.02, 0.98, size=shape)
+
+
+def labels(high, *shape):
+    return TORCH_RNG.integers(0, high, size=shape)
+
+
+def soft_targets(*shape):
+    t = TORCH_RNG.uniform(0, 1, size=shape)
+    return t / t.sum(axis=1, keepdims=True)
+
+
+def binary(*shape):
+    return TORCH_RNG.integers(0, 2, shape).astype(float)
+
+
+TORCH_CASES = [
+    ("cross-entropy", dict(pred=logits(5, 4), target=labels(4, 5)), {}),
+    ("cross-entropy", dict(pred=logits(4), target=np.int64(2)), {}),
+    (
+        "cross-entropy",
+        dict(pred=logits(6, 3), target=np.array([0, 1, -100, 2, 1, 0])),
+        {"weight": [0.2, 1.0, 3.0], "label_smoothing": 0.1},
+    ),
+    ("cross-entropy", dict(pred=logits(2, 3, 4, 2), target=labels(3, 2, 4, 2)), {}),
+    (
+        "cross-entropy",
+        dict(pred=logits(4, 3), target=soft_targets(4, 3)),
+        {"weight": [1.0, 2.0, 0.5], "label_smoothing": 0.2},
+    ),
+    ("nll", dict(pred=log_softmax(logits(5, 3), 1), target=labels(3, 5)), {}),
+    (
+        "nll",
+        dict(pred=log_softmax(logits(5, 3), 1), target=np.array([0, 2, 7, 7, 1])),
+        {"weight": [1.0, 2.0, 4.0], "ignore_index": 7},
+    ),
+    ("bce", dict(pred=probs(3, 4), target=binary(3, 4)), {}),
+    (
+        "bce",
+        dict(pred=np.array([[0.0, 1.0, 0.5]]), target=np.array([[1.0, 0.0, 0.25]])),
+        {"weight": [2.0, 1.0, 0.5]},
+    ),
+    (
+        "bce-with-logits",
+        dict(pred=logits(3, 4), target=binary(3, 4)),
+        {"pos_weight": [1.0, 2.0, 3.0, 0.5], "weight": [[1.0], [0.5], [2.0]]},
+    ),
+    ("focal", dict(pred=logits(4, 3), target=binary(4, 3)), {}),
+    (
+        "focal",
+        dict(pred=logits(6), target=TORCH_RNG.uniform(0, 1, 6)),
+        {"alpha": -1.0, "gamma": 0.5},
+    ),
+    ("softmax-focal", dict(pred=logits(5, 4), target=labels(4, 5)), {}),
+    (
+        "softmax-focal",
+        dict(pred=logits(2, 3, 2), target=np.array([[0, -100], [2, 1]])),
+        {"alpha": [0.25, 0.5, 1.0], "gamma": 1.5},
+    ),
+    ("softmax-focal", dict(pred=logits(4, 3), target=labels(3, 4)), {"alpha": 0.25}),
+]
+
+TORCH_FUNCTIONAL = {
+    "cross-entropy": lambda t, p, r: F.cross_entropy(
+        t["pred"], t["target"], reduction=r, **tensor_params(p)
+    ),
+    "nll": lambda t, p, r: F.nll_loss(t["pred"], t["target"], reduction=r, **tensor_params(p)),
+    "bce": lambda t, p, r: F.binary_cross_entropy(
+        t["pred"], t["target"], reduction=r, **tensor_params(p)
+    ),
+    "bce-with-logits": lambda t, p, r: F.binary_cross_entropy_with_logits(
+        t["pred"], t["target"], reduction=r, **tensor_params(p)
+    ),
+}
+
+
+class TestTorchParity(TorchParity):
+    CASES = TORCH_CASES
+    REFERENCES = TORCH_REFERENCES
+    FUNCTIONAL = TORCH_FUNCTIONAL
+    INDEX_TARGETS = tuple(TORCH_REFERENCES)
+
+    def gradcheck_case(self, name, inputs, params):
+        if name == "bce":  # away from the clamped logarithms at 0 and 1, in both inputs
+            return dict(pred=probs(3, 4), target=probs(3, 4)), {}
+        return inputs, params
+
+
+def test_grad_option_returns_autograd_gradient_of_the_mean():
+    # d mean(CE)/d logits = (softmax - onehot) / N, written out by hand.
+    x = np.array([[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]])
+    y = np.array([0, 1, 2])
+    result = losscli.compute("cross-entropy", pred=x, target=y, dtype="float64", grad=True)
+    softmax = np.exp(log_softmax(x, 1))
+    expected = (softmax - np.eye(3)[y]) / 3
+    np.testing.assert_allclose(result.grads["pred"], expected, rtol=1e-12)
+    assert set(result.grads) == {"pred"}  # integer targets get no gradient
+
+
+# The seed documents' worked examples (values from the prose, corrected where it slips).
+SEEDS = [
+    (
+        "cross-entropy",
+        dict(pred=[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]], target=[0, 1, 2]),
+        {},
+        0.8136582730339882,
+    ),
+    ("nll", dict(pred=[[0.1, 0.8, 0.2], [0.4, 0.5, 0.6]], target=[1, 2]), {}, -0.7),
+    (
+        "bce",
+        dict(pred=[[0.1, 0.9, 0.8], [0, 1, 0]], target=[[0, 1, 1], [0, 1, 0]]),
+        {},
+        0.07231076377164371,
+    ),
+    (
+        "focal",
+        dict(pred=[[-0.1, 0.9, 0.23], [-0.12, -0.34, 0.6]], target=[[0, 1, 0], [0, 0, 1]]),
+        {"alpha": 0.25, "gamma": 2.0},
+        0.0824292,
+    ),
+]
+
+
+@pytest.mark.parametrize("name,inputs,params,expected", SEEDS, ids=[s[0] for s in SEEDS])
+def test_seed_examples(name, inputs, params, expected):
+    assert losscli.compute(name, dtype="float64", **inputs, **params).value == pytest.approx(
+        expected, rel=1e-6
+    )
+
+
+def test_focal_identities():
+    """torchvision's identities: gamma 0 and alpha < 0 is BCE with logits."""
+    x, t = logits(8), binary(8)
+    focal = losscli.compute("focal", pred=x, target=t, alpha=-1, gamma=0, dtype="float64")
+    bce = losscli.compute("bce-with-logits", pred=x, target=t, dtype="float64")
+    assert focal.value == pytest.approx(bce.value, rel=1e-12)
+    soft = losscli.compute(
+        "softmax-focal", pred=logits(4, 3), target=[0, 1, 2, 0], gamma=0, dtype="float64"
+    )
+    ce = losscli.compute(
+        "cross-entropy", pred=soft.inputs["pred"], target=[0, 1, 2, 0], dtype="float64"
+    )
+    assert soft.value == pytest.approx(ce.value, rel=1e-12)
+
+
+def test_every_target_ignored_gives_nan_and_a_warning():
+    result = losscli.compute("cross-entropy", pred=[[1.0, 2.0]], target=[-100])
+    assert math.isnan(result.value)
+    assert any("ignore_index" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16"])
+def test_low_precision_dtypes_stay_close_to_float64(dtype):
+    x = [[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]
+    result = losscli.compute("cross-entropy", pred=x, target=[0, 1, 2], dtype=dtype)
+    assert result.dtype == dtype
+    assert result.value == pytest.approx(0.8136582730339882, rel=1e-2)

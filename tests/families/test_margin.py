@@ -1,4 +1,6 @@
-"""Hinge-type losses of Keras and optax against independent float64 formulas.
+"""Hinge-type losses against independent float64 formulas: PyTorch's (multi-margin,
+multilabel-margin, soft-margin, multilabel-soft-margin, margin-ranking) in TestTorchParity,
+and those of Keras and optax.
 
 squared-hinge and categorical-hinge follow keras/src/losses/losses.py (Keras 3.15.1);
 perceptron follows optax/losses/_classification.py (optax 0.2.8). Each loss
@@ -14,7 +16,17 @@ import os
 
 import numpy as np
 import pytest
-from family_helpers import both_backends, compute, gradcheck
+import torch.nn.functional as F
+from family_helpers import (
+    PyTorchCommands,
+    TorchParity,
+    both_backends,
+    compute,
+    gradcheck,
+    tensor_params,
+)
+
+import losscli
 
 os.environ.setdefault("KERAS_BACKEND", "numpy")  # Keras 3 without TensorFlow, jax or torch
 
@@ -277,3 +289,204 @@ def test_squared_hinge_warns_on_labels_that_are_not_signs(cli):
 def test_categorical_hinge_warns_on_targets_that_are_not_one_hot(cli):
     out = cli("categorical-hinge", "-p", "[[0.5, 1]]", "-t", "[[0, 0]]", "--strict")
     assert out.code == 2 and "expects one-hot rows" in out.stderr
+
+
+# --- PyTorch's margin losses: every reduction, torch.nn.functional, gradcheck ----------------
+# multi-margin, multilabel-margin, soft-margin, multilabel-soft-margin and margin-ranking.
+# Each reference is written from the formula on the loss's PyTorch documentation page (not
+# by calling torch); torch.nn.functional with the same reduction is a second check.
+
+TORCH_RNG = np.random.default_rng(3)
+
+
+def ref_multi_margin(pred, target, p=1, margin=1.0, weight=None):
+    scores = np.atleast_2d(pred)
+    labels = np.atleast_1d(target)
+    classes = scores.shape[1]
+    w = np.ones(classes) if weight is None else np.asarray(weight, dtype=float)
+    terms = []
+    for x, y in zip(scores, labels):
+        total = sum(w[y] * max(0.0, margin - x[y] + x[c]) ** p for c in range(classes) if c != y)
+        terms.append(total / classes)
+    return np.array(terms).reshape(np.shape(target))
+
+
+def ref_multilabel_margin(pred, target):
+    scores, labels = np.atleast_2d(pred), np.atleast_2d(target)
+    terms = []
+    for x, y in zip(scores, labels):
+        positives = []
+        for label in y:
+            if label < 0:
+                break
+            positives.append(int(label))
+        negatives = [k for k in range(len(x)) if k not in positives]
+        total = sum(max(0.0, 1 - (x[j] - x[k])) for j in positives for k in negatives)
+        terms.append(total / len(x))
+    return np.array(terms).reshape(pred.shape[:-1])
+
+
+def log_sigmoid(x):
+    return -np.logaddexp(0.0, -x)
+
+
+def ref_soft_margin(pred, target):
+    return np.logaddexp(0.0, -target * pred)
+
+
+def ref_multilabel_soft_margin(pred, target, weight=None):
+    w = 1.0 if weight is None else np.asarray(weight)
+    per_class = -w * (target * log_sigmoid(pred) + (1 - target) * log_sigmoid(-pred))
+    return per_class.sum(axis=-1) / pred.shape[-1]
+
+
+def ref_margin_ranking(input1, input2, target, margin=0.0):
+    return np.maximum(0.0, -target * (input1 - input2) + margin)
+
+
+TORCH_REFERENCES = {
+    "multi-margin": ref_multi_margin,
+    "multilabel-margin": ref_multilabel_margin,
+    "soft-margin": ref_soft_margin,
+    "multilabel-soft-margin": ref_multilabel_soft_margin,
+    "margin-ranking": ref_margin_ranking,
+}
+#: Losses whose integer targets are class indices (the others' are ±1 or 0/1 labels).
+INDEX_TARGETS = ("multi-margin", "multilabel-margin")
+
+
+def normal(*shape, scale=1.5):
+    return TORCH_RNG.normal(0, scale, size=shape)
+
+
+def signs(*shape):
+    return TORCH_RNG.choice([-1, 1], size=shape)
+
+
+def labels(high, *shape):
+    return TORCH_RNG.integers(0, high, size=shape)
+
+
+TORCH_CASES = [
+    ("multi-margin", dict(pred=normal(4, 5), target=labels(5, 4)), {}),
+    (
+        "multi-margin",
+        dict(pred=normal(4, 3), target=labels(3, 4)),
+        {"p": 2, "margin": 0.5, "weight": [1.0, 2.0, 0.5]},
+    ),
+    (
+        "multilabel-margin",
+        dict(pred=normal(3, 4), target=np.array([[3, 0, -1, 1], [1, -1, 0, 0], [0, 1, 2, 3]])),
+        {},
+    ),
+    ("soft-margin", dict(pred=normal(4, 3), target=signs(4, 3)), {}),
+    ("soft-margin", dict(pred=normal(6), target=signs(6)), {}),
+    ("multilabel-soft-margin", dict(pred=normal(4, 5), target=labels(2, 4, 5)), {}),
+    (
+        "multilabel-soft-margin",
+        dict(pred=normal(3, 4), target=TORCH_RNG.uniform(0, 1, (3, 4))),
+        {"weight": [0.5, 1.0, 2.0, 1.5]},
+    ),
+    ("multilabel-soft-margin", dict(pred=normal(5), target=labels(2, 5)), {}),
+    ("margin-ranking", dict(input1=normal(6), input2=normal(6), target=signs(6)), {}),
+    (
+        "margin-ranking",
+        dict(input1=normal(6), input2=normal(6), target=signs(6)),
+        {"margin": 0.7},
+    ),
+]
+
+TORCH_FUNCTIONAL = {
+    "multi-margin": lambda t, p, r: F.multi_margin_loss(
+        t["pred"], t["target"], reduction=r, **tensor_params(p)
+    ),
+    "multilabel-margin": lambda t, p, r: F.multilabel_margin_loss(
+        t["pred"], t["target"], reduction=r
+    ),
+    "soft-margin": lambda t, p, r: F.soft_margin_loss(t["pred"], t["target"], reduction=r),
+    "multilabel-soft-margin": lambda t, p, r: F.multilabel_soft_margin_loss(
+        t["pred"], t["target"], reduction=r, **tensor_params(p)
+    ),
+    "margin-ranking": lambda t, p, r: F.margin_ranking_loss(
+        t["input1"], t["input2"], t["target"], reduction=r, **p
+    ),
+}
+
+
+class TestTorchParity(TorchParity):
+    CASES = TORCH_CASES
+    REFERENCES = TORCH_REFERENCES
+    FUNCTIONAL = TORCH_FUNCTIONAL
+    INDEX_TARGETS = ("multi-margin", "multilabel-margin")
+
+    def fixed(self, name, inputs, params):
+        """The ±1 labels."""
+        return ("target",) if name in ("soft-margin", "margin-ranking") else ()
+
+
+def test_soft_margin_grad_option_is_the_derivative_of_the_value():
+    # d/dx mean(log(1 + exp(−y·x))) = −y·σ(−y·x) / n, by hand.
+    x, y = np.array([0.5, -1.0, 2.0]), np.array([1, 1, -1])
+    result = losscli.compute("soft-margin", pred=x, target=y, dtype="float64", grad=True)
+    expected = -y / (1 + np.exp(y * x)) / 3
+    np.testing.assert_allclose(result.grads["pred"], expected, rtol=1e-12)
+
+
+# The seed documents' worked examples (values from the prose).
+SEEDS = [
+    ("multi-margin", dict(pred=[[0.1, 0.2, 0.4, 0.8]], target=[3]), 0.325),
+    ("multilabel-margin", dict(pred=[[0.1, 0.2, 0.4, 0.8]], target=[[3, -1, 0, 0]]), 0.325),
+    ("multilabel-margin", dict(pred=[[0.1, 0.2, 0.4, 0.8]], target=[[3, 0, -1, 1]]), 0.85),
+]
+
+
+@pytest.mark.parametrize("name,inputs,expected", SEEDS, ids=[s[0] for s in SEEDS])
+def test_seed_examples(name, inputs, expected):
+    assert losscli.compute(name, dtype="float64", **inputs).value == pytest.approx(
+        expected, rel=1e-6
+    )
+
+
+def test_margin_ranking_hand_worked_value():
+    # margin 0.1: max(0, −0.4 + 0.1) = 0, max(0, 0.3 + 0.1), max(0, 0 + 0.1).
+    value = losscli.compute(
+        "margin-ranking", input1=[0.8, 0.3, 0.5], input2=[0.4, 0.6, 0.5], target=[1, 1, -1],
+        margin=0.1, reduction="sum", dtype="float64",
+    ).value
+    assert value == pytest.approx(0.5, rel=1e-12)
+
+
+def test_multilabel_soft_margin_is_bce_with_logits_averaged_over_classes():
+    x, t = normal(4, 3), labels(2, 4, 3)
+    soft = losscli.compute("multilabel-soft-margin", pred=x, target=t, dtype="float64")
+    bce = losscli.compute("bce-with-logits", pred=x, target=t.astype(float), dtype="float64")
+    assert soft.value == pytest.approx(bce.value, rel=1e-12)
+
+
+WARNINGS = [
+    (("soft-margin", "--pred", "[0.2, -0.4]", "--target", "[0, 1]"), "--target"),
+    (("margin-ranking", "--input1", "[1.0]", "--input2", "[0.5]", "--target", "[0]"),
+     "--target"),
+]
+
+
+ERRORS = [
+    (("soft-margin", "--pred", "[1.0, 2.0]", "--target", "[1]"), "--target"),
+    (("multilabel-soft-margin", "--pred", "[[1.0, 2.0]]", "--target", "[[1, -1]]"), "--target"),
+    (("multilabel-soft-margin", "--pred", "0.5", "--target", "1"), "--pred"),
+    (
+        ("multilabel-soft-margin", "--pred", "[[1.0, 2.0]]", "--target", "[[1, 0]]",
+         "--weight", "[1, 2, 3]"),
+        "--weight",
+    ),
+    (("margin-ranking", "--input1", "[1.0, 2.0]", "--input2", "[1.0]", "--target", "[1, 1]"),
+     "--input2"),
+    (("margin-ranking", "--input1", "[1.0]", "--input2", "[1.0]", "--target", "[1, 1]"),
+     "--target"),
+]
+
+
+class TestPyTorchCommands(PyTorchCommands):
+    ERRORS = ERRORS
+    WARNINGS = WARNINGS
+    LOSSES = ("soft-margin", "multilabel-soft-margin", "margin-ranking")

@@ -1,4 +1,5 @@
-"""The divergences js-div, generalized-kl, cosine-similarity and distillation.
+"""PyTorch's kl-div, poisson-nll, gaussian-nll and linear-cross-entropy (TestTorchParity),
+and the divergences js-div, generalized-kl, cosine-similarity and distillation.
 
 Each against an independent float64 formula written with plain loops from the paper or
 the library's documentation, the libraries' own published values (cited), gradients
@@ -8,11 +9,14 @@ there is one (skipped cleanly when absent).
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
+from family_helpers import PyTorchCommands, TorchParity, log_softmax, tensor_params
 
 import losscli
 
@@ -324,3 +328,319 @@ def test_distillation_single_sample_and_identical_logits():
 def test_distillation_bad_input_is_one_line(cli, args, argument, fragment):
     line = one_line_error(cli, "distillation", *args)
     assert argument in line and fragment in line, line
+
+
+# --- kl-div, poisson-nll, gaussian-nll, linear-cross-entropy: PyTorch's formulas --------------
+# Each reference is written from the formula on the loss's PyTorch documentation page (not
+# by calling torch); torch.nn.functional with the same reduction is a second check.
+
+TORCH_RNG = np.random.default_rng(3)
+
+
+def ref_kl_div(pred, target, log_target=False):
+    if log_target:
+        return np.exp(target) * (target - pred)
+    safe = np.where(target > 0, target, 1.0)
+    return np.where(target > 0, target * (np.log(safe) - pred), 0.0)
+
+
+def ref_poisson_nll(pred, target, log_input=True, full=False, eps=1e-8):
+    terms = np.exp(pred) - target * pred if log_input else pred - target * np.log(pred + eps)
+    if full:
+        safe = np.where(target > 1, target, 2.0)
+        stirling = safe * np.log(safe) - safe + 0.5 * np.log(2 * np.pi * safe)
+        terms = terms + np.where(target > 1, stirling, 0.0)
+    return terms
+
+
+def ref_gaussian_nll(pred, target, var, full=False, eps=1e-6):
+    var = np.asarray(var, dtype=float)
+    if var.ndim and var.shape == pred.shape[:-1]:
+        var = var[..., None]
+    v = np.maximum(var, eps)
+    terms = 0.5 * (np.log(v) + (pred - target) ** 2 / v) + (0.5 * np.log(2 * np.pi) if full else 0)
+    return np.broadcast_to(terms, pred.shape)
+
+
+def ref_linear_cross_entropy(
+    pred, linear_weight, target, linear_bias=None, weight=None, ignore_index=-100,
+    label_smoothing=0.0,
+):
+    z = pred @ linear_weight.T + (0.0 if linear_bias is None else linear_bias)
+    logp = log_softmax(z)
+    classes = z.shape[-1]
+    w = np.ones(classes) if weight is None else np.asarray(weight)
+    eps = label_smoothing
+    if np.asarray(target).dtype.kind == "f":
+        q = (1 - eps) * target + eps / classes
+        return -(w * q * logp).sum(-1)
+    y = np.where(target == ignore_index, 0, target)
+    picked = np.take_along_axis(logp, y[..., None], -1)[..., 0]
+    terms = (1 - eps) * -w[y] * picked + eps * -(w * logp).sum(-1) / classes
+    return np.where(target == ignore_index, 0.0, terms)
+
+
+def linear_ce_denominator(target, weight=None, ignore_index=-100, **_):
+    """Σ w[yᵢ] over non-ignored index targets (None: the number of terms)."""
+    if np.asarray(target).dtype.kind == "f":
+        return None
+    counted = target[target != ignore_index]
+    return float(counted.size if weight is None else np.asarray(weight)[counted].sum())
+
+
+TORCH_REFERENCES = {
+    "kl-div": ref_kl_div,
+    "poisson-nll": ref_poisson_nll,
+    "gaussian-nll": ref_gaussian_nll,
+    "linear-cross-entropy": lambda **values: (  # and the mean's denominator
+        ref_linear_cross_entropy(**values), linear_ce_denominator(**values)
+    ),
+}
+
+
+def normal(*shape, scale=1.5):
+    return TORCH_RNG.normal(0, scale, size=shape)
+
+
+def uniform(low, high, *shape):
+    return TORCH_RNG.uniform(low, high, size=shape)
+
+
+def distributions(*shape):
+    p = uniform(0.05, 1, *shape)
+    return p / p.sum(axis=-1, keepdims=True)
+
+
+TORCH_CASES = [
+    ("kl-div", dict(pred=np.log(distributions(4, 3)), target=distributions(4, 3)), {}),
+    (
+        "kl-div",
+        dict(pred=np.log(distributions(3, 5)), target=np.array([[0.5, 0.5, 0, 0, 0]] * 3)),
+        {},
+    ),
+    (
+        "kl-div",
+        dict(pred=np.log(distributions(2, 4)), target=np.log(distributions(2, 4))),
+        {"log_target": True},
+    ),
+    ("poisson-nll", dict(pred=normal(6), target=TORCH_RNG.integers(0, 6, 6)), {}),
+    (
+        "poisson-nll",
+        dict(pred=uniform(0.1, 4, 2, 4), target=TORCH_RNG.integers(0, 8, (2, 4))),
+        {"log_input": False},
+    ),
+    (
+        "poisson-nll",
+        dict(pred=normal(8), target=np.array([0, 1, 2, 3, 5, 8, 1.5, 0.5])),
+        {"full": True},
+    ),
+    (
+        "poisson-nll",
+        dict(pred=uniform(0.1, 4, 6), target=np.array([0.0, 1, 2, 4, 7, 10])),
+        {"log_input": False, "full": True, "eps": 1e-4},
+    ),
+    (
+        "gaussian-nll",
+        dict(pred=normal(4, 3), target=normal(4, 3), var=uniform(0.1, 2, 4, 3)),
+        {},
+    ),
+    ("gaussian-nll", dict(pred=normal(4, 3), target=normal(4, 3), var=uniform(0.1, 2, 4)), {}),
+    (
+        "gaussian-nll",
+        dict(pred=normal(4, 3), target=normal(4, 3), var=uniform(0.1, 2, 4, 1)),
+        {"full": True},
+    ),
+    (
+        "gaussian-nll",
+        dict(pred=normal(2, 3), target=normal(2, 1), var=np.float64(0.5)),
+        {"full": True, "eps": 0.7},
+    ),
+    (
+        "linear-cross-entropy",
+        dict(pred=normal(4, 3), linear_weight=normal(5, 3), target=TORCH_RNG.integers(0, 5, 4)),
+        {},
+    ),
+    (
+        "linear-cross-entropy",
+        dict(
+            pred=normal(5, 2),
+            linear_weight=normal(3, 2),
+            target=np.array([0, 2, -100, 1, 2]),
+            linear_bias=normal(3),
+        ),
+        {"weight": [0.5, 2.0, 1.0], "label_smoothing": 0.1},
+    ),
+    (
+        "linear-cross-entropy",
+        dict(pred=normal(3, 2), linear_weight=normal(4, 2), target=distributions(3, 4)),
+        {"label_smoothing": 0.2},
+    ),
+    (
+        "linear-cross-entropy",
+        dict(pred=normal(3), linear_weight=normal(4, 3), target=np.int64(2)),
+        {},
+    ),
+]
+
+
+def _gaussian_nll(t, p, r):
+    var = t["var"].item() if t["var"].dim() == 0 else t["var"]
+    return F.gaussian_nll_loss(t["pred"], t["target"], var, reduction=r, **p)
+
+
+def _linear_cross_entropy(t, p, r):
+    return F.linear_cross_entropy(
+        t["pred"], t["linear_weight"], t["target"], linear_bias=t.get("linear_bias"),
+        reduction=r, ignore_index=None if t["target"].is_floating_point() else -100,
+        **tensor_params(p),
+    )
+
+
+TORCH_FUNCTIONAL = {
+    "kl-div": lambda t, p, r: F.kl_div(t["pred"], t["target"], reduction=r, **p),
+    "poisson-nll": lambda t, p, r: F.poisson_nll_loss(t["pred"], t["target"], reduction=r, **p),
+    "gaussian-nll": _gaussian_nll,
+    "linear-cross-entropy": _linear_cross_entropy,
+}
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides")
+class TestTorchParity(TorchParity):
+    CASES = TORCH_CASES
+    REFERENCES = TORCH_REFERENCES
+    FUNCTIONAL = TORCH_FUNCTIONAL
+    INDEX_TARGETS = ("linear-cross-entropy",)  # the others' integer targets are counts
+
+    def fixed(self, name, inputs, params):
+        """Where the derivative is not defined: Poisson counts (Stirling's term jumps at
+        y = 1), zero KL targets (d/dy of y·log y is −∞ at 0) and a clamped variance (see
+        test_gaussian_clamp_passes_the_gradient)."""
+        target = np.asarray(inputs.get("target"))
+        counts = name == "poisson-nll" or (name == "kl-div" and bool((target == 0).any()))
+        clamped = name == "gaussian-nll" and bool(
+            (np.asarray(inputs["var"]) < params.get("eps", 1e-6)).any())
+        return ("target",) * counts + ("var",) * clamped
+
+
+def test_poisson_full_gradient_with_respect_to_counts_is_finite():
+    # ℓ = exp(x) − y·x + [y > 1]·(y·log y − y + ½·log 2πy): ∂ℓ/∂y = −x + [y > 1]·(log y + 1/(2y)).
+    x, y = np.array([0.3, -0.2, 0.5]), np.array([0.0, 1.0, 3.0])
+    result = losscli.compute(
+        "poisson-nll", pred=x, target=y, full=True, reduction="sum", dtype="float64", grad=True
+    )
+    expected = -x + np.where(y > 1, np.log(np.maximum(y, 1)) + 1 / (2 * np.maximum(y, 1)), 0)
+    np.testing.assert_allclose(result.grads["target"], expected, rtol=1e-12)
+
+
+def test_gaussian_clamp_passes_the_gradient():
+    # PyTorch clamps σ² at ε without gradient: ∂ℓ/∂σ² is the formula's at v = ε,
+    # ½·(1/v − (x − y)²/v²), also where σ² < ε.
+    x, y, var, eps = np.array([1.0, 2.0]), np.array([0.0, 1.5]), np.array([0.1, 2.0]), 0.5
+    result = losscli.compute(
+        "gaussian-nll", pred=x, target=y, var=var, eps=eps, reduction="sum", dtype="float64",
+        grad=True,
+    )
+    v = np.maximum(var, eps)
+    np.testing.assert_allclose(result.grads["var"], 0.5 * (1 / v - (x - y) ** 2 / v**2))
+
+
+def test_kl_poisson_gaussian_hand_worked_values():
+    # KL([0.5, 0.5] ‖ [0.25, 0.75]) = 0.5·log 2 + 0.5·log(2/3), batchmean over one row.
+    value = losscli.compute(
+        "kl-div", pred=[[math.log(0.25), math.log(0.75)]], target=[[0.5, 0.5]],
+        reduction="batchmean", dtype="float64",
+    ).value
+    assert value == pytest.approx(0.5 * math.log(2) + 0.5 * math.log(2 / 3), rel=1e-12)
+    # Poisson, log input 0 (λ = 1), y = 3, full: 1 − 0 + 3·log 3 − 3 + ½·log(6π).
+    value = losscli.compute(
+        "poisson-nll", pred=[0.0], target=[3], full=True, dtype="float64"
+    ).value
+    assert value == pytest.approx(1 + 3 * math.log(3) - 3 + 0.5 * math.log(6 * math.pi))
+    # Gaussian: x = y, σ² = 1 → 0 (+ ½·log 2π with full).
+    value = losscli.compute(
+        "gaussian-nll", pred=[2.0], target=[2.0], var=[1.0], full=True, dtype="float64"
+    ).value
+    assert value == pytest.approx(0.5 * math.log(2 * math.pi), rel=1e-12)
+
+
+def test_kl_div_batchmean_is_the_kl_divergence_and_mean_is_not():
+    p, q = distributions(3, 4), distributions(3, 4)
+    kl = (p * np.log(p / q)).sum(axis=1).mean()
+    batchmean = losscli.compute(
+        "kl-div", pred=np.log(q), target=p, reduction="batchmean", dtype="float64"
+    )
+    mean = losscli.compute("kl-div", pred=np.log(q), target=p, dtype="float64")
+    assert batchmean.value == pytest.approx(kl, rel=1e-12)
+    assert mean.value == pytest.approx(kl / 4, rel=1e-12)
+    assert any("batchmean" in w for w in mean.warnings)
+    assert not batchmean.warnings
+    assert batchmean.reduction.name == "batchmean"
+
+
+def test_log_target_equals_probability_target():
+    p, q = distributions(2, 5), distributions(2, 5)
+    plain = losscli.compute("kl-div", pred=np.log(q), target=p, reduction="sum", dtype="float64")
+    logged = losscli.compute(
+        "kl-div", pred=np.log(q), target=np.log(p), log_target=True, reduction="sum",
+        dtype="float64",
+    )
+    assert plain.value == pytest.approx(logged.value, rel=1e-12)
+
+
+def test_kl_div_mean_warns_on_stderr_and_in_json(cli):
+    args = ("kl-div", "--pred", "[[-1.2, -0.4]]", "--target", "[[0.3, 0.7]]")
+    out = cli(*args, "--json")
+    assert out.code == 0
+    warnings = json.loads(out.stdout)["warnings"]
+    assert len(warnings) == 1 and warnings[0].startswith("--reduction:")
+    assert "batchmean" in warnings[0] and "batchmean" in out.stderr
+    quiet = cli(*args, "--reduction", "batchmean", "-q")
+    assert quiet.code == 0 and quiet.stderr == ""
+    assert cli(*args, "--strict").code == 2
+
+
+WARNINGS = [
+    (("kl-div", "--pred", "[0.2, -0.4]", "--target", "[0.3, 0.7]", "-r", "sum"), "--pred"),
+    (
+        ("kl-div", "--pred", "[-0.2]", "--target", "[0.3]", "--log-target", "-r", "sum"),
+        "--target",
+    ),
+    (
+        ("gaussian-nll", "--pred", "[1.0]", "--target", "[1.0]", "--var", "[0]"),
+        "--var",
+    ),
+]
+
+
+ERRORS = [
+    (("kl-div", "--pred", "[-1.0, -0.5]", "--target", "[0.5]"), "--target"),
+    (("kl-div", "--pred", "[-1.0, -0.5]", "--target", "[-0.5, 1.5]"), "--target"),
+    (("kl-div", "--pred", "[-1.0]", "--target", "[0.5]", "-r", "average"), "--reduction"),
+    (("poisson-nll", "--pred", "[1.0, 2.0]", "--target", "[-1, 2]"), "--target"),
+    (("poisson-nll", "--pred", "[-1.0, 2.0]", "--target", "[1, 2]", "--no-log-input"),
+     "--pred"),
+    (("poisson-nll", "--pred", "[1.0, 2.0]", "--target", "[1, 2, 3]"), "--target"),
+    (("gaussian-nll", "--pred", "[1.0, 2.0]", "--target", "[1.0, 2.0]", "--var",
+      "[0.5, -0.1]"), "--var"),
+    (("gaussian-nll", "--pred", "[[1.0, 2.0], [3.0, 4.0]]", "--target", "[[1.0, 2.0]]",
+      "--var", "[0.5, 0.1, 0.2]"), "--var"),
+    (("gaussian-nll", "--pred", "[[1.0, 2.0]]", "--target", "[[1.0, 2.0, 3.0]]", "--var",
+      "1.0"), "--target"),
+    (("gaussian-nll", "--pred", "[1.0]", "--target", "[1.0]", "--var", "[1.0]", "--eps", "0"),
+     "--eps"),
+    (("linear-cross-entropy", "--pred", "[[1.0, 2.0]]", "--linear-weight", "[[1.0, 2.0, 3.0]]",
+      "--target", "[0]"), "--linear-weight"),
+    (("linear-cross-entropy", "--pred", "[[1.0, 2.0]]", "--linear-weight",
+      "[[1.0, 2.0], [0.5, 0.5]]", "--target", "[2]"), "--target"),
+    (("linear-cross-entropy", "--pred", "[[1.0, 2.0]]", "--linear-weight",
+      "[[1.0, 2.0], [0.5, 0.5]]", "--target", "[0]", "--linear-bias", "[1.0]"),
+     "--linear-bias"),
+    (("linear-cross-entropy", "--pred", "[[1.0, 2.0]]", "--linear-weight",
+      "[[1.0, 2.0], [0.5, 0.5]]", "--target", "[[0.5, 0.5, 0.0]]"), "--target"),
+]
+
+
+class TestPyTorchCommands(PyTorchCommands):
+    ERRORS = ERRORS
+    WARNINGS = WARNINGS
+    LOSSES = tuple(TORCH_REFERENCES)

@@ -1,4 +1,5 @@
-"""log-cosh, mape, msle, quantile and the robust losses against independent float64 formulas.
+"""The regression losses against independent float64 formulas: PyTorch's l1, mse, smooth-l1
+and huber (TestTorchParity), log-cosh, mape, msle, quantile and the robust losses.
 
 Each reference below is written from the paper or the library's documentation, one element
 at a time with :mod:`math`; the libraries' own published test values (Keras 3.15.1
@@ -15,6 +16,8 @@ import math
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
+from family_helpers import TorchParity
 
 import losscli
 from losscli.families.registry import registry
@@ -535,3 +538,89 @@ def test_optax_agrees_where_installed():
     l2 = losscli.compute("mse", convention="optax", reduction="none", dtype="float64",
                          pred=pred, target=target).value
     np.testing.assert_allclose(l2, np.asarray(optax.losses.l2_loss(pred, target)), rtol=1e-12)
+
+
+# --- l1, mse, smooth-l1, huber: PyTorch's formulas in every reduction -------------------
+# Each reference is written from the loss's PyTorch documentation page, not by calling
+# torch; torch.nn.functional's mean is a second, separate check.
+
+TORCH_RNG = np.random.default_rng(20261123)
+
+
+def ref_l1(pred, target):
+    return np.abs(pred - target)
+
+
+def ref_mse(pred, target):
+    return (pred - target) ** 2
+
+
+def ref_smooth_l1(pred, target, beta):
+    d = np.abs(pred - target)
+    if beta == 0:
+        return d
+    return np.where(d < beta, 0.5 * d**2 / beta, d - 0.5 * beta)
+
+
+def ref_huber(pred, target, delta):
+    d = np.abs(pred - target)
+    return np.where(d < delta, 0.5 * d**2, delta * (d - 0.5 * delta))
+
+
+TORCH_REFERENCES = {"l1": ref_l1, "mse": ref_mse, "smooth-l1": ref_smooth_l1, "huber": ref_huber}
+
+
+def torch_logits(*shape):
+    return TORCH_RNG.normal(0, 2, size=shape)
+
+
+TORCH_CASES = [
+    ("l1", dict(pred=torch_logits(4, 5), target=torch_logits(4, 5)), {}),
+    ("l1", dict(pred=np.ones((4, 5)), target=np.zeros((4, 5))), {}),
+    ("mse", dict(pred=torch_logits(3, 2, 2), target=torch_logits(3, 2, 2)), {}),
+    ("smooth-l1", dict(pred=torch_logits(10), target=torch_logits(10)), {"beta": 0.5}),
+    ("smooth-l1", dict(pred=torch_logits(10), target=torch_logits(10)), {"beta": 0.0}),
+    ("huber", dict(pred=torch_logits(10), target=torch_logits(10)), {"delta": 2.0}),
+]
+
+TORCH_FUNCTIONAL = {
+    "l1": lambda t, p, r: F.l1_loss(t["pred"], t["target"], reduction=r),
+    "mse": lambda t, p, r: F.mse_loss(t["pred"], t["target"], reduction=r),
+    "smooth-l1": lambda t, p, r: F.smooth_l1_loss(t["pred"], t["target"], reduction=r, **p),
+    "huber": lambda t, p, r: F.huber_loss(t["pred"], t["target"], reduction=r, **p),
+}
+
+
+class TestTorchParity(TorchParity):
+    CASES = TORCH_CASES
+    REFERENCES = TORCH_REFERENCES
+    FUNCTIONAL = TORCH_FUNCTIONAL
+
+
+def test_grad_with_reduction_none_is_gradient_of_the_sum():
+    x, t = np.array([1.0, -2.0, 0.5]), np.array([0.0, 1.0, 3.0])
+    result = losscli.compute("mse", pred=x, target=t, reduction="none", dtype="float64", grad=True)
+    np.testing.assert_allclose(result.grads["pred"], 2 * (x - t))
+    np.testing.assert_allclose(result.grads["target"], -2 * (x - t))
+
+
+# The seed documents' worked examples (values from the prose).
+SEEDS = [
+    ("l1", dict(pred=np.ones((4, 5)).tolist(), target=np.zeros((4, 5)).tolist()), 1.0),
+    ("mse", dict(pred=(2 * np.ones((4, 5))).tolist(), target=np.zeros((4, 5)).tolist()), 4.0),
+    ("smooth-l1", dict(pred=[0.8, 0.1], target=[1, 1]), 0.2125),
+]
+
+
+@pytest.mark.parametrize("name,inputs,expected", SEEDS, ids=[s[0] for s in SEEDS])
+def test_seed_examples(name, inputs, expected):
+    assert losscli.compute(name, dtype="float64", **inputs).value == pytest.approx(
+        expected, rel=1e-6
+    )
+
+
+def test_huber_is_delta_times_smooth_l1():
+    x, t = torch_logits(12), torch_logits(12)
+    huber = losscli.compute("huber", pred=x, target=t, delta=0.7, dtype="float64")
+    smooth = losscli.compute("smooth-l1", pred=x, target=t, beta=0.7, dtype="float64")
+    assert huber.value == pytest.approx(0.7 * smooth.value, rel=1e-12)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from family_helpers import assert_pytorch_alias
 
 import losscli
 from losscli.families.sequence.torch_terms import ctc
@@ -302,3 +303,77 @@ def test_scores_that_are_not_log_probabilities_warn(cli):
     out = cli("ctc", "--pred", scores, *GOOD, "-q")
     assert out.code == 0 and "warning: --pred:" in out.stderr and "--from-logits" in out.stderr
     assert cli("ctc", "--pred", scores, *GOOD, "-q", "--from-logits").stderr == ""
+
+
+def test_help_shows_pytorch_alias_and_resolves_it(cli):
+    assert_pytorch_alias(cli, "ctc")
+
+
+# ----------------------------------------------------------------- optax's ctc_loss convention
+# optax v0.2.8 (107e9ad20ca62bcbee1a8c016daab71c690a678c), optax/losses/_classification_test.py
+# CTCTest.test_repeat_with_one_to_one_alignment: logits = np.random.randn(5, 7, 5) right after
+# np.random.seed(1234) (the test's setUp); expected = −Σ_t log_softmax(logits)[n, t, a_nt]
+# over the test's alignments a (its own reference), rtol 1e-6.
+OPTAX_LABELS = np.array([[1, 2, 2, 3, 0, 0], [2, 3, 4, 4, 0, 0], [1, 1, 1, 1, 0, 0],
+                         [1, 1, 2, 3, 0, 0], [1, 1, 1, 2, 0, 0]])
+OPTAX_FRAMES = np.array([5, 5, 7, 5, 6])
+OPTAX_ALIGNMENTS = [[1, 2, 0, 2, 3], [2, 3, 4, 0, 4], [1, 0, 1, 0, 1, 0, 1], [1, 0, 1, 2, 3],
+                    [1, 0, 1, 0, 1, 2]]
+
+
+def test_optax_repeat_with_one_to_one_alignment():
+    state = np.random.get_state()
+    np.random.seed(1234)
+    logits = np.random.randn(5, 7, 5)
+    np.random.set_state(state)
+    log_p = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    want = [-sum(log_p[n, t, k] for t, k in enumerate(a)) for n, a in enumerate(OPTAX_ALIGNMENTS)]
+    np.testing.assert_allclose(want, [10.053656, 9.438192, 15.248055, 8.082920, 13.384704],
+                               rtol=1e-6)
+    got = losscli.compute("ctc", convention="optax", reduction="none", dtype="float64",
+                          pred=logits, target=OPTAX_LABELS, input_lengths=OPTAX_FRAMES,
+                          target_lengths=[4] * 5)
+    np.testing.assert_allclose(got.value, want, rtol=1e-6)
+
+
+def test_optax_impossible_alignment_is_large_and_finite():
+    """optax 0.2.8 on [1, 1] in 2 frames (a repeat needs 3): about −log_epsilon."""
+    args = dict(pred=np.zeros((1, 2, 3)), target=[[1, 1]], input_lengths=[2],
+                target_lengths=[2])
+    got = losscli.compute("ctc", convention="optax", dtype="float32", **args)
+    assert got.value == 100000.0078125  # installed optax 0.2.8, float32
+    got = losscli.compute("ctc", convention="optax", dtype="float64", **args)
+    assert got.value == pytest.approx(1e5, abs=0.01)
+    assert any("optax gives a loss of about 100000" in w for w in got.warnings)
+    smaller = losscli.compute("ctc", convention="optax", log_epsilon=-50.0, dtype="float64",
+                              **args)
+    assert smaller.value == pytest.approx(50.0, abs=0.5)
+    assert math.isinf(losscli.compute("ctc", dtype="float64", pred=np.zeros((2, 1, 3)),
+                                      target=[[1, 1]], input_lengths=[2],
+                                      target_lengths=[2]).value)
+
+
+def test_optax_matches_the_enumeration_on_feasible_targets():
+    x = RNG.normal(size=(2, 3, 3))
+    target, lengths = np.array([[1, 2], [2, 0]]), np.array([2, 1])
+    log_p = x - np.log(np.exp(x).sum(-1, keepdims=True))
+    want = []
+    for n in range(2):
+        label = list(target[n, : lengths[n]])
+        total = sum(np.exp(sum(log_p[n, t, k] for t, k in enumerate(path)))
+                    for path in itertools.product(range(3), repeat=3)
+                    if collapse(path, 0) == label)
+        want.append(-np.log(total))
+    got = losscli.compute("ctc", convention="optax", reduction="none", dtype="float64", pred=x,
+                          target=target, input_lengths=[3, 3], target_lengths=lengths)
+    np.testing.assert_allclose(got.value, want, rtol=1e-9)
+    mean = losscli.compute("ctc", convention="optax", dtype="float64", pred=x, target=target,
+                           input_lengths=[3, 3], target_lengths=lengths)
+    assert mean.value == pytest.approx(np.mean(want), rel=1e-9)
+
+
+def test_log_epsilon_only_with_optax(cli):
+    out = cli("ctc", "-p", "[[-0.1, -2.4], [-2.4, -0.1]]", "-t", "[1]", "--input-lengths", "2",
+              "--target-lengths", "1", "--log-epsilon", "-50")
+    assert out.code == 2 and "--log-epsilon" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1

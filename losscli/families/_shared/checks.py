@@ -101,6 +101,40 @@ def class_indices(
         )
 
 
+def last_axis_scores(pred: np.ndarray, what: str = "scores") -> int:
+    """The number of classes C of scores with the classes last: (C), (N, C), (N, ..., C)."""
+    if pred.ndim == 0 or pred.shape[-1] == 0:
+        raise InputError(
+            f"expected {what} with the classes on the last dimension, (C), (N, C) or "
+            f"(N, ..., C) with C >= 1, got shape {shape_str(pred.shape)}",
+            argument="--pred",
+        )
+    return pred.shape[-1]
+
+
+def last_axis_indices(pred: np.ndarray, target: np.ndarray) -> None:
+    """Class indices for classes-last scores: pred's shape without its last dimension,
+    each in [0, C)."""
+    if target.shape != pred.shape[:-1]:
+        raise InputError(
+            f"class indices of shape {shape_str(pred.shape[:-1])} expected for --pred of "
+            f"shape {shape_str(pred.shape)} (classes last), got shape "
+            f"{shape_str(target.shape)}",
+            argument="--target",
+        )
+    in_range(target, pred.shape[-1])
+
+
+def in_range(target: np.ndarray, classes: int) -> None:
+    """Every class index in [0, classes)."""
+    bad = target[(target < 0) | (target >= classes)]
+    if bad.size:
+        raise InputError(
+            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
+            argument="--target",
+        )
+
+
 def all_ignored(target: np.ndarray, ignore_index: int, warnings) -> None:
     """Warn when every target equals ignore_index: the mean is then 0/0 = NaN."""
     if target.size and not streaming.count(target, lambda t: t != ignore_index):

@@ -25,6 +25,15 @@ CLASS_INDEX_TARGET = InputSpec(
     shape="() | (N) | (N, d1, ...)",
 )
 
+LAST_AXIS_INDEX_TARGET = InputSpec(
+    "target",
+    "class indices in [0, C), the shape of --pred without its last dimension: () for "
+    "(C), (N) for (N, C)",
+    kind="index",
+    flags=TARGET_FLAGS,
+    shape="() | (N) | (N, ...)",
+)
+
 
 def class_weight(help_extra: str = "") -> ParamSpec:
     return ParamSpec(
@@ -41,3 +50,29 @@ IGNORE_INDEX = ParamSpec(
     -100,
     "target value that is ignored: contributes no term and is left out of the mean",
 )
+
+
+KERAS_SAMPLE_WEIGHT = ParamSpec(
+    "sample_weight",
+    "tensor",
+    None,
+    "TENSOR of Keras sample weights (only with --convention keras): a scalar, one per sample "
+    "(N) or (N, 1), or one per timestep (N, T); they multiply Keras's per-sample losses, and "
+    "the mean divides by the number of those losses, zero weights included, unless "
+    "--keras-reduction mean_with_sample_weight",
+    conventions=("keras",),
+)
+KERAS_REDUCTION = ParamSpec(
+    "keras_reduction",
+    "choice",
+    "sum_over_batch_size",
+    "Keras's reduction for --reduction mean (only with --convention keras): "
+    "sum_over_batch_size (Keras's default, Σ w·ℓ / n over the n per-sample losses) or "
+    "mean_with_sample_weight (Σ w·ℓ / Σ w, the weights as given: a scalar counts once; "
+    "0 when Σ w = 0)",
+    choices=("sum_over_batch_size", "mean_with_sample_weight"),
+    conventions=("keras",),
+    rule_for="mean",
+)
+#: The parameters of Keras's weighting: ``sample_weight`` and the reduction's choice.
+KERAS_WEIGHTING = (KERAS_SAMPLE_WEIGHT, KERAS_REDUCTION)

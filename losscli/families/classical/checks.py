@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from losscli.core.errors import InputError
-from losscli.families._shared.checks import shape_str
+from losscli.families._shared.checks import in_range, shape_str
 
 #: log-loss on no samples: scikit-learn raises (check_array's "Found array with 0
 #: sample(s)") where a mean would be NaN; its implementations say this (exit 2).
@@ -42,12 +42,7 @@ def _class_indices(target: np.ndarray, classes: int) -> None:
             "class indices must be integers; write them without a decimal point",
             argument="--target",
         )
-    bad = target[(target < 0) | (target >= classes)]
-    if bad.size:
-        raise InputError(
-            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
-            argument="--target",
-        )
+    in_range(target, classes)
 
 
 def _sample_weight(arrays: dict[str, np.ndarray], samples: int) -> None:
@@ -162,4 +157,15 @@ def _rows_sum_to_one(pred: np.ndarray, warnings) -> None:
             f"rows do not sum to 1 (one sums to {worst:.6g}); log-loss uses them as they "
             "are, without renormalising (scikit-learn >= 1.5 warns the same)",
             argument="--pred",
+        )
+
+
+def keras_hinge(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """hinge under --convention keras: --target has --pred's shape (Keras's y_true)."""
+    pred, target = arrays["pred"], arrays["target"]
+    if target.shape != pred.shape:
+        raise InputError(
+            f"Keras's Hinge takes a target of --pred's shape {shape_str(pred.shape)}, got "
+            f"{shape_str(target.shape)}",
+            argument="--target",
         )

@@ -1,6 +1,6 @@
 """Log loss as other libraries compute it (``--convention``): scikit-learn's renormalised
-rows, Keras's clip, PyTorch's per-row cross-entropy. Each function returns the library's
-unreduced terms.
+rows, Keras's clip, PyTorch's per-row cross-entropy; Keras's elementwise hinge loss. Each
+function returns the library's unreduced terms.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms, clipped_bce, some_samples
 
 
@@ -68,3 +69,13 @@ def torch_log_loss(*, pred, target, sample_weight) -> Terms:
     if pred.dim() == 1:
         return Terms(F.binary_cross_entropy(pred, target.to(pred.dtype), reduction="none"))
     return Terms(-torch.xlogy(_indicator(target, pred), pred).sum(dim=1))
+
+
+def keras_hinge(*, pred, target, sample_weight) -> Terms:
+    """keras.losses.Hinge (Keras 3.15.1, losses.py hinge): y = 2·t − 1 when every label is 0
+    or 1 (else t as given), ℓ = mean_last max(1 − y·x, 0): one term per sample, times the
+    sample weights."""
+    y = target.to(pred.dtype)
+    if bool(((y == 0) | (y == 1)).all()):
+        y = 2 * y - 1
+    return weighted(last_axis_mean(torch.clamp(1 - y * pred, min=0)), sample_weight)

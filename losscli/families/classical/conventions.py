@@ -1,4 +1,4 @@
-"""Other libraries' versions of log loss, as data (``--convention NAME``).
+"""Other libraries' versions of log loss and hinge loss, as data (``--convention NAME``).
 
 See :mod:`losscli.families._shared.conventions` for what each field means.
 """
@@ -68,5 +68,29 @@ LOG_LOSS_CONVENTIONS = (
         reason="no clipping: a probability of 0 on the true class gives inf ((N) pred: log "
         "clamped at −100)",
         impl="torch_log_loss",
+    ),
+)
+
+
+HINGE_CONVENTIONS = (
+    Convention(
+        name="sklearn",
+        library="sklearn.metrics.hinge_loss",
+        call="hinge_loss(y_true, pred_decision, sample_weight=w)",
+        source="scikit-learn 1.9.1, sklearn/metrics/_classification.py hinge_loss",
+        reason="losscli's default: one margin per sample; a sample weight enters the "
+        "denominator (Σ w)",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.Hinge",
+        call="Hinge()(y_true, y_pred, sample_weight)",
+        source=f"{KERAS} hinge; {KERAS_LOSS}",
+        reason="--target of --pred's shape, one margin per element (labels 0/1 become −1/+1 "
+        "only when every label is 0 or 1); mean over the last axis, then "
+        "sum_over_batch_size: a sample weight does not enter the denominator",
+        impl="keras_hinge",
+        rules=KERAS_MEAN,
+        check="keras_hinge",
     ),
 )

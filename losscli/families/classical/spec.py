@@ -1,8 +1,8 @@
 """Classical losses with scikit-learn's semantics: zero-one, hinge and log loss."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
-from losscli.families.classical.conventions import LOG_LOSS_CONVENTIONS
+from losscli.families._shared.specs import KERAS_REDUCTION, PRED_FLAGS, TARGET_FLAGS
+from losscli.families.classical.conventions import HINGE_CONVENTIONS, LOG_LOSS_CONVENTIONS
 
 _SAMPLE_WEIGHT = ParamSpec(
     "sample_weight",
@@ -88,7 +88,8 @@ SPECS = (
                 shape="(N)",
             ),
         ),
-        params=(_SAMPLE_WEIGHT,),
+        params=(_SAMPLE_WEIGHT, KERAS_REDUCTION),
+        conventions=HINGE_CONVENTIONS,
         impl="hinge",
         numpy_impl="hinge", chunks="rows",
         check="hinge",

@@ -16,6 +16,8 @@ from losscli.families._shared.checks import (
     broadcastable,
     class_dim_pred,
     class_indices,
+    last_axis_indices,
+    last_axis_scores,
     per_class,
     same_shape,
     shape_str,
@@ -140,6 +142,20 @@ def bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None
         broadcastable(pos_weight, shape, "--pos-weight", "pred shape")
 
 
+def smp_soft_bce(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """bce-with-logits under --convention smp: as :func:`bce`; a target is in [0, 1] or is
+    --ignore-index (SoftBCEWithLogitsLoss masks those)."""
+    bce(arrays, params, warnings)
+    target, ignore_index = arrays["target"], params["ignore_index"]
+    bad = ~(((target >= 0) & (target <= 1)) | (target == ignore_index))
+    if bad.any():
+        raise InputError(
+            f"value {float(target[bad].flat[0]):g} is neither a probability in [0, 1] nor "
+            f"--ignore-index ({ignore_index})",
+            argument="--target",
+        )
+
+
 def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """bce: as :func:`bce`, and NaN is no probability (torch.nn.BCELoss refuses it)."""
     bce(arrays, params, warnings)
@@ -154,28 +170,9 @@ def bce_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any], war
 
 def _last_axis_indices(pred: np.ndarray, target: np.ndarray) -> None:
     """Classes on pred's last dimension; class indices of pred's shape without it."""
-    if pred.ndim == 0 or pred.shape[-1] == 0:
-        raise InputError(
-            "expected class scores with the classes on the last dimension, (C), (N, C) or "
-            f"(N, ..., C) with C >= 1, got shape {shape_str(pred.shape)}",
-            argument="--pred",
-        )
-    if not np.issubdtype(target.dtype, np.integer):
-        return
-    if target.shape != pred.shape[:-1]:
-        raise InputError(
-            f"class indices of shape {shape_str(pred.shape[:-1])} expected for --pred of "
-            f"shape {shape_str(pred.shape)} (classes last), got shape "
-            f"{shape_str(target.shape)}",
-            argument="--target",
-        )
-    classes = pred.shape[-1]
-    bad = target[(target < 0) | (target >= classes)]
-    if bad.size:
-        raise InputError(
-            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
-            argument="--target",
-        )
+    last_axis_scores(pred, "class scores")
+    if np.issubdtype(target.dtype, np.integer):
+        last_axis_indices(pred, target)
 
 
 def last_axis_probabilities(arrays: dict[str, np.ndarray], params: dict[str, Any],

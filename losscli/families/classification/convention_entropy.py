@@ -15,12 +15,9 @@ import torch
 import torch.nn.functional as F
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms, class_dim, clipped_bce, some_samples
-
-
-def _last_axis_mean(values: torch.Tensor) -> torch.Tensor:
-    """Keras's per-sample loss: the mean over the last axis (a scalar stays one)."""
-    return values.mean(dim=-1) if values.dim() else values
+from losscli.families.classification.z_loss import without_z_loss
 
 
 def _keras_smoothing(target, label_smoothing: float):
@@ -30,44 +27,54 @@ def _keras_smoothing(target, label_smoothing: float):
 
 def _no_elementwise_weight(weight, library: str, argument: str = "--weight") -> None:
     if weight is not None:
-        raise InputError(f"{library} takes a per-sample sample_weight in its call, not an "
-                         "elementwise weight", argument=argument)
+        raise InputError(f"{library} takes a per-sample weight: use --sample-weight, not an "
+                         "elementwise --weight", argument=argument)
 
 
-def keras_bce(*, pred, target, weight, eps: float, label_smoothing: float = 0.0) -> Terms:
+def keras_bce(*, pred, target, weight, sample_weight, eps: float,
+              label_smoothing: float = 0.0) -> Terms:
     """keras.losses.BinaryCrossentropy(label_smoothing=ε) (Keras 3.15.1): y·(1 − ε) + 0.5·ε,
     probabilities clipped to [eps, 1 − eps], then the mean over the last axis (one term per
-    sample)."""
+    sample), times the sample weights."""
     _no_elementwise_weight(weight, "Keras's BinaryCrossentropy")
     smoothed = _keras_smoothing(target, label_smoothing)
-    return Terms(_last_axis_mean(clipped_bce(pred, smoothed, eps)))
+    return weighted(last_axis_mean(clipped_bce(pred, smoothed, eps)), sample_weight)
 
 
-def keras_bce_with_logits(*, pred, target, weight, pos_weight,
+def keras_bce_with_logits(*, pred, target, weight, pos_weight, sample_weight,
                           label_smoothing: float = 0.0) -> Terms:
     """keras.losses.BinaryCrossentropy(from_logits=True, label_smoothing=ε) (Keras 3.15.1).
 
     y·(1 − ε) + 0.5·ε, the exact BCE with logits (no clip on this path), then the mean over
-    the last axis (one term per sample).
+    the last axis (one term per sample), times the sample weights.
     """
     _no_elementwise_weight(weight, "Keras's BinaryCrossentropy")
     if pos_weight is not None:
         raise InputError("Keras's BinaryCrossentropy has no pos_weight", argument="--pos-weight")
     smoothed = _keras_smoothing(target, label_smoothing)
     values = F.binary_cross_entropy_with_logits(pred, smoothed, reduction="none")
-    return Terms(_last_axis_mean(values))
+    return weighted(last_axis_mean(values), sample_weight)
 
 
-def smp_soft_bce(*, pred, target, weight, pos_weight, label_smoothing: float = 0.0) -> Terms:
-    """segmentation_models_pytorch SoftBCEWithLogitsLoss(smooth_factor=s) (losses/soft_bce.py).
+def smp_soft_bce(*, pred, target, weight, pos_weight, ignore_index: int,
+                 label_smoothing: float = 0.0) -> Terms:
+    """segmentation_models_pytorch SoftBCEWithLogitsLoss(smooth_factor=s, ignore_index)
+    (losses/soft_bce.py).
 
     y' = (1 − y)·s + y·(1 − s): 0 → s and 1 → 1 − s, twice Keras's shift for the same
-    number; then torch's BCE with logits (weight, pos_weight) and the mean over every element.
+    number; then torch's BCE with logits (weight, pos_weight). Elements whose target equals
+    ignore_index are multiplied by 0 and still counted: the mean divides by every element.
     """
+    ignored = target == ignore_index
+    target = target.masked_fill(ignored, 0.0)
     smoothed = (1 - target) * label_smoothing + target * (1 - label_smoothing)
     values = F.binary_cross_entropy_with_logits(pred, smoothed, weight=weight,
                                                 pos_weight=pos_weight, reduction="none")
-    return Terms(values, details={"y'": smoothed})
+    if not bool(ignored.any()):
+        return Terms(values, details={"y'": smoothed})
+    return Terms(values.masked_fill(ignored, 0.0), ignored=ignored,
+                 ignore_reason=f"target = ignore_index ({ignore_index}), still counted by the "
+                 "mean", details={"y'": smoothed})
 
 
 def sklearn_bce(*, pred, target, weight, label_smoothing: float = 0.0) -> Terms:
@@ -105,22 +112,26 @@ def _smoothed(pred, target, label_smoothing: float) -> tuple[int, torch.Tensor]:
     return dim, y * (1 - label_smoothing) + label_smoothing / classes
 
 
-def keras_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
+@without_z_loss("Keras's CategoricalCrossentropy")
+def keras_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing,
+                        sample_weight) -> Terms:
     """keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=ε) (Keras 3.15.1).
 
     y·(1 − ε) + ε/C against log_softmax: one term per sample. Class weights (fit's
-    class_weight) become sample weights w[yᵢ], and sum_over_batch_size divides by N, not Σ w.
+    class_weight) become sample weights w[yᵢ], and sum_over_batch_size divides by N, not Σ w;
+    ``sample_weight`` multiplies the terms as well.
     """
     _no_ignored(target, ignore_index, "Keras's CategoricalCrossentropy")
     dim, y = _smoothed(pred, target, label_smoothing)
     values = -(y * F.log_softmax(pred, dim=dim)).sum(dim=dim)
-    if weight is None:
-        return Terms(values)
-    if target.is_floating_point():
-        raise InputError("Keras's class_weight needs class indices", argument="--weight")
-    return Terms(values * weight[target].to(values.dtype))
+    if weight is not None:
+        if target.is_floating_point():
+            raise InputError("Keras's class_weight needs class indices", argument="--weight")
+        values = values * weight[target].to(values.dtype)
+    return weighted(values, sample_weight)
 
 
+@without_z_loss("optax's softmax_cross_entropy")
 def optax_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """optax.softmax_cross_entropy(x, optax.smooth_labels(y, ε)) (optax 0.2.8): no class weights."""
     if weight is not None:
@@ -131,6 +142,7 @@ def optax_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) 
     return Terms(-(y * F.log_softmax(pred, dim=dim)).sum(dim=dim))
 
 
+@without_z_loss("fairseq's label_smoothed_nll_loss")
 def fairseq_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """fairseq label_smoothed_nll_loss (criterions/label_smoothed_cross_entropy.py).
 
@@ -158,6 +170,7 @@ def fairseq_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing
                  details={"−log p[y]": nll, "Σ −log p": smooth})
 
 
+@without_z_loss("segmentation_models_pytorch's SoftCrossEntropyLoss")
 def smp_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """segmentation_models_pytorch SoftCrossEntropyLoss(smooth_factor=ε, ignore_index)
     (losses/soft_ce.py, _functional.label_smoothed_nll_loss).
@@ -185,6 +198,7 @@ def smp_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) ->
                  "mean", details={"−log p[y]": nll, "Σ −log p": smooth})
 
 
+@without_z_loss("optax's safe_softmax_cross_entropy")
 def optax_safe_cross_entropy(*, pred, target, weight, ignore_index, label_smoothing) -> Terms:
     """optax.safe_softmax_cross_entropy(logits, smooth_labels(labels, ε)) (optax 0.2.8,
     _classification.py, _smoothing.py).

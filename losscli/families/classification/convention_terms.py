@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms, class_dim
 from losscli.families.classification.torch_terms import (
     along_classes,
@@ -132,14 +133,16 @@ def smp_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float,
 
 
 def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float, gamma: float,
-                       eps: float, apply_class_balancing: bool, weight=None,
+                       eps: float, apply_class_balancing: bool,
+                       sample_weight: torch.Tensor | None = None, weight=None,
                        include_background: bool = True,
-        label_smoothing: float = 0.0) -> Terms:
+                       label_smoothing: float = 0.0) -> Terms:
     """keras.losses.BinaryFocalCrossentropy(from_logits=True) (Keras 3.15.1, losses.py).
 
     Label smoothing first: t → t·(1 − ε) + ε/2; p = σ(x); bce = −[t·log c + (1 − t)·log(1 − c)],
     c = clip(p, eps, 1 − eps); ℓ = (1 − p_t)^γ·bce (times α_t only with
-    apply_class_balancing), then the mean over the last axis: one term per sample.
+    apply_class_balancing), then the mean over the last axis: one term per sample, times the
+    sample weights.
     """
     one_alpha(alpha, "Keras's BinaryFocalCrossentropy")
     _lacks("Keras's BinaryFocalCrossentropy", weight=weight,
@@ -153,7 +156,7 @@ def keras_binary_focal(*, pred: torch.Tensor, target: torch.Tensor, alpha: float
     values = (1 - p_t) ** gamma * bce
     if apply_class_balancing:
         values = _alpha_t(target, alpha) * values
-    return Terms(values.mean(dim=-1) if values.dim() else values)
+    return weighted(last_axis_mean(values), sample_weight)
 
 
 def _one_hot(target: torch.Tensor, classes: int, dim: int, dtype) -> torch.Tensor:
@@ -293,13 +296,14 @@ def mmdet_sigmoid_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
 
 
 def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: int,
-                            eps: float, weight=None, include_background: bool = True,
-        label_smoothing: float = 0.0) -> Terms:
+                            eps: float, sample_weight=None, weight=None,
+                            include_background: bool = True,
+                            label_smoothing: float = 0.0) -> Terms:
     """keras.losses.CategoricalFocalCrossentropy(from_logits=True) (Keras 3.15.1).
 
     p = softmax(x) (renormalised), c = clip(p, eps, 1 − eps), ℓ = Σ_c α_c·(1 − c_c)^γ·
-    (−g_c·log c_c): one term per sample; α the same for every class unless a TENSOR; label
-    smoothing ε: g = (1 − ε)·onehot + ε/C.
+    (−g_c·log c_c): one term per sample (times the sample weights); α the same for every
+    class unless a TENSOR; label smoothing ε: g = (1 − ε)·onehot + ε/C.
     """
     _lacks("Keras's CategoricalFocalCrossentropy", weight=weight,
            include_background=include_background)
@@ -317,7 +321,7 @@ def keras_categorical_focal(*, pred, target, alpha, gamma: float, ignore_index: 
     if factor is not None:
         values = factor * values
     per_sample = values.sum(dim=dim)
-    return Terms(per_sample, details={"p_t": (onehot * p).sum(dim=dim)})
+    return weighted(per_sample, sample_weight, {"p_t": (onehot * p).sum(dim=dim)})
 
 
 def timm_poly(*, pred: torch.Tensor, target: torch.Tensor, epsilon: float) -> Terms:
@@ -332,4 +336,3 @@ def timm_poly(*, pred: torch.Tensor, target: torch.Tensor, epsilon: float) -> Te
     ce = -(y * log_p).sum(dim=-1)
     p_t = (y * log_p.exp()).sum(dim=-1)
     return Terms(ce + epsilon * (1 - p_t), details={"CE": ce, "1 − p_t": 1 - p_t})
-

@@ -85,12 +85,12 @@ FOCAL_CONVENTIONS = (
         name="keras",
         library="keras.losses.BinaryFocalCrossentropy",
         call="BinaryFocalCrossentropy(apply_class_balancing=False, alpha=0.25, gamma=2.0, "
-        "from_logits=True)(y_true, y_pred)",
+        "from_logits=True)(y_true, y_pred, sample_weight)",
         source=f"{KERAS} binary_focal_crossentropy; {KERAS_LOSS}",
-        reason="alpha ignored unless apply_class_balancing=True; probabilities clipped at "
-        "1e-7; mean over the last axis, then sum_over_batch_size",
+        reason="alpha ignored unless apply_class_balancing=True (--apply-class-balancing); "
+        "probabilities clipped at 1e-7; mean over the last axis, then sum_over_batch_size",
         impl="keras_binary_focal",
-        constants={**KERAS_EPS, "apply_class_balancing": False},
+        constants=KERAS_EPS,
         rules=KERAS_MEAN,
         clamp=KERAS_CLIP + " inside the BCE",
     ),
@@ -163,7 +163,7 @@ SOFTMAX_FOCAL_CONVENTIONS = (
         name="keras",
         library="keras.losses.CategoricalFocalCrossentropy",
         call="CategoricalFocalCrossentropy(alpha=0.25, gamma=2.0, from_logits=True)"
-        "(one_hot(y_true), y_pred)",
+        "(one_hot(y_true), y_pred, sample_weight)",
         source=f"{KERAS} categorical_focal_crossentropy; {KERAS_LOSS}",
         reason="α = 0.25 on every class by default; probabilities clipped at 1e-7",
         params={"alpha": 0.25},
@@ -187,7 +187,8 @@ BCE_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.BinaryCrossentropy",
-        call="BinaryCrossentropy(from_logits=False, label_smoothing=ε)(y_true, y_pred)",
+        call="BinaryCrossentropy(from_logits=False, label_smoothing=ε)(y_true, y_pred, "
+        "sample_weight)",
         source=f"{KERAS} binary_crossentropy; keras/src/backend/*/nn.py; {KERAS_LOSS}",
         reason="probabilities clipped at 1e-7 (not logs at −100); mean over the last axis, "
         "then sum_over_batch_size; label smoothing y·(1 − ε) + 0.5·ε as losscli",
@@ -221,7 +222,8 @@ BCE_WITH_LOGITS_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.BinaryCrossentropy",
-        call="BinaryCrossentropy(from_logits=True, label_smoothing=ε)(y_true, y_pred)",
+        call="BinaryCrossentropy(from_logits=True, label_smoothing=ε)(y_true, y_pred, "
+        "sample_weight)",
         source=f"{KERAS} binary_crossentropy; {KERAS_LOSS}",
         reason="same smoothing y·(1 − ε) + 0.5·ε; mean over the last axis, then "
         "sum_over_batch_size; no elementwise weight or pos_weight",
@@ -231,11 +233,14 @@ BCE_WITH_LOGITS_CONVENTIONS = (
     Convention(
         name="smp",
         library="segmentation_models_pytorch.losses.SoftBCEWithLogitsLoss",
-        call="SoftBCEWithLogitsLoss(smooth_factor=ε)(y_pred, y_true)",
+        call="SoftBCEWithLogitsLoss(smooth_factor=ε, ignore_index=-100)(y_pred, y_true)",
         source=SMP + "soft_bce.py @ 5006616357631a48c7c8e11977cf5abb00803590",
         reason="smoothing y·(1 − ε) + (1 − y)·ε: 0 → ε, 1 → 1 − ε, twice losscli's shift for "
-        "the same ε",
+        "the same ε; a target equal to --ignore-index (-100) gives 0 and still counts in the "
+        "mean",
         impl="convention_entropy:smp_soft_bce",
+        check="smp_soft_bce",
+        any_values=("target",),
     ),
 )
 
@@ -253,7 +258,7 @@ CROSS_ENTROPY_CONVENTIONS = (
         name="keras",
         library="keras.losses.CategoricalCrossentropy",
         call="CategoricalCrossentropy(from_logits=True, label_smoothing=ε)"
-        "(one_hot(y_true), y_pred)",
+        "(one_hot(y_true), y_pred, sample_weight)",
         source=f"{KERAS} categorical_crossentropy; {KERAS_LOSS}",
         reason="same smoothing (ε/C); class weights are sample weights and the mean divides "
         "by N, not Σ w",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from losscli.families._shared.explain import TermView, derivation, joined, num, par, vector
+from losscli.families.classification.z_loss import Z_TERM
 
 
 def _scores_and_class(view: TermView) -> tuple[np.ndarray, int]:
@@ -25,7 +26,30 @@ def _class_weight(view: TermView, target: int) -> float | None:
 
 @derivation("cross-entropy")
 def cross_entropy(view: TermView) -> list[str]:
-    """ℓ = w[y]·(log Σ_c exp(x_c) − x_y); probability or smoothed targets: −Σ_c q_c·log p_c."""
+    """ℓ = w[y]·(log Σ_c exp(x_c) − x_y); probability or smoothed targets: −Σ_c q_c·log p_c;
+    with --z-loss z, plus z·(log Z)² (times w[y])."""
+    if not view.has(Z_TERM):
+        return _cross_entropy(view)
+    z_term = float(view.detail(Z_TERM))
+    part = _WithoutZLoss(view.result, view.index)
+    lse, z = float(view.detail("log Σexp")), view.param("z_loss")
+    w = "" if view.tensor_param("weight") is None else "w[y]·"
+    return [
+        *_cross_entropy(part),
+        f"z-loss: {w}z·(log Z)² with z = {num(z)}, log Z = {num(lse)}: {num(z_term)}",
+        f"ℓ = {num(part.term)} + {num(z_term)} = {num(view.term)}",
+    ]
+
+
+class _WithoutZLoss(TermView):
+    """The cross-entropy part of a term: the term less its z-loss detail."""
+
+    @property
+    def term(self) -> float:
+        return float(self.result.terms[self.index]) - float(self.detail(Z_TERM))
+
+
+def _cross_entropy(view: TermView) -> list[str]:
     x = view.input("pred")
     target = view.input("target")
     if target.dtype.kind == "f" or view.param("label_smoothing"):

@@ -15,6 +15,7 @@ from losscli.families._shared.numpy_terms import (
     sigmoid,
     take_class,
 )
+from losscli.families.classification.z_loss import with_z_loss
 
 
 def cross_entropy(
@@ -24,12 +25,18 @@ def cross_entropy(
     weight: np.ndarray | None,
     ignore_index: int,
     label_smoothing: float,
+    z_loss: float = 0.0,
 ) -> Terms:
-    """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target.
+    """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target, plus z·(log Zᵢ)².
 
     Index targets: (1 − ε)·(−w[yᵢ]·log p[yᵢ]) + ε/C·(−Σ_c w_c·log p_c), 0 where ignored;
-    probability targets: q = (1 − ε)·y + ε/C.
+    probability targets: q = (1 − ε)·y + ε/C. The z-loss term is times w[yᵢ], 0 where ignored.
     """
+    terms = _cross_entropy(pred, target, weight, ignore_index, label_smoothing)
+    return with_z_loss(terms, z_loss, np.where)
+
+
+def _cross_entropy(pred, target, weight, ignore_index, label_smoothing) -> Terms:
     dim = class_dim(pred)
     classes = pred.shape[dim]
     log_p, lse = log_softmax_lse(pred, dim)

@@ -5,6 +5,8 @@ from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
     CLASS_LOGITS,
     IGNORE_INDEX,
+    KERAS_WEIGHTING,
+    LAST_AXIS_INDEX_TARGET,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
@@ -18,6 +20,7 @@ from losscli.families.classification.conventions import (
     POLY_CONVENTIONS,
     SOFTMAX_FOCAL_CONVENTIONS,
 )
+from losscli.families.classification.z_loss import Z_LOSS
 
 _SEED_LOGITS = "[[0.8, 0.1, 0.4], [0.1, 0.9, 0.2], [0.5, 0.4, 0.6]]"
 _WEIGHTED_MEAN = (
@@ -31,6 +34,10 @@ _BINARY_TARGET = InputSpec(
     domain="prob",
     flags=TARGET_FLAGS,
     shape="(*), as pred",
+)
+
+_BROADCAST_WEIGHT = ParamSpec(
+    "weight", "tensor", None, "TENSOR of rescaling weights, broadcastable to --pred"
 )
 
 _GAMMA = ParamSpec(
@@ -122,6 +129,8 @@ SPECS = (
                 minimum=0.0,
                 maximum=1.0,
             ),
+            *KERAS_WEIGHTING,
+            Z_LOSS,
         ),
         conventions=CROSS_ENTROPY_CONVENTIONS,
         impl="cross_entropy",
@@ -184,13 +193,9 @@ SPECS = (
             _BINARY_TARGET,
         ),
         params=(
-            ParamSpec(
-                "weight",
-                "tensor",
-                None,
-                "TENSOR of rescaling weights, broadcastable to --pred",
-            ),
+            _BROADCAST_WEIGHT,
             _BINARY_SMOOTHING,
+            *KERAS_WEIGHTING,
         ),
         conventions=BCE_CONVENTIONS,
         impl="bce",
@@ -218,9 +223,7 @@ SPECS = (
             _BINARY_TARGET,
         ),
         params=(
-            ParamSpec(
-                "weight", "tensor", None, "TENSOR of rescaling weights, broadcastable to --pred"
-            ),
+            _BROADCAST_WEIGHT,
             ParamSpec(
                 "pos_weight",
                 "tensor",
@@ -229,6 +232,15 @@ SPECS = (
                 "(class) dimension",
             ),
             _BINARY_SMOOTHING,
+            *KERAS_WEIGHTING,
+            ParamSpec(
+                "ignore_index",
+                "int",
+                -100,
+                "target value whose terms are 0 but still count in the mean (only with "
+                "--convention smp: SoftBCEWithLogitsLoss's ignore_index, -100 by default)",
+                conventions=("smp",),
+            ),
         ),
         conventions=BCE_WITH_LOGITS_CONVENTIONS,
         impl="bce_with_logits",
@@ -278,6 +290,16 @@ SPECS = (
             ),
             _INCLUDE_BACKGROUND,
             _BINARY_SMOOTHING,
+            *KERAS_WEIGHTING,
+            ParamSpec(
+                "apply_class_balancing",
+                "bool",
+                False,
+                "Keras's apply_class_balancing (only with --convention keras): α_t = α·y + "
+                "(1 − α)·(1 − y) on each term, from the smoothed target; Keras ignores α "
+                "without it",
+                conventions=("keras",),
+            ),
         ),
         conventions=FOCAL_CONVENTIONS,
         impl="sigmoid_focal",
@@ -319,6 +341,7 @@ SPECS = (
                          "number of kept targets, not by Σ w)"),
             _INCLUDE_BACKGROUND,
             _CATEGORICAL_SMOOTHING,
+            *KERAS_WEIGHTING,
         ),
         conventions=SOFTMAX_FOCAL_CONVENTIONS,
         impl="softmax_focal",
@@ -390,13 +413,7 @@ SPECS = (
                 flags=PRED_FLAGS,
                 shape="(C) | (N, C) | (N, ..., C)",
             ),
-            InputSpec(
-                "target",
-                "class indices in [0, C), the shape of --pred without its last dimension",
-                kind="index",
-                flags=TARGET_FLAGS,
-                shape="() | (N) | (N, ...)",
-            ),
+            LAST_AXIS_INDEX_TARGET,
         ),
         params=(
             ParamSpec(
@@ -567,13 +584,7 @@ SPECS = (
             "p = softmax(xᵢ),  w_y = (1 − p_y)^γ₊,  w_c = p_c^γ₋ (c ≠ y),  "
             "t = (1 − ε)·onehot(y) + ε/C,  ℓᵢ = −Σ_c t_c·w_c·log p_c"
         ),
-        inputs=(_LAST_AXIS_LOGITS, InputSpec(
-            "target",
-            "class indices in [0, C), the shape of --pred without its last dimension",
-            kind="index",
-            flags=TARGET_FLAGS,
-            shape="() | (N) | (N, ...)",
-        )),
+        inputs=(_LAST_AXIS_LOGITS, LAST_AXIS_INDEX_TARGET),
         params=(
             ParamSpec("gamma_pos", "float", 1.0, "focusing exponent γ₊ of the true class",
                       minimum=0.0),

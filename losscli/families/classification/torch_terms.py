@@ -7,6 +7,7 @@ import torch.nn.functional as F
 
 from losscli.core.errors import InputError
 from losscli.families._shared.torch_terms import Terms, class_dim, index_weights
+from losscli.families.classification.z_loss import with_z_loss
 
 _IGNORED = "target equals ignore_index"
 
@@ -18,12 +19,19 @@ def cross_entropy(
     weight: torch.Tensor | None,
     ignore_index: int,
     label_smoothing: float,
+    z_loss: float = 0.0,
 ) -> Terms:
     """ℓᵢ = −Σ_c w_c·qᵢ,c·log softmax(xᵢ)_c, q the (smoothed) target (torch.nn.CrossEntropyLoss).
 
     Index targets: the mean divides by Σ w[yᵢ] over non-ignored targets; probability
-    targets: by the number of terms.
+    targets: by the number of terms. ``z_loss`` z adds PaLM's z·(log Z)² per term (t5x
+    cross_entropy_with_logits), times w[yᵢ] and 0 where ignored.
     """
+    terms = _cross_entropy(pred, target, weight, ignore_index, label_smoothing)
+    return with_z_loss(terms, z_loss, torch.where)
+
+
+def _cross_entropy(pred, target, weight, ignore_index, label_smoothing) -> Terms:
     values = F.cross_entropy(
         pred,
         target,

@@ -18,6 +18,8 @@ from losscli.families._shared.checks import (
     class_dim_pred,
     class_indices,
     equal_shapes,
+    last_axis_indices,
+    last_axis_scores,
     per_class,
     same_shape,
     shape_str,
@@ -89,18 +91,9 @@ def margin_ranking(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     warn_not_sign(arrays["target"], warnings, "margin-ranking")
 
 
-def _last_axis_scores(pred: np.ndarray) -> None:
-    if pred.ndim == 0 or pred.shape[-1] == 0:
-        raise InputError(
-            "expected scores with the classes on the last dimension, (C), (N, C) or "
-            f"(N, ..., C) with C >= 1, got shape {shape_str(pred.shape)}",
-            argument="--pred",
-        )
-
-
 def squared_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     """Scores with classes last, labels ±1 (or all 0/1) of the same shape."""
-    _last_axis_scores(arrays["pred"])
+    last_axis_scores(arrays["pred"])
     same_shape(arrays, params, warnings)
     target = arrays["target"]
     if not np.all((target == 0) | (target == 1)):
@@ -109,7 +102,7 @@ def squared_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
 
 def categorical_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     """Scores with classes last and one-hot targets of the same shape."""
-    _last_axis_scores(arrays["pred"])
+    last_axis_scores(arrays["pred"])
     same_shape(arrays, params, warnings)
     target = arrays["target"]
     if not np.all(((target == 0) | (target == 1)).all(axis=-1) & (target.sum(axis=-1) == 1)):
@@ -122,19 +115,5 @@ def categorical_hinge(arrays: Arrays, params: dict[str, Any], warnings) -> None:
 
 def last_axis_index(arrays: Arrays, params: dict[str, Any], warnings) -> None:
     """Scores with classes last; class indices of pred's shape without its last dimension."""
-    pred, target = arrays["pred"], arrays["target"]
-    _last_axis_scores(pred)
-    expected = pred.shape[:-1]
-    if target.shape != expected:
-        raise InputError(
-            f"class indices of shape {shape_str(expected)} expected for --pred of shape "
-            f"{shape_str(pred.shape)} (classes last), got shape {shape_str(target.shape)}",
-            argument="--target",
-        )
-    classes = pred.shape[-1]
-    bad = target[(target < 0) | (target >= classes)]
-    if bad.size:
-        raise InputError(
-            f"class index {int(bad.flat[0])} is out of range for {classes} classes",
-            argument="--target",
-        )
+    last_axis_scores(arrays["pred"])
+    last_axis_indices(arrays["pred"], arrays["target"])

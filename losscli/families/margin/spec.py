@@ -3,6 +3,7 @@
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
+    LAST_AXIS_INDEX_TARGET,
     PRED_FLAGS,
     REGRESSION_PRED,
     TARGET_FLAGS,
@@ -20,15 +21,6 @@ _LAST_AXIS_SCORES = InputSpec(
     "scores, classes on the last dimension: (C), (N, C) or (N, ..., C)",
     flags=PRED_FLAGS,
     shape="(C) | (N, C) | (N, ..., C)",
-)
-
-_LAST_AXIS_INDEX = InputSpec(
-    "target",
-    "class indices in [0, C), the shape of --pred without its last dimension: () for "
-    "(C), (N) for (N, C)",
-    kind="index",
-    flags=TARGET_FLAGS,
-    shape="() | (N) | (N, ...)",
 )
 
 _OPTAX = "optax 0.2.8, optax/losses/_classification.py"
@@ -273,7 +265,7 @@ SPECS = (
         "(optax multiclass_perceptron_loss)",
         family="margin/ranking",
         formula="ℓᵢ = max_c xᵢ,c − xᵢ,yᵢ",
-        inputs=(_LAST_AXIS_SCORES, _LAST_AXIS_INDEX),
+        inputs=(_LAST_AXIS_SCORES, LAST_AXIS_INDEX_TARGET),
         impl="perceptron",
         numpy_impl="perceptron",
         chunks="rows",

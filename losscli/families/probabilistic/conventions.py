@@ -1,4 +1,4 @@
-"""Other libraries' versions of the KL divergence, as data (``--convention NAME``).
+"""Other libraries' versions of the KL divergence and the Poisson NLL (``--convention NAME``).
 
 See :mod:`losscli.families._shared.conventions` for what each field means.
 """
@@ -30,10 +30,11 @@ KL_DIV_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.KLDivergence",
-        call="KLDivergence()(y_true, y_pred) with y_pred = exp(input) (probabilities)",
+        call="KLDivergence()(y_true, y_pred, sample_weight) with y_pred = exp(input) "
+        "(probabilities)",
         source=f"{KERAS} kl_divergence; {KERAS_LOSS}",
         reason="sums over the last axis (one KL per sample) and both sides are clipped to "
-        "[1e-7, 1]",
+        "[1e-7, 1]; --sample-weight multiplies the per-sample losses",
         impl="keras_kl_div",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
@@ -90,5 +91,27 @@ DISTILLATION_CONVENTIONS = (
         reason="adds CE and the T²-scaled KL with weight 1 each (α is not used); same "
         "value without --target",
         impl="timm_distillation",
+    ),
+)
+
+
+POISSON_NLL_CONVENTIONS = (
+    Convention(
+        name="torch",
+        library="torch.nn.PoissonNLLLoss",
+        call="PoissonNLLLoss(log_input=True, full=False, eps=1e-8)(input, target)",
+        source="PyTorch PoissonNLLLoss documentation (torch 2.x)",
+        reason="losscli's default: the input is log λ; the mean over every element",
+    ),
+    Convention(
+        name="keras",
+        library="keras.losses.Poisson",
+        call="Poisson()(y_true, y_pred, sample_weight) with y_pred = λ",
+        source=f"{KERAS} poisson; {KERAS_LOSS}",
+        reason="the input is the rate λ and ε = 1e-7 in log(λ + ε); mean over the last axis, "
+        "then sum_over_batch_size; --sample-weight multiplies the per-sample losses",
+        params={"log_input": False, "eps": 1e-7},
+        impl="keras_poisson",
+        rules=KERAS_MEAN,
     ),
 )

@@ -8,6 +8,7 @@ linear-cross-entropy.
 from losscli.core.spec import REDUCTIONS, InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import (
     IGNORE_INDEX,
+    KERAS_WEIGHTING,
     PRED_FLAGS,
     TARGET_FLAGS,
     class_weight,
@@ -17,6 +18,7 @@ from losscli.families.probabilistic.conventions import (
     DISTILLATION_CONVENTIONS,
     JS_DIV_CONVENTIONS,
     KL_DIV_CONVENTIONS,
+    POISSON_NLL_CONVENTIONS,
 )
 
 _CROSS_ENTROPY = next(spec for spec in CLASSIFICATION if spec.name == "cross-entropy")
@@ -57,6 +59,7 @@ SPECS = (
                 False,
                 "the target holds log-probabilities (numerically safer)",
             ),
+            *KERAS_WEIGHTING,
         ),
         conventions=KL_DIV_CONVENTIONS,
         impl="kl_div",
@@ -129,7 +132,9 @@ SPECS = (
                 "ε in log(λ + ε), used with --no-log-input",
                 minimum=0.0,
             ),
+            *KERAS_WEIGHTING,
         ),
+        conventions=POISSON_NLL_CONVENTIONS,
         impl="poisson_nll",
         numpy_impl="poisson_nll", chunks="elements",
         check="poisson_nll",

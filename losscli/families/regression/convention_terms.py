@@ -3,6 +3,8 @@
 PyTorch's ℓ = 0.5·d²/β for d = |x − y| < β, else d − 0.5·β. Detection code often writes
 it with Faster R-CNN's σ, β = 1/σ² (maskrcnn-benchmark's default β = 1/9 is σ = 3).
 Keras and optax have no Smooth L1: their Huber loss with δ = β is β × smooth-l1.
+Keras's MSE, MAE and Huber average over the last axis first (one loss per sample) and take
+a sample weight (:mod:`losscli.families._shared.keras_terms`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import torch
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import last_axis_mean, weighted
 from losscli.families._shared.torch_terms import Terms
 from losscli.families.regression.torch_terms import log_cosh, mape, msle, quantile, smooth_l1
 
@@ -43,10 +46,29 @@ def _huber(pred: torch.Tensor, target: torch.Tensor, delta: float) -> torch.Tens
     return 0.5 * quadratic**2 + delta * (error - quadratic)
 
 
-def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
+def keras_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float,
+                sample_weight: torch.Tensor | None) -> Terms:
     """keras.losses.Huber(delta=β) (Keras 3.15.1): 0.5·d² for d ≤ δ, else δ·d − 0.5·δ², then the
-    mean over the last axis (one term per sample)."""
-    return Terms(_per_sample(_huber(pred, target, beta)))
+    mean over the last axis (one term per sample), times the sample weights."""
+    return weighted(last_axis_mean(_huber(pred, target, beta)), sample_weight)
+
+
+def keras_huber_delta(*, pred: torch.Tensor, target: torch.Tensor, delta: float,
+                      sample_weight: torch.Tensor | None) -> Terms:
+    """keras.losses.Huber(delta=δ) on huber (Keras 3.15.1): as :func:`keras_huber`."""
+    return keras_huber(pred=pred, target=target, beta=delta, sample_weight=sample_weight)
+
+
+def keras_mse(*, pred: torch.Tensor, target: torch.Tensor,
+              sample_weight: torch.Tensor | None) -> Terms:
+    """keras.losses.MeanSquaredError (Keras 3.15.1): mean_last (y_pred − y_true)², weighted."""
+    return weighted(last_axis_mean((pred - target) ** 2), sample_weight)
+
+
+def keras_mae(*, pred: torch.Tensor, target: torch.Tensor,
+              sample_weight: torch.Tensor | None) -> Terms:
+    """keras.losses.MeanAbsoluteError (Keras 3.15.1): mean_last |y_pred − y_true|, weighted."""
+    return weighted(last_axis_mean((pred - target).abs()), sample_weight)
 
 
 def optax_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Terms:
@@ -54,21 +76,16 @@ def optax_huber(*, pred: torch.Tensor, target: torch.Tensor, beta: float) -> Ter
     return Terms(_huber(pred, target, beta), details={"|x−y|": (pred - target).abs()})
 
 
-def _per_sample(values: torch.Tensor) -> torch.Tensor:
-    """Keras's per-sample loss: the mean over the last axis (a scalar stays a scalar)."""
-    return values.mean(dim=-1) if values.dim() else values
-
-
 def keras_log_cosh(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """keras.losses.LogCosh (Keras 3.15.1, losses.py log_cosh): d + softplus(−2d) − log 2,
     d = y_pred − y_true, then the mean over the last axis."""
-    return Terms(_per_sample(log_cosh(pred=pred, target=target).values))
+    return Terms(last_axis_mean(log_cosh(pred=pred, target=target).values))
 
 
 def keras_mape(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """keras.losses.MeanAbsolutePercentageError (Keras 3.15.1, losses.py): 100·|y − ŷ| /
     max(|y|, 1e-7), then the mean over the last axis."""
-    return Terms(_per_sample(mape(pred=pred, target=target).values))
+    return Terms(last_axis_mean(mape(pred=pred, target=target).values))
 
 
 def sklearn_mape(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Terms:
@@ -80,7 +97,7 @@ def sklearn_mape(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Ter
 def keras_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
     """keras.losses.MeanSquaredLogarithmicError (Keras 3.15.1, losses.py): values clipped to
     1e-7, (log(1 + ŷ) − log(1 + y))², then the mean over the last axis."""
-    return Terms(_per_sample(msle(pred=pred, target=target).values))
+    return Terms(last_axis_mean(msle(pred=pred, target=target).values))
 
 
 def sklearn_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
@@ -96,7 +113,7 @@ def sklearn_msle(*, pred: torch.Tensor, target: torch.Tensor) -> Terms:
 def tfa_pinball(*, pred: torch.Tensor, target: torch.Tensor, tau: float | torch.Tensor) -> Terms:
     """tfa.losses.PinballLoss (tensorflow_addons/losses/quantiles.py): max(τ·d, (τ − 1)·d),
     d = y − ŷ, then the mean over the last axis."""
-    return Terms(_per_sample(quantile(pred=pred, target=target, tau=tau).values))
+    return Terms(last_axis_mean(quantile(pred=pred, target=target, tau=tau).values))
 
 
 def basicsr_charbonnier(*, pred: torch.Tensor, target: torch.Tensor, eps: float) -> Terms:

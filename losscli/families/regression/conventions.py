@@ -1,4 +1,4 @@
-"""Other libraries' versions of Smooth L1, as data (``--convention NAME``).
+"""Other libraries' versions of the regression losses, as data (``--convention NAME``).
 
 See :mod:`losscli.families._shared.conventions` for what each field means.
 """
@@ -55,7 +55,8 @@ SMOOTH_L1_CONVENTIONS = (
         call="Huber(delta=β)(y_true, y_pred)",
         source=f"{KERAS} huber; {KERAS_LOSS}",
         reason="no Smooth L1: Huber(delta=β) is β × smooth-l1 (equal at β = 1); mean over "
-        "the last axis, then sum_over_batch_size",
+        "the last axis, then sum_over_batch_size; --sample-weight multiplies the per-sample "
+        "losses",
         impl="keras_huber",
         rules=KERAS_MEAN,
     ),
@@ -205,13 +206,44 @@ GEMAN_MCCLURE_CONVENTIONS = (_kornia("geman_mcclure", "geman_mcclure_loss"),)
 
 WELSCH_CONVENTIONS = (_kornia("welsch", "welsch_loss"),)
 
-MSE_CONVENTIONS = (
-    Convention(
+
+def _torch(library: str, call: str) -> Convention:
+    return Convention(
         name="torch",
-        library="torch.nn.MSELoss",
-        call="MSELoss()(input, target)",
-        source="PyTorch MSELoss documentation (torch 2.x)",
-        reason="losscli's default: (x − y)², the mean",
+        library=f"torch.nn.{library}",
+        call=call,
+        source=f"PyTorch {library} documentation (torch 2.x)",
+        reason="losscli's default: the mean over every element",
+    )
+
+
+_KERAS_REASON = ("mean over the last axis (one loss per sample), then sum_over_batch_size; "
+                 "--sample-weight multiplies the per-sample losses")
+
+L1_CONVENTIONS = (
+    _torch("L1Loss", "L1Loss()(input, target)"),
+    Convention(
+        name="keras",
+        library="keras.losses.MeanAbsoluteError",
+        call="MeanAbsoluteError()(y_true, y_pred, sample_weight)",
+        source=f"{KERAS} mean_absolute_error; {KERAS_LOSS}",
+        reason=_KERAS_REASON,
+        impl="keras_mae",
+        rules=KERAS_MEAN,
+    ),
+)
+
+
+MSE_CONVENTIONS = (
+    _torch("MSELoss", "MSELoss()(input, target)"),
+    Convention(
+        name="keras",
+        library="keras.losses.MeanSquaredError",
+        call="MeanSquaredError()(y_true, y_pred, sample_weight)",
+        source=f"{KERAS} mean_squared_error; {KERAS_LOSS}",
+        reason=_KERAS_REASON,
+        impl="keras_mse",
+        rules=KERAS_MEAN,
     ),
     Convention(
         name="optax",
@@ -221,5 +253,26 @@ MSE_CONVENTIONS = (
         reason="half the squared error, ½·(x − y)² (the gradient is x − y); optax does not "
         "reduce (--reduction none gives its output)",
         impl="optax_l2",
+    ),
+)
+
+
+HUBER_CONVENTIONS = (
+    _torch("HuberLoss", "HuberLoss(delta=1.0)(input, target)"),
+    Convention(
+        name="keras",
+        library="keras.losses.Huber",
+        call="Huber(delta=δ)(y_true, y_pred, sample_weight)",
+        source=f"{KERAS} huber; {KERAS_LOSS}",
+        reason="same formula; " + _KERAS_REASON,
+        impl="keras_huber_delta",
+        rules=KERAS_MEAN,
+    ),
+    Convention(
+        name="optax",
+        library="optax.huber_loss",
+        call="huber_loss(predictions, targets, delta=δ) (elementwise; jnp.mean it)",
+        source=OPTAX + "_regression.py huber_loss",
+        reason="the same elementwise terms and mean",
     ),
 )

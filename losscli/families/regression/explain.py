@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from losscli.families._shared.explain import MissingDetail, TermView, derivation, num, par
 
@@ -106,36 +107,35 @@ def quantile(view: TermView) -> list[str]:
             f"ℓ = (τ − 1)·d = ({num(tau)} − 1) × {par(d)} = {num(view.term)}"]
 
 
+def _residual(view: TermView, formula: str, substituted: Callable[[str], str]) -> list[str]:
+    """r = x − y, then ℓ = ``formula`` with r written in (``substituted(r)``)."""
+    r, line = _error(view)
+    return [line.replace("d =", "r =", 1),
+            f"ℓ = {formula} = {substituted(par(r))} = {num(view.term)}"]
+
+
 @derivation("charbonnier")
 def charbonnier(view: TermView) -> list[str]:
     """ℓ = √(r² + 1) − 1."""
-    r, line = _error(view)
-    return [line.replace("d =", "r =", 1),
-            f"ℓ = √(r² + 1) − 1 = √({par(r)}² + 1) − 1 = {num(view.term)}"]
+    return _residual(view, "√(r² + 1) − 1", lambda r: f"√({r}² + 1) − 1")
 
 
 @derivation("cauchy")
 def cauchy(view: TermView) -> list[str]:
     """ℓ = log(1 + r²/2)."""
-    r, line = _error(view)
-    return [line.replace("d =", "r =", 1),
-            f"ℓ = log(1 + r²/2) = log(1 + {par(r)}²/2) = {num(view.term)}"]
+    return _residual(view, "log(1 + r²/2)", lambda r: f"log(1 + {r}²/2)")
 
 
 @derivation("geman-mcclure")
 def geman_mcclure(view: TermView) -> list[str]:
     """ℓ = 2r²/(r² + 4)."""
-    r, line = _error(view)
-    return [line.replace("d =", "r =", 1),
-            f"ℓ = 2r²/(r² + 4) = 2 × {par(r)}² / ({par(r)}² + 4) = {num(view.term)}"]
+    return _residual(view, "2r²/(r² + 4)", lambda r: f"2 × {r}² / ({r}² + 4)")
 
 
 @derivation("welsch")
 def welsch(view: TermView) -> list[str]:
     """ℓ = 1 − exp(−r²/2)."""
-    r, line = _error(view)
-    return [line.replace("d =", "r =", 1),
-            f"ℓ = 1 − exp(−r²/2) = 1 − exp(−{par(r)}²/2) = {num(view.term)}"]
+    return _residual(view, "1 − exp(−r²/2)", lambda r: f"1 − exp(−{r}²/2)")
 
 
 @derivation("robust")

@@ -3,11 +3,13 @@
 import math
 
 from losscli.core.spec import LossSpec, ParamSpec
-from losscli.families._shared.specs import REGRESSION_PRED, REGRESSION_TARGET
+from losscli.families._shared.specs import KERAS_WEIGHTING, REGRESSION_PRED, REGRESSION_TARGET
 from losscli.families.regression.conventions import (
     CAUCHY_CONVENTIONS,
     CHARBONNIER_CONVENTIONS,
     GEMAN_MCCLURE_CONVENTIONS,
+    HUBER_CONVENTIONS,
+    L1_CONVENTIONS,
     LOG_COSH_CONVENTIONS,
     MAPE_CONVENTIONS,
     MSE_CONVENTIONS,
@@ -25,6 +27,29 @@ _BARRON = "Barron, A General and Adaptive Robust Loss Function, CVPR 2019"
 _KORNIA_NOTE = ("kornia's default reduction is 'none' (one term per element); losscli's is "
                 "mean: pass --reduction none for kornia's default output.")
 
+def _kornia_robust(name: str, summary: str, term: str, barron: str, conventions: tuple,
+                   aliases: tuple[str, ...], note: str) -> LossSpec:
+    """One of kornia's robust losses of the residual r = x − y: ``term`` is ℓᵢ, Barron's ρ
+    ``barron`` (which α) with c = 1."""
+    function = name.replace("-", "_")
+    return LossSpec(
+        name=name,
+        summary=f"{summary}, r = x − y (kornia)",
+        family="regression",
+        formula=f"ℓᵢ = {term},  rᵢ = xᵢ − yᵢ  (Barron's ρ {barron}, c = 1)",
+        inputs=_INPUTS,
+        conventions=conventions,
+        impl=function,
+        numpy_impl=function, chunks="elements",
+        check=_CHECK,
+        aliases=aliases,
+        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
+                    f"{function}_loss", _BARRON),
+        notes=(note, _KORNIA_NOTE),
+        example=_ROBUST_EXAMPLE,
+    )
+
+
 SPECS = (
     LossSpec(
         name="l1",
@@ -32,6 +57,8 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = |xᵢ − yᵢ|",
         inputs=_INPUTS,
+        params=KERAS_WEIGHTING,
+        conventions=L1_CONVENTIONS,
         impl="l1",
         numpy_impl="l1", chunks="elements",
         check=_CHECK,
@@ -45,11 +72,12 @@ SPECS = (
         family="regression",
         formula="ℓᵢ = (xᵢ − yᵢ)²",
         inputs=_INPUTS,
+        params=KERAS_WEIGHTING,
+        conventions=MSE_CONVENTIONS,
         impl="mse",
         numpy_impl="mse", chunks="elements",
         check=_CHECK,
         aliases=("MSELoss", "mse_loss", "l2"),
-        conventions=MSE_CONVENTIONS,
         references=("https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html",),
         notes=("optax's l2_loss is half of this, ½·(x − y)², and does not reduce: "
                "--convention optax.",),
@@ -69,6 +97,7 @@ SPECS = (
                 "threshold between the quadratic and linear parts (0 gives L1)",
                 minimum=0.0,
             ),
+            *KERAS_WEIGHTING,
         ),
         conventions=SMOOTH_L1_CONVENTIONS,
         impl="smooth_l1",
@@ -100,7 +129,9 @@ SPECS = (
                 minimum=0.0,
                 exclusive_minimum=True,
             ),
+            *KERAS_WEIGHTING,
         ),
+        conventions=HUBER_CONVENTIONS,
         impl="huber",
         numpy_impl="huber", chunks="elements",
         check=_CHECK,
@@ -206,74 +237,43 @@ SPECS = (
         example={"pred": "[[1.0, 2.0], [3.0, 2.5]]", "target": "[[1.5, 1.5], [2.0, 3.0]]",
                  "tau": "[0.1, 0.9]"},
     ),
-    LossSpec(
-        name="charbonnier",
-        summary="Charbonnier (pseudo-Huber) loss √(r² + 1) − 1, r = x − y (kornia)",
-        family="regression",
-        formula="ℓᵢ = √(rᵢ² + 1) − 1,  rᵢ = xᵢ − yᵢ  (Barron's ρ with α = 1, c = 1)",
-        inputs=_INPUTS,
-        conventions=CHARBONNIER_CONVENTIONS,
-        impl="charbonnier",
-        numpy_impl="charbonnier", chunks="elements",
-        check=_CHECK,
-        aliases=("CharbonnierLoss", "charbonnier_loss", "pseudo-huber"),
-        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
-                    "charbonnier_loss", _BARRON),
-        notes=("This is kornia's form, with the − 1 and scale 1. Super-resolution code "
-               "(BasicSR, LapSRN) often means √(r² + ε) with a tiny ε, close to |r|: "
-               "--convention basicsr.", _KORNIA_NOTE),
-        example=_ROBUST_EXAMPLE,
+    _kornia_robust(
+        "charbonnier",
+        "Charbonnier (pseudo-Huber) loss √(r² + 1) − 1",
+        "√(rᵢ² + 1) − 1",
+        "with α = 1",
+        CHARBONNIER_CONVENTIONS,
+        ("CharbonnierLoss", "charbonnier_loss", "pseudo-huber"),
+        "This is kornia's form, with the − 1 and scale 1. Super-resolution code "
+        "(BasicSR, LapSRN) often means √(r² + ε) with a tiny ε, close to |r|: "
+        "--convention basicsr.",
     ),
-    LossSpec(
-        name="cauchy",
-        summary="Cauchy (Lorentzian) loss log(1 + r²/2), r = x − y (kornia)",
-        family="regression",
-        formula="ℓᵢ = log(1 + rᵢ²/2),  rᵢ = xᵢ − yᵢ  (Barron's ρ with α = 0, c = 1)",
-        inputs=_INPUTS,
-        conventions=CAUCHY_CONVENTIONS,
-        impl="cauchy",
-        numpy_impl="cauchy", chunks="elements",
-        check=_CHECK,
-        aliases=("CauchyLoss", "cauchy_loss", "lorentzian"),
-        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
-                    "cauchy_loss", _BARRON),
-        notes=("Grows like 2·log|r|: large residuals barely count, but the loss is not bounded.",
-               _KORNIA_NOTE),
-        example=_ROBUST_EXAMPLE,
+    _kornia_robust(
+        "cauchy",
+        "Cauchy (Lorentzian) loss log(1 + r²/2)",
+        "log(1 + rᵢ²/2)",
+        "with α = 0",
+        CAUCHY_CONVENTIONS,
+        ("CauchyLoss", "cauchy_loss", "lorentzian"),
+        "Grows like 2·log|r|: large residuals barely count, but the loss is not bounded.",
     ),
-    LossSpec(
-        name="geman-mcclure",
-        summary="Geman-McClure loss 2r²/(r² + 4), r = x − y (kornia)",
-        family="regression",
-        formula="ℓᵢ = 2·rᵢ²/(rᵢ² + 4),  rᵢ = xᵢ − yᵢ  (Barron's ρ with α = −2, c = 1)",
-        inputs=_INPUTS,
-        conventions=GEMAN_MCCLURE_CONVENTIONS,
-        impl="geman_mcclure",
-        numpy_impl="geman_mcclure", chunks="elements",
-        check=_CHECK,
-        aliases=("GemanMcclureLoss", "geman_mcclure_loss"),
-        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
-                    "geman_mcclure_loss", _BARRON),
-        notes=("Bounded by 2: an outlier costs at most 2 and its gradient vanishes.",
-               _KORNIA_NOTE),
-        example=_ROBUST_EXAMPLE,
+    _kornia_robust(
+        "geman-mcclure",
+        "Geman-McClure loss 2r²/(r² + 4)",
+        "2·rᵢ²/(rᵢ² + 4)",
+        "with α = −2",
+        GEMAN_MCCLURE_CONVENTIONS,
+        ("GemanMcclureLoss", "geman_mcclure_loss"),
+        "Bounded by 2: an outlier costs at most 2 and its gradient vanishes.",
     ),
-    LossSpec(
-        name="welsch",
-        summary="Welsch (Leclerc) loss 1 − exp(−r²/2), r = x − y (kornia)",
-        family="regression",
-        formula="ℓᵢ = 1 − exp(−rᵢ²/2),  rᵢ = xᵢ − yᵢ  (Barron's ρ as α → −∞, c = 1)",
-        inputs=_INPUTS,
-        conventions=WELSCH_CONVENTIONS,
-        impl="welsch",
-        numpy_impl="welsch", chunks="elements",
-        check=_CHECK,
-        aliases=("WelschLoss", "welsch_loss"),
-        references=("https://kornia.readthedocs.io/en/latest/losses.html#kornia.losses."
-                    "welsch_loss", _BARRON),
-        notes=("Bounded by 1: the most robust of Barron's family; its gradient vanishes fast.",
-               _KORNIA_NOTE),
-        example=_ROBUST_EXAMPLE,
+    _kornia_robust(
+        "welsch",
+        "Welsch (Leclerc) loss 1 − exp(−r²/2)",
+        "1 − exp(−rᵢ²/2)",
+        "as α → −∞",
+        WELSCH_CONVENTIONS,
+        ("WelschLoss", "welsch_loss"),
+        "Bounded by 1: the most robust of Barron's family; its gradient vanishes fast.",
     ),
     LossSpec(
         name="robust",

@@ -186,3 +186,20 @@ def _warn_empty_denominator(pred, target, params, warnings) -> None:
             "--smooth-nr 0); keep a small --smooth-dr",
             argument="--smooth-dr",
         )
+
+
+def keras_segmentation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
+    """dice / tversky under --convention keras: a target of --pred's shape may hold any values
+    and have any rank (Keras's Dice and Tversky take both as they are); class indices are
+    checked as for the loss itself."""
+    pred, target = arrays["pred"], arrays["target"]
+    if target.shape != pred.shape or params["from_logits"] != "none":
+        segmentation(arrays, params, warnings)
+    elif pred.ndim == 0:
+        raise InputError("expected at least one dimension, got a scalar", argument="--pred")
+    if params["axis"] == "sample" and pred.ndim < 2:
+        raise InputError(
+            f"--axis sample sums each sample over the dimensions after the first, but --pred "
+            f"has shape {shape_str(pred.shape)}",
+            argument="--axis",
+        )

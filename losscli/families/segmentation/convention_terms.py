@@ -16,9 +16,11 @@ everything at once), where the smoothing goes, and which classes count:
   averaged over the classes present; eps = 1e-8 in the denominator only; the mean over the
   batch. kornia 0.7.0 to 0.9.0rc1 computed the Tversky index like the Dice: one per sample,
   TP, FP and FN summed over every class and pixel.
-- Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``, axis=None): one ratio over
-  every element, 1e-7 in the denominator only; its Tversky α weights the false negatives
-  and β the false positives, swapped back in Keras 3.16 (in development).
+- Keras 3.15.1 (keras/src/losses/losses.py ``dice``, ``tversky``): one ratio over every
+  element (axis=None), or one per sample (``--axis sample``: axis=(1, …, ndim − 1)); 1e-7 in
+  the denominator only. A target of --pred's shape is taken as it is, any values and any
+  rank, as Keras does; class indices are one-hot encoded first. Its Tversky α weights the
+  false negatives and β the false positives, swapped back in Keras 3.16 (in development).
 - optax 0.2.8 (optax/losses/_segmentation.py ``dice_loss``): per sample and class,
   (I + smooth)/(I + α·FP + β·FN + smooth) with smooth = 1.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import torch
 
 from losscli.core.errors import InputError
+from losscli.families._shared.keras_terms import weighted
 from losscli.families._shared.torch_terms import Terms
 from losscli.families.segmentation.torch_terms import _flat_pair
 
@@ -149,6 +152,28 @@ def kornia_tversky(*, pred, target, from_logits, include_background, ignore_inde
     return Terms(1 - score, details={"mean Tversky index": score}, shown_inputs=())
 
 
+def _keras_pair(pred, target, from_logits, include_background, ignore_index, library: str):
+    """(p, g) as Keras sees them: a target of pred's shape as given (any values), otherwise
+    the one-hot encoding of the class indices, (N, C, S)."""
+    _all_classes(include_background, library)
+    if target.shape == pred.shape and from_logits == "none":
+        if ignore_index is not None:
+            raise InputError(f"{library} has no ignore_index", argument="--ignore-index")
+        return pred, target.to(pred.dtype)
+    return _pair(pred, target, from_logits, ignore_index, library)
+
+
+def _keras_sum(x: torch.Tensor, axis: str) -> torch.Tensor:
+    """Keras's ``ops.sum(x, axis)``: every element (axis=None) or all but the batch axis."""
+    return x.sum() if axis == "all" else x.reshape(x.shape[0], -1).sum(dim=1)
+
+
+def _keras_terms(values, sample_weight) -> Terms:
+    terms = weighted(values, sample_weight)
+    terms.shown_inputs = ()
+    return terms
+
+
 def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignore_index, alpha,
                          beta, smooth_nr, smooth_dr, eps: float, **options) -> Terms:
     """kornia.losses.tversky_loss, kornia 0.7.0 to 0.9.0rc1: one index per sample over every class.
@@ -168,18 +193,22 @@ def kornia_tversky_micro(*, pred, target, from_logits, include_background, ignor
 
 
 def keras_dice(*, pred, target, from_logits, include_background, ignore_index, smooth_nr,
-               smooth_dr, eps: float, **options) -> Terms:
-    """keras.losses.Dice(axis=None): 1 − 2·Σ g·p / (Σ g + Σ p + eps) over every element."""
+               smooth_dr, axis: str, sample_weight, eps: float, **options) -> Terms:
+    """keras.losses.Dice(axis): 1 − 2·Σ g·p / (Σ g + Σ p + eps), the sums over every element
+    (axis=None) or over each sample; times the sample weights."""
     _plain(options, "Keras's Dice")
-    _all_classes(include_background, "Keras's Dice")
-    p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Dice")
-    inter = (p * g).sum()
-    return Terms(1 - 2 * inter / (g.sum() + p.sum() + eps), shown_inputs=())
+    p, g = _keras_pair(pred, target, from_logits, include_background, ignore_index,
+                       "Keras's Dice")
+    inter = _keras_sum(p * g, axis)
+    return _keras_terms(1 - 2 * inter / (_keras_sum(g, axis) + _keras_sum(p, axis) + eps),
+                        sample_weight)
 
 
 def keras_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,
-                  smooth_nr, smooth_dr, eps: float, swapped: bool, **options) -> Terms:
-    """keras.losses.Tversky(axis=None): one index over every element, eps in the denominator.
+                  smooth_nr, smooth_dr, axis: str, sample_weight, eps: float,
+                  swapped: bool, **options) -> Terms:
+    """keras.losses.Tversky(alpha, beta, axis): one index over every element (axis=None) or
+    over each sample, eps in the denominator, times the sample weights.
 
     ``swapped`` (Keras 3.15.1 and earlier, ``inputs = y_true, targets = y_pred``):
     1 − TP/(TP + α·Σ g·(1 − p) + β·Σ p·(1 − g) + eps), α on the missed target mass (the
@@ -187,14 +216,17 @@ def keras_tversky(*, pred, target, from_logits, include_background, ignore_index
     (keras master since fa9afd5a) swaps them back: 1 − TP/(TP + α·FP + β·FN + eps).
     """
     _plain(options, "Keras's Tversky")
-    _all_classes(include_background, "Keras's Tversky")
-    p, g = _pair(pred, target, from_logits, ignore_index, "Keras's Tversky")
-    tp, fn, fp = (p * g).sum(), (g * (1 - p)).sum(), (p * (1 - g)).sum()
+    p, g = _keras_pair(pred, target, from_logits, include_background, ignore_index,
+                       "Keras's Tversky")
+    tp = _keras_sum(p * g, axis)
+    fn, fp = _keras_sum(g * (1 - p), axis), _keras_sum(p * (1 - g), axis)
     if swapped:
         fp, fn = fn, fp
     score = tp / (tp + alpha * fp + beta * fn + eps)
-    return Terms(1 - score, details={"TP": tp, "α term": fp, "β term": fn, "Tversky": score},
-                 shown_inputs=())
+    terms = weighted(1 - score, sample_weight,
+                     {"TP": tp, "α term": fp, "β term": fn, "Tversky": score})
+    terms.shown_inputs = ()
+    return terms
 
 
 def optax_tversky(*, pred, target, from_logits, include_background, ignore_index, alpha, beta,

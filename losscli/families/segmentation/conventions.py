@@ -11,6 +11,7 @@ from losscli.core.spec import Convention
 from losscli.families._shared.conventions import (
     KERAS,
     KERAS_EPS,
+    KERAS_LOSS,
     KERAS_MEAN,
     KORNIA,
     MONAI,
@@ -88,11 +89,13 @@ DICE_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.Dice",
-        call="Dice(axis=None)(y_true, y_pred)",
-        source=f"{KERAS} dice",
+        call="Dice(axis=None)(y_true, y_pred, sample_weight); --axis sample: "
+        "axis=(1, …, ndim − 1)",
+        source=f"{KERAS} dice; {KERAS_LOSS}",
         reason="one Dice over every element of the batch (axis=None); 1e-7 in the "
-        "denominator only",
+        "denominator only; a target of --pred's shape is taken as it is (any values)",
         impl="keras_dice",
+        check="keras_segmentation",
         constants=KERAS_EPS,
         rules=KERAS_MEAN,
     ),
@@ -177,24 +180,29 @@ TVERSKY_CONVENTIONS = (
     Convention(
         name="keras",
         library="keras.losses.Tversky (3.15.1 and earlier)",
-        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred)",
-        source=f"{KERAS} tversky (inputs = y_true, targets = y_pred)",
+        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred, sample_weight); "
+        "--axis sample: axis=(1, …, ndim − 1)",
+        source=f"{KERAS} tversky (inputs = y_true, targets = y_pred); {KERAS_LOSS}",
         reason="Keras up to 3.15.1: α weights the false negatives and β the false positives "
-        "(reversed; see keras-3.16); one index over every element; 1e-7 in the denominator",
+        "(reversed; keras PR 23333 swaps them back after 3.15.1: keras-3.16); one index over "
+        "every element; 1e-7 in the denominator; "
+        "a target of --pred's shape is taken as it is (any values)",
         impl="keras_tversky",
+        check="keras_segmentation",
         constants={**KERAS_EPS, "swapped": True},
         rules=KERAS_MEAN,
     ),
     Convention(
         name="keras-3.16",
         library="keras.losses.Tversky (3.16 development: keras master, keras-nightly)",
-        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred)",
+        call="Tversky(alpha=0.5, beta=0.5, axis=None)(y_true, y_pred, sample_weight)",
         source="keras-team/keras keras/src/losses/losses.py tversky @ "
         "fa9afd5a266fda5309ef11c8afebd8f8cc8f1e2c (keras PR 23333, version 3.16.0 in "
         "development; the newest release, 3.15.1, still swaps α and β)",
         reason="α weights the false positives and β the false negatives, as MONAI; one index "
         "over every element; 1e-7 in the denominator",
         impl="keras_tversky",
+        check="keras_segmentation",
         constants={**KERAS_EPS, "swapped": False},
         rules=KERAS_MEAN,
     ),

@@ -1,7 +1,14 @@
 """Segmentation losses: soft Dice, Jaccard and Tversky (MONAI semantics)."""
 
+from dataclasses import replace
+
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS, class_weight
+from losscli.families._shared.specs import (
+    KERAS_WEIGHTING,
+    PRED_FLAGS,
+    TARGET_FLAGS,
+    class_weight,
+)
 from losscli.families.segmentation.conventions import (
     DICE_CONVENTIONS,
     JACCARD_CONVENTIONS,
@@ -48,6 +55,10 @@ _IGNORE = ParamSpec(
     "pixels to drop from every sum (MONAI 1.6): where the class-index target equals it; "
     "for one-hot targets, that class's pixels (or the all-zero pixels if it is no class)",
 )
+_LAMBDA_DICE = ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
+                         minimum=0.0)
+_SMP_IGNORE = ParamSpec("ignore_index", "int", None,
+                        "pixels whose target equals it are left out (SMP's ignore_index)")
 _SMOOTH = (
     ParamSpec(
         "smooth_nr",
@@ -107,6 +118,18 @@ _WEIGHT = ParamSpec(
 _MONAI_OPTIONS = (_OTHER_ACT, _BATCH, _SOFT_LABEL)
 _PARAMS = (_FROM_LOGITS, _BACKGROUND, _IGNORE, *_SMOOTH, *_MONAI_OPTIONS)
 _DICE_PARAMS = (*_PARAMS, _SQUARED, _WEIGHT)
+_KERAS_PARAMS = (
+    ParamSpec(
+        "axis",
+        "choice",
+        "all",
+        "the axes Keras sums over (only with --convention keras): all (axis=None, one value "
+        "for the whole batch) or sample (every axis after the first: one value per sample)",
+        choices=("all", "sample"),
+        conventions=("keras",),
+    ),
+    *KERAS_WEIGHTING,
+)
 _CHECK = "segmentation"
 _SUMS = (
     "sums over the spatial dimensions of sample n and class c (and over the batch with "
@@ -153,7 +176,7 @@ SPECS = (
             "Σ p² + Σ g² with --squared-pred; w_c = 1 without --weight"
         ),
         inputs=_INPUTS,
-        params=_DICE_PARAMS,
+        params=(*_DICE_PARAMS, *_KERAS_PARAMS),
         conventions=DICE_CONVENTIONS,
         impl="dice",
         numpy_impl="dice", chunks="samples",
@@ -215,6 +238,7 @@ SPECS = (
             ParamSpec("alpha", "float", 0.5, "α, the weight of false positives", minimum=0.0),
             ParamSpec("beta", "float", 0.5, "β, the weight of false negatives", minimum=0.0),
             *_PARAMS,
+            *(replace(p, conventions=("keras", "keras-3.16")) for p in _KERAS_PARAMS),
         ),
         conventions=TVERSKY_CONVENTIONS,
         impl="tversky",
@@ -294,8 +318,7 @@ SPECS = (
         params=(
             _FROM_LOGITS,
             _BACKGROUND,
-            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
-                      minimum=0.0),
+            _LAMBDA_DICE,
             ParamSpec("lambda_ce", "float", 1.0, "λ_ce, the weight of the cross-entropy part",
                       minimum=0.0),
             *_SMOOTH,
@@ -340,8 +363,7 @@ SPECS = (
             ParamSpec("alpha", "float", None, "α in [0, 1], the focal part's weight of the "
                       "positive class (unset: no α factor, MONAI's default)",
                       minimum=0.0, maximum=1.0),
-            ParamSpec("lambda_dice", "float", 1.0, "λ_dice, the weight of the Dice part",
-                      minimum=0.0),
+            _LAMBDA_DICE,
             ParamSpec("lambda_focal", "float", 1.0, "λ_focal, the weight of the focal part",
                       minimum=0.0),
             *_SMOOTH,
@@ -401,8 +423,7 @@ SPECS = (
                 "one ranking per sample, averaged (kornia, Berman's default); "
                 "--no-per-image ranks every pixel of the batch at once (SMP's default)",
             ),
-            ParamSpec("ignore_index", "int", None,
-                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+            _SMP_IGNORE,
         ),
         conventions=LOVASZ_HINGE_CONVENTIONS,
         impl="lovasz_hinge",
@@ -471,8 +492,7 @@ SPECS = (
                 "present: only the classes in the target (SMP, Berman)",
                 choices=("all", "present"),
             ),
-            ParamSpec("ignore_index", "int", None,
-                      "pixels whose target equals it are left out (SMP's ignore_index)"),
+            _SMP_IGNORE,
             class_weight(": each class term is multiplied by w_c, the mean still divides by "
                          "the number of classes (kornia's weight)"),
         ),

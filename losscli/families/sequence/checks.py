@@ -26,8 +26,10 @@ from losscli.families._shared.checks import Arrays, ndim_in, shape_str
 # --------------------------------------------------------------------------- sequence
 
 
-def ctc(arrays: Arrays, params: dict[str, Any], warnings) -> None:
-    """(T, N, C) or (T, C) scores; padded or concatenated targets; lengths per sequence."""
+def ctc(arrays: Arrays, params: dict[str, Any], warnings, impossible: str = "") -> None:
+    """(T, N, C) or (T, C) scores; padded or concatenated targets; lengths per sequence.
+
+    ``impossible``: what an input too short for its target gives, when not infinity."""
     pred = arrays["pred"]
     ndim_in(pred, (2, 3), "--pred", "log-probabilities of shape (T, N, C) or (T, C)")
     steps, classes = pred.shape[0], pred.shape[-1]
@@ -62,8 +64,9 @@ def ctc(arrays: Arrays, params: dict[str, Any], warnings) -> None:
         if length < needed:
             warnings.warn(
                 f"sequence {n} has {int(length)} frames but its target needs at least "
-                f"{needed} (labels plus a blank between repeats): its loss is infinite"
-                + ("" if params["zero_infinity"] else "; --zero-infinity makes it 0"),
+                f"{needed} (labels plus a blank between repeats): "
+                + (impossible or "its loss is infinite"
+                   + ("" if params["zero_infinity"] else "; --zero-infinity makes it 0")),
                 argument="--input-lengths",
             )
     if not params["from_logits"]:
@@ -138,3 +141,35 @@ def _warn_not_log_probs(pred: np.ndarray, warnings) -> None:
 
 
 # --------------------------------------------------------------------------- linear cross-entropy
+
+
+def keras_ctc(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """ctc under --convention keras: (N, T, C) logits, (N, S) labels with 0 as padding."""
+    pred, target = arrays["pred"], arrays["target"]
+    ndim_in(pred, (3,), "--pred", "Keras's logits of shape (N, T, C), batch first")
+    classes = pred.shape[-1]
+    if target.ndim != 2 or target.shape[0] != pred.shape[0]:
+        raise InputError(
+            f"expected (N, S) labels with N = {pred.shape[0]} (pred has shape "
+            f"{shape_str(pred.shape)}), got shape {shape_str(target.shape)}",
+            argument="--target",
+        )
+    bad = target[(target < 0) | (target >= classes)]
+    if bad.size:
+        raise InputError(f"label {int(bad.flat[0])} is not a class in [0, {classes})",
+                         argument="--target")
+
+
+def optax_ctc(arrays: Arrays, params: dict[str, Any], warnings) -> None:
+    """ctc under --convention optax: (B, T, K) logits, padded (B, N) labels, lengths (B)."""
+    pred = arrays["pred"]
+    ndim_in(pred, (3,), "--pred", "optax's logits of shape (B, T, K), batch first")
+    if arrays["target"].ndim != 2:
+        raise InputError(
+            f"expected optax's padded labels of shape (B, N), got shape "
+            f"{shape_str(arrays['target'].shape)}",
+            argument="--target",
+        )
+    time_first = {**arrays, "pred": pred.transpose(1, 0, 2)}
+    ctc(time_first, {**params, "from_logits": True}, warnings,
+        impossible=f"optax gives a loss of about {-params['log_epsilon']:g} per missing frame")

@@ -1,7 +1,8 @@
 """Sequence losses: connectionist temporal classification (torch.nn semantics)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families._shared.specs import KERAS_WEIGHTING, PRED_FLAGS, TARGET_FLAGS
+from losscli.families.sequence.conventions import CTC_CONVENTIONS
 
 # log-probabilities of 3 frames over {blank, a, b}: log 0.5 and log 0.25.
 _CTC_EXAMPLE_PRED = (
@@ -66,7 +67,17 @@ SPECS = (
                 "--pred holds raw scores: apply log_softmax over C first (losscli's option, "
                 "not PyTorch's)",
             ),
+            *KERAS_WEIGHTING,
+            ParamSpec(
+                "log_epsilon",
+                "float",
+                -1e5,
+                "optax's stand-in for log 0 (only with --convention optax): an impossible "
+                "alignment then costs about −log_epsilon instead of inf; < 0",
+                conventions=("optax",),
+            ),
         ),
+        conventions=CTC_CONVENTIONS,
         impl="ctc",
         numpy_impl="ctc",
         check="ctc",

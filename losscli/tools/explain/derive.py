@@ -97,10 +97,13 @@ def derive(result, *, limit: int = DEFAULT_TERMS) -> Derivation:
 def heading(view: TermView) -> str:
     """``ℓ[0, 1]: pred = 0.9, target = 1`` (rows of classes print as vectors)."""
     parts = []
+    shown = view.result.shown_inputs
     for name in view.result.inputs:
+        if shown is not None and name not in shown:
+            continue  # the loss says its terms do not come from slices of this input
         value = view.input(name)
         parts.append(f"{name} = {num(value) if value.ndim == 0 else vector(value)}")
-    return f"{location(view.index)}: " + ", ".join(parts)
+    return f"{location(view.index)}: " + ", ".join(parts) if parts else location(view.index)
 
 
 def ignored(view: TermView) -> list[str]:

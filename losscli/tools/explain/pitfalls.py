@@ -44,6 +44,20 @@ FAMILY_PITFALLS = {
         "Inputs are usually log-probabilities with time first, (T, N, C): a (N, T, C) tensor "
         "or raw logits give a wrong value."
     ),
+    "metric learning": (
+        "Positive pairs come from the labels (or the two views): a batch where no two rows "
+        "share a label has no positive pair. Check the temperature or scale, and whether "
+        "the loss normalises the embeddings or expects them normalised."
+    ),
+    "preference": (
+        "Sum or average? Each input is one log-probability per response, summed over its "
+        "tokens or averaged as the loss says; a mix of the two, or logits, gives a finite but "
+        "wrong value."
+    ),
+    "image": (
+        "Match --data-range to the pixel values (1 for [0, 1], 255 for 8-bit): the constants "
+        "C1 and C2 scale with it, and a wrong range changes SSIM without an error."
+    ),
 }
 
 

@@ -1,0 +1,1 @@
+"""The image losses: SSIM, MS-SSIM, PSNR and total variation, one term per image."""

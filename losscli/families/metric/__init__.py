@@ -1,0 +1,1 @@
+"""Contrastive and metric-learning losses: batches of embeddings with labels."""

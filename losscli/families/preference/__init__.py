@@ -1,0 +1,1 @@
+"""Preference optimisation of language models: DPO, SimPO and ORPO (one term per pair)."""
