@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 from collections.abc import Iterator
 
@@ -26,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     from losscli.core.output import final_status, guarded
 
-    with guarded() as (out, _err), _interrupts_raise():
+    with guarded() as (out, _err):
         status = _run(argv)
         out.flush()
         return final_status(status, out)
@@ -41,7 +40,8 @@ def _run(argv: list[str] | None) -> int:
             return status
         from losscli.cli.app import run_app
 
-        return int(run_app(argv))
+        with _interrupts_raise():
+            return int(run_app(argv))
     except LossCliError as error:
         _error_line(str(error))
         return int(error.exit_status)
@@ -61,7 +61,12 @@ def _run(argv: list[str] | None) -> int:
 @contextlib.contextmanager
 def _interrupts_raise() -> Iterator[None]:
     """Ctrl-C raises :class:`Interrupted`, which no library turns into its own exit (Click
-    makes a KeyboardInterrupt its "Aborted!"), so every command ends the same way."""
+    makes a KeyboardInterrupt its "Aborted!"), so every command ends the same way.
+
+    The quick path runs no such library: there Python's own KeyboardInterrupt reaches
+    :func:`_run`, and the ``signal`` module (its enums cost a noticeable part of a quick
+    call's start-up) is never imported."""
+    import signal
 
     def interrupt(*_: object) -> None:
         raise Interrupted

@@ -111,6 +111,8 @@ def test_a_quick_call_imports_numpy_and_its_family_only(argv, family):
          "losscli.cases", "losscli.render.table", "losscli.inputs.files",
          "losscli.inputs.readers"))}
     assert not {"difflib", "pkgutil", "plotext"} & set(modules)
+    # Loaded only when used: Ctrl-C handling for the full CLI, statistics of summarised terms.
+    assert not {"signal", "losscli.core.summary"} & set(modules)
     code = {m for m in modules if m.startswith("losscli.families.") and m.count(".") == 3
             and m.rsplit(".", 1)[-1] not in ("spec", "conventions")
             and m.split(".")[2] not in ("_shared", "registry")}

@@ -75,10 +75,13 @@ def run_loss(spec: LossSpec, options: LossOptions) -> ExitStatus:
     return status
 
 
-_TORCH_FILE = re.compile(r"^@.*\.(pt|pth)(:[^/\\]*)?$", re.IGNORECASE)
+_TORCH_FILE = r"^@.*\.(pt|pth)(:[^/\\]*)?$"
 
 
 def _torch_files(options: LossOptions) -> bool:
-    """Whether an input or tensor parameter is read from a .pt/.pth file (torch is loaded)."""
-    texts = [*options.inputs.values(), *options.params.values()]
-    return any(isinstance(t, str) and _TORCH_FILE.match(t.strip()) for t in texts)
+    """Whether an input or tensor parameter is read from a .pt/.pth file (torch is loaded).
+
+    Only ``@PATH`` arguments are matched: a call on literals compiles no pattern."""
+    texts = [t.strip() for t in (*options.inputs.values(), *options.params.values())
+             if isinstance(t, str)]
+    return any(re.match(_TORCH_FILE, t, re.IGNORECASE) for t in texts if t.startswith("@"))

@@ -28,9 +28,12 @@ DEVICES = ("cpu", "cuda", "mps", "auto")
 #: Output formats (``--format``) and code languages (``--emit``).
 FORMATS = ("table", "json", "plain")
 EMIT_LANGUAGES = ("python",)
+#: Largest terms listed when the terms are summarised and ``--top`` is not given.
+DEFAULT_TOP = 5
 
-_FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_INT = re.compile(r"[+-]?\d+")
+#: The numbers Typer reads (patterns compiled on first use, by :mod:`re`'s cache).
+_FLOAT = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+_INT = r"[+-]?\d+"
 
 
 def option(*flags: str, help: str, kind: str, choices: tuple[str, ...] = (),
@@ -213,9 +216,9 @@ def _common_text(spec: LossSpec, meta: dict[str, Any], text: str) -> Any:
 
 def _number(kind: str, text: str, minimum: int | None) -> float | int | None:
     value: float | int
-    if kind == "float" and _FLOAT.fullmatch(text):
+    if kind == "float" and re.fullmatch(_FLOAT, text):
         value = float(text)
-    elif kind == "int" and _INT.fullmatch(text):
+    elif kind == "int" and re.fullmatch(_INT, text):
         value = int(text)
     else:
         return None

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from losscli.core.errors import InputError
-from losscli.core.summary import DEFAULT_TOP, TermStats, summarize
+from losscli.core.options import DEFAULT_TOP
+
+if TYPE_CHECKING:  # the statistics are imported when terms are summarised
+    from losscli.core.summary import TermStats
 
 
 @dataclass
@@ -103,6 +106,8 @@ class Result:
         if self.stats is not None and (self.terms is None or top <= len(self.stats.top)):
             return self.stats
         assert self.terms is not None, "a result keeps its terms or their statistics"
+        from losscli.core.summary import summarize
+
         return summarize(self.terms, self.ignored, top=top)
 
     def compare(self, expected: Any, *, rtol: float = 1e-5, atol: float = 1e-8,
@@ -180,6 +185,8 @@ class Result:
                 "reason": self.reduction.ignore_reason,
             }
         if self.grads:
+            from losscli.core.summary import summarize
+
             out["grad"] = {
                 name: {"shape": list(g.shape), "summary": summarize(g, top=0).to_dict()}
                 if max_elements is not None and g.size > max_elements

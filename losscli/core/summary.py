@@ -17,13 +17,12 @@ from typing import Any
 
 import numpy as np
 
+from losscli.core.options import DEFAULT_TOP
+
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 #: Terms kept for quantile estimates when the terms are computed in pieces.
 SAMPLE_SIZE = 1 << 18
-
-#: Largest terms listed when the terms are summarised and --top is not given.
-DEFAULT_TOP = 5
 
 
 @dataclass

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from losscli.core.options import DEFAULT_TOP
 from losscli.core.result import Result
 from losscli.core.spec import LossSpec
-from losscli.core.summary import DEFAULT_TOP, StatsAccumulator
 from losscli.core.terms import Terms, Totals, reduce
 from losscli.engine.validate import Prepared
 from losscli.inputs import streaming
@@ -103,6 +103,8 @@ def _plan(spec: LossSpec, arrays: dict[str, np.ndarray], chunk_elements: int | N
 
 def _chunked(prepared: Prepared, impl, dtype: np.dtype, plan: _Plan, top: int) -> Result:
     """Compute piece by piece (in parallel threads where there are cores), merge in order."""
+    from losscli.core.summary import StatsAccumulator
+
     spec = prepared.spec
     views = {
         name: (a.reshape(-1) if plan.flat and name in plan.sliced else a)

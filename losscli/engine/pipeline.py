@@ -19,10 +19,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from losscli.core.errors import InputError, UsageError
-from losscli.core.options import BACKENDS, DEVICES, NUMPY_DTYPES
+from losscli.core.options import BACKENDS, DEFAULT_TOP, DEVICES, NUMPY_DTYPES
 from losscli.core.result import Result
 from losscli.core.spec import LossSpec
-from losscli.core.summary import DEFAULT_TOP
 from losscli.engine.validate import Prepared, prepare
 from losscli.families.registry import registry
 

@@ -45,10 +45,19 @@ def family_packages() -> tuple[str, ...]:
     return FAMILY_MODULES + tuple(name for name in found if name not in FAMILY_MODULES)
 
 
+def _declared(package: str) -> tuple[LossSpec, ...]:
+    """One family's ``SPECS`` as its ``spec`` module declares them."""
+    return import_module(f"{FAMILIES_PACKAGE}.{package}.spec").SPECS
+
+
+def _told(spec: LossSpec, package: str) -> LossSpec:
+    """``spec`` told its family package (unless it names one itself)."""
+    return replace(spec, package=spec.package or package)
+
+
 def _family_specs(package: str) -> tuple[LossSpec, ...]:
     """One family's ``SPECS``, each spec told its family package."""
-    specs = import_module(f"{FAMILIES_PACKAGE}.{package}.spec").SPECS
-    return tuple(replace(spec, package=spec.package or package) for spec in specs)
+    return tuple(_told(spec, package) for spec in _declared(package))
 
 
 def _catalog() -> tuple[LossSpec, ...]:
@@ -145,7 +154,7 @@ def find_fast(name: str) -> LossSpec | None:
     for package in family_packages():
         if not _mentions(package, key):
             continue
-        for spec in _family_specs(package):
+        for spec in _declared(package):
             if key in {_normalise(alias) for alias in (spec.name, *spec.aliases)}:
-                return spec
+                return _told(spec, package)
     return registry().find(name)

@@ -105,7 +105,7 @@ def render_json(result, *, max_elements: int | None = None, top: int | None = No
 
     ``elements``: values formatted per write (default ``streaming.TEXT_ELEMENTS``).
     """
-    from losscli.core.summary import DEFAULT_TOP
+    from losscli.core.options import DEFAULT_TOP
 
     data = _with_streams(result, max_elements, DEFAULT_TOP if top is None else top, elements)
     out = sys.stdout
