@@ -7,7 +7,8 @@ for losses PyTorch lacks (focal losses, as torchvision and Lin et al. define the
 else ``torchvision.ops``. It prints the value as ``--format plain`` does, so the two
 outputs can be compared line by line. Its last line, ``# losscli computed: ...``, is what
 the snippet prints: losscli makes the snippet's own call on the same tensors (written-out
-functions live in :mod:`losscli.tools.emit_sources`); a ``losscli.compute`` snippet runs on torch.
+functions live in their family's ``emit`` module, as ``WRITTEN_OUT``); a ``losscli.compute``
+snippet runs on torch.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Callable
+from importlib import import_module
+from importlib.util import find_spec
 
 import numpy as np
 
 from losscli.core.errors import UsageError
-from losscli.core.spec import LossSpec
+from losscli.core.spec import FAMILIES_PACKAGE, LossSpec
 
 #: torchvision.ops loss functions, called as name(*inputs, **params, reduction=...).
 TORCHVISION_OPS = (
@@ -138,16 +141,25 @@ def _caller(function: Callable, inputs: list[str], keywords, reduction: str) -> 
                               reduction=reduction)
 
 
+def written_out() -> dict[str, Callable]:
+    """Every family's ``emit.WRITTEN_OUT`` (the families without an ``emit`` module have none)."""
+    from losscli.families.registry import family_packages
+
+    functions: dict[str, Callable] = {}
+    for package in family_packages():
+        module = f"{FAMILIES_PACKAGE}.{package}.emit"
+        if find_spec(module) is not None:
+            functions.update(import_module(module).WRITTEN_OUT)
+    return functions
+
+
 def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],
                  reduction: str, at_default: set[str]
                  ) -> tuple[str, list[str], Callable | None] | None:
     """Code for losses PyTorch lacks: the function's source, then its call (and the call
     as a function of the snippet's objects; None where torchvision is missing). None when
     a parameter set away from its default is one the written-out function lacks."""
-    from losscli.tools import emit_sources
-
-    sources: dict[str, Callable] = {"focal": emit_sources.sigmoid_focal_loss,
-                                    "softmax-focal": emit_sources.softmax_focal_loss}
+    sources = written_out()
     taken = (_taken(keywords, _parameters(sources[spec.name]), at_default)
              if spec.name in sources else None)
     if spec.name in sources and taken is not None:

@@ -1,7 +1,8 @@
-"""Loss functions PyTorch lacks, written out for ``--emit python`` snippets.
+"""Classification losses PyTorch lacks, written out for ``--emit python`` snippets.
 
 The snippet holds each function's source text (:func:`inspect.getsource`), and the
 snippet's ``# losscli computed:`` comment comes from calling the very same function.
+A family's ``emit`` module maps loss names to such functions in ``WRITTEN_OUT``.
 """
 
 import torch
@@ -41,3 +42,7 @@ def softmax_focal_loss(logits, target, alpha=None, gamma=2.0, ignore_index=-100,
     if reduction == "sum":
         return loss.sum()
     return loss
+
+
+#: The loss each function writes out (``losscli.tools.emit`` collects every family's).
+WRITTEN_OUT = {"focal": sigmoid_focal_loss, "softmax-focal": softmax_focal_loss}
