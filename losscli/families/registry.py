@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import replace
 from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
 
 import losscli.families
 from losscli.core.errors import UsageError
@@ -53,6 +55,18 @@ def _declared(package: str) -> tuple[LossSpec, ...]:
 def _told(spec: LossSpec, package: str) -> LossSpec:
     """``spec`` told its family package (unless it names one itself)."""
     return replace(spec, package=spec.package or package)
+
+
+def collected(module: str, table: str) -> dict[str, Any]:
+    """The union of every family's ``<family>.<module>.<table>`` dict (a family without the
+    module adds nothing): plot axes, written-out ``--emit`` functions, random-input
+    generators, each keyed by loss name."""
+    merged: dict[str, Any] = {}
+    for package in family_packages():
+        name = f"{FAMILIES_PACKAGE}.{package}.{module}"
+        if find_spec(name) is not None:
+            merged.update(getattr(import_module(name), table))
+    return merged
 
 
 def _family_specs(package: str) -> tuple[LossSpec, ...]:

@@ -16,13 +16,11 @@ from __future__ import annotations
 import inspect
 import warnings
 from collections.abc import Callable
-from importlib import import_module
-from importlib.util import find_spec
 
 import numpy as np
 
 from losscli.core.errors import UsageError
-from losscli.core.spec import FAMILIES_PACKAGE, LossSpec
+from losscli.core.spec import LossSpec
 
 #: torchvision.ops loss functions, called as name(*inputs, **params, reduction=...).
 TORCHVISION_OPS = (
@@ -143,14 +141,9 @@ def _caller(function: Callable, inputs: list[str], keywords, reduction: str) -> 
 
 def written_out() -> dict[str, Callable]:
     """Every family's ``emit.WRITTEN_OUT`` (the families without an ``emit`` module have none)."""
-    from losscli.families.registry import family_packages
+    from losscli.families.registry import collected
 
-    functions: dict[str, Callable] = {}
-    for package in family_packages():
-        module = f"{FAMILIES_PACKAGE}.{package}.emit"
-        if find_spec(module) is not None:
-            functions.update(import_module(module).WRITTEN_OUT)
-    return functions
+    return collected("emit", "WRITTEN_OUT")
 
 
 def _written_out(spec: LossSpec, inputs: list[str], keywords: dict[str, str],

@@ -12,7 +12,8 @@ its shape rule:
 
 Losses whose inputs carry constraints a rule cannot express (label lists padded with
 -1, boxes whose corners are ordered, distributions, segmentation maps, CTC label
-sequences and lengths) have an entry in :data:`OVERRIDES`. Every
+sequences and lengths, labelled embedding batches, images) have a generator in their
+family's ``random_inputs`` module (:func:`family_generators`). Every
 generated problem is checked with :func:`losscli.engine.validate.prepare`; a draw the
 loss's own checks reject is drawn again.
 """
@@ -20,8 +21,8 @@ loss's own checks reject is drawn again.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -29,18 +30,14 @@ import numpy as np
 from losscli.core.errors import LossCliError
 from losscli.core.spec import InputSpec, LossSpec
 from losscli.families._shared.checks import shape_str
-
-
-@dataclass(frozen=True)
-class Dims:
-    """The sizes of one generated problem."""
-
-    n: int = 2
-    c: int = 3
-    extra: tuple[int, ...] = ()
-    #: Put edge values in: 0, large magnitudes, probabilities of exactly 0 and 1.
-    edge: bool = False
-
+from losscli.families._shared.random_inputs import (
+    DOMAINS,
+    Dims,
+    Generator,
+    log_softmax,
+    real,
+)
+from losscli.families.registry import collected
 
 #: Shapes of the trials, smallest first; an edge-value trial comes after the plain ones.
 SCHEDULE = (
@@ -53,44 +50,6 @@ SCHEDULE = (
     Dims(5, 7),
     Dims(16, 4, edge=True),
 )
-
-Generator = Callable[[np.random.Generator, Dims], dict[str, np.ndarray]]
-
-
-def _real(rng, shape, edge):
-    values = rng.normal(0.0, 1.5, shape)
-    if edge:
-        spikes = rng.choice([0.0, 8.0, -8.0, 20.0], shape)
-        values = np.where(rng.random(shape) < 0.4, spikes, values)
-    return values
-
-
-def _prob(rng, shape, edge):
-    values = rng.uniform(0.02, 0.98, shape)
-    if edge:
-        values = np.where(rng.random(shape) < 0.4, rng.choice([0.0, 1.0, 1e-7], shape), values)
-    return values
-
-
-def _nonneg(rng, shape, edge):
-    values = np.abs(rng.normal(0.0, 1.5, shape))
-    return np.where(rng.random(shape) < 0.3, 0.0, values) if edge else values
-
-
-_DOMAINS: dict[str, Callable[..., np.ndarray]] = {
-    "real": _real,
-    "prob": _prob,
-    "nonneg": _nonneg,
-    "positive": lambda rng, shape, edge: np.abs(rng.normal(0.0, 1.5, shape)) + 0.05,
-    "sign": lambda rng, shape, edge: rng.choice([-1.0, 1.0], shape),
-    "binary": lambda rng, shape, edge: rng.choice([0.0, 1.0], shape),
-    "logprob": lambda rng, shape, edge: np.log(rng.uniform(0.05, 1.0, shape)),
-}
-
-
-def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    shifted = x - x.max(axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
 
 def _role(i: InputSpec) -> str:
@@ -137,153 +96,22 @@ def _input_values(i: InputSpec, rng, dims: Dims, first: np.ndarray | None) -> np
     if i.kind == "index":
         return rng.integers(0, dims.c, shape).astype(np.int64)
     if i.domain == "logprob" and role == "class_scores":
-        return _log_softmax(_real(rng, shape, False), axis=1)
+        return log_softmax(real(rng, shape, False), axis=1)
     domain = i.domain
     if i.name == "target" and domain == "prob" and not dims.edge:
         domain = "binary"  # binary targets, soft ones only in the edge-value trials
-    return _DOMAINS.get(domain, _real)(rng, shape, dims.edge)
+    return DOMAINS.get(domain, real)(rng, shape, dims.edge)
 
 
-def _multilabel_targets(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """Scores (N, C) and label lists: distinct labels, then -1, then anything (ignored)."""
-    target = rng.integers(-1, dims.c, (dims.n, dims.c))
-    for row in target:
-        count = int(rng.integers(0, dims.c + 1))
-        row[:count] = rng.permutation(dims.c)[:count]
-        if count < dims.c:
-            row[count] = -1
-    return {"pred": _real(rng, (dims.n, dims.c), dims.edge), "target": target.astype(np.int64)}
-
-
-def _boxes(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """Matched corner boxes (x1, y1, x2, y2): targets are jittered copies of the predictions."""
-    corner = rng.uniform(0.0, 10.0, (dims.n, 2))
-    size = rng.uniform(0.5, 5.0, (dims.n, 2))
-    pred = np.concatenate([corner, corner + size], axis=1)
-    shift = rng.normal(0.0, 0.3, (dims.n, 2))
-    scale = rng.uniform(0.7, 1.3, (dims.n, 2))
-    target = np.concatenate([corner + shift, corner + shift + size * scale], axis=1)
-    return {"pred": pred, "target": target}
-
-
-def _softmax(x: np.ndarray, axis: int) -> np.ndarray:
-    return np.exp(_log_softmax(x, axis))
-
-
-def _distributions(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """kl-div: log-probabilities (N, C) and target distributions (some zeros on edge trials)."""
-    target = _softmax(_real(rng, (dims.n, dims.c), False), axis=1)
-    if dims.edge:
-        target = np.where(rng.random(target.shape) < 0.3, 0.0, target)
-        target[:, 0] += target.sum(axis=1) == 0
-        target /= target.sum(axis=1, keepdims=True)
-    return {"pred": _log_softmax(_real(rng, (dims.n, dims.c), dims.edge), axis=1),
-            "target": target}
-
-
-def _pairs(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """cosine-embedding: pairs of (N, D) vectors and ±1 labels."""
-    shape = (dims.n, dims.c)
-    return {"input1": _real(rng, shape, dims.edge), "input2": _real(rng, shape, dims.edge),
-            "target": rng.choice([-1, 1], dims.n).astype(np.int64)}
-
-
-def _projection(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """linear-cross-entropy: features (N, F), a projection (C, F), class indices (N)."""
-    features = dims.c + 1
-    return {"pred": _real(rng, (dims.n, features), dims.edge),
-            "linear_weight": _real(rng, (dims.c, features), False),
-            "target": rng.integers(0, dims.c, dims.n).astype(np.int64)}
-
-
-def _segmentation(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """dice/jaccard/tversky: probabilities (N, C, H, W) and class-index maps (N, H, W)."""
-    classes, spatial = max(2, dims.c), (3, 2, *dims.extra)
-    pred = _softmax(_real(rng, (dims.n, classes, *spatial), dims.edge), axis=1)
-    return {"pred": pred, "target": rng.integers(0, classes, (dims.n, *spatial)).astype(np.int64)}
-
-
-def _sequences(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """ctc: log-probabilities (T, N, C), padded labels without the blank 0, and lengths."""
-    classes, longest = max(2, dims.c), 1 + dims.n % 3
-    steps = 2 * longest + 2
-    lengths = rng.integers(0, longest + 1, dims.n)
-    target = rng.integers(1, classes, (dims.n, longest))
-    return {"pred": _log_softmax(_real(rng, (steps, dims.n, classes), dims.edge), axis=2),
-            "target": target.astype(np.int64),
-            # Edge trials may be too short for a target with repeats (an infinite term).
-            "input_lengths": rng.integers(lengths if dims.edge else 2 * lengths + 1,
-                                          steps + 1).astype(np.int64),
-            "target_lengths": lengths.astype(np.int64)}
-
-
-def _binary_maps(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """lovasz-hinge: logits (N, H, W) and 0/1 masks of the same shape."""
-    shape = (dims.n, 3, 2, *dims.extra)
-    return {"pred": _real(rng, shape, dims.edge),
-            "target": rng.integers(0, 2, shape).astype(np.int64)}
-
-
-def _labelled_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """ntxent/supcon/contrastive: embeddings (N, D) and labels drawn from about N/2 classes,
-    so that most batches hold positive pairs (labels from C classes rarely repeat)."""
-    return {"embeddings": _real(rng, (dims.n, dims.c + 1), dims.edge),
-            "labels": rng.integers(0, max(1, (dims.n + 1) // 2), dims.n).astype(np.int64)}
-
-
-def _unit_batch(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-    """circle: as :func:`_labelled_batch`, with L2-normalised rows (as the loss expects)."""
-    batch = _labelled_batch(rng, dims)
-    rows = rng.normal(0.0, 1.0, batch["embeddings"].shape)
-    batch["embeddings"] = rows / np.linalg.norm(rows, axis=1, keepdims=True)
-    return batch
-
-
-def _images(side: int, most: int = 16) -> Generator:
-    """ssim, ms-ssim, psnr, total-variation: (N, C, side, side) images and a noisy copy
-    (square images large enough for the losses' default windows and scales)."""
-
-    def draw(rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
-        shape = (min(dims.n, most), min(dims.c, most), side, side)
-        pred = rng.uniform(0.0, 1.0, shape) if not dims.edge else _real(rng, shape, True)
-        return {"pred": pred, "target": pred + rng.normal(0.0, 0.1, shape)}
-
-    return draw
-
-
-#: Per-loss generators for inputs whose constraints the shape rules cannot express.
-OVERRIDES: dict[str, Generator] = {
-    "multilabel-margin": _multilabel_targets,
-    "iou": _boxes,
-    "giou": _boxes,
-    "diou": _boxes,
-    "ciou": _boxes,
-    "kl-div": _distributions,
-    "cosine-embedding": _pairs,
-    "linear-cross-entropy": _projection,
-    "dice": _segmentation,
-    "jaccard": _segmentation,
-    "tversky": _segmentation,
-    "generalized-dice": _segmentation,
-    "dice-ce": _segmentation,
-    "dice-focal": _segmentation,
-    "lovasz-hinge": _binary_maps,
-    "lovasz-softmax": _segmentation,
-    "ctc": _sequences,
-    "ntxent": _labelled_batch,
-    "supcon": _labelled_batch,
-    "contrastive": _labelled_batch,
-    "circle": _unit_batch,
-    "ssim": _images(16),
-    "ms-ssim": _images(176, most=1),
-    "psnr": _images(4),
-    "total-variation": lambda rng, dims: {"pred": _images(4)(rng, dims)["pred"]},
-}
+@cache
+def family_generators() -> dict[str, Generator]:
+    """Every family's ``random_inputs.GENERATORS`` (loss name -> generator)."""
+    return collected("random_inputs", "GENERATORS")
 
 
 def generate(spec: LossSpec, rng: np.random.Generator, dims: Dims) -> dict[str, np.ndarray]:
     """One draw of the loss's required inputs (not yet validated)."""
-    override = OVERRIDES.get(spec.name)
+    override = family_generators().get(spec.name)
     if override is not None:
         return override(rng, dims)
     values: dict[str, np.ndarray] = {}

@@ -10,11 +10,9 @@ regression loss, ``p`` for probabilities, ``p_t`` and ``logit`` for logits).
 from __future__ import annotations
 
 import functools
-from importlib import import_module
-from importlib.util import find_spec
 
 from losscli.core.errors import UsageError
-from losscli.core.spec import FAMILIES_PACKAGE, LossSpec
+from losscli.core.spec import LossSpec
 from losscli.families._shared.plot import (
     PlotAxis,
     binary_logit,
@@ -22,18 +20,13 @@ from losscli.families._shared.plot import (
     error,
     prob_axis,
 )
-from losscli.families.registry import family_packages, registry
+from losscli.families.registry import collected, registry
 
 
 @functools.cache
 def hand_chosen() -> dict[str, tuple[PlotAxis, ...]]:
     """Every family's ``plot.AXES`` (the families without a ``plot`` module have none)."""
-    axes: dict[str, tuple[PlotAxis, ...]] = {}
-    for package in family_packages():
-        module = f"{FAMILIES_PACKAGE}.{package}.plot"
-        if find_spec(module) is not None:
-            axes.update(import_module(module).AXES)
-    return axes
+    return collected("plot", "AXES")
 
 
 def _inferred(spec: LossSpec) -> tuple[PlotAxis, ...]:
