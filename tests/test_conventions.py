@@ -545,6 +545,21 @@ CASES = [
          per_sample_mean(np.exp(SL1_X) - (SL1_Y + 1) * np.log(np.exp(SL1_X) + 1e-7))),
     Case("hinge", "sklearn", {"pred": SL1_X[0], "target": [1, -1, 1]},
          np.maximum(1 - np.array([1, -1, 1]) * SL1_X[0], 0).mean()),
+    # Keras 3.15.1 losses.py squared_hinge / categorical_hinge: per-sample terms, times the
+    # sample weights, Σ / B (sum_over_batch_size); 0/1 labels read as ±1 for squared hinge.
+    Case("squared-hinge", "losscli", {"pred": SL1_X, "target": [[0, 1, 1], [1, 0, 0]]},
+         (np.maximum(1 - np.array([[-1, 1, 1], [1, -1, -1]]) * SL1_X, 0) ** 2).mean()),
+    Case("squared-hinge", "keras", {"pred": SL1_X, "target": [[0, 1, 1], [1, 0, 0]],
+                                    "sample_weight": [2.0, 0.5]},
+         ((np.maximum(1 - np.array([[-1, 1, 1], [1, -1, -1]]) * SL1_X, 0) ** 2).mean(axis=1)
+          * [2.0, 0.5]).sum() / 2),
+    Case("categorical-hinge", "losscli", {"pred": SL1_X, "target": [[0, 1, 0], [1, 0, 0]]},
+         np.mean([max(0.0, max(SL1_X[0][0], SL1_X[0][2]) - SL1_X[0][1] + 1),
+                  max(0.0, max(SL1_X[1][1], SL1_X[1][2]) - SL1_X[1][0] + 1)])),
+    Case("categorical-hinge", "keras", {"pred": SL1_X, "target": [[0, 1, 0], [1, 0, 0]],
+                                        "sample_weight": [2.0, 0.5]},
+         (2.0 * max(0.0, max(SL1_X[0][0], SL1_X[0][2]) - SL1_X[0][1] + 1)
+          + 0.5 * max(0.0, max(SL1_X[1][1], SL1_X[1][2]) - SL1_X[1][0] + 1)) / 2),
     Case("hinge", "keras", {"pred": SL1_X, "target": [[1, -1, 1], [-1, -1, 1]],
                             "sample_weight": [2.0, 0.5]},
          (np.maximum(1 - np.array([[1, -1, 1], [-1, -1, 1]]) * SL1_X, 0).mean(axis=1)
@@ -877,6 +892,10 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
                        "input_lengths": [2], "target_lengths": [1]},
     "hinge": {"pred": SL1_X / 4, "target": [[1, -1, 1], [-1, -1, 1]], "sample_weight": [1, 2]},
     "poisson-nll": {"pred": np.exp(SL1_X), "target": SL1_Y, "sample_weight": 1.5},
+    "squared-hinge": {"pred": SL1_X / 4, "target": [[0, 1, 1], [1, 0, 0]],
+                      "sample_weight": [2.0, 0.5]},
+    "categorical-hinge": {"pred": SL1_X, "target": [[0, 1, 0], [1, 0, 0]],
+                          "sample_weight": [2.0, 0.5]},
     "ntxent": _NTX,
     "supcon": _SUPCON,
     "dpo": _DPO,
@@ -1164,3 +1183,14 @@ def test_overlap_conventions_on_an_empty_batch(loss, name, expected):
     extra = {"from_logits": "softmax"} if name in ("kornia", "kornia-0.8", "optax") else {}
     value = _empty(loss, name, pred=pred, target=labels, **extra).value
     assert (math.isnan(value) and math.isnan(expected)) or value == expected
+
+
+def test_convention_all_with_a_keras_only_option_computes_keras_and_says_why_not_others(cli):
+    """--sample-weight is Keras's: the keras row uses it (per-sample means 0.5 and 6.5,
+    weighted 1 and 2, over B = 2 samples: 6.75); every other row says it lacks the option."""
+    out = cli("mse", "-p", "[[1, 2], [3, 4]]", "-t", "[[1, 1], [1, 1]]", "--convention", "all",
+              "--sample-weight", "[1, 2]", "--format", "plain")
+    assert out.code == 0, out.stderr
+    rows = dict(line.split("\t") for line in out.stdout.splitlines())
+    assert float(rows.pop("keras")) == pytest.approx((0.5 * 1 + 6.5 * 2) / 2)
+    assert rows and set(rows.values()) == {"n/a"}

@@ -8,7 +8,7 @@ from typing import Any
 
 from losscli.core.errors import InputError, UsageError
 from losscli.core.spec import Convention, LossSpec
-from losscli.engine.conventions import ALL, resolve
+from losscli.engine.conventions import ALL, accepted, resolve
 from losscli.engine.pipeline import compute
 
 
@@ -68,7 +68,8 @@ def compare(
 
     The default (the first convention) must compute: its input errors are raised. Another
     convention that cannot take these inputs (an option its library lacks) gets a row
-    with the reason instead of a value.
+    with the reason instead of a value, and so does every convention, the default included,
+    that lacks a library's own option the user set (``--sample-weight`` is Keras's).
     """
     if not spec.conventions:
         resolve(spec, ALL)
@@ -80,6 +81,11 @@ def compare(
     rows: list[Row] = []
     warnings: list[str] = []
     for number, convention in enumerate(spec.conventions):
+        try:
+            accepted(spec, convention.name, values)
+        except UsageError as error:
+            rows.append(Row(convention, error=str(error)))
+            continue
         try:
             result = compute(spec, reduction=reduction, dtype=dtype, strict=strict,
                              convention=convention.name, **values)

@@ -1,8 +1,13 @@
 """Margin and ranking losses (and the multi-label soft-margin loss, a classification loss)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
+from losscli.families.margin.conventions import (
+    CATEGORICAL_HINGE_CONVENTIONS,
+    SQUARED_HINGE_CONVENTIONS,
+)
 from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
+    KERAS_WEIGHTING,
     LAST_AXIS_INDEX_TARGET,
     PRED_FLAGS,
     REGRESSION_PRED,
@@ -203,6 +208,8 @@ SPECS = (
                 shape="as pred",
             ),
         ),
+        params=KERAS_WEIGHTING,
+        conventions=SQUARED_HINGE_CONVENTIONS,
         impl="squared_hinge",
         numpy_impl="squared_hinge",
         check="squared_hinge",
@@ -237,6 +244,8 @@ SPECS = (
                 shape="as pred",
             ),
         ),
+        params=KERAS_WEIGHTING,
+        conventions=CATEGORICAL_HINGE_CONVENTIONS,
         impl="categorical_hinge",
         numpy_impl="categorical_hinge",
         chunks="rows",
