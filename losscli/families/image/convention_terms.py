@@ -27,6 +27,7 @@ from losscli.families.image.torch_terms import (
     scale_weights,
     ssim_maps,
     total_variation,
+    window_options,
 )
 
 
@@ -48,8 +49,7 @@ def kornia_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range,
     'mean' (Σ (ℓₙ / P) / N) and 'sum' are kornia's mean and sum over every pixel."""
     _only("kornia's ssim_loss", kernel, sigma=(sigma, 1.5, "--sigma"),
           k1=(k1, 0.01, "--k1"), k2=(k2, 0.03, "--k2"))
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
     maps = ssim_maps(pred, target, o, padding, eps)
     loss = torch.clamp((1 - maps["SSIM"]) / 2, 0, 1).flatten(1)
     pixels = torch.full((loss.shape[0],), float(loss.shape[1]), dtype=loss.dtype,
@@ -72,8 +72,7 @@ def pytorch_msssim_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, dat
     mean over the channels of each channel's mean SSIM; a side shorter than the window is
     not blurred (a warning in pytorch-msssim)."""
     _msssim_options(kernel, padding, eps)
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
     maps = ssim_maps(pred, target, o, skip_small=True)
     return Terms(1 - maps["SSIM"].flatten(1).mean(1), details=corner(maps), shown_inputs=())
 
@@ -89,8 +88,7 @@ def pytorch_msssim_ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, 
     per channel, the product over the scales per channel, the mean over the channels; odd
     sizes zero-padded before each 2×2 average pooling."""
     _msssim_options(kernel)
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
     w = scale_weights(weights, pred)
     factors = scale_factors(pred, target, o, len(w), pool=_pad_halve, skip_small=True)
     value = torch.stack([torch.relu(f) ** wj for f, wj in zip(factors, w)]).prod(0).mean(1)
@@ -102,8 +100,7 @@ def monai_ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_rang
                   weights=None) -> Terms:
     """1 − MultiScaleSSIMMetric(...)(pred, target): relu of each image's mean cs (over the
     channels and windows), the product over the scales per image."""
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
     w = scale_weights(weights, pred)
     factors = scale_factors(pred, target, o, len(w))
     value = torch.stack([torch.relu(f.mean(1)) ** wj for f, wj in zip(factors, w)]).prod(0)

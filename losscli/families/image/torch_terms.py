@@ -44,6 +44,12 @@ def _blur(x: torch.Tensor, g: torch.Tensor, skip_small: bool = False) -> torch.T
     return x
 
 
+def window_options(window_size, sigma, kernel, k1, k2, data_range) -> dict:
+    """The window and constants of the SSIM map, as :func:`ssim_maps` takes them."""
+    return dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
+                data_range=data_range)
+
+
 def ssim_maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0,
               skip_small: bool = False) -> dict:
     """The SSIM and cs maps (N, C, H', W') with the moments behind them.
@@ -87,8 +93,7 @@ def corner(maps: dict) -> dict:
 def ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range, padding,
          eps) -> Terms:
     """ℓₙ = 1 − mean SSIM of image n (MONAI SSIMLoss with reduction='none')."""
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
     maps = ssim_maps(pred, target, o, padding, eps)
     mean = maps["SSIM"].flatten(1).mean(1)
     return Terms(1 - mean, details=corner(maps), shown_inputs=())
@@ -121,8 +126,7 @@ def factor_details(factors: list) -> dict:
 def ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range,
             weights=None) -> Terms:
     """ℓₙ = 1 − mean_c Π_j relu(cs_j)^{w_j}·relu(SSIM_M)^{w_M} (pytorch-msssim)."""
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
     w = scale_weights(weights, pred)
     factors = scale_factors(pred, target, o, len(w))
     product = torch.stack([torch.relu(f) ** wj for f, wj in zip(factors, w)]).prod(0)
