@@ -700,6 +700,71 @@ CASES += [
     Case("orpo", "trl-0.19", _ORPO, 0.14316425832582955),
 ]
 
+# Image losses with a 1-pixel window, where σ² = σxy = 0, cs = 1 and SSIM is the luminance
+# l = (2xy + C1)/(x² + y² + C1), C1 = (0.01·L)², C2 = (0.03·L)² at every pixel (Wang et al.).
+# kornia: clamp((1 − num/(den + 1e-12))/2, 0, 1), den = (x² + y² + C1)·C2; pytorch-msssim:
+# L = 255; ms-ssim with weights (0.5, 0.5): (mean l at the halved scale)^0.5, halved without
+# padding (losscli, MONAI) or with a zero row and column before an odd side (pytorch-msssim);
+# MONAI takes the mean over the channels before the power.
+IMG_X = np.array([[[[0.1, 0.5, 0.9, 0.3, 0.7], [0.4, 0.8, 0.2, 0.6, 0.1],
+                    [0.7, 0.3, 0.5, 0.9, 0.2]],
+                   [[0.9, 0.1, 0.2, 0.8, 0.3], [0.2, 0.7, 0.4, 0.5, 0.6],
+                    [0.6, 0.4, 0.8, 0.1, 0.5]]]])
+IMG_Y = np.array([[[[0.2, 0.5, 0.8, 0.3, 0.6], [0.4, 0.7, 0.3, 0.6, 0.2],
+                    [0.6, 0.3, 0.5, 0.8, 0.3]],
+                   [[0.1, 0.9, 0.8, 0.2, 0.7], [0.8, 0.3, 0.6, 0.5, 0.4],
+                    [0.4, 0.6, 0.2, 0.9, 0.5]]]])  # (1, 2, 3, 5); channel 2 anti-correlated
+_IMG = {"pred": IMG_X, "target": IMG_Y, "window_size": 1}
+
+
+def luminance(x, y, data_range=1.0):
+    c1 = (0.01 * data_range) ** 2
+    return (2 * x * y + c1) / (x**2 + y**2 + c1)
+
+
+def kornia_pixels(x, y):
+    c1, c2 = 0.01**2, 0.03**2
+    s = (2 * x * y + c1) * c2 / ((x**2 + y**2 + c1) * c2 + 1e-12)
+    return np.clip((1 - s) / 2, 0, 1)
+
+
+def halved(x, pad=False):
+    if pad:
+        x = np.pad(x, ((0, 0), (0, 0), (x.shape[2] % 2,) * 2, (x.shape[3] % 2,) * 2))
+    h, w = x.shape[2] // 2, x.shape[3] // 2
+    return x[:, :, : 2 * h, : 2 * w].reshape(*x.shape[:2], h, 2, w, 2).mean((3, 5))
+
+
+def ms_ssim_1px(pad=False, data_range=1.0, monai=False):
+    per_channel = luminance(halved(IMG_X, pad), halved(IMG_Y, pad), data_range).mean((2, 3))
+    if monai:
+        return 1 - max(per_channel.mean(), 0) ** 0.5
+    return 1 - np.mean(np.maximum(per_channel, 0) ** 0.5)
+
+
+_TV_DIFFS = (np.abs(np.diff(IMG_X, axis=2)), np.abs(np.diff(IMG_X, axis=3)))
+CASES += [
+    Case("ssim", "monai", _IMG, 1 - luminance(IMG_X, IMG_Y).mean()),
+    Case("ssim", "kornia", _IMG, kornia_pixels(IMG_X, IMG_Y).mean()),
+    Case("ssim", "kornia", _IMG, kornia_pixels(IMG_X, IMG_Y).sum(), "sum"),
+    Case("ssim", "pytorch-msssim", _IMG, 1 - luminance(IMG_X, IMG_Y, 255.0).mean()),
+    Case("ms-ssim", "losscli", {**_IMG, "weights": [0.5, 0.5]}, ms_ssim_1px()),
+    Case("ms-ssim", "monai", {**_IMG, "weights": [0.5, 0.5]}, ms_ssim_1px(monai=True)),
+    Case("ms-ssim", "pytorch-msssim", {**_IMG, "weights": [0.5, 0.5]},
+         ms_ssim_1px(pad=True, data_range=255.0)),
+    Case("psnr", "losscli", {"pred": IMG_X[0], "target": IMG_Y[0]},
+         np.mean(10 * np.log10(((IMG_X[0] - IMG_Y[0]) ** 2).mean((1, 2))))),
+    Case("psnr", "kornia", {"pred": IMG_X[0], "target": IMG_Y[0]},
+         10 * np.log10(((IMG_X - IMG_Y) ** 2).mean())),
+    Case("psnr", "kornia", {"pred": IMG_X[0], "target": IMG_X[0]}, -np.inf, id="identical"),
+    Case("total-variation", "losscli", {"pred": IMG_X}, sum(d.sum() for d in _TV_DIFFS)),
+    Case("total-variation", "kornia", {"pred": IMG_X},
+         sum(d.sum((2, 3)) for d in _TV_DIFFS).mean()),
+    Case("total-variation", "kornia", {"pred": IMG_X, "average": "mean"},
+         sum(d.mean((2, 3)) for d in _TV_DIFFS).mean(), id="mean"),
+]
+
+
 def _id(case: Case) -> str:
     return f"{case.loss}-{case.convention}-{case.reduction}" + (f"-{case.id}" if case.id else "")
 
@@ -900,6 +965,9 @@ _SMOOTH_INPUTS = {  # away from clips, clamps and kinks, so finite differences a
     "supcon": _SUPCON,
     "dpo": _DPO,
     "orpo": _ORPO,
+    "ssim": {**_IMG, "window_size": 3},
+    "ms-ssim": {**_IMG, "weights": [0.5, 0.5]},
+    "total-variation": {"pred": IMG_X},
 }
 
 

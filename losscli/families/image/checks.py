@@ -60,23 +60,28 @@ def ssim(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> Non
         )
 
 
+def _scales(arrays: dict[str, np.ndarray]) -> int:
+    """The number of MS-SSIM scales: the length of --weights, a non-empty vector of finite
+    numbers >= 0 (5 without)."""
+    weights = arrays.get("weights")
+    if weights is None:
+        return len(MS_SSIM_WEIGHTS)
+    if weights.ndim != 1 or weights.size == 0:
+        raise InputError(
+            f"expected a vector of one weight per scale, got shape {shape_str(weights.shape)}",
+            argument="--weights",
+        )
+    if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+        raise InputError("expected finite weights >= 0", argument="--weights")
+    return weights.size
+
+
 def ms_ssim(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:
     """Images of equal shape large enough for one window at the coarsest scale; weights
     a non-empty vector of finite numbers >= 0."""
     h, w = _pair(arrays, params)
     size = _odd_window(params)
-    weights = arrays.get("weights")
-    scales = len(MS_SSIM_WEIGHTS)
-    if weights is not None:
-        if weights.ndim != 1 or weights.size == 0:
-            raise InputError(
-                f"expected a vector of one weight per scale, got shape "
-                f"{shape_str(weights.shape)}",
-                argument="--weights",
-            )
-        if not np.all(np.isfinite(weights)) or np.any(weights < 0):
-            raise InputError("expected finite weights >= 0", argument="--weights")
-        scales = weights.size
+    scales = _scales(arrays)
     need = size * 2 ** (scales - 1)
     if min(h, w) < need:
         raise InputError(
@@ -84,6 +89,29 @@ def ms_ssim(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> 
             f"halves them and the coarsest must hold a {size} × {size} window, so H and W "
             f"must be >= {size}·2^{scales - 1} = {need}; pass fewer --weights or a smaller "
             "--window-size",
+            argument="--pred",
+        )
+
+
+def pytorch_msssim_ssim(arrays: dict[str, np.ndarray], params: dict[str, Any],
+                        warnings) -> None:
+    """pytorch-msssim's ssim: images of equal shape, an odd window, any size (a side
+    shorter than the window is not blurred)."""
+    _pair(arrays, params)
+    _odd_window(params)
+
+
+def pytorch_msssim_ms_ssim(arrays: dict[str, np.ndarray], params: dict[str, Any],
+                           warnings) -> None:
+    """pytorch-msssim's ms_ssim: its assertion min(H, W) > (window_size − 1)·2⁴, whatever
+    the number of scales."""
+    h, w = _pair(arrays, params)
+    size = _odd_window(params)
+    _scales(arrays)
+    if min(h, w) <= (size - 1) * 16:
+        raise InputError(
+            f"images of {h} × {w} pixels: pytorch-msssim asserts the smaller side > "
+            f"(window_size − 1)·2⁴ = {(size - 1) * 16} whatever the number of --weights",
             argument="--pred",
         )
 

@@ -6,6 +6,12 @@ inside the image, so ``--reduction none`` gives N values and ``mean`` averages t
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
 from losscli.families._shared.specs import PRED_FLAGS, TARGET_FLAGS
+from losscli.families.image.conventions import (
+    MS_SSIM_CONVENTIONS,
+    PSNR_CONVENTIONS,
+    SSIM_CONVENTIONS,
+    TOTAL_VARIATION_CONVENTIONS,
+)
 
 #: Wang et al. 2003's scale weights of MS-SSIM, finest first.
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -126,13 +132,15 @@ SPECS = (
             "to 255.",
             "kornia's ssim_loss is another loss: clamp((1 − SSIM)/2, 0, 1) per pixel with "
             "reflect padding and eps 1e-12, averaged over every pixel of the batch: it is "
-            "half of this loss with --padding reflect --eps 1e-12 (reduction mean).",
+            "half of this loss with --padding reflect --eps 1e-12 (reduction mean); "
+            "--convention kornia computes it exactly.",
             "Values are not rescaled: images in [0, 255] need --data-range 255, else C1 and "
             "C2 are 255² times too small.",
             "The details show, for the window at the top-left of channel 0 of each image, "
             "μ, σ², σxy and the two factors l and cs; the image's mean SSIM is 1 − ℓₙ.",
         ),
         example={**_TINY, "window_size": "3"},
+        conventions=SSIM_CONVENTIONS,
     ),
     LossSpec(
         name="ms-ssim",
@@ -190,6 +198,7 @@ SPECS = (
             "window_size": "3",
             "weights": "[0.5, 0.5]",
         },
+        conventions=MS_SSIM_CONVENTIONS,
     ),
     LossSpec(
         name="psnr",
@@ -240,6 +249,7 @@ SPECS = (
         ),
         example={"pred": "[[[[0.1, 0.5], [0.9, 0.3]]], [[[0.4, 0.8], [0.2, 0.6]]]]",
                  "target": "[[[[0.2, 0.5], [0.8, 0.3]]], [[[0.4, 0.6], [0.3, 0.6]]]]"},
+        conventions=PSNR_CONVENTIONS,
     ),
     LossSpec(
         name="total-variation",
@@ -299,11 +309,12 @@ SPECS = (
             "kornia's total_variation returns one value per (image, channel); the term here "
             "is one image: the sum over its channels (--average sum), or, with --average "
             "mean, each direction's mean over all its differences, channels included (for "
-            "one channel kornia's 'mean').",
+            "one channel kornia's 'mean'); --convention kornia keeps its (N, C) values.",
             "kornia's 'mean' is mean|Δv| + mean|Δh|, each over its own count C·(H−1)·W and "
             "C·H·(W−1), not one mean over every difference.",
             "A regulariser of one input: it takes no target.",
         ),
         example={"pred": "[[[[0.1, 0.5, 0.9], [0.4, 0.8, 0.2], [0.7, 0.3, 0.5]]]]"},
+        conventions=TOTAL_VARIATION_CONVENTIONS,
     ),
 )

@@ -31,14 +31,27 @@ def _window(size: int, sigma: float, kernel: str, like: torch.Tensor) -> torch.T
     return g / g.sum()
 
 
-def _blur(x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+def _blur(x: torch.Tensor, g: torch.Tensor, skip_small: bool = False) -> torch.Tensor:
     """Valid separable filtering over the last two dimensions: along W, then along H (as
-    sliding windows times g: on small images far faster than conv2d on the CPU)."""
-    x = x.unfold(-1, g.numel(), 1) @ g
-    return x.unfold(-2, g.numel(), 1) @ g
+    sliding windows times g: on small images far faster than conv2d on the CPU).
+    ``skip_small``: leave a dimension shorter than the window unfiltered (pytorch-msssim's
+    gaussian_filter)."""
+    size = g.numel()
+    if not (skip_small and x.shape[-1] < size):
+        x = x.unfold(-1, size, 1) @ g
+    if not (skip_small and x.shape[-2] < size):
+        x = x.unfold(-2, size, 1) @ g
+    return x
 
 
-def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
+def window_options(window_size, sigma, kernel, k1, k2, data_range) -> dict:
+    """The window and constants of the SSIM map, as :func:`ssim_maps` takes them."""
+    return dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
+                data_range=data_range)
+
+
+def ssim_maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0,
+              skip_small: bool = False) -> dict:
     """The SSIM and cs maps (N, C, H', W') with the moments behind them.
 
     The moments are taken of each channel minus its mean (σ² and σxy do not change, μ gets
@@ -54,10 +67,13 @@ def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
         cols = torch.tensor(reflect_index(w, p), device=x.device)
         both = both[:, :, rows][:, :, :, cols]  # indexing: F.pad is slow on small CPU inputs
     xs, ys = both[: n * c], both[n * c :]
-    mu_x, mu_y = _blur(xs, g), _blur(ys, g)
-    var_x = _blur(xs * xs, g) - mu_x**2
-    var_y = _blur(ys * ys, g) - mu_y**2
-    cov = _blur(xs * ys, g) - mu_x * mu_y
+    def blur(v):
+        return _blur(v, g, skip_small)
+
+    mu_x, mu_y = blur(xs), blur(ys)
+    var_x = blur(xs * xs) - mu_x**2
+    var_y = blur(ys * ys) - mu_y**2
+    cov = blur(xs * ys) - mu_x * mu_y
     shift = shift.reshape(2 * n * c, 1, 1, 1)
     mu_x, mu_y = mu_x + shift[: n * c], mu_y + shift[n * c :]
     c1, c2 = (o["k1"] * o["data_range"]) ** 2, (o["k2"] * o["data_range"]) ** 2
@@ -69,7 +85,7 @@ def _maps(x, y, o: dict, padding: str = "valid", eps: float = 0.0) -> dict:
     return {k: v.reshape(n, c, *v.shape[2:]) for k, v in out.items()}
 
 
-def _corner(maps: dict) -> dict:
+def corner(maps: dict) -> dict:
     """The moments and factors of the top-left window of channel 0, per image."""
     return {k: maps[k][:, 0, 0, 0] for k in ("μx", "μy", "σx²", "σy²", "σxy", "l", "cs")}
 
@@ -77,33 +93,46 @@ def _corner(maps: dict) -> dict:
 def ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range, padding,
          eps) -> Terms:
     """ℓₙ = 1 − mean SSIM of image n (MONAI SSIMLoss with reduction='none')."""
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
-    maps = _maps(pred, target, o, padding, eps)
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
+    maps = ssim_maps(pred, target, o, padding, eps)
     mean = maps["SSIM"].flatten(1).mean(1)
-    return Terms(1 - mean, details=_corner(maps), shown_inputs=())
+    return Terms(1 - mean, details=corner(maps), shown_inputs=())
+
+
+def scale_weights(weights, like: torch.Tensor) -> torch.Tensor:
+    """The MS-SSIM scale weights as a vector of ``like``'s dtype (Wang et al.'s by default)."""
+    return torch.as_tensor(MS_SSIM_WEIGHTS if weights is None else weights, dtype=like.dtype,
+                           device=like.device).reshape(-1)
+
+
+def scale_factors(x, y, o: dict, scales: int, pool=halve, skip_small: bool = False) -> list:
+    """Per scale j the (N, C) means over the valid windows of cs_j, and of SSIM at the last
+    scale; ``pool`` halves the images between scales."""
+    factors = []
+    for j in range(scales):
+        if j:
+            x, y = pool(x), pool(y)
+        maps = ssim_maps(x, y, o, skip_small=skip_small)
+        factors.append(maps["SSIM" if j == scales - 1 else "cs"].flatten(2).mean(2))
+    return factors
+
+
+def factor_details(factors: list) -> dict:
+    """Each scale's cs and the last scale's SSIM, averaged over the channels."""
+    last = len(factors)
+    return {f"SSIM{j}" if j == last else f"cs{j}": f.mean(1) for j, f in enumerate(factors, 1)}
 
 
 def ms_ssim(*, pred, target, window_size, sigma, kernel, k1, k2, data_range,
             weights=None) -> Terms:
     """ℓₙ = 1 − mean_c Π_j relu(cs_j)^{w_j}·relu(SSIM_M)^{w_M} (pytorch-msssim)."""
-    o = dict(window_size=window_size, sigma=sigma, kernel=kernel, k1=k1, k2=k2,
-             data_range=data_range)
-    w = torch.as_tensor(MS_SSIM_WEIGHTS if weights is None else weights, dtype=pred.dtype,
-                        device=pred.device).reshape(-1)
-    x, y = pred, target
-    product = torch.ones(pred.shape[:2], dtype=pred.dtype, device=pred.device)
-    details = {}
-    for j in range(len(w)):
-        if j:
-            x, y = halve(x), halve(y)
-        maps = _maps(x, y, o)
-        last = j == len(w) - 1
-        factor = maps["SSIM" if last else "cs"].flatten(2).mean(2)  # (N, C)
-        details[f"SSIM{j + 1}" if last else f"cs{j + 1}"] = factor.mean(1)
-        product = product * torch.relu(factor) ** w[j]
+    o = window_options(window_size, sigma, kernel, k1, k2, data_range)
+    w = scale_weights(weights, pred)
+    factors = scale_factors(pred, target, o, len(w))
+    product = torch.stack([torch.relu(f) ** wj for f, wj in zip(factors, w)]).prod(0)
     value = product.mean(1)
-    return Terms(1 - value, details={**details, "MS-SSIM": value}, shown_inputs=())
+    return Terms(1 - value, details={**factor_details(factors), "MS-SSIM": value},
+                 shown_inputs=())
 
 
 def psnr(*, pred, target, data_range, pool_batch=False) -> Terms:
