@@ -37,6 +37,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 START, END = "<!-- losses:start -->", "<!-- losses:end -->"
 LOSSES_PAGE = Path("docs") / "losses.md"
+#: The generated table of each loss's conventions, between its own markers.
+CONVENTIONS_START, CONVENTIONS_END = "<!-- conventions:start -->", "<!-- conventions:end -->"
+CONVENTIONS_PAGE = Path("docs") / "conventions.md"
 #: The terminal the console blocks are rendered for.
 ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "LANG": "C.UTF-8",
        "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", "PYTHONHASHSEED": "0"}
@@ -91,10 +94,22 @@ def loss_table() -> str:
     return "\n".join(rows)
 
 
-def with_loss_table(text: str, table: str) -> str:
+def conventions_table() -> str:
+    """A markdown table: each loss with conventions and their names, the default first."""
+    from losscli.core.spec import FAMILIES
+    from losscli.families.registry import registry
+
+    rows = ["| loss | `--convention` (the first is losscli's default) |", "| --- | --- |"]
+    for spec in sorted(registry(), key=lambda s: (FAMILIES.index(s.family), s.name)):
+        if spec.conventions:
+            rows.append(f"| `{spec.name}` | {', '.join(c.name for c in spec.conventions)} |")
+    return "\n".join(rows)
+
+
+def with_table(text: str, table: str, start: str = START, end: str = END) -> str:
     """``text`` with the block between the markers replaced by ``table``."""
-    block = f"{START}\n{table}\n{END}"
-    return re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+    block = f"{start}\n{table}\n{end}"
+    return re.sub(re.escape(start) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
 
 
 # --------------------------------------------------------------------------- console blocks
@@ -228,7 +243,9 @@ def current(path: Path, root: Path = ROOT) -> str:
     """What the document at ``root / path`` should hold: generated parts brought up to date."""
     text = (root / path).read_text(encoding="utf-8")
     if path == LOSSES_PAGE:
-        text = with_loss_table(text, loss_table())
+        text = with_table(text, loss_table())
+    if path == CONVENTIONS_PAGE:
+        text = with_table(text, conventions_table(), CONVENTIONS_START, CONVENTIONS_END)
     return regenerate(text, run_document(text, root))
 
 

@@ -28,6 +28,13 @@ def test_loss_table_is_current():
     assert block == docs.loss_table(), STALE
 
 
+def test_conventions_table_is_current():
+    page = (ROOT / docs.CONVENTIONS_PAGE).read_text(encoding="utf-8")
+    start, end = page.index(docs.CONVENTIONS_START), page.index(docs.CONVENTIONS_END)
+    assert page[start + len(docs.CONVENTIONS_START): end].strip() == docs.conventions_table(), STALE
+    assert "| `ssim` | monai, kornia, pytorch-msssim |" in page
+
+
 def test_every_loss_has_a_row():
     for spec in registry():
         assert f"| `{spec.name}` |" in LOSSES

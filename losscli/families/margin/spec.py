@@ -1,10 +1,6 @@
 """Margin and ranking losses (and the multi-label soft-margin loss, a classification loss)."""
 
 from losscli.core.spec import InputSpec, LossSpec, ParamSpec
-from losscli.families.margin.conventions import (
-    CATEGORICAL_HINGE_CONVENTIONS,
-    SQUARED_HINGE_CONVENTIONS,
-)
 from losscli.families._shared.specs import (
     CLASS_INDEX_TARGET,
     KERAS_WEIGHTING,
@@ -12,6 +8,10 @@ from losscli.families._shared.specs import (
     PRED_FLAGS,
     REGRESSION_PRED,
     TARGET_FLAGS,
+)
+from losscli.families.margin.conventions import (
+    CATEGORICAL_HINGE_CONVENTIONS,
+    SQUARED_HINGE_CONVENTIONS,
 )
 
 _SCORES = InputSpec(
