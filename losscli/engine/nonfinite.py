@@ -2,7 +2,8 @@
 
 A non-finite result is never silent. The causes, in the order they are looked for:
 
-- an input is NaN or ±inf (already a warning of its own, from validation);
+- an input is NaN or ±inf (already a warning of its own, from validation), or the loss's
+  own check foresaw it (no positive pair, identical images: its warning says why);
 - an input does not fit the compute dtype and became ±inf when cast (also warned before
   computing, see :func:`losscli.engine.validate.overflows`);
 - the mean of no terms (empty inputs): 0 / 0 is NaN, as in torch;
@@ -41,8 +42,9 @@ def explain(prepared: Prepared, result: Result) -> str | None:
         bad_term = _first_bad(terms) if terms is not None else None
         if bad_term is None and np.all(np.isfinite(value)):
             return None
-        if _inputs_not_finite(prepared):
-            return None  # the input's own warning says it ("the loss will not be finite")
+        if _inputs_not_finite(prepared) or getattr(prepared.warnings, "nonfinite_explained",
+                                                   False):
+            return None  # the input's or the loss's own warning says it
         dtype = prepared.dtype
         cast = [name for name, a in prepared.arrays.items() if _overflowed(prepared, name, a)]
         if bad_term is not None and terms is not None:

@@ -21,13 +21,20 @@ from losscli.inputs import streaming, to_array
 
 
 class Warnings(list):
-    """Collected warnings ("--arg: message"); with ``strict``, the first one is an error."""
+    """Collected warnings ("--arg: message"); with ``strict``, the first one is an error.
+
+    A loss's own check that foresees a non-finite value (no positive pair, identical
+    images) says so with ``nonfinite=True``; the generic explanation then stays quiet.
+    """
 
     def __init__(self, strict: bool = False) -> None:
         super().__init__()
         self.strict = strict
+        self.nonfinite_explained = False
 
-    def warn(self, message: str, *, argument: str | None = None) -> None:
+    def warn(self, message: str, *, argument: str | None = None,
+             nonfinite: bool = False) -> None:
+        self.nonfinite_explained = self.nonfinite_explained or nonfinite
         if self.strict:
             raise StrictWarningError(f"{message} (an error under --strict)", argument=argument)
         text = f"{argument}: {message}" if argument else message

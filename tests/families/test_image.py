@@ -472,3 +472,14 @@ def test_tiny_literal_examples_run_on_both_backends(cli):
         out = cli("ssim", "-p", IMG, "-t", IMG2, "--window-size", "3", "--backend", backend,
                   "-q")
         assert out.code == 0 and float(out.stdout) == pytest.approx(want[0], rel=1e-5)
+
+
+def test_psnr_of_identical_images_says_why_it_is_minus_infinity(cli):
+    """MSE 0: the PSNR is +inf; the loss's own warning explains it (no talk of overflow)."""
+    out = cli("psnr", "-p", "[[1, 2], [3, 4]]", "-t", "[[1, 2], [3, 5]]", "-q")
+    assert out.code == 0 and out.stdout.strip() == "-inf"
+    assert out.stderr.strip().splitlines() == [
+        "losscli: warning: --pred: image 0 equals its target: the MSE is 0, so the PSNR is "
+        "+inf and the loss −inf"]
+    assert cli("psnr", "-p", "[[1, 2], [3, 4]]", "-t", "[[1, 2], [3, 5]]", "--pool-batch",
+               "-q").stderr == ""

@@ -678,3 +678,11 @@ def test_plot_axes_build_one_term_per_value():
     gap = np.array([-1.0, 0.0, 2.0])
     got = values("ranking-softmax", reduction="none", **axis.build(gap))
     np.testing.assert_allclose(got, np.log1p(np.exp(-gap)), rtol=1e-12)  # −log σ(gap)
+
+
+def test_ntxent_without_positive_pairs_warns_once(cli):
+    """The check's warning says why the mean is NaN; the generic one (empty inputs) is not added."""
+    out = cli("ntxent", "--embeddings", "[[1, 0], [0, 1]]", "--labels", "[0, 1]", "-q")
+    assert out.code == 0 and out.stdout.strip() == "nan"
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "no positive pair" in lines[0]

@@ -132,6 +132,12 @@ def psnr(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> Non
             "0/0",
             argument="--pred",
         )
+    rows = pred.reshape(len(pred), -1) if pred.ndim > 1 else pred.reshape(-1, 1)
+    same = np.all(rows == arrays["target"].reshape(rows.shape), axis=1)
+    if same.all() or (same.any() and not params.get("pool_batch")):
+        which = "every image" if same.all() else f"image {int(np.argmax(same))}"
+        warnings.warn(f"{which} equals its target: the MSE is 0, so the PSNR is +inf and "
+                      "the loss −inf", argument="--pred", nonfinite=True)
 
 
 def total_variation(arrays: dict[str, np.ndarray], params: dict[str, Any], warnings) -> None:

@@ -52,7 +52,7 @@ def ntxent(arrays: Arrays, params: dict[str, Any], warnings) -> None:
         warnings.warn(
             "no two rows share a label, so there is no positive pair and the mean is NaN "
             "(optax; pytorch-metric-learning returns 0); give --pair for two views",
-            argument="--labels")
+            argument="--labels", nonfinite=True)
 
 
 def supcon(arrays: Arrays, params: dict[str, Any], warnings) -> None:
