@@ -166,6 +166,14 @@ class TorchParity:
         gradcheck_inputs(name, inputs, params, self.indices(name), fixed)
 
 
+def assert_one_line_error(out, argument, fragment=""):
+    """Exit 2 with one stderr line that names ``argument`` and holds ``fragment``."""
+    assert out.code == 2, out
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert argument in lines[0] and fragment in lines[0], lines[0]
+
+
 def assert_pytorch_alias(cli, name):
     """The loss's first alias is its torch.nn class, which resolves to it and has --help."""
     spec = registry().resolve(name)

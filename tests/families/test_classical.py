@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from family_helpers import assert_one_line_error
 
 import losscli
 from losscli.families.registry import registry
@@ -254,11 +255,7 @@ BAD = [
 
 @pytest.mark.parametrize("args,argument,fragment", BAD, ids=[str(i) for i in range(len(BAD))])
 def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
-    out = cli(*args)
-    assert out.code == 2, out
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
-    assert argument in lines[0] and fragment in lines[0], lines[0]
+    assert_one_line_error(cli(*args), argument, fragment)
 
 
 def test_log_loss_warns_on_rows_that_do_not_sum_to_one(cli):

@@ -20,6 +20,7 @@ import pytest
 import torch.nn.functional as F
 from family_helpers import (
     TorchParity,
+    assert_one_line_error,
     both_backends,
     compute,
     gradcheck,
@@ -558,11 +559,7 @@ BAD = [
 
 @pytest.mark.parametrize("args,argument,fragment", BAD, ids=[str(i) for i in range(len(BAD))])
 def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
-    out = cli(*args)
-    assert out.code == 2, out
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1, out.stderr
-    assert argument in lines[0] and fragment in lines[0], lines[0]
+    assert_one_line_error(cli(*args), argument, fragment)
 
 
 def test_poly_warns_on_labels_that_do_not_sum_to_1(cli):

@@ -14,8 +14,7 @@ import math
 import numpy as np
 import pytest
 import torch
-
-from tests.families.family_helpers import both_backends, compute, gradcheck
+from family_helpers import both_backends, compute, gradcheck
 
 LOGITS = [[1.0, 2.0, 3.0, 0.5], [0.0, -1.0, 4.0, 2.0]]
 LABELS = [2, 3]

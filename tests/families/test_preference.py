@@ -16,8 +16,7 @@ import math
 
 import numpy as np
 import pytest
-
-from tests.families.family_helpers import both_backends, compute, gradcheck
+from family_helpers import assert_one_line_error, both_backends, compute, gradcheck
 
 # Three pairs: policy and reference summed log-probabilities of chosen and rejected.
 PC, PR = [-12.0, -30.5, -8.25], [-15.0, -28.0, -9.0]
@@ -259,11 +258,7 @@ BAD = [
 @pytest.mark.parametrize("args,argument,fragment", BAD, ids=[str(i) for i in range(len(BAD))])
 def test_bad_input_exits_2_with_one_line(cli, args, argument, fragment):
     for backend in ("torch", "numpy"):
-        out = cli(*args, "--backend", backend)
-        assert out.code == 2, out
-        lines = out.stderr.strip().splitlines()
-        assert len(lines) == 1, out.stderr
-        assert argument in lines[0] and fragment in lines[0], lines[0]
+        assert_one_line_error(cli(*args, "--backend", backend), argument, fragment)
 
 
 def test_label_smoothing_without_effect_is_a_warning(cli):
