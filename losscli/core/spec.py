@@ -227,6 +227,9 @@ class LossSpec:
     #: CLI arguments of a ready-to-run example, e.g. {"pred": "[[0.1, 0.9]]", "target": "[1]"}.
     example: dict[str, str] = field(default_factory=dict)
     differentiable: bool = True
+    #: Whether a mean's result reports the perplexity exp(mean −log p(y)): the terms are token
+    #: cross-entropies (:mod:`losscli.engine.perplexity`).
+    perplexity: bool = False
     notes: tuple[str, ...] = ()
     #: A warning given when a reduction is chosen, e.g. kl-div's {"mean": "... use batchmean"}.
     reduction_warnings: dict[str, str] = field(default_factory=dict)

@@ -4,7 +4,7 @@ perplexity = exp((1/n)·Σᵢ −log p(yᵢ)) over the n tokens not ignored (ign
 plain negative log-likelihood of the target: class weights, label smoothing and the z-loss
 shape the training loss but not the perplexity (as fairseq reports ppl from its unsmoothed
 nll_loss and t5x its z-loss apart). Probability targets: −Σ_c y_c·log p_c per term. Only for
-reduction mean; numpy only.
+reduction mean, on the losses that declare it; numpy only.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import math
 
 import numpy as np
 
-#: The losses whose results report a perplexity (their terms are token cross-entropies).
-LOSSES = ("cross-entropy",)
+from losscli.core.spec import LossSpec
 
 
-def perplexity(spec_name: str, reduction: str, params: dict, result) -> float | None:
-    """The perplexity of ``result``, or None where it is not reported."""
-    if spec_name not in LOSSES or reduction != "mean":
+def perplexity(spec: LossSpec, reduction: str, params: dict, result) -> float | None:
+    """The perplexity of ``result``, or None where it is not reported (a loss that does not
+    declare :attr:`LossSpec.perplexity`, a reduction other than mean)."""
+    if not spec.perplexity or reduction != "mean":
         return None
     token_loss = _token_loss(result)
     if token_loss is None:

@@ -95,7 +95,7 @@ def run(prepared: Prepared, *, backend: str = "torch", grad: bool = False,
 
         result = run_torch(prepared, grad=grad, device=device, convention=convention)
     check(prepared, result)  # a NaN or ±inf is explained (an error under --strict)
-    result.perplexity = perplexity(prepared.spec.name, prepared.reduction, prepared.params,
+    result.perplexity = perplexity(prepared.spec, prepared.reduction, prepared.params,
                                    result)
     return result
 

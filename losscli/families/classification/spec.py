@@ -133,6 +133,7 @@ SPECS = (
             Z_LOSS,
         ),
         conventions=CROSS_ENTROPY_CONVENTIONS,
+        perplexity=True,
         impl="cross_entropy",
         numpy_impl="cross_entropy", chunks="rows",
         check="cross_entropy",
