@@ -42,8 +42,7 @@ def explain(prepared: Prepared, result: Result) -> str | None:
         bad_term = _first_bad(terms) if terms is not None else None
         if bad_term is None and np.all(np.isfinite(value)):
             return None
-        if _inputs_not_finite(prepared) or getattr(prepared.warnings, "nonfinite_explained",
-                                                   False):
+        if _inputs_not_finite(prepared) or prepared.warnings.nonfinite_explained:
             return None  # the input's or the loss's own warning says it
         dtype = prepared.dtype
         cast = [name for name, a in prepared.arrays.items() if _overflowed(prepared, name, a)]
